@@ -1,0 +1,191 @@
+/**
+ * Reading a report file into the long table every format shares: one row per unit and parameter.
+ * CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 as Excel on a Chinese Windows saves it),
+ * XLSX (first sheet) and JSON all end here. Parsing never throws for bad input: it returns the
+ * rows it could read and the problems it found.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { issueOf } from './checks.ts';
+import type { Issue } from './issues.ts';
+
+export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** A report above this size is refused without being read: a real month is a few kilobytes. */
+export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+
+/** The columns of the long table, with the Chinese headers accepted for them. */
+export const COLUMNS = {
+  enterpriseId: ['统一社会信用代码', '企业代码'],
+  period: ['月份', '报告月份', '期间'],
+  unitId: ['机组', '机组编号'],
+  parameter: ['参数', '参数名称'],
+  value: ['数值', '值'],
+  unit: ['单位', '计量单位'],
+  evidenceFile: ['证据文件', '支撑材料'],
+  evidenceSha256: ['证据SHA256', '证据哈希'],
+} as const;
+export type Column = keyof typeof COLUMNS;
+export const REQUIRED_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit'];
+
+export type CellValue = string | number | null;
+
+export interface TableRow {
+  /** 1-based line (CSV) or sheet row (XLSX); absent for JSON, where `path` says where. */
+  readonly row?: number;
+  /** For JSON: where the value sits, e.g. units[0].parameters.coalConsumed. */
+  readonly path?: string;
+  readonly cells: Readonly<Partial<Record<Column, CellValue>>>;
+}
+
+export interface ReportTable {
+  readonly format: ReportFormat;
+  readonly rows: readonly TableRow[];
+  /** Spreadsheet column letter of each column, for cell references. */
+  readonly columnLetters: Readonly<Partial<Record<Column, string>>>;
+}
+
+export interface TableResult {
+  readonly table?: ReportTable;
+  readonly issues: Issue[];
+}
+
+export function formatOfFileName(fileName: string): ReportFormat | undefined {
+  const ext = fileName.toLowerCase().split('.').pop();
+  return (REPORT_FORMATS as readonly string[]).includes(ext ?? '') ? (ext as ReportFormat) : undefined;
+}
+
+function columnLetter(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+function columnOf(header: string): Column | undefined {
+  const cleaned = header.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  for (const [column, aliases] of Object.entries(COLUMNS) as [Column, readonly string[]][]) {
+    if (column.toLowerCase() === cleaned || aliases.some((a) => a.toLowerCase() === cleaned)) return column;
+  }
+  return undefined;
+}
+
+/** Text of a CSV or JSON report: BOMs honoured, strict UTF-8 first, GB18030 as the fallback. */
+export function decodeText(bytes: Uint8Array): { text?: string; encoding?: string; issue?: Issue } {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return decodeStrict(bytes.subarray(3), 'utf-8', 'UTF-8 with BOM');
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return decodeStrict(bytes.subarray(2), 'utf-16le', 'UTF-16LE');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return decodeStrict(bytes.subarray(2), 'utf-16be', 'UTF-16BE');
+  if (bytes.includes(0)) {
+    return { issue: issueOf('EVD-FILE-BINARY', { found: 'NUL bytes', expected: 'text (UTF-8 or GB18030)' }) };
+  }
+  const utf8 = decodeStrict(bytes, 'utf-8', 'UTF-8');
+  if (utf8.text !== undefined) return utf8;
+  const text = iconv.decode(Buffer.from(bytes), 'gb18030');
+  // GB18030 maps almost any byte sequence; a replacement character means it was not GB18030 either.
+  if (text.includes('\uFFFD')) {
+    return { issue: issueOf('EVD-FILE-ENCODING', { expected: 'UTF-8, UTF-8 with BOM or GB18030', found: 'bytes that are neither' }) };
+  }
+  return { text, encoding: 'GB18030' };
+}
+
+function decodeStrict(bytes: Uint8Array, label: string, name: string): { text?: string; encoding?: string; issue?: Issue } {
+  try {
+    return { text: new TextDecoder(label, { fatal: true }).decode(bytes), encoding: name };
+  } catch {
+    return { issue: issueOf('EVD-FILE-ENCODING', { expected: name, found: 'invalid byte sequences' }) };
+  }
+}
+
+function tableFromGrid(format: ReportFormat, grid: CellValue[][], firstRow: number): TableResult {
+  const [header, ...body] = grid;
+  if (!header || header.every((h) => h === null || String(h).trim() === '')) {
+    return { issues: [issueOf('EVD-REPORT-HEADER', { row: firstRow, expected: REQUIRED_COLUMNS.join(', '), found: 'no header row' })] };
+  }
+  const indexOf: Partial<Record<Column, number>> = {};
+  const columnLetters: Partial<Record<Column, string>> = {};
+  const issues: Issue[] = [];
+  header.forEach((h, i) => {
+    const column = columnOf(String(h ?? ''));
+    if (column && indexOf[column] === undefined) {
+      indexOf[column] = i;
+      columnLetters[column] = columnLetter(i);
+    }
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => indexOf[c] === undefined);
+  if (missing.length > 0) {
+    issues.push(
+      issueOf('EVD-REPORT-HEADER', {
+        row: firstRow,
+        expected: REQUIRED_COLUMNS.join(', '),
+        found: header.map((h) => String(h ?? '')).join(', ').slice(0, 200) || '(empty)',
+        field: missing.join(', '),
+      }),
+    );
+    return { issues };
+  }
+  const rows: TableRow[] = [];
+  body.forEach((line, i) => {
+    if (line.every((c) => c === null || String(c).trim() === '')) return;
+    const cells: Partial<Record<Column, CellValue>> = {};
+    for (const [column, index] of Object.entries(indexOf) as [Column, number][]) cells[column] = line[index] ?? null;
+    rows.push({ row: firstRow + 1 + i, cells });
+  });
+  return { table: { format, rows, columnLetters }, issues };
+}
+
+export function parseCsvTable(bytes: Uint8Array): TableResult {
+  const decoded = decodeText(bytes);
+  if (decoded.text === undefined) return { issues: decoded.issue ? [decoded.issue] : [] };
+  let records: string[][];
+  try {
+    records = parseCsv(decoded.text, { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/.exec(message)?.[1];
+    return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'CSV (RFC 4180)', found: message.slice(0, 200), ...(line ? { row: Number(line) } : {}) })] };
+  }
+  const grid = records.map((r) => r.map((c) => (c === '' ? null : c)));
+  return tableFromGrid('csv', grid, 1);
+}
+
+function excelCellValue(value: ExcelJS.CellValue): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return excelCellValue(value.result as ExcelJS.CellValue);
+    if ('text' in value) return String(value.text);
+    if ('error' in value) return String(value.error);
+  }
+  return String(value);
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+export async function parseXlsxTable(bytes: Uint8Array): Promise<TableResult> {
+  if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
+    return { issues: [issueOf('EVD-FILE-TYPE', { expected: 'an XLSX workbook (a ZIP container)', found: 'content that is not a ZIP container' })] };
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'a readable XLSX workbook', found: message.slice(0, 200) })] };
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return { issues: [issueOf('EVD-REPORT-HEADER', { expected: 'a worksheet with the report table', found: 'no worksheet' })] };
+  const grid: CellValue[][] = [];
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    const line: CellValue[] = [];
+    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) line.push(excelCellValue(row.getCell(c).value));
+    grid.push(line);
+  }
+  return tableFromGrid('xlsx', grid, 1);
+}

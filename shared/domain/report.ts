@@ -1,0 +1,213 @@
+/**
+ * The monthly report model every format is parsed into, and the conversion from the long table.
+ * The JSON format is this model's input shape (see `JsonReportSchema`); CSV and XLSX carry the
+ * same content as one row per unit and parameter.
+ */
+import { z } from 'zod';
+import { issueOf } from './checks.ts';
+import type { Issue } from './issues.ts';
+import { readNumber } from './numbers.ts';
+import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from './parameters.ts';
+import type { CellValue, Column, ReportTable, TableResult, TableRow } from './report-table.ts';
+
+const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
+const EvidenceFileNameSchema = z.string().min(1).max(200);
+
+/** Text parameters describing the unit's monthly lab report (CMA/CNAS) on the coal sample. */
+export const LAB_REPORT_FIELDS = { labReportNo: 'reportNo', labReportIssuedOn: 'issuedOn' } as const;
+type LabReportField = keyof typeof LAB_REPORT_FIELDS;
+
+export const MeasuredValueSchema = z.object({
+  /** Converted to the parameter's canonical unit. */
+  value: z.number().finite(),
+  /** As written in the report. */
+  declaredValue: z.number().finite(),
+  declaredUnit: z.string(),
+  evidenceFile: EvidenceFileNameSchema.optional(),
+  evidenceSha256: Sha256Schema.optional(),
+  row: z.number().int().optional(),
+});
+export type MeasuredValue = z.infer<typeof MeasuredValueSchema>;
+
+export const LabReportSchema = z.object({
+  reportNo: z.string().min(1),
+  issuedOn: z.string().optional(),
+  evidenceFile: EvidenceFileNameSchema.optional(),
+  evidenceSha256: Sha256Schema.optional(),
+  row: z.number().int().optional(),
+});
+
+export const UnitReportSchema = z.object({
+  unitId: z.string().min(1),
+  parameters: z.partialRecord(z.enum(PARAMETER_CODES), MeasuredValueSchema),
+  labReport: LabReportSchema.optional(),
+  /** Parameters that were present but unreadable (already reported; not "missing"). */
+  unreadable: z.array(z.enum(PARAMETER_CODES)).default([]),
+});
+export type UnitReport = z.infer<typeof UnitReportSchema>;
+
+export const MonthlyReportSchema = z.object({
+  enterpriseId: z.string(),
+  period: z.string(),
+  units: z.array(UnitReportSchema),
+});
+export type MonthlyReport = z.infer<typeof MonthlyReportSchema>;
+
+/** The JSON report format: what an enterprise's system sends. */
+export const JsonReportSchema = z.object({
+  enterpriseId: z.string(),
+  period: z.string(),
+  units: z
+    .array(
+      z.object({
+        unitId: z.union([z.string(), z.number()]).transform(String),
+        parameters: z.record(
+          z.string(),
+          z.object({
+            value: z.union([z.number(), z.string(), z.null()]),
+            unit: z.string(),
+            evidenceFile: z.string().optional(),
+            evidenceSha256: z.string().optional(),
+          }),
+        ),
+        labReport: z
+          .object({
+            reportNo: z.string(),
+            issuedOn: z.string().optional(),
+            evidenceFile: z.string().optional(),
+            evidenceSha256: z.string().optional(),
+          })
+          .optional(),
+      }),
+    )
+    .max(1000),
+});
+
+/** JSON bytes → the long table, so every format meets the same conversion and checks. */
+export function parseJsonTable(text: string): TableResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'JSON', found: (error as Error).message.slice(0, 200) })] };
+  }
+  const parsed = JsonReportSchema.safeParse(data);
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.slice(0, 20).map((i) =>
+        issueOf('EVD-REPORT-SCHEMA', { field: i.path.join('.') || '(root)', expected: i.message, found: 'see field' }),
+      ),
+    };
+  }
+  const report = parsed.data;
+  const rows: TableRow[] = [];
+  report.units.forEach((unit, u) => {
+    for (const [parameter, v] of Object.entries(unit.parameters)) {
+      rows.push({
+        path: `units[${u}].parameters.${parameter}`,
+        cells: { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId, parameter, value: v.value, unit: v.unit, evidenceFile: v.evidenceFile ?? null, evidenceSha256: v.evidenceSha256 ?? null },
+      });
+    }
+    if (unit.labReport) {
+      const lab = unit.labReport;
+      const base = { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId, unit: '' };
+      rows.push({ path: `units[${u}].labReport.reportNo`, cells: { ...base, parameter: 'labReportNo', value: lab.reportNo, evidenceFile: lab.evidenceFile ?? null, evidenceSha256: lab.evidenceSha256 ?? null } });
+      if (lab.issuedOn !== undefined) rows.push({ path: `units[${u}].labReport.issuedOn`, cells: { ...base, parameter: 'labReportIssuedOn', value: lab.issuedOn } });
+    }
+  });
+  return { table: { format: 'json', rows, columnLetters: {} }, issues: [] };
+}
+
+function text(value: CellValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value).normalize('NFKC').trim();
+}
+
+function where(table: ReportTable, row: TableRow, column: Column): { row?: number; cell?: string; field?: string } {
+  const letter = table.columnLetters[column];
+  return {
+    ...(row.row !== undefined ? { row: row.row } : {}),
+    ...(row.row !== undefined && letter ? { cell: `${letter}${row.row}` } : {}),
+  };
+}
+
+/** The long table → the model. Cell-level problems become issues; the rest of the table still counts. */
+export function reportFromTable(table: ReportTable): { report?: MonthlyReport; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const first = table.rows[0];
+  if (!first) return { issues: [issueOf('EVD-REPORT-EMPTY', { expected: 'at least one row of parameters', found: 'no rows' })] };
+  const enterpriseId = text(first.cells.enterpriseId);
+  const period = text(first.cells.period);
+  const units = new Map<string, UnitReport>();
+  for (const row of table.rows) {
+    for (const column of ['enterpriseId', 'period'] as const) {
+      const found = text(row.cells[column]);
+      const expected = column === 'enterpriseId' ? enterpriseId : period;
+      if (found !== expected) issues.push(issueOf('EVD-REPORT-INCONSISTENT', { ...where(table, row, column), field: column, expected, found }));
+    }
+    const unitId = text(row.cells.unitId);
+    const parameter = text(row.cells.parameter);
+    if (unitId === '') {
+      issues.push(issueOf('EVD-PARAM-EMPTY', { ...where(table, row, 'unitId'), field: 'unitId', expected: 'a generating unit id', found: '(empty)' }));
+      continue;
+    }
+    const unit = units.get(unitId) ?? { unitId, parameters: {}, unreadable: [] };
+    units.set(unitId, unit);
+    const evidenceFile = text(row.cells.evidenceFile) || undefined;
+    const evidenceSha256 = text(row.cells.evidenceSha256).toLowerCase() || undefined;
+    if (evidenceSha256 !== undefined && !/^[a-f0-9]{64}$/.test(evidenceSha256)) {
+      issues.push(issueOf('EVD-EVIDENCE-HASH-FORMAT', { ...where(table, row, 'evidenceSha256'), unitId, field: parameter, expected: '64 hex digits', found: evidenceSha256.slice(0, 80) }));
+    }
+    const evidence = { ...(evidenceFile ? { evidenceFile } : {}), ...(evidenceSha256 && /^[a-f0-9]{64}$/.test(evidenceSha256) ? { evidenceSha256 } : {}) };
+    const rowRef = row.row !== undefined ? { row: row.row } : {};
+    const labField = (Object.keys(LAB_REPORT_FIELDS) as LabReportField[]).find((f) => f.toLowerCase() === parameter.toLowerCase());
+    if (labField) {
+      const value = text(row.cells.value);
+      if (labField === 'labReportNo') unit.labReport = { ...unit.labReport, reportNo: value, ...evidence, ...rowRef };
+      else unit.labReport = { reportNo: unit.labReport?.reportNo ?? '', ...unit.labReport, issuedOn: value };
+      continue;
+    }
+    const code = resolveParameter(parameter);
+    if (!code) {
+      issues.push(issueOf('EVD-PARAM-UNKNOWN', { ...where(table, row, 'parameter'), unitId, field: parameter || '(empty)', expected: PARAMETER_CODES.join(', '), found: parameter || '(empty)' }));
+      continue;
+    }
+    if (unit.parameters[code] || unit.unreadable.includes(code)) {
+      issues.push(issueOf('EVD-PARAM-DUPLICATE', { ...where(table, row, 'parameter'), unitId, field: code, expected: 'one row per unit and parameter', found: 'a second row' }));
+      continue;
+    }
+    const declaredUnit = text(row.cells.unit);
+    const factor = unitFactor(code, declaredUnit);
+    const reading = readNumber(row.cells.value ?? null, PARAMETERS[code].unit === '%');
+    if (reading.kind !== 'number') {
+      unit.unreadable.push(code);
+      issues.push(
+        reading.kind === 'empty'
+          ? issueOf('EVD-PARAM-EMPTY', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: '(empty)' })
+          : issueOf('EVD-PARAM-NOT-NUMBER', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: reading.raw.slice(0, 80) }),
+      );
+      continue;
+    }
+    if (factor === undefined) {
+      unit.unreadable.push(code);
+      issues.push(issueOf('EVD-PARAM-UNIT', { ...where(table, row, 'unit'), unitId, field: code, expected: Object.keys(PARAMETERS[code].units).join(' | '), found: declaredUnit || '(empty)' }));
+      continue;
+    }
+    unit.parameters[code] = { value: reading.value * factor, declaredValue: reading.value, declaredUnit, ...evidence, ...rowRef };
+  }
+  for (const unit of units.values()) {
+    if (unit.labReport && unit.labReport.reportNo === '') {
+      issues.push(issueOf('EVD-PARAM-EMPTY', { unitId: unit.unitId, field: 'labReportNo', expected: 'the lab report number', found: '(empty)' }));
+      delete unit.labReport;
+    }
+  }
+  const report = MonthlyReportSchema.parse({ enterpriseId, period, units: [...units.values()] });
+  return { report, issues };
+}
+
+/** A parameter is named by its code or its Chinese name. */
+export function resolveParameter(name: string): ParameterCode | undefined {
+  const cleaned = name.normalize('NFKC').replace(/\s+/g, '');
+  if (isParameterCode(cleaned)) return cleaned;
+  const lower = cleaned.toLowerCase();
+  return PARAMETER_CODES.find((code) => code.toLowerCase() === lower || PARAMETERS[code].zh.normalize('NFKC') === cleaned);
+}

@@ -1,0 +1,64 @@
+/**
+ * Validating one deposit, from the report's bytes to a validation report. Pure: the caller reads
+ * the files, the registry and the clock and passes them in.
+ */
+import { type EvidenceFile, issueOf, runChecks } from './checks.ts';
+import type { DepositKey } from './deposit-key.ts';
+import { periodHasEnded } from './deadline.ts';
+import { type Issue, summarise, type ValidationReport } from './issues.ts';
+import { type Enterprise, isObliged } from './registry.ts';
+import { type MonthlyReport, parseJsonTable, reportFromTable } from './report.ts';
+import { decodeText, formatOfFileName, MAX_REPORT_BYTES, parseCsvTable, parseXlsxTable, type TableResult } from './report-table.ts';
+
+export interface DepositToValidate {
+  readonly key: DepositKey;
+  readonly reportSize: number;
+  /** Absent when `admitReport` refused the file, so it was never read. */
+  readonly reportBytes?: Uint8Array;
+  readonly enterprise?: Enterprise;
+  readonly evidence: readonly EvidenceFile[];
+  readonly receivedAt: Date;
+}
+
+/** Problems knowable from the key and size alone; a report with any is not downloaded. */
+export function admitReport(key: DepositKey, size: number): Issue[] {
+  if (size === 0) return [issueOf('EVD-FILE-EMPTY', { found: '0 bytes' })];
+  if (size > MAX_REPORT_BYTES) return [issueOf('EVD-FILE-TOO-LARGE', { found: `${size} bytes`, expected: `${MAX_REPORT_BYTES} bytes` })];
+  if (!formatOfFileName(key.fileName)) return [issueOf('EVD-FILE-TYPE', { found: key.fileName, expected: '.csv, .xlsx or .json' })];
+  return [];
+}
+
+export async function readReport(fileName: string, bytes: Uint8Array): Promise<{ report?: MonthlyReport; issues: Issue[] }> {
+  const format = formatOfFileName(fileName);
+  let table: TableResult;
+  if (format === 'xlsx') table = await parseXlsxTable(bytes);
+  else if (format === 'csv') table = parseCsvTable(bytes);
+  else if (format === 'json') {
+    const decoded = decodeText(bytes);
+    table = decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : parseJsonTable(decoded.text);
+  } else return { issues: [issueOf('EVD-FILE-TYPE', { found: fileName, expected: '.csv, .xlsx or .json' })] };
+  if (!table.table) return { issues: table.issues };
+  const converted = reportFromTable(table.table);
+  return { ...(converted.report ? { report: converted.report } : {}), issues: [...table.issues, ...converted.issues] };
+}
+
+export async function validateDeposit(deposit: DepositToValidate): Promise<ValidationReport> {
+  const admitted = admitReport(deposit.key, deposit.reportSize);
+  if (admitted.length > 0 || !deposit.reportBytes) return summarise(admitted);
+  const { report, issues } = await readReport(deposit.key.fileName, deposit.reportBytes);
+  if (!report) return summarise(issues);
+  const { key, enterprise } = deposit;
+  if (report.enterpriseId !== key.enterpriseId) issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));
+  if (report.period !== key.period) issues.push(issueOf('EVD-PERIOD-MISMATCH', { field: 'period', expected: key.period, found: report.period }));
+  if (!periodHasEnded(key.period, deposit.receivedAt)) issues.push(issueOf('EVD-PERIOD-NOT-ENDED', { field: 'period', found: key.period }));
+  if (!enterprise) {
+    issues.push(issueOf('EVD-ENTERPRISE-UNKNOWN', { field: 'enterpriseId', found: key.enterpriseId }));
+    return summarise(issues);
+  }
+  if (!isObliged(enterprise, key.period)) {
+    issues.push(issueOf('EVD-ENTERPRISE-NOT-OBLIGED', { field: 'enterpriseId', found: key.enterpriseId, expected: key.period }));
+  }
+  // Rules judge the report against the key's month, whatever month the file claims.
+  issues.push(...runChecks({ report: { ...report, period: key.period }, enterprise, evidence: deposit.evidence }));
+  return summarise(issues);
+}
