@@ -134,6 +134,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     'Values must be numbers; thousand separators, full-width digits and a % sign on percentages are accepted.', 'error', 'conformity'),
   intake('EVD-PARAM-UNIT', '机组 {unitId} 的{field}单位不正确：{found}（可用 {expected}）', 'Unit {unitId}: {field} has the wrong unit {found} (accepted: {expected})',
     'A value in an unexpected unit cannot be compared with the ranges or other months.', 'error', 'conformity'),
+  intake('EVD-ISSUES-TRUNCATED', '问题过多：共 {found} 项，仅列出前 {expected} 项', 'Too many issues: {found} in all, only the first {expected} are listed',
+    'A file with thousands of problems is almost always the wrong file; the first ones say enough.', 'info'),
   intake('EVD-EVIDENCE-HASH-FORMAT', '机组 {unitId} 的{field}证据哈希格式不正确：{found}', 'Unit {unitId}: the evidence hash for {field} is malformed: {found}',
     'A declared SHA-256 must be 64 hex digits to bind the file.', 'error', 'evidence'),
   {

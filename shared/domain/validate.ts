@@ -18,6 +18,20 @@ export interface DepositToValidate {
   readonly enterprise?: Enterprise;
   readonly evidence: readonly EvidenceFile[];
   readonly receivedAt: Date;
+  /** Another upload was already recorded under the same key (an overwrite attempt). */
+  readonly keyReused?: boolean;
+}
+
+/** More issues than this are not stored one by one: the stats still count them all. */
+export const MAX_STORED_ISSUES = 200;
+
+function finish(issues: Issue[]): ValidationReport {
+  const report = summarise(issues);
+  if (issues.length <= MAX_STORED_ISSUES) return report;
+  return {
+    ...report,
+    issues: [...report.issues.slice(0, MAX_STORED_ISSUES), issueOf('EVD-ISSUES-TRUNCATED', { found: String(issues.length), expected: String(MAX_STORED_ISSUES) })],
+  };
 }
 
 /** Problems knowable from the key and size alone; a report with any is not downloaded. */
@@ -43,22 +57,24 @@ export async function readReport(fileName: string, bytes: Uint8Array): Promise<{
 }
 
 export async function validateDeposit(deposit: DepositToValidate): Promise<ValidationReport> {
-  const admitted = admitReport(deposit.key, deposit.reportSize);
-  if (admitted.length > 0 || !deposit.reportBytes) return summarise(admitted);
+  const reused = deposit.keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: deposit.key.fileName })] : [];
+  const admitted = [...reused, ...admitReport(deposit.key, deposit.reportSize)];
+  if (admitted.length > reused.length || !deposit.reportBytes) return finish(admitted);
   const { report, issues } = await readReport(deposit.key.fileName, deposit.reportBytes);
-  if (!report) return summarise(issues);
+  issues.unshift(...reused);
+  if (!report) return finish(issues);
   const { key, enterprise } = deposit;
   if (report.enterpriseId !== key.enterpriseId) issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));
   if (report.period !== key.period) issues.push(issueOf('EVD-PERIOD-MISMATCH', { field: 'period', expected: key.period, found: report.period }));
   if (!periodHasEnded(key.period, deposit.receivedAt)) issues.push(issueOf('EVD-PERIOD-NOT-ENDED', { field: 'period', found: key.period }));
   if (!enterprise) {
     issues.push(issueOf('EVD-ENTERPRISE-UNKNOWN', { field: 'enterpriseId', found: key.enterpriseId }));
-    return summarise(issues);
+    return finish(issues);
   }
   if (!isObliged(enterprise, key.period)) {
     issues.push(issueOf('EVD-ENTERPRISE-NOT-OBLIGED', { field: 'enterpriseId', found: key.enterpriseId, expected: key.period }));
   }
   // Rules judge the report against the key's month, whatever month the file claims.
   issues.push(...runChecks({ report: { ...report, period: key.period }, enterprise, evidence: deposit.evidence }));
-  return summarise(issues);
+  return finish(issues);
 }

@@ -1,0 +1,29 @@
+/** The registry of obliged enterprises, in DynamoDB. */
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type Enterprise, EnterpriseSchema } from '#domain/registry.ts';
+import type { RegistryReader } from '#app/ports.ts';
+
+export class DynamoRegistry implements RegistryReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(enterpriseId: string): Promise<Enterprise | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { enterpriseId } }));
+    return Item ? EnterpriseSchema.parse(Item) : undefined;
+  }
+
+  /** Writes enterprises 25 at a time (BatchWriteItem's limit), retrying unprocessed items. */
+  async putAll(enterprises: readonly Enterprise[]): Promise<void> {
+    for (let i = 0; i < enterprises.length; i += 25) {
+      let requests = enterprises.slice(i, i + 25).map((e) => ({ PutRequest: { Item: e } }));
+      for (let tries = 0; requests.length > 0; tries++) {
+        if (tries > 10) throw new Error('registry write kept being throttled');
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+      }
+    }
+  }
+}

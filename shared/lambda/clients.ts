@@ -1,0 +1,23 @@
+/**
+ * SDK clients, created once per container. Endpoints come from the standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables, which is how the local twin is reached: no handler has
+ * a local mode.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly db: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+}
+
+export function createAwsClients(): AwsClients {
+  return {
+    s3: new S3Client({}),
+    db: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    sqs: new SQSClient({}),
+  };
+}

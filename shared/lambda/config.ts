@@ -1,0 +1,48 @@
+/**
+ * Configuration is read from the environment once, at cold start, and validated: a missing or
+ * malformed variable fails the init with every problem named, not halfway through an event.
+ */
+import { z } from 'zod';
+import { DEFAULT_DEADLINE_RULES, type DeadlineRules, DeadlineRulesSchema } from '#domain/deadline.ts';
+import { ENV } from '#resources/env.ts';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const name = z.string().min(1);
+
+export const DeadlineRulesVariable = z
+  .string()
+  .optional()
+  .transform((text, ctx): DeadlineRules => {
+    if (text === undefined || text.trim() === '') return DEFAULT_DEADLINE_RULES;
+    try {
+      return DeadlineRulesSchema.parse(JSON.parse(text));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${ENV.deadlineRules} is not valid deadline rules JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+export const IntakeConfigSchema = z.object({
+  [ENV.depositBucket]: name,
+  [ENV.depositsTable]: name,
+  [ENV.attemptsTable]: name,
+  [ENV.registryTable]: name,
+  [ENV.reviewQueueUrl]: z.url(),
+  [ENV.deadlineRules]: DeadlineRulesVariable,
+});
+export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration — ${problems}`);
+  }
+  return parsed.data;
+}
