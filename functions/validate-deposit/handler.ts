@@ -42,7 +42,10 @@ export function makeHandler(deps: IntakeDeps, { logger, metrics }: Observability
     }
   };
   return lambda(
-    (event: SQSEvent, context) => processPartialResponse(event, processRecord, processor, { context }),
+    (event: SQSEvent, context) => {
+      metrics.addMetric('IntakeRecords', MetricUnit.Count, event.Records.length);
+      return processPartialResponse(event, processRecord, processor, { context });
+    },
     { logger, metrics },
   );
 }

@@ -1,6 +1,6 @@
 /** The ledger: the deposits table (one record per enterprise-period) and the attempts table. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Attempt, AttemptSchema, type EnterprisePeriod, EnterprisePeriodSchema } from '#domain/attempt.ts';
 import type { Ledger, RecordOutcome } from '#app/ports.ts';
 
@@ -101,5 +101,36 @@ export class DynamoLedger implements Ledger {
       }),
     );
     return Item?.reviewQueuedAt as string | undefined;
+  }
+
+  /** An enterprise's enterprise-period records, oldest period first (one Query). */
+  async depositsOf(enterpriseId: string, period?: string): Promise<EnterprisePeriod[]> {
+    const items = await this.queryAll({
+      TableName: this.tables.deposits,
+      KeyConditionExpression: period ? 'enterpriseId = :e AND period = :p' : 'enterpriseId = :e',
+      ExpressionAttributeValues: { ':e': enterpriseId, ...(period ? { ':p': period } : {}) },
+    });
+    return items.map((i) => EnterprisePeriodSchema.parse(i));
+  }
+
+  /** An enterprise's attempts, for one period or all (one Query). */
+  async attemptsOf(enterpriseId: string, period?: string): Promise<Attempt[]> {
+    const items = await this.queryAll({
+      TableName: this.tables.attempts,
+      KeyConditionExpression: period ? 'enterpriseId = :e AND begins_with(attemptRef, :p)' : 'enterpriseId = :e',
+      ExpressionAttributeValues: { ':e': enterpriseId, ...(period ? { ':p': `${period}#` } : {}) },
+    });
+    return items.map((i) => AttemptSchema.parse(i));
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 }

@@ -120,7 +120,7 @@ async function buildAttempt(
     sha256: await deps.store.sha256(o.key),
   }));
   const receivedAt = new Date(upload.eventTime);
-  const validation = await validateDeposit({
+  const { validation, report } = await validateDeposit({
     key,
     reportSize: upload.size,
     ...(reportBytes ? { reportBytes } : {}),
@@ -145,6 +145,7 @@ async function buildAttempt(
     timeliness: timelinessOf(receivedAt, deadline),
     verdict: validation.verdict,
     validation,
+    ...(report ? { report } : {}),
     files,
     recordedAt: deps.now().toISOString(),
   };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ValidationReportSchema, VerdictSchema } from './issues.ts';
+import { MonthlyReportSchema } from './report.ts';
 
 export const TimelinessSchema = z.object({
   lastDay: z.string(),
@@ -35,6 +36,8 @@ export const AttemptSchema = z.object({
   timeliness: TimelinessSchema,
   verdict: VerdictSchema,
   validation: ValidationReportSchema,
+  /** The values as parsed (canonical units), kept for month-over-month checks and reviewers. */
+  report: MonthlyReportSchema.optional(),
   files: z.array(DepositFileSchema),
   recordedAt: z.string(),
 });

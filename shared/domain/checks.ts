@@ -5,24 +5,43 @@
  * stages that read the file (key, size, encoding, table), which name them by code.
  * Messages use {unitId} {field} {expected} {found} {row}; {field} reads as the parameter's name.
  */
-import type { Enterprise } from './registry.ts';
-import { type Category, type Finding, type Issue, type Severity } from './issues.ts';
+import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
+import { sniffFileType, typeOfExtension } from './file-types.ts';
+import { HISTORY_CHECKS, type PriorMonth } from './history-checks.ts';
+import type { Category, Finding, Issue, Severity } from './issues.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, isParameterCode, requiredParameters } from './parameters.ts';
-import { hoursInMonth } from './period.ts';
+import { hoursInMonth, parsePeriod } from './period.ts';
+import type { Enterprise } from './registry.ts';
 import type { MonthlyReport, UnitReport } from './report.ts';
 
-/** A file in the deposit's evidence folder, with its SHA-256 as computed by the pipeline. */
+/**
+ * A file in the deposit's evidence folder, as the pipeline saw it. `sha256` is computed over a
+ * stream; `head` is the file's first bytes (at least `EVIDENCE_HEAD_BYTES` where the file is that
+ * long), read from the same stream, so the type is judged by content. Without `head` the type
+ * checks are skipped.
+ */
 export interface EvidenceFile {
   readonly fileName: string;
   readonly key: string;
   readonly size: number;
   readonly sha256: string;
+  readonly head?: Uint8Array;
 }
 
 export interface CheckContext {
   readonly report: MonthlyReport;
   readonly enterprise: Enterprise;
   readonly evidence: readonly EvidenceFile[];
+  /** Thresholds; defaults when absent. */
+  readonly settings?: CheckSettings;
+  /** Earlier accepted months of the same enterprise, for the history signals; none when absent. */
+  readonly history?: readonly PriorMonth[];
+}
+
+/** What a rule sees: the context with settings and history filled in. */
+export interface ResolvedCheckContext extends CheckContext {
+  readonly settings: CheckSettings;
+  readonly history: readonly PriorMonth[];
 }
 
 export interface CheckDefinition {
@@ -31,10 +50,10 @@ export interface CheckDefinition {
   readonly category: Category;
   readonly rationale: string;
   readonly message: { readonly zh: string; readonly en: string };
-  readonly run?: (context: CheckContext) => Finding[];
+  readonly run?: (context: ResolvedCheckContext) => Finding[];
 }
 
-function forEachUnit(context: CheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
+function forEachUnit(context: ResolvedCheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
   return context.report.units.flatMap((unit) =>
     fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW),
   );
@@ -44,49 +63,79 @@ function value(unit: UnitReport, code: ParameterCode): number | undefined {
   return unit.parameters[code]?.value;
 }
 
+function band(b: { min: number; max: number } | undefined): { min: number; max: number } {
+  return b ?? { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+}
+
 function rangeCheck(code: ParameterCode, short: string): CheckDefinition {
   const p = PARAMETERS[code];
-  const range = p.range ?? { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+  const defaults = band(p.range);
   return {
     code: `EVD-RANGE-${short}`,
     severity: 'error',
     category: 'plausibility',
-    rationale: `${p.en} (${p.zh}) outside ${range.min}–${range.max} ${p.unit} is physically implausible for a power unit.`,
+    rationale: `${p.en} (${p.zh}) outside ${defaults.min}–${defaults.max} ${p.unit} (default; configurable) is physically implausible for a power unit.`,
     message: {
       zh: `机组 {unitId} 的{field}为 {found}，超出合理范围 {expected}`,
       en: `Unit {unitId}: {field} is {found}, outside the plausible range {expected}`,
     },
-    run: (context) =>
-      forEachUnit(context, (unit) => {
+    run: (context) => {
+      const range = band(context.settings.ranges[code]);
+      return forEachUnit(context, (unit) => {
         const v = value(unit, code);
         return v !== undefined && (v < range.min || v > range.max)
           ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `${range.min}–${range.max} ${p.unit}`, found: `${v} ${p.unit}` }]
           : [];
-      }),
+      });
+    },
   };
 }
 
 function typicalCheck(code: ParameterCode, short: string): CheckDefinition {
   const p = PARAMETERS[code];
-  const typical = p.typical ?? { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };
-  const range = p.range ?? typical;
+  const defaults = band(p.typical);
   return {
     code: `EVD-ATYPICAL-${short}`,
     severity: 'warning',
     category: 'plausibility',
-    rationale: `${p.en} is usually ${typical.min}–${typical.max} ${p.unit}; a value outside that band but still plausible needs a reviewer's look.`,
+    rationale: `${p.en} is usually ${defaults.min}–${defaults.max} ${p.unit} (default; configurable); a value outside that band but still plausible needs a reviewer's look.`,
     message: {
       zh: `机组 {unitId} 的{field}为 {found}，不在常见范围 {expected}，请核实`,
       en: `Unit {unitId}: {field} is {found}, outside the typical range {expected}; please confirm`,
     },
-    run: (context) =>
-      forEachUnit(context, (unit) => {
+    run: (context) => {
+      const typical = band(context.settings.typical[code]);
+      const range = context.settings.ranges[code] ?? typical;
+      return forEachUnit(context, (unit) => {
         const v = value(unit, code);
         return v !== undefined && v >= range.min && v <= range.max && (v < typical.min || v > typical.max)
           ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `${typical.min}–${typical.max} ${p.unit}`, found: `${v} ${p.unit}` }]
           : [];
-      }),
+      });
+    },
   };
+}
+
+function fuelOf(context: ResolvedCheckContext, unitId: string): 'coal' | 'gas' | undefined {
+  return context.enterprise.units.find((u) => u.unitId === unitId)?.fuel;
+}
+
+function near(a: number, b: number, within: number): boolean {
+  return Math.abs(a - b) <= within;
+}
+
+/** `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.M.D` or `YYYY年M月D日` → days since epoch (UTC), or undefined. */
+export function readIssueDate(text: string): number | undefined {
+  const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text.normalize('NFKC').replace(/\s+/g, ''));
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.getTime() / 86_400_000;
+}
+
+function isoDay(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
 const intake = (code: string, zh: string, en: string, rationale: string, severity: Severity = 'error', category: Category = 'intake'): CheckDefinition => ({
@@ -138,6 +187,8 @@ export const CHECKS: readonly CheckDefinition[] = [
     'A file with thousands of problems is almost always the wrong file; the first ones say enough.', 'info'),
   intake('EVD-EVIDENCE-HASH-FORMAT', '机组 {unitId} 的{field}证据哈希格式不正确：{found}', 'Unit {unitId}: the evidence hash for {field} is malformed: {found}',
     'A declared SHA-256 must be 64 hex digits to bind the file.', 'error', 'evidence'),
+  intake('EVD-EVIDENCE-NAME', '机组 {unitId} 的{field}证据文件名不正确：{found}', 'Unit {unitId}: the evidence file name for {field} is not a plain file name: {found}',
+    'An evidence file is named as it sits in the deposit\'s evidence folder: no folders, at most 200 characters.', 'error', 'evidence'),
   {
     code: 'EVD-UNIT-MISSING', severity: 'error', category: 'completeness',
     rationale: 'Every generating unit in the registry reports every month, running or not.',
@@ -174,6 +225,117 @@ export const CHECKS: readonly CheckDefinition[] = [
         .filter((unit) => enterprise.units.find((u) => u.unitId === unit.unitId)?.fuel === 'coal' && !unit.labReport)
         .map((unit) => ({ unitId: unit.unitId, field: 'labReportNo', expected: 'a lab report number', found: '(absent)' })),
   },
+  {
+    code: 'EVD-PARAM-EXTRA', severity: 'warning', category: 'completeness',
+    rationale: 'A parameter the unit\'s fuel does not call for (e.g. gas consumed on a coal unit) is either co-firing the registry does not know about or a row pasted from another unit.',
+    message: { zh: '机组 {unitId} 填报了其燃料类型不需要的参数：{field}', en: 'Unit {unitId} reports {field}, which its fuel type does not call for' },
+    run: ({ report, enterprise }) =>
+      report.units.flatMap((unit) => {
+        const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
+        if (!registered) return [];
+        const required = requiredParameters(registered.fuel);
+        return PARAMETER_CODES.filter((code) => unit.parameters[code] && !required.includes(code)).map((code) => ({
+          unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `parameters of a ${registered.fuel} unit`, found: code,
+        }));
+      }),
+  },
+  {
+    code: 'EVD-EVIDENCE-LEDGER-MISSING', severity: 'warning', category: 'completeness',
+    rationale: 'Each parameter is supported by a stamped scan of its ledger (rule). A warning, not an error: one scan often covers several parameters, and a reviewer can accept a ledger named elsewhere.',
+    message: { zh: '机组 {unitId} 的{field}未注明证据文件（盖章台账扫描件）', en: 'Unit {unitId}: {field} names no evidence file (stamped ledger scan)' },
+    run: ({ report }) =>
+      report.units.flatMap((unit) =>
+        PARAMETER_CODES.filter((code) => unit.parameters[code] && !unit.parameters[code]?.evidenceFile).map((code) => ({
+          unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: 'a stamped ledger scan in the evidence folder', found: '(none)',
+        })),
+      ),
+  },
+  {
+    code: 'EVD-EVIDENCE-LAB-MISSING', severity: 'error', category: 'completeness',
+    rationale: 'Carbon, NCV, hydrogen, sulfur and moisture of a coal unit are only credible with the CMA/CNAS lab report itself attached (rule).',
+    message: { zh: '燃煤机组 {unitId} 的化验报告 {found} 未附扫描件', en: 'Coal unit {unitId}: lab report {found} has no scan attached' },
+    run: (context) =>
+      context.report.units
+        .filter((unit) => fuelOf(context, unit.unitId) === 'coal' && unit.labReport && !unit.labReport.evidenceFile)
+        .map((unit) => ({ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport?.row, expected: 'the lab report scan in the evidence folder', found: unit.labReport?.reportNo ?? '' })),
+  },
+  {
+    code: 'EVD-EVIDENCE-UNREFERENCED', severity: 'warning', category: 'completeness',
+    rationale: 'A file no row refers to documents nothing; it is usually a misnamed reference or a file meant for another deposit.',
+    message: { zh: '证据文件 {field} 未被报告中的任何参数引用', en: 'Evidence file {field} is not referred to by any row of the report' },
+    run: ({ report, evidence }) => {
+      const referenced = new Set(report.units.flatMap((u) => referencedEvidence(u).map((r) => r.fileName)));
+      return evidence.filter((e) => !referenced.has(e.fileName)).map((e) => ({ field: e.fileName, expected: 'a file named in the report', found: e.fileName }));
+    },
+  },
+  {
+    code: 'EVD-EVIDENCE-EMPTY', severity: 'error', category: 'conformity',
+    rationale: 'An empty evidence file documents nothing; usually an interrupted upload.',
+    message: { zh: '证据文件 {field} 为空', en: 'Evidence file {field} is empty' },
+    run: ({ evidence }) => evidence.filter((e) => e.size === 0).map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
+  },
+  {
+    code: 'EVD-EVIDENCE-TOO-LARGE', severity: 'error', category: 'conformity',
+    rationale: 'Scanned ledgers run to 20–100 MB; beyond the configured limit (default 200 MB) a file is a mistake or abuse and is too costly to keep for 5 years.',
+    message: { zh: '证据文件 {field} 过大：{found}（上限 {expected}）', en: 'Evidence file {field} is too large: {found} (limit {expected})' },
+    run: ({ evidence, settings }) =>
+      evidence.filter((e) => e.size > settings.evidence.maxBytes).map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
+  },
+  {
+    code: 'EVD-EVIDENCE-TYPE', severity: 'error', category: 'conformity',
+    rationale: 'Evidence must be a PDF, JPEG, PNG or OFD scan, judged by the file\'s content (magic bytes), not its name: a renamed document cannot be opened by reviewers.',
+    message: { zh: '证据文件 {field} 的内容类型为 {found}，不是允许的类型（{expected}）', en: 'Evidence file {field} contains {found}, not an allowed type ({expected})' },
+    run: ({ evidence, settings }) =>
+      evidence.flatMap((e) => {
+        if (!e.head || e.size === 0) return [];
+        const type = sniffFileType(e.head);
+        return (settings.evidence.allowedTypes as readonly string[]).includes(type)
+          ? []
+          : [{ field: e.fileName, expected: settings.evidence.allowedTypes.join(', '), found: type }];
+      }),
+  },
+  {
+    code: 'EVD-EVIDENCE-EXTENSION', severity: 'warning', category: 'conformity',
+    rationale: 'A file whose name says one type and whose content is another (a PNG named .pdf) opens wrongly for reviewers and may have been renamed to pass a check.',
+    message: { zh: '证据文件 {field} 的扩展名与内容不符：内容为 {found}', en: 'Evidence file {field}: the extension does not match the content, which is {found}' },
+    run: ({ evidence, settings }) =>
+      evidence.flatMap((e) => {
+        if (!e.head || e.size === 0) return [];
+        const type = sniffFileType(e.head);
+        if (!(settings.evidence.allowedTypes as readonly string[]).includes(type)) return [];
+        const claimed = typeOfExtension(e.fileName);
+        return claimed === type ? [] : [{ field: e.fileName, expected: `.${type === 'jpeg' ? 'jpg' : type}`, found: type }];
+      }),
+  },
+  {
+    code: 'EVD-LAB-REPORT-DATE-FORMAT', severity: 'error', category: 'conformity',
+    rationale: 'The lab report\'s issue date decides whether it belongs to this month; it must be a calendar date (YYYY-MM-DD).',
+    message: { zh: '机组 {unitId} 的化验报告日期无法识别：{found}（应为 {expected}）', en: 'Unit {unitId}: the lab report date {found} is not a date ({expected})' },
+    run: ({ report }) =>
+      report.units.flatMap((unit) => {
+        const issuedOn = unit.labReport?.issuedOn;
+        return issuedOn !== undefined && readIssueDate(issuedOn) === undefined
+          ? [{ unitId: unit.unitId, field: 'labReportIssuedOn', expected: 'YYYY-MM-DD', found: issuedOn.slice(0, 40) || '(empty)' }]
+          : [];
+      }),
+  },
+  {
+    code: 'EVD-LAB-REPORT-DATE', severity: 'warning', category: 'plausibility',
+    rationale: 'The lab report on the month\'s sample is issued during the month or within the 40-day deposit window after it (rule); a date outside it suggests another month\'s report or an edited date.',
+    message: { zh: '机组 {unitId} 的化验报告日期 {found} 不在 {expected} 之间', en: 'Unit {unitId}: the lab report is dated {found}, outside {expected}' },
+    run: ({ report, settings }) => {
+      const { year, month } = parsePeriod(report.period);
+      const first = Date.UTC(year, month - 1, 1) / 86_400_000;
+      const last = Date.UTC(year, month, 0) / 86_400_000 + settings.labReportWindowDays;
+      return report.units.flatMap((unit) => {
+        const issuedOn = unit.labReport?.issuedOn;
+        const day = issuedOn === undefined ? undefined : readIssueDate(issuedOn);
+        return day !== undefined && (day < first || day > last)
+          ? [{ unitId: unit.unitId, field: 'labReportIssuedOn', expected: `${isoDay(first)} – ${isoDay(last)}`, found: isoDay(day) }]
+          : [];
+      });
+    },
+  },
   rangeCheck('coalConsumed', 'COAL'),
   rangeCheck('gasConsumed', 'GAS'),
   rangeCheck('ncvAsReceived', 'NCV'),
@@ -191,6 +353,71 @@ export const CHECKS: readonly CheckDefinition[] = [
   rangeCheck('operatingHours', 'HOURS'),
   rangeCheck('loadFactor', 'LOAD'),
   {
+    code: 'EVD-CPH-DEFAULT-WITH-LAB', severity: 'warning', category: 'plausibility',
+    rationale: 'The default carbon per unit heat (0.03085 tC/GJ) is for units that did not measure; using it while a lab report is attached is a pattern MEE has named (the default is higher than most measured values, but it hides the measurement).',
+    message: { zh: '机组 {unitId} 附有化验报告，但单位热值含碳量使用了缺省值 {found}', en: 'Unit {unitId} attaches a lab report but uses the default carbon per unit heat {found}' },
+    run: (context) =>
+      forEachUnit(context, (unit) => {
+        const cph = value(unit, 'carbonPerHeat');
+        const { default: fallback, equalWithin } = context.settings.carbonPerHeat;
+        return cph !== undefined && unit.labReport && near(cph, fallback, equalWithin)
+          ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: 'the measured value from the lab report', found: `${cph} tC/GJ` }]
+          : [];
+      }),
+  },
+  {
+    code: 'EVD-CPH-FORMER-DEFAULT', severity: 'error', category: 'conformity',
+    rationale: 'The default carbon per unit heat was lowered from 0.03356 to 0.03085 tC/GJ; the former default is no longer allowed.',
+    message: { zh: '机组 {unitId} 的单位热值含碳量 {found} 是已废止的缺省值（现行 {expected}）', en: 'Unit {unitId}: carbon per unit heat {found} is a former default (now {expected})' },
+    run: (context) =>
+      forEachUnit(context, (unit) => {
+        const cph = value(unit, 'carbonPerHeat');
+        const { default: fallback, formerDefaults, equalWithin } = context.settings.carbonPerHeat;
+        return cph !== undefined && formerDefaults.some((f) => near(cph, f, equalWithin))
+          ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: `${fallback} tC/GJ`, found: `${cph} tC/GJ` }]
+          : [];
+      }),
+  },
+  {
+    code: 'EVD-CROSS-CPH-CARBON-NCV', severity: 'warning', category: 'plausibility',
+    rationale: 'Measured carbon per unit heat is elemental carbon ÷ NCV of the same sample (C% ÷ 100 ÷ GJ/t); a value that disagrees was not derived from this lab report.',
+    message: { zh: '机组 {unitId} 的单位热值含碳量 {found} 与元素碳÷低位发热量 {expected} 不符', en: 'Unit {unitId}: carbon per unit heat {found} disagrees with carbon ÷ NCV {expected}' },
+    run: (context) =>
+      forEachUnit(context, (unit) => {
+        const cph = value(unit, 'carbonPerHeat');
+        const carbon = value(unit, 'carbonAsReceived');
+        const ncv = value(unit, 'ncvAsReceived');
+        const { default: fallback, formerDefaults, equalWithin, consistencyTolerance } = context.settings.carbonPerHeat;
+        if (cph === undefined || carbon === undefined || ncv === undefined || ncv <= 0 || carbon <= 0) return [];
+        // A default is not a measurement; the default checks speak for it.
+        if ([fallback, ...formerDefaults].some((d) => near(cph, d, equalWithin))) return [];
+        const derived = carbon / 100 / ncv;
+        return Math.abs(cph - derived) / derived > consistencyTolerance
+          ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: `${derived.toFixed(5)} tC/GJ ± ${consistencyTolerance * 100}%`, found: `${cph} tC/GJ` }]
+          : [];
+      }),
+  },
+  {
+    code: 'EVD-CROSS-NCV-COMPOSITION', severity: 'warning', category: 'plausibility',
+    rationale: 'NCV, carbon, hydrogen, sulfur and moisture come from the same sample, so the Mendeleev estimate (339C + 1030H − 108.9(O − S) − 25.1(9H + Mt) kJ/kg, oxygen assumed) must roughly agree with the declared NCV.',
+    message: { zh: '机组 {unitId} 的低位发热量 {found} 与元素分析估算值 {expected} 差异过大', en: 'Unit {unitId}: NCV {found} is far from the estimate from the elemental analysis {expected}' },
+    run: (context) =>
+      forEachUnit(context, (unit) => {
+        const ncv = value(unit, 'ncvAsReceived');
+        const c = value(unit, 'carbonAsReceived');
+        const h = value(unit, 'hydrogen');
+        const mt = value(unit, 'moisture');
+        const s = value(unit, 'sulfur') ?? 0;
+        if (ncv === undefined || c === undefined || h === undefined || mt === undefined) return [];
+        const { assumedOxygenPercent: o, tolerance } = context.settings.ncvComposition;
+        const estimate = (339 * c + 1030 * h - 108.9 * (o - s) - 25.1 * (9 * h + mt)) / 1000;
+        if (estimate <= 0) return [];
+        return Math.abs(ncv - estimate) / estimate > tolerance
+          ? [{ unitId: unit.unitId, field: 'ncvAsReceived', row: unit.parameters.ncvAsReceived?.row, expected: `${estimate.toFixed(2)} GJ/t ± ${tolerance * 100}%`, found: `${ncv} GJ/t` }]
+          : [];
+      }),
+  },
+  {
     code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', category: 'plausibility',
     rationale: 'Power supplied to the grid is generation less auxiliary use; it cannot exceed generation.',
     message: { zh: '机组 {unitId} 供电量 {found} 大于发电量 {expected}', en: 'Unit {unitId}: power supplied {found} exceeds power generated {expected}' },
@@ -205,15 +432,16 @@ export const CHECKS: readonly CheckDefinition[] = [
   },
   {
     code: 'EVD-CROSS-AUX-RATE', severity: 'warning', category: 'plausibility',
-    rationale: 'The auxiliary power rate (1 − supplied/generated) of a thermal unit sits at 3–10%.',
+    rationale: 'The auxiliary power rate (1 − supplied/generated) of a thermal unit sits at 3–10% (default; configurable).',
     message: { zh: '机组 {unitId} 厂用电率为 {found}，不在 {expected} 范围内', en: 'Unit {unitId}: auxiliary power rate is {found}, outside {expected}' },
     run: (context) =>
       forEachUnit(context, (unit) => {
         const generated = value(unit, 'powerGenerated');
         const supplied = value(unit, 'powerSupplied');
         if (generated === undefined || supplied === undefined || generated <= 0 || supplied > generated) return [];
+        const { min, max } = context.settings.auxiliaryRatePercent;
         const rate = (1 - supplied / generated) * 100;
-        return rate < 3 || rate > 10 ? [{ unitId: unit.unitId, field: 'powerSupplied', expected: '3–10%', found: `${rate.toFixed(2)}%` }] : [];
+        return rate < min || rate > max ? [{ unitId: unit.unitId, field: 'powerSupplied', expected: `${min}–${max}%`, found: `${rate.toFixed(2)}%` }] : [];
       }),
   },
   {
@@ -234,7 +462,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     run: (context) =>
       forEachUnit(context, (unit) => {
         if (value(unit, 'operatingHours') !== 0) return [];
-        return (['powerGenerated', 'loadFactor'] as const)
+        return (['powerGenerated', 'powerSupplied', 'loadFactor'] as const)
           .filter((code) => (value(unit, code) ?? 0) > 0)
           .map((code) => ({ unitId: unit.unitId, field: code, expected: '0', found: String(value(unit, code)) }));
       }),
@@ -249,12 +477,29 @@ export const CHECKS: readonly CheckDefinition[] = [
         const hours = value(unit, 'operatingHours');
         if (generated === undefined || hours === undefined || capacityMW === undefined) return [];
         const limit = capacityMW * hours;
-        return generated > limit * 1.0001 ? [{ unitId: unit.unitId, field: 'powerGenerated', expected: `≤ ${limit} MWh`, found: `${generated} MWh` }] : [];
+        return generated > limit * (1 + context.settings.capacityTolerance) ? [{ unitId: unit.unitId, field: 'powerGenerated', expected: `≤ ${limit} MWh`, found: `${generated} MWh` }] : [];
+      }),
+  },
+  {
+    code: 'EVD-CROSS-LOAD-FACTOR', severity: 'warning', category: 'plausibility',
+    rationale: 'The load (output) factor is average load ÷ rated capacity, i.e. generation ÷ (capacity × operating hours); a declared factor far from that was not computed from these figures.',
+    message: { zh: '机组 {unitId} 的负荷系数 {found} 与发电量÷(装机容量×运行小时) {expected} 不符', en: 'Unit {unitId}: load factor {found} disagrees with generation ÷ (capacity × hours) {expected}' },
+    run: (context) =>
+      forEachUnit(context, (unit, capacityMW) => {
+        const factor = value(unit, 'loadFactor');
+        const generated = value(unit, 'powerGenerated');
+        const hours = value(unit, 'operatingHours');
+        if (factor === undefined || generated === undefined || hours === undefined || capacityMW === undefined || hours <= 0) return [];
+        const derived = (generated / (capacityMW * hours)) * 100;
+        const tolerance = context.settings.loadFactorTolerancePoints;
+        return Math.abs(factor - derived) > tolerance
+          ? [{ unitId: unit.unitId, field: 'loadFactor', row: unit.parameters.loadFactor?.row, expected: `${derived.toFixed(2)}% ± ${tolerance} points`, found: `${factor}%` }]
+          : [];
       }),
   },
   {
     code: 'EVD-CROSS-NET-COAL-RATE', severity: 'warning', category: 'plausibility',
-    rationale: 'Net coal consumption (coal × NCV ÷ 29.271 ÷ supplied) of coal units sits at 260–360 gce/kWh (national average ≈ 300).',
+    rationale: 'Net coal consumption (coal × NCV ÷ 29.271 ÷ supplied) of coal units sits at 260–360 gce/kWh (default; national average ≈ 300).',
     message: { zh: '机组 {unitId} 供电煤耗为 {found}，不在 {expected} 范围内', en: 'Unit {unitId}: net coal consumption is {found}, outside {expected}' },
     run: (context) =>
       forEachUnit(context, (unit) => {
@@ -262,9 +507,10 @@ export const CHECKS: readonly CheckDefinition[] = [
         const ncv = value(unit, 'ncvAsReceived');
         const supplied = value(unit, 'powerSupplied');
         if (coal === undefined || ncv === undefined || supplied === undefined || supplied <= 0 || coal <= 0) return [];
+        const { min, max } = context.settings.netCoalRate;
         // t × GJ/t ÷ 29.271 GJ/tce = tce; tce ÷ MWh = kgce/kWh; × 1000 = gce/kWh.
         const rate = ((coal * ncv) / 29.271 / supplied) * 1000;
-        return rate < 260 || rate > 360 ? [{ unitId: unit.unitId, field: 'coalConsumed', expected: '260–360 gce/kWh', found: `${rate.toFixed(1)} gce/kWh` }] : [];
+        return rate < min || rate > max ? [{ unitId: unit.unitId, field: 'coalConsumed', expected: `${min}–${max} gce/kWh`, found: `${rate.toFixed(1)} gce/kWh` }] : [];
       }),
   },
   {
@@ -292,6 +538,7 @@ export const CHECKS: readonly CheckDefinition[] = [
         }),
       ),
   },
+  ...HISTORY_CHECKS,
 ];
 
 interface EvidenceReference {
@@ -354,5 +601,6 @@ export function issueOf(code: string, finding: Finding = {}): Issue {
 
 /** Runs every rule of the catalogue over a parsed report. */
 export function runChecks(context: CheckContext): Issue[] {
-  return CHECKS.flatMap((check) => (check.run ? check.run(context).map((finding) => issueOf(check.code, finding)) : []));
+  const resolved: ResolvedCheckContext = { ...context, settings: context.settings ?? DEFAULT_CHECK_SETTINGS, history: context.history ?? [] };
+  return CHECKS.flatMap((check) => (check.run ? check.run(resolved).map((finding) => issueOf(check.code, finding)) : []));
 }

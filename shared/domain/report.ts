@@ -152,7 +152,11 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     }
     const unit = units.get(unitId) ?? { unitId, parameters: {}, unreadable: [] };
     units.set(unitId, unit);
-    const evidenceFile = text(row.cells.evidenceFile) || undefined;
+    let evidenceFile = text(row.cells.evidenceFile) || undefined;
+    if (evidenceFile !== undefined && !isPlainEvidenceName(evidenceFile)) {
+      issues.push(issueOf('EVD-EVIDENCE-NAME', { ...where(table, row, 'evidenceFile'), unitId, field: parameter, expected: 'a file name of at most 200 characters, without folders', found: evidenceFile.slice(0, 80) }));
+      evidenceFile = undefined;
+    }
     const evidenceSha256 = text(row.cells.evidenceSha256).toLowerCase() || undefined;
     if (evidenceSha256 !== undefined && !/^[a-f0-9]{64}$/.test(evidenceSha256)) {
       issues.push(issueOf('EVD-EVIDENCE-HASH-FORMAT', { ...where(table, row, 'evidenceSha256'), unitId, field: parameter, expected: '64 hex digits', found: evidenceSha256.slice(0, 80) }));
@@ -192,6 +196,11 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
       issues.push(issueOf('EVD-PARAM-UNIT', { ...where(table, row, 'unit'), unitId, field: code, expected: Object.keys(PARAMETERS[code].units).join(' | '), found: declaredUnit || '(empty)' }));
       continue;
     }
+    if (!Number.isFinite(reading.value * factor)) {
+      unit.unreadable.push(code);
+      issues.push(issueOf('EVD-PARAM-NOT-NUMBER', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: String(reading.value).slice(0, 80) }));
+      continue;
+    }
     unit.parameters[code] = { value: reading.value * factor, declaredValue: reading.value, declaredUnit, ...evidence, ...rowRef };
   }
   for (const unit of units.values()) {
@@ -202,6 +211,11 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
   }
   const report = MonthlyReportSchema.parse({ enterpriseId, period, units: [...units.values()] });
   return { report, issues };
+}
+
+/** As it sits in the deposit's evidence folder: no folders, no control characters, ≤ 200 characters. */
+export function isPlainEvidenceName(name: string): boolean {
+  return /^(?!\.)[^/\\\u0000-\u001f\u007f]{1,200}$/.test(name);
 }
 
 /** A parameter is named by its code or its Chinese name. */

@@ -2,12 +2,14 @@
  * Validating one deposit, from the report's bytes to a validation report. Pure: the caller reads
  * the files, the registry and the clock and passes them in.
  */
+import type { CheckSettings } from './check-settings.ts';
 import { type EvidenceFile, issueOf, runChecks } from './checks.ts';
 import type { DepositKey } from './deposit-key.ts';
 import { periodHasEnded } from './deadline.ts';
 import { type Issue, summarise, type ValidationReport } from './issues.ts';
 import { type Enterprise, isObliged } from './registry.ts';
 import { type MonthlyReport, parseJsonTable, reportFromTable } from './report.ts';
+import type { PriorMonth } from './history-checks.ts';
 import { decodeText, formatOfFileName, MAX_REPORT_BYTES, parseCsvTable, parseXlsxTable, type TableResult } from './report-table.ts';
 
 export interface DepositToValidate {
@@ -20,6 +22,10 @@ export interface DepositToValidate {
   readonly receivedAt: Date;
   /** Another upload was already recorded under the same key (an overwrite attempt). */
   readonly keyReused?: boolean;
+  /** Earlier accepted months of the enterprise (any order), for the history signals. */
+  readonly history?: readonly PriorMonth[];
+  /** Thresholds of the catalogue; `DEFAULT_CHECK_SETTINGS` when absent. */
+  readonly settings?: CheckSettings;
 }
 
 /** More issues than this are not stored one by one: the stats still count them all. */
@@ -56,25 +62,39 @@ export async function readReport(fileName: string, bytes: Uint8Array): Promise<{
   return { ...(converted.report ? { report: converted.report } : {}), issues: [...table.issues, ...converted.issues] };
 }
 
-export async function validateDeposit(deposit: DepositToValidate): Promise<ValidationReport> {
+export interface DepositValidation {
+  readonly validation: ValidationReport;
+  /** The parsed report, when the file could be read at all. */
+  readonly report?: MonthlyReport;
+}
+
+export async function validateDeposit(deposit: DepositToValidate): Promise<DepositValidation> {
   const reused = deposit.keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: deposit.key.fileName })] : [];
   const admitted = [...reused, ...admitReport(deposit.key, deposit.reportSize)];
-  if (admitted.length > reused.length || !deposit.reportBytes) return finish(admitted);
+  if (admitted.length > reused.length || !deposit.reportBytes) return { validation: finish(admitted) };
   const { report, issues } = await readReport(deposit.key.fileName, deposit.reportBytes);
   issues.unshift(...reused);
-  if (!report) return finish(issues);
+  if (!report) return { validation: finish(issues) };
   const { key, enterprise } = deposit;
   if (report.enterpriseId !== key.enterpriseId) issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));
   if (report.period !== key.period) issues.push(issueOf('EVD-PERIOD-MISMATCH', { field: 'period', expected: key.period, found: report.period }));
   if (!periodHasEnded(key.period, deposit.receivedAt)) issues.push(issueOf('EVD-PERIOD-NOT-ENDED', { field: 'period', found: key.period }));
   if (!enterprise) {
     issues.push(issueOf('EVD-ENTERPRISE-UNKNOWN', { field: 'enterpriseId', found: key.enterpriseId }));
-    return finish(issues);
+    return { validation: finish(issues), report };
   }
   if (!isObliged(enterprise, key.period)) {
     issues.push(issueOf('EVD-ENTERPRISE-NOT-OBLIGED', { field: 'enterpriseId', found: key.enterpriseId, expected: key.period }));
   }
   // Rules judge the report against the key's month, whatever month the file claims.
-  issues.push(...runChecks({ report: { ...report, period: key.period }, enterprise, evidence: deposit.evidence }));
-  return finish(issues);
+  issues.push(
+    ...runChecks({
+      report: { ...report, period: key.period },
+      enterprise,
+      evidence: deposit.evidence,
+      ...(deposit.settings ? { settings: deposit.settings } : {}),
+      ...(deposit.history ? { history: deposit.history } : {}),
+    }),
+  );
+  return { validation: finish(issues), report };
 }

@@ -1,0 +1,94 @@
+/**
+ * Where the CLI finds the pipeline. With a local twin running (`npm start`), its state file
+ * (.twin/twin.json) names the endpoints and resources. Otherwise the standard AWS environment
+ * applies and resource names come from the same variables the functions read
+ * (DEPOSIT_BUCKET, DEPOSITS_TABLE, …), e.g. exported from the stack's outputs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ENV } from '#resources/env.ts';
+import type { Endpoints } from '../infra/local/emulators.ts';
+import type { TwinResources } from '../infra/local/provision.ts';
+import { type TwinClients, twinClients } from '../infra/local/twin.ts';
+
+export const TWIN_STATE_FILE = process.env.EVIDENCE_TWIN_STATE ?? fileURLToPath(new URL('../.twin/twin.json', import.meta.url));
+
+export interface TwinState {
+  readonly endpoints: Endpoints;
+  readonly resources: TwinResources;
+  readonly apiUrl?: string;
+  readonly pid: number;
+  readonly startedAt: string;
+}
+
+export interface Connection {
+  readonly target: 'twin' | 'aws';
+  readonly clients: TwinClients;
+  readonly bucket: string;
+  readonly tables: { readonly deposits: string; readonly attempts: string; readonly registry: string; readonly summaries: string };
+  readonly reviewQueueUrl?: string;
+  readonly apiUrl?: string;
+  readonly twin?: TwinState;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readTwinState(): TwinState | undefined {
+  if (!existsSync(TWIN_STATE_FILE)) return undefined;
+  const state = JSON.parse(readFileSync(TWIN_STATE_FILE, 'utf8')) as TwinState;
+  return pidAlive(state.pid) ? state : undefined;
+}
+
+const AwsNames = z.object({
+  [ENV.depositBucket]: z.string().min(1),
+  [ENV.depositsTable]: z.string().min(1),
+  [ENV.attemptsTable]: z.string().min(1),
+  [ENV.registryTable]: z.string().min(1),
+  [ENV.summariesTable]: z.string().min(1).optional(),
+  [ENV.reviewQueueUrl]: z.string().optional(),
+  EVIDENCE_API_URL: z.string().optional(),
+});
+
+export function connect(): Connection {
+  const twin = readTwinState();
+  if (twin) {
+    const { resources } = twin;
+    return {
+      target: 'twin',
+      clients: twinClients(twin.endpoints),
+      bucket: resources.bucket,
+      tables: resources.tables,
+      reviewQueueUrl: resources.queues.review.url,
+      ...(twin.apiUrl ? { apiUrl: twin.apiUrl } : {}),
+      twin,
+    };
+  }
+  const names = AwsNames.safeParse(process.env);
+  if (!names.success) {
+    throw new Error(
+      `no local twin is running (start one with \`npm start\`) and the AWS resource names are not set: ${names.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
+  }
+  const env = names.data;
+  const dynamodb = new DynamoDBClient({});
+  return {
+    target: 'aws',
+    clients: { s3: new S3Client({}), dynamodb, db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs: new SQSClient({}) },
+    bucket: env[ENV.depositBucket],
+    tables: { deposits: env[ENV.depositsTable], attempts: env[ENV.attemptsTable], registry: env[ENV.registryTable], summaries: env[ENV.summariesTable] ?? '' },
+    ...(env[ENV.reviewQueueUrl] ? { reviewQueueUrl: env[ENV.reviewQueueUrl] } : {}),
+    ...(env.EVIDENCE_API_URL ? { apiUrl: env.EVIDENCE_API_URL } : {}),
+  };
+}

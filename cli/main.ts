@@ -1,0 +1,21 @@
+/**
+ * `evidence` — the command line for enterprises (deposit, status), reviewers and departments.
+ * Each command group lives in cli/commands/ and registers itself here.
+ */
+import { Command } from 'commander';
+import { registerChecksCommand } from './commands/checks.ts';
+import { registerDepositCommands } from './commands/deposit.ts';
+
+const program = new Command('evidence')
+  .description('Monthly evidence deposit (月度信息化存证): deposit, check status, review, and read the nightly rates')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+for (const register of [registerDepositCommands, registerChecksCommand]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`evidence: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

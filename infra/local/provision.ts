@@ -1,0 +1,91 @@
+/**
+ * Creates the twin's bucket, tables and queues from the same definitions the CDK stack uses
+ * (shared/resources/specs.ts). Physical names are fixed here only because there is no
+ * CloudFormation on the twin to name them.
+ */
+import { CreateTableCommand, type DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUES, type QueueName, TABLES, type TableName, type TableSpec } from '#resources/specs.ts';
+
+export const TWIN_BUCKET = 'evidence-deposits';
+export const TWIN_EXPORTS_BUCKET = 'evidence-exports';
+
+export interface QueueHandle {
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetterUrl: string;
+  readonly deadLetterArn: string;
+}
+
+export interface TwinResources {
+  readonly bucket: string;
+  readonly exportsBucket: string;
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly queues: Readonly<Record<QueueName, QueueHandle>>;
+}
+
+export function createTableInput(tableName: string, spec: TableSpec): CreateTableCommandInput {
+  const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
+  const attributes = [...new Map(keys.map((k) => [k.name, k])).values()];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributes.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+    KeySchema: [
+      { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+      ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    ],
+    ...(spec.indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: spec.indexes.map((i) => ({
+            IndexName: i.indexName,
+            KeySchema: [
+              { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+              ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`queue ${url} has no ARN`);
+  return arn;
+}
+
+const DAY = 24 * 60 * 60;
+
+export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs: SQSClient }): Promise<TwinResources> {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: TWIN_BUCKET }));
+  await clients.s3.send(new CreateBucketCommand({ Bucket: TWIN_EXPORTS_BUCKET }));
+  const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, name])) as Record<TableName, string>;
+  for (const [name, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
+    await clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec)));
+  }
+  const queues = {} as Record<QueueName, QueueHandle>;
+  for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+    const dlq = await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: String(spec.deadLetterRetentionDays * DAY) } }),
+    );
+    const deadLetterUrl = dlq.QueueUrl as string;
+    const deadLetterArn = await queueArn(clients.sqs, deadLetterUrl);
+    const queue = await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: {
+          VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+          MessageRetentionPeriod: String(spec.retentionDays * DAY),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: spec.maxReceiveCount }),
+        },
+      }),
+    );
+    const url = queue.QueueUrl as string;
+    queues[name] = { url, arn: await queueArn(clients.sqs, url), deadLetterUrl, deadLetterArn };
+  }
+  return { bucket: TWIN_BUCKET, exportsBucket: TWIN_EXPORTS_BUCKET, tables, queues };
+}

@@ -1,0 +1,134 @@
+/**
+ * What Lambda's SQS event source mapping does, for the twin: long-poll a queue, hand batches to
+ * a handler as SQS events, delete what succeeded, and leave failures for the queue's redrive
+ * policy (after maxReceiveCount receives they move to the DLQ). One difference, for speed:
+ * a failed message is made visible again after `retryDelaySeconds` instead of the full
+ * visibility timeout.
+ */
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface SqsEventSourceOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly handler: SqsHandler;
+  readonly functionName: string;
+  readonly batchSize: number;
+  readonly retryDelaySeconds: number;
+  /** Batches handled at once (Lambda scales out; the twin runs a few pollers). */
+  readonly concurrency: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+function lambdaContext(functionName: string): Context {
+  const requestId = crypto.randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `twin/${requestId}`,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'twin',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+export class SqsEventSource {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly options: SqsEventSourceOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  /** Batches being handled right now. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  private async loop(): Promise<void> {
+    const { sqs, queueUrl, queueArn, batchSize } = this.options;
+    while (this.running) {
+      try {
+        const { Messages } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+        );
+        if (!Messages || Messages.length === 0) continue;
+        this.inFlight++;
+        try {
+          await this.deliver(Messages.map((m) => toRecord(m, queueArn)));
+        } finally {
+          this.inFlight--;
+        }
+      } catch (error) {
+        if (this.running) {
+          this.options.onError?.(error);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  }
+
+  private async deliver(records: SQSRecord[]): Promise<void> {
+    const { sqs, queueUrl, handler, functionName, retryDelaySeconds } = this.options;
+    let failed: Set<string>;
+    try {
+      const response = await handler({ Records: records }, lambdaContext(functionName));
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      // A thrown handler fails the whole batch, as on Lambda.
+      this.options.onError?.(error);
+      failed = new Set(records.map((r) => r.messageId));
+    }
+    const succeeded = records.filter((r) => !failed.has(r.messageId));
+    const retried = records.filter((r) => failed.has(r.messageId));
+    if (succeeded.length > 0) {
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+    }
+    if (retried.length > 0) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: retried.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: retryDelaySeconds })),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The local twin: the pipeline's handlers running in this process against real emulators,
+ * wired the way the cloud stack wires them. S3 events from s3rver go to the intake queue as
+ * S3 notification messages; an event source feeds validate-deposit. Clients reach the twin
+ * through the standard AWS_ENDPOINT_URL_* variables, so the handlers have no local mode.
+ */
+import { EventEmitter } from 'node:events';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Event } from 'aws-lambda';
+import { ENV } from '#resources/env.ts';
+import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
+import { type Emulators, type Endpoints, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from './emulators.ts';
+import { provision, type TwinResources } from './provision.ts';
+import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
+
+/** Object metadata the twin's clock reads: the receipt time to use instead of now (replays only). */
+export const SIMULATED_RECEIPT_METADATA = 'twin-received-at';
+
+export interface TwinOptions {
+  /** Where s3rver keeps objects. */
+  readonly dataDir: string;
+  /** Seconds before a failed intake message is retried (Lambda would wait the visibility timeout). */
+  readonly retryDelaySeconds?: number;
+  /** Deadline rules JSON for the functions (DEADLINE_RULES). */
+  readonly deadlineRules?: string;
+  /** Concurrent intake batches. */
+  readonly concurrency?: number;
+}
+
+export interface TwinClients {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly db: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+}
+
+/** How S3 writes keys into event notifications (URL-encoded, spaces as '+'). */
+export function encodeEventKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
+    .join('/');
+}
+
+export function twinClients(endpoints: Endpoints): TwinClients {
+  const common = { region: TWIN_REGION, credentials: TWIN_CREDENTIALS };
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
+  return {
+    s3: new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true }),
+    dynamodb,
+    db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+    sqs: new SQSClient({ ...common, endpoint: endpoints.sqs }),
+  };
+}
+
+/** The environment a function sees on the twin: endpoints, credentials and resource names. */
+export function functionEnvironment(endpoints: Endpoints, resources: TwinResources, deadlineRules?: string): Record<string, string> {
+  return {
+    AWS_REGION: TWIN_REGION,
+    AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    [ENV.depositBucket]: resources.bucket,
+    [ENV.depositsTable]: resources.tables.deposits,
+    [ENV.attemptsTable]: resources.tables.attempts,
+    [ENV.registryTable]: resources.tables.registry,
+    [ENV.summariesTable]: resources.tables.summaries,
+    [ENV.reviewQueueUrl]: resources.queues.review.url,
+    ...(deadlineRules ? { [ENV.deadlineRules]: deadlineRules } : {}),
+  };
+}
+
+export class LocalTwin extends EventEmitter {
+  private sources: SqsEventSource[] = [];
+  private pendingNotifications = 0;
+
+  private constructor(
+    readonly emulators: Emulators,
+    readonly resources: TwinResources,
+    readonly clients: TwinClients,
+  ) {
+    super();
+  }
+
+  get endpoints(): Endpoints {
+    return this.emulators.endpoints;
+  }
+
+  static async start(options: TwinOptions): Promise<LocalTwin> {
+    const emulators = await startEmulators(options.dataDir);
+    try {
+      const clients = twinClients(emulators.endpoints);
+      const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
+      Object.assign(process.env, functionEnvironment(emulators.endpoints, resources, options.deadlineRules));
+      const twin = new LocalTwin(emulators, resources, clients);
+      await twin.wire(options);
+      return twin;
+    } catch (error) {
+      await emulators.stop();
+      throw error;
+    }
+  }
+
+  private async wire(options: TwinOptions): Promise<void> {
+    // s3rver is an EventEmitter at run time; its typings omit it.
+    (this.emulators.s3rver as unknown as EventEmitter).on('event', (event: S3Event) => {
+      this.pendingNotifications++;
+      this.notify(event)
+        .catch((error) => this.emit('error', error))
+        .finally(() => this.pendingNotifications--);
+    });
+    // Imported only now: the handler reads its configuration at module load, as at cold start.
+    const { handler } = await import('../../functions/validate-deposit/handler.ts');
+    this.addEventSource('intake', handler as SqsHandler, 'validate-deposit', options);
+  }
+
+  /** Feeds a queue to a handler, as the stack's event source mapping does. */
+  addEventSource(queue: QueueName, handler: SqsHandler, functionName: string, options: Pick<TwinOptions, 'retryDelaySeconds' | 'concurrency'> = {}): void {
+    const handle = this.resources.queues[queue];
+    const source = new SqsEventSource({
+      sqs: this.clients.sqs,
+      queueUrl: handle.url,
+      queueArn: handle.arn,
+      handler,
+      functionName,
+      batchSize: INTAKE_EVENT_SOURCE.batchSize,
+      retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      concurrency: options.concurrency ?? 4,
+      onError: (error) => this.emit('function-error', { functionName, error }),
+    });
+    source.start();
+    this.sources.push(source);
+  }
+
+  /** S3 → intake queue, per the bucket's notification configuration. */
+  private async notify(event: S3Event): Promise<void> {
+    for (const record of event.Records) {
+      const key = record.s3.object.key;
+      if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(DEPOSIT_BUCKET_NOTIFICATION.prefix)) continue;
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
+      const simulated = head.Metadata?.[SIMULATED_RECEIPT_METADATA];
+      const notified = {
+        ...record,
+        eventTime: simulated && !Number.isNaN(Date.parse(simulated)) ? new Date(simulated).toISOString() : record.eventTime,
+        s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(key) } },
+      };
+      await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: this.resources.queues.intake.url, MessageBody: JSON.stringify({ Records: [notified] }) }));
+      this.emit('notified', { key, eventTime: notified.eventTime });
+    }
+  }
+
+  async queueDepth(queue: QueueName | `${QueueName}-dlq`): Promise<{ visible: number; inFlight: number; delayed: number }> {
+    const [name, dlq] = queue.endsWith('-dlq') ? [queue.slice(0, -4) as QueueName, true] : [queue as QueueName, false];
+    const handle = this.resources.queues[name];
+    const { Attributes = {} } = await this.clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq ? handle.deadLetterUrl : handle.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    };
+  }
+
+  /** Resolves once every upload so far has been notified and the intake queue is drained. */
+  async waitForIdle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietRounds = 0;
+    while (Date.now() < deadline) {
+      const depth = await this.queueDepth('intake');
+      const idle = this.pendingNotifications === 0 && depth.visible + depth.inFlight + depth.delayed === 0 && !this.sources.some((s) => s.busy);
+      quietRounds = idle ? quietRounds + 1 : 0;
+      // Two quiet looks in a row: s3rver emits events just after it answers the PUT.
+      if (quietRounds >= 2) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the twin was still busy after ${timeoutMs} ms`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sources.map((s) => s.stop()));
+    this.sources = [];
+    for (const client of Object.values(this.clients)) (client as { destroy?: () => void }).destroy?.();
+    await this.emulators.stop();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * One stack, one construct per concern. Stateful constructs (storage, ledger, queues) are built
+ * first and handed to the stateless ones as typed props, never looked up by name.
+ */
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+import { AccessPolicies } from './access-policies.ts';
+import { Alarms } from './alarms.ts';
+import { DashboardHosting } from './dashboard-hosting.ts';
+import { DepositStorage } from './deposit-storage.ts';
+import { PipelineFunctions } from './functions.ts';
+import { Ledger } from './ledger.ts';
+import { NightlySchedule } from './nightly-schedule.ts';
+import { QueryApi } from './query-api.ts';
+import { Queues } from './queues.ts';
+
+export interface EvidenceDepositStackProps extends StackProps {
+  readonly config: InfraConfig;
+}
+
+export class EvidenceDepositStack extends Stack {
+  readonly storage: DepositStorage;
+  readonly ledger: Ledger;
+  readonly queues: Queues;
+  readonly dashboard: DashboardHosting;
+  readonly functions: PipelineFunctions;
+  readonly schedule?: NightlySchedule;
+  readonly api?: QueryApi;
+  readonly access: AccessPolicies;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: EvidenceDepositStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('project', 'evidence-deposit');
+    Tags.of(this).add('environment', config.environmentName);
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    this.storage = new DepositStorage(this, 'DepositStorage', { config });
+    this.ledger = new Ledger(this, 'Ledger');
+    this.queues = new Queues(this, 'Queues');
+    this.storage.notifyIntake(this.queues.pairs.intake.queue);
+    this.dashboard = new DashboardHosting(this, 'Dashboard', { accessLogs: this.storage.accessLogs });
+
+    this.functions = new PipelineFunctions(this, 'Functions', {
+      config,
+      depositBucket: this.storage.bucket,
+      dashboardBucket: this.dashboard.bucket,
+      ledger: this.ledger,
+      queues: this.queues,
+      logRetention,
+    });
+    const { nightlySummary, query, review } = this.functions;
+
+    if (nightlySummary) this.schedule = new NightlySchedule(this, 'Schedule', { target: nightlySummary });
+    if (query || review) {
+      this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
+    }
+
+    this.access = new AccessPolicies(this, 'Access', {
+      reviewerPrincipalArns: config.reviewerPrincipalArns,
+      departmentPrincipalArns: config.departmentPrincipalArns,
+      depositBucket: this.storage.bucket,
+      dashboardBucket: this.dashboard.bucket,
+      reviewQueue: this.queues.pairs.review.queue,
+      enterprisePolicy: this.storage.enterprisePolicy,
+      api: this.api,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      deadLetterQueues: {
+        ...Object.fromEntries(Object.entries(this.queues.pairs).map(([name, pair]) => [name, pair.deadLetterQueue])),
+        ...(this.schedule ? { nightly: this.schedule.deadLetterQueue } : {}),
+      },
+      functions: Object.fromEntries(this.functions.all().map((fn) => [fn.node.id, fn])),
+      intakeQueue: this.queues.pairs.intake.queue,
+      nightlySummary,
+      alarmEmail: config.alarmEmail,
+    });
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The one place function defaults live, so four functions cannot drift apart on runtime,
+ * architecture, bundling or logging. Access is granted only through the bind* methods, which set
+ * the environment variable in the same call: a function cannot hold a permission without knowing
+ * the resource's name, nor know a name it has no permission to use.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENV, type EnvName } from '#resources/env.ts';
+import { acknowledge, nagArn, wildcardResource } from './nag.ts';
+import { TABLES, type TableName } from '#resources/specs.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `functions/<name>/handler.ts`, absolute, for `entry` and for the existsSync check. */
+export function handlerEntry(name: string): string {
+  return fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url));
+}
+
+/** The newest Node.js runtime this aws-cdk-lib offers; cdk-nag (AwsSolutions-L1) flags older ones. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Some bundled CommonJS dependencies call `require` for Node built-ins; an ESM bundle has no
+ * `require`, so the banner recreates it.
+ */
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * Not yet in shared/resources/env.ts: the dashboard bucket that receives nightly-summary's exports.
+ * Kept here until ENV gains `exportBucket`, then this alias should point at it.
+ */
+export const EXPORT_BUCKET_ENV = 'EXPORT_BUCKET';
+type BucketEnvName = EnvName | typeof EXPORT_BUCKET_ENV;
+
+export const TABLE_ENV: Record<TableName, EnvName> = {
+  deposits: ENV.depositsTable,
+  attempts: ENV.attemptsTable,
+  registry: ENV.registryTable,
+  summaries: ENV.summariesTable,
+};
+
+const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  scan: ['dynamodb:Scan'],
+  // TransactWriteItems is authorised per item against these same actions.
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+} as const;
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+const QUEUE_ACTIONS = {
+  send: ['sqs:SendMessage'],
+  /** Settle a message a reviewer received elsewhere: acknowledge it or hand it back. */
+  settle: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+} as const;
+export type QueueAccess = keyof typeof QUEUE_ACTIONS;
+
+export interface BucketAccess {
+  /** Key prefixes (e.g. `reports/`) whose objects the function may read. */
+  readonly read?: readonly string[];
+  /** Key prefixes the function may list (ListBucket limited by the s3:prefix condition). */
+  readonly list?: readonly string[];
+  /** Key prefixes the function may write. */
+  readonly write?: readonly string[];
+}
+
+export interface EvidenceFunctionProps {
+  /** Folder name under `functions/`. */
+  readonly handler: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: RetentionDays;
+  readonly reservedConcurrentExecutions?: number;
+  readonly environment?: Record<string, string>;
+}
+
+export class EvidenceFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: EvidenceFunctionProps) {
+    // Own log group (retention, kept on stack deletion for audit) and own role (no
+    // AWSLambdaBasicExecutionRole managed policy, whose logs:* reach every log group).
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handler}: only the actions on only the resources it uses`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too: production then runs the exact SDK versions the tests and the
+        // local twin ran, instead of whatever the managed runtime ships that month.
+        externalModules: [],
+      },
+    });
+  }
+
+  bindTable(table: ITable, name: TableName, ...access: readonly TableAccess[]): this {
+    const indexArns = TABLES[name].indexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
+    const actions = [...new Set(access.flatMap((level) => TABLE_ACTIONS[level]))];
+    const readsIndexes = access.includes('read') || access.includes('scan');
+    this.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [table.tableArn, ...(readsIndexes ? indexArns : [])] }),
+    );
+    this.addEnvironment(TABLE_ENV[name], table.tableName);
+    return this;
+  }
+
+  bindQueue(queue: IQueue, env: EnvName, ...access: readonly QueueAccess[]): this {
+    const actions = [...new Set(access.flatMap((level) => QUEUE_ACTIONS[level]))];
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [queue.queueArn] }));
+    this.addEnvironment(env, queue.queueUrl);
+    return this;
+  }
+
+  bindBucket(bucket: IBucket, env: BucketEnvName, access: BucketAccess): this {
+    const objects = (prefixes: readonly string[]) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    if (access.read?.length) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
+    }
+    const prefixes = [...new Set([...(access.read ?? []), ...(access.write ?? [])])];
+    acknowledge(
+      this.role ?? this,
+      `Object keys under ${prefixes.join(', ')} carry enterprise, period and deposit id, which exist only at run time; the wildcard is confined to those prefixes and to the single actions granted next to it (no delete, no retention changes).`,
+      ...prefixes.map((prefix) => wildcardResource(`${nagArn(bucket)}/${prefix}*`)),
+    );
+    if (access.list?.length) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': access.list.map((prefix) => `${prefix}*`) } },
+        }),
+      );
+    }
+    if (access.write?.length) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+    }
+    this.addEnvironment(env, bucket.bucketName);
+    return this;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The pipeline's functions. validate-deposit always exists; nightly-summary, query and review are
+ * created only once their handler file exists, so the stack synthesizes while they are being
+ * written and picks each one up the day it lands, without an edit here.
+ */
+import { existsSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
+import { ENV } from '#resources/env.ts';
+import { INTAKE_EVENT_SOURCE, QUEUES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
+import type { InfraConfig } from '../config.ts';
+import { EXPORT_BUCKET_ENV, EvidenceFunction, handlerEntry } from './evidence-function.ts';
+import type { Ledger } from './ledger.ts';
+import type { Queues } from './queues.ts';
+
+export const FUNCTION_NAMES = ['validate-deposit', 'nightly-summary', 'query', 'review'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Where nightly-summary writes its JSON/CSV exports inside the dashboard bucket. */
+export const EXPORTS_PREFIX = 'exports/';
+
+export function handlerExists(name: FunctionName): boolean {
+  return existsSync(handlerEntry(name));
+}
+
+export interface PipelineFunctionsProps {
+  readonly config: InfraConfig;
+  readonly depositBucket: IBucket;
+  readonly dashboardBucket: IBucket;
+  readonly ledger: Ledger;
+  readonly queues: Queues;
+  readonly logRetention: RetentionDays;
+}
+
+export class PipelineFunctions extends Construct {
+  readonly validateDeposit: EvidenceFunction;
+  readonly nightlySummary?: EvidenceFunction;
+  readonly query?: EvidenceFunction;
+  readonly review?: EvidenceFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const { config, ledger, queues, depositBucket, dashboardBucket, logRetention } = props;
+    const { tables } = ledger;
+    const intake = queues.pairs.intake.queue;
+    const review = queues.pairs.review.queue;
+
+    // AWS guidance for SQS event sources: visibility timeout at least 6x the function timeout, so
+    // a batch still being retried by the poller is not handed to a second invocation.
+    if (QUEUES.intake.visibilityTimeoutSeconds < 6 * VALIDATE_DEPOSIT_TIMEOUT_SECONDS) {
+      throw new Error('QUEUES.intake.visibilityTimeoutSeconds must be at least 6x VALIDATE_DEPOSIT_TIMEOUT_SECONDS');
+    }
+
+    this.validateDeposit = new EvidenceFunction(this, 'ValidateDeposit', {
+      handler: 'validate-deposit',
+      description: 'Validates an uploaded monthly report, records the attempt, queues problems for review',
+      // XLSX and GB18030 CSV parsing of reports up to ~10 MB; on ARM CPU scales with memory.
+      memorySize: 1024,
+      timeout: Duration.seconds(VALIDATE_DEPOSIT_TIMEOUT_SECONDS),
+      reservedConcurrentExecutions: config.intakeConcurrency,
+      logRetention,
+      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+    })
+      .bindBucket(depositBucket, ENV.depositBucket, {
+        read: [REPORTS_PREFIX, EVIDENCE_PREFIX],
+        list: [EVIDENCE_PREFIX],
+      })
+      .bindTable(tables.registry, 'registry', 'read')
+      .bindTable(tables.deposits, 'deposits', 'read', 'write')
+      .bindTable(tables.attempts, 'attempts', 'read', 'write')
+      .bindQueue(review, ENV.reviewQueueUrl, 'send');
+    this.validateDeposit.addEventSource(
+      new SqsEventSource(intake, {
+        batchSize: INTAKE_EVENT_SOURCE.batchSize,
+        maxBatchingWindow: Duration.seconds(INTAKE_EVENT_SOURCE.maxBatchingWindowSeconds),
+        reportBatchItemFailures: INTAKE_EVENT_SOURCE.reportBatchItemFailures,
+        maxConcurrency: config.intakeConcurrency,
+      }),
+    );
+
+    if (handlerExists('nightly-summary')) {
+      this.nightlySummary = new EvidenceFunction(this, 'NightlySummary', {
+        handler: 'nightly-summary',
+        description: 'Computes on-time and first-pass rates per scope and period; writes summaries and exports',
+        memorySize: 1024,
+        timeout: Duration.minutes(5),
+        logRetention,
+        environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+      })
+        .bindTable(tables.registry, 'registry', 'read', 'scan')
+        .bindTable(tables.deposits, 'deposits', 'read')
+        .bindTable(tables.summaries, 'summaries', 'read', 'write')
+        .bindBucket(dashboardBucket, EXPORT_BUCKET_ENV, { write: [EXPORTS_PREFIX] });
+    }
+
+    if (handlerExists('query')) {
+      this.query = new EvidenceFunction(this, 'Query', {
+        handler: 'query',
+        description: 'Answers department queries: summaries, late list, enterprise history, one attempt',
+        memorySize: 512,
+        // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
+        timeout: Duration.seconds(10),
+        logRetention,
+      })
+        .bindTable(tables.summaries, 'summaries', 'read')
+        .bindTable(tables.deposits, 'deposits', 'read')
+        .bindTable(tables.attempts, 'attempts', 'read')
+        .bindTable(tables.registry, 'registry', 'read');
+    }
+
+    if (handlerExists('review')) {
+      this.review = new EvidenceFunction(this, 'Review', {
+        handler: 'review',
+        description: "Records a reviewer's decision on an attempt and settles its review message",
+        memorySize: 512,
+        timeout: Duration.seconds(10),
+        logRetention,
+      })
+        .bindTable(tables.attempts, 'attempts', 'read', 'write')
+        .bindTable(tables.deposits, 'deposits', 'read', 'write')
+        .bindQueue(review, ENV.reviewQueueUrl, 'settle');
+    }
+  }
+
+  all(): EvidenceFunction[] {
+    return [this.validateDeposit, this.nightlySummary, this.query, this.review].filter(
+      (fn): fn is EvidenceFunction => fn !== undefined,
+    );
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The tunable thresholds of the check catalogue. Ranges and bands are auditor practice, not
+ * MEE rule (see domain.md), so a province can tighten or loosen them without a code change:
+ * pass a partial object through `CheckSettingsSchema.parse` and every omitted value keeps its
+ * default. Rules (the 0.03085 default, the 40-day window) are here too, because the rule has
+ * changed before (0.03356 → 0.03085) and may change again.
+ */
+import { z } from 'zod';
+import { DEFAULT_CARBON_PER_HEAT, PARAMETER_CODES, PARAMETERS, type ParameterCode } from './parameters.ts';
+
+const BandSchema = z.object({ min: z.number(), max: z.number() });
+export type Band = z.infer<typeof BandSchema>;
+
+const ParameterBandsSchema = z.partialRecord(z.enum(PARAMETER_CODES), BandSchema);
+
+function defaultBands(pick: 'range' | 'typical'): Partial<Record<ParameterCode, Band>> {
+  const bands: Partial<Record<ParameterCode, Band>> = {};
+  for (const code of PARAMETER_CODES) {
+    const band = PARAMETERS[code][pick];
+    if (band) bands[code] = { min: band.min, max: band.max };
+  }
+  return bands;
+}
+
+/** The evidence file types a deposit may carry, recognised by content (see file-types.ts). */
+export const EVIDENCE_TYPES = ['pdf', 'jpeg', 'png', 'ofd'] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+export const CheckSettingsSchema = z.object({
+  /** Plausible ranges: outside is an error. Overrides merge over the catalogue's defaults. */
+  ranges: ParameterBandsSchema.default({}).transform((r) => ({ ...defaultBands('range'), ...r })),
+  /** Typical ranges: outside (but plausible) is a warning. */
+  typical: ParameterBandsSchema.default({}).transform((t) => ({ ...defaultBands('typical'), ...t })),
+  /** Auxiliary power rate, % of generation. */
+  auxiliaryRatePercent: BandSchema.default({ min: 3, max: 10 }),
+  /** Net coal consumption of coal units, gce/kWh. */
+  netCoalRate: BandSchema.default({ min: 260, max: 360 }),
+  /** Generation may exceed capacity × hours by this fraction before it is an error (meter rounding). */
+  capacityTolerance: z.number().min(0).default(0.0001),
+  carbonPerHeat: z
+    .object({
+      /** The value a unit must use when it did not measure (rule). */
+      default: z.number().positive().default(DEFAULT_CARBON_PER_HEAT),
+      /** Former defaults that are no longer allowed (rule: 0.03356 until 2023). */
+      formerDefaults: z.array(z.number().positive()).default([0.03356]),
+      /** Two carbon-per-heat values closer than this are "the same value". */
+      equalWithin: z.number().min(0).default(0.000005),
+      /** Largest relative gap between the declared value and carbon ÷ NCV from the same lab report. */
+      consistencyTolerance: z.number().min(0).default(0.05),
+    })
+    .default({ default: DEFAULT_CARBON_PER_HEAT, formerDefaults: [0.03356], equalWithin: 0.000005, consistencyTolerance: 0.05 }),
+  ncvComposition: z
+    .object({
+      /** Oxygen is not deposited; a typical as-received value stands in for it in the Mendeleev estimate. */
+      assumedOxygenPercent: z.number().min(0).max(40).default(7),
+      /** Largest relative gap between the declared NCV and the estimate from C, H, S and moisture. */
+      tolerance: z.number().min(0).default(0.15),
+    })
+    .default({ assumedOxygenPercent: 7, tolerance: 0.15 }),
+  /** Largest gap, in percentage points, between the declared load factor and generation ÷ (capacity × hours). */
+  loadFactorTolerancePoints: z.number().min(0).default(10),
+  /** The lab report must be issued between the start of the month and this many days after its end (rule: 40). */
+  labReportWindowDays: z.number().int().min(0).default(40),
+  evidence: z
+    .object({
+      maxBytes: z.number().int().positive().default(200 * 1024 * 1024),
+      allowedTypes: z.array(z.enum(EVIDENCE_TYPES)).default([...EVIDENCE_TYPES]),
+    })
+    .default({ maxBytes: 200 * 1024 * 1024, allowedTypes: [...EVIDENCE_TYPES] }),
+  history: z
+    .object({
+      /** How many earlier months the pipeline reads (bounded, so the query stays small). */
+      lookbackMonths: z.number().int().min(1).max(60).default(12),
+      /** A unit whose month repeats at least this many non-zero values of the previous month is flagged. */
+      identicalMinParameters: z.number().int().min(1).default(3),
+      /** Relative month-over-month change beyond which a value is flagged, per parameter (0.2 = ±20%). */
+      changeBands: z
+        .partialRecord(z.enum(PARAMETER_CODES), z.number().positive())
+        .default({ ncvAsReceived: 0.2, carbonAsReceived: 0.2, carbonPerHeat: 0.1, hydrogen: 0.4, moisture: 0.6 }),
+      /** Carbon content identical for this many consecutive months (this one included) is flagged. */
+      constantCarbonMonths: z.number().int().min(2).default(3),
+    })
+    .default({
+      lookbackMonths: 12,
+      identicalMinParameters: 3,
+      changeBands: { ncvAsReceived: 0.2, carbonAsReceived: 0.2, carbonPerHeat: 0.1, hydrogen: 0.4, moisture: 0.6 },
+      constantCarbonMonths: 3,
+    }),
+});
+
+/** Resolved settings, every value present. */
+export type CheckSettings = z.output<typeof CheckSettingsSchema>;
+/** What a caller may write: any subset. */
+export type CheckSettingsInput = z.input<typeof CheckSettingsSchema>;
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = CheckSettingsSchema.parse({});

@@ -1,0 +1,145 @@
+/**
+ * The inverse of the readers: a `MonthlyReport` written as CSV, XLSX or JSON in the template the
+ * readers accept. Used to produce the example files and templates, and by the property tests
+ * that prove every format carries a report without loss (read(write(r)) = r, row numbers aside).
+ * Values are written as declared (value and unit as the enterprise wrote them), so a report in
+ * 万kWh stays in 万kWh.
+ */
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { PARAMETER_CODES, PARAMETERS } from './parameters.ts';
+import type { MonthlyReport } from './report.ts';
+import { COLUMNS, type Column } from './report-table.ts';
+
+export interface WriteOptions {
+  /** Column headers in English (the column codes) or Chinese (the template's first alias). */
+  readonly headers?: 'en' | 'zh';
+  /** Parameters named by code (`coalConsumed`) or by Chinese name (`燃煤消耗量`). */
+  readonly parameterNames?: 'code' | 'zh';
+}
+
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
+
+const WRITTEN_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit', 'evidenceFile', 'evidenceSha256'];
+
+type Cell = string | number | null;
+
+function headerOf(column: Column, headers: 'en' | 'zh'): string {
+  return headers === 'zh' ? COLUMNS[column][0] : column;
+}
+
+/** The long table: one row per unit and parameter, then the unit's lab report rows. */
+export function reportRows(report: MonthlyReport, options: WriteOptions = {}): Cell[][] {
+  const headers = options.headers ?? 'en';
+  const rows: Cell[][] = [WRITTEN_COLUMNS.map((c) => headerOf(c, headers))];
+  for (const unit of report.units) {
+    const base = { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId };
+    const push = (cells: Partial<Record<Column, Cell>>) => rows.push(WRITTEN_COLUMNS.map((c) => cells[c] ?? null));
+    for (const code of PARAMETER_CODES) {
+      const v = unit.parameters[code];
+      if (!v) continue;
+      push({
+        ...base,
+        parameter: options.parameterNames === 'zh' ? PARAMETERS[code].zh : code,
+        value: v.declaredValue,
+        unit: v.declaredUnit,
+        evidenceFile: v.evidenceFile ?? null,
+        evidenceSha256: v.evidenceSha256 ?? null,
+      });
+    }
+    const lab = unit.labReport;
+    if (lab) {
+      push({ ...base, parameter: 'labReportNo', value: lab.reportNo, evidenceFile: lab.evidenceFile ?? null, evidenceSha256: lab.evidenceSha256 ?? null });
+      if (lab.issuedOn !== undefined) push({ ...base, parameter: 'labReportIssuedOn', value: lab.issuedOn });
+    }
+  }
+  return rows;
+}
+
+function csvField(cell: Cell): string {
+  if (cell === null) return '';
+  const text = typeof cell === 'number' ? String(cell) : cell;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV text (RFC 4180, CRLF line ends, as Excel writes them). */
+export function writeCsv(report: MonthlyReport, options: WriteOptions = {}): string {
+  return `${reportRows(report, options).map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+/** CSV bytes in the encodings enterprises actually upload. */
+export function writeCsvBytes(report: MonthlyReport, encoding: CsvEncoding = 'utf-8', options: WriteOptions = {}): Uint8Array {
+  const text = writeCsv(report, options);
+  if (encoding === 'gb18030') return new Uint8Array(iconv.encode(text, 'gb18030'));
+  const utf8 = new TextEncoder().encode(text);
+  if (encoding === 'utf-8') return utf8;
+  const withBom = new Uint8Array(utf8.length + 3);
+  withBom.set([0xef, 0xbb, 0xbf]);
+  withBom.set(utf8, 3);
+  return withBom;
+}
+
+/** An XLSX workbook with the long table on its first sheet. `date` pins the workbook's timestamps. */
+export async function writeXlsx(report: MonthlyReport, options: WriteOptions & { date?: Date } = {}): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  const date = options.date ?? new Date(0);
+  workbook.created = date;
+  workbook.modified = date;
+  workbook.creator = 'evidence-deposit';
+  const sheet = workbook.addWorksheet('月度存证');
+  for (const row of reportRows(report, options)) sheet.addRow(row);
+  sheet.columns.forEach((column, i) => {
+    column.width = [20, 10, 10, 22, 14, 10, 28, 66][i] ?? 12;
+  });
+  const buffer = await workbook.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/** The JSON format (`JsonReportSchema`), pretty-printed. */
+export function writeJson(report: MonthlyReport): string {
+  const units = report.units.map((unit) => {
+    const parameters: Record<string, { value: number; unit: string; evidenceFile?: string; evidenceSha256?: string }> = {};
+    for (const code of PARAMETER_CODES) {
+      const v = unit.parameters[code];
+      if (!v) continue;
+      parameters[code] = {
+        value: v.declaredValue,
+        unit: v.declaredUnit,
+        ...(v.evidenceFile !== undefined ? { evidenceFile: v.evidenceFile } : {}),
+        ...(v.evidenceSha256 !== undefined ? { evidenceSha256: v.evidenceSha256 } : {}),
+      };
+    }
+    const lab = unit.labReport;
+    return {
+      unitId: unit.unitId,
+      parameters,
+      ...(lab
+        ? {
+            labReport: {
+              reportNo: lab.reportNo,
+              ...(lab.issuedOn !== undefined ? { issuedOn: lab.issuedOn } : {}),
+              ...(lab.evidenceFile !== undefined ? { evidenceFile: lab.evidenceFile } : {}),
+              ...(lab.evidenceSha256 !== undefined ? { evidenceSha256: lab.evidenceSha256 } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+  return `${JSON.stringify({ enterpriseId: report.enterpriseId, period: report.period, units }, null, 2)}\n`;
+}
+
+/** The report without source positions: what two formats of the same report share. */
+export function withoutRows(report: MonthlyReport): MonthlyReport {
+  return {
+    ...report,
+    units: report.units.map((unit) => {
+      const parameters: MonthlyReport['units'][number]['parameters'] = {};
+      for (const [code, v] of Object.entries(unit.parameters) as [keyof typeof parameters, NonNullable<(typeof parameters)[keyof typeof parameters]>][]) {
+        const { row: _row, ...rest } = v;
+        parameters[code] = rest;
+      }
+      const lab = unit.labReport ? (({ row: _row, ...rest }) => rest)(unit.labReport) : undefined;
+      return { ...unit, parameters, ...(lab ? { labReport: lab } : {}) };
+    }),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Intake end to end on the local twin: real files uploaded to s3rver, the S3 notification on
+ * local-aws-sqs, validate-deposit, DynamoDB Local, the review queue.
+ */
+import { createHash } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uploadDeposit } from '#adapters/deposit-uploader.ts';
+import { reportKey } from '#domain/deposit-key.ts';
+import type { ReviewMessage } from '#domain/review-message.ts';
+import { demoPdf, demoReport } from '../../infra/local/demo.ts';
+import { encodeEventKey, SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { eventually, reviewMessagesFor, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
+
+const twin = useTwin();
+const PERIOD = '2026-01';
+// Due by the end of 12 March 2026, Asia/Shanghai.
+const ON_TIME = '2026-03-12T23:59:59+08:00';
+
+function deposit(enterpriseId: string, report: { fileName: string; body: string | Uint8Array }, options: { at?: string; evidence?: { fileName: string; body: Uint8Array }[]; period?: string } = {}) {
+  return uploadDeposit(twin.clients.s3, twin.resources.bucket, {
+    enterpriseId,
+    period: options.period ?? PERIOD,
+    report,
+    evidence: options.evidence ?? [
+      { fileName: 'ledger-scan.pdf', body: demoPdf('ledger') },
+      { fileName: 'lab-report.pdf', body: demoPdf('lab') },
+    ],
+    reportMetadata: { [SIMULATED_RECEIPT_METADATA]: new Date(options.at ?? ON_TIME).toISOString() },
+  });
+}
+
+describe('a clean deposit', () => {
+  const enterprise = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise]));
+
+  it('is recorded as accepted and on time, with the SHA-256 of every file', async () => {
+    const report = JSON.stringify(demoReport(enterprise, PERIOD, 1));
+    const uploaded = await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: report });
+
+    const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+
+    expect(attempt).toMatchObject({ verdict: 'accepted', reportKey: uploaded.reportKey, timeliness: { onTime: true, lastDay: '2026-03-12' } });
+    expect(attempt?.validation.issues).toEqual([]);
+    expect(attempt?.files.map((f) => [f.role, f.fileName, f.sha256])).toEqual([
+      ['report', 'report.json', createHash('sha256').update(report).digest('hex')],
+      ['evidence', 'lab-report.pdf', createHash('sha256').update(demoPdf('lab')).digest('hex')],
+      ['evidence', 'ledger-scan.pdf', createHash('sha256').update(demoPdf('ledger')).digest('hex')],
+    ]);
+    const [record] = await twin.ledger.depositsOf(enterprise.enterpriseId, PERIOD);
+    expect(record?.attempts).toHaveLength(1);
+  });
+});
+
+describe('timeliness', () => {
+  const enterprise = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise]));
+
+  it('counts an upload at 00:30 on 13 March Beijing time as late, though it is still 12 March in UTC', async () => {
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 2)) }, { at: '2026-03-13T00:30:00+08:00' });
+
+    const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+
+    expect(attempt?.receivedAt).toBe('2026-03-12T16:30:00.000Z');
+    expect(attempt?.timeliness).toEqual({ lastDay: '2026-03-12', dueAt: '2026-03-12T16:00:00.000Z', onTime: false, lateBySeconds: 1800 });
+  });
+});
+
+describe('a deposit with problems', () => {
+  const enterprise = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise]));
+
+  it('is returned with located issues and put on the review queue with its issues and file keys', async () => {
+    const report = demoReport(enterprise, PERIOD, 3, 'supplied-exceeds-generated');
+    const uploaded = await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(report) });
+
+    const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    const [message] = (await reviewMessagesFor(twin, enterprise.enterpriseId, 1)) as ReviewMessage[];
+
+    expect(attempt?.verdict).toBe('returned');
+    expect(attempt?.validation.issues).toContainEqual(expect.objectContaining({ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', unitId: '1', field: 'powerSupplied' }));
+    expect(message).toMatchObject({ type: 'deposit-review', attemptId: attempt?.attemptId, attempt: 1, enterpriseId: enterprise.enterpriseId, verdict: 'returned' });
+    expect(message?.issues.map((i) => i.code)).toEqual(attempt?.validation.issues.map((i) => i.code));
+    expect(message?.files.map((f) => f.key)).toEqual(expect.arrayContaining([uploaded.reportKey, ...uploaded.evidenceKeys]));
+  });
+});
+
+describe('bad input', () => {
+  const enterprise = testEnterprise();
+  const other = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise, other]));
+
+  const cases: { name: string; file: () => { fileName: string; body: string | Uint8Array }; code: string; period?: string }[] = [
+    { name: 'an empty file', file: () => ({ fileName: 'report.csv', body: '' }), code: 'EVD-FILE-EMPTY' },
+    { name: 'binary junk', file: () => ({ fileName: 'report.csv', body: new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3]) }), code: 'EVD-FILE-BINARY' },
+    { name: 'a file in neither UTF-8 nor GB18030', file: () => ({ fileName: 'report.csv', body: new Uint8Array([0x65, 0x6e, 0x74, 0x80, 0xff, 0x80, 0xff, 0x0a]) }), code: 'EVD-FILE-ENCODING' },
+    { name: 'a report for another enterprise', file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(other, PERIOD, 4)) }), code: 'EVD-ENTERPRISE-MISMATCH' },
+    { name: 'a period that has not ended', file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, '2027-06', 4)) }), code: 'EVD-PERIOD-NOT-ENDED', period: '2027-06' },
+    { name: 'a 10 MB report', file: () => ({ fileName: 'report.csv', body: new Uint8Array(10 * 1024 * 1024).fill(0x41) }), code: 'EVD-FILE-TOO-LARGE' },
+    { name: 'an XLSX that is not a workbook', file: () => ({ fileName: 'report.xlsx', body: 'just text' }), code: 'EVD-FILE-TYPE' },
+  ];
+
+  it.each(cases)('$name ends as a recorded, returned attempt with $code, and earlier attempts stay', async ({ file, code, period }) => {
+    const p = period ?? PERIOD;
+    const before = await twin.ledger.attemptsOf(enterprise.enterpriseId, p);
+    const uploaded = await deposit(enterprise.enterpriseId, file(), { period: p });
+
+    const attempts = await waitForAttempts(twin.ledger, enterprise.enterpriseId, p, before.length + 1);
+    const attempt = attempts.find((a) => a.reportKey === uploaded.reportKey);
+
+    expect(attempt?.verdict).toBe('returned');
+    expect(attempt?.validation.issues.map((i) => i.code)).toContain(code);
+    for (const earlier of before) expect(attempts).toContainEqual(earlier);
+  });
+
+  it('records an upload whose key names no enterprise as unattributed, with the reason', async () => {
+    const key = 'reports/not-a-credit-code/2026-01/d1/report.csv';
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await twin.clients.s3.send(new PutObjectCommand({ Bucket: twin.resources.bucket, Key: key, Body: 'x' }));
+
+    const attempt = await eventually(async () => (await twin.ledger.attemptsOf('UNATTRIBUTED')).find((a) => a.reportKey === key), 'the unattributed attempt');
+
+    expect(attempt.validation.issues[0]).toMatchObject({ code: 'EVD-KEY-LAYOUT', severity: 'error' });
+    expect(attempt.validation.issues[0]?.found).toContain('not-a-credit-code');
+  });
+});
+
+describe('at-least-once delivery', () => {
+  const enterprise = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise]));
+
+  it('records one attempt however often the same S3 event is delivered', async () => {
+    const uploaded = await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 5, 'missing-parameter')) });
+    const [first] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const head = await twin.clients.s3.send(new HeadObjectCommand({ Bucket: twin.resources.bucket, Key: uploaded.reportKey }));
+    const record = {
+      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: first?.receivedAt, eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'AWS:TEST' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+      s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: twin.resources.bucket, ownerIdentity: { principalId: 'P' }, arn: `arn:aws:s3:::${twin.resources.bucket}` },
+        object: { key: encodeEventKey(uploaded.reportKey), size: Number(head.ContentLength), eTag: head.ETag?.replaceAll('"', ''), sequencer: '0A' } },
+    };
+
+    for (let i = 0; i < 3; i++) {
+      await twin.clients.sqs.send(new SendMessageCommand({ QueueUrl: twin.resources.queues.intake.url, MessageBody: JSON.stringify({ Records: [record] }) }));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+
+    expect(await twin.ledger.attemptsOf(enterprise.enterpriseId, PERIOD)).toEqual([first]);
+    expect(await reviewMessagesFor(twin, enterprise.enterpriseId, 1)).toHaveLength(1);
+  });
+
+  it('numbers concurrent uploads of one enterprise-period by receipt time, losing none', async () => {
+    const period = '2026-02';
+    const times = ['2026-03-05T09:00:03+08:00', '2026-03-05T09:00:01+08:00', '2026-03-05T09:00:02+08:00', '2026-03-05T09:00:04+08:00'];
+    const uploads = await Promise.all(
+      times.map((at, i) => deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 10 + i)) }, { at, period })),
+    );
+
+    await waitForAttempts(twin.ledger, enterprise.enterpriseId, period, 4);
+    const [record] = await twin.ledger.depositsOf(enterprise.enterpriseId, period);
+
+    const byTime = [1, 2, 0, 3].map((i) => uploads[i]?.reportKey);
+    expect(record?.attempts.map((a) => a.reportKey)).toEqual(byTime);
+  });
+});
+
+describe('a poison message', () => {
+  it('goes to the dead-letter queue after 3 receives without holding up its batch', async () => {
+    const enterprise = testEnterprise();
+    await twin.registry.putAll([enterprise]);
+    const poison = `not an S3 event ${Math.random()}`;
+
+    await twin.clients.sqs.send(new SendMessageCommand({ QueueUrl: twin.resources.queues.intake.url, MessageBody: poison }));
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 6)) });
+
+    await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    const dead = await eventually(async () => {
+      const { Messages = [] } = await twin.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: twin.resources.queues.intake.deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+      );
+      return Messages.find((m) => m.Body === poison);
+    }, 'the poison message in the DLQ', 30_000);
+    expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(3);
+  });
+});
