@@ -1,0 +1,14 @@
+/**
+ * The HTTP API, defined once: the CDK stack builds API Gateway routes from this table and the
+ * twin's HTTP server routes the same requests to the same handlers (functions/<function>/handler.ts).
+ * `access` says which principals may call a route in the cloud (IAM authorization).
+ */
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: /attempts/{attemptId}/decision */
+  readonly path: string;
+  readonly function: 'query' | 'review';
+  readonly access: 'department' | 'reviewer' | 'enterprise';
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [];
