@@ -219,7 +219,7 @@ function coalUnit(unitId: string, capacityMW: number, hours: number, load: numbe
       hydrogen: measured('hydrogen', sample.hydrogen, '%', lab),
       sulfur: measured('sulfur', sample.sulfur, '%', lab),
       moisture: measured('moisture', sample.moisture, '%', lab),
-      purchasedElectricity: measured('purchasedElectricity', round(120 + hours / 100, 1), 'MWh', n.purchased),
+      purchasedElectricity: measured('purchasedElectricity', round(100 + hours / 10, 1), 'MWh', n.purchased),
       powerGenerated: measured('powerGenerated', generated, 'MWh', ledger),
       powerSupplied: measured('powerSupplied', supplied, 'MWh', ledger),
       heatSupplied: measured('heatSupplied', round(15_000 + hours * 3, 0), 'GJ', n.heat),

@@ -3,7 +3,7 @@
  * have no resource policy, so an IAM-authorised route is reachable only by identities whose own
  * policy allows execute-api:Invoke on it: these policies are the whole of that decision.
  */
-import { Arn, ArnFormat } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type CfnElement, Stack } from 'aws-cdk-lib';
 import { type IRole, type IUser, ManagedPolicy, PolicyStatement, Role, User } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -104,7 +104,7 @@ function nagExecuteApiArn(api: QueryApi, method: string, path: string): string {
 }
 
 function logicalIdOf(api: QueryApi): string {
-  return nagArn(api.api).slice(1, -'.Arn>'.length);
+  return Stack.of(api).getLogicalId(api.api.node.findChild('Resource') as CfnElement);
 }
 
 function attachTo(scope: Construct, arns: readonly string[]): { roles: IRole[]; users: IUser[] } {

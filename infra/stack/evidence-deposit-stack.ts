@@ -10,7 +10,7 @@ import { AccessPolicies } from './access-policies.ts';
 import { Alarms } from './alarms.ts';
 import { DashboardHosting } from './dashboard-hosting.ts';
 import { DepositStorage } from './deposit-storage.ts';
-import { PipelineFunctions } from './functions.ts';
+import { type FunctionEntries, PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
 import { NightlySchedule } from './nightly-schedule.ts';
 import { QueryApi } from './query-api.ts';
@@ -18,6 +18,8 @@ import { Queues } from './queues.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
   readonly config: InfraConfig;
+  /** Test seam: build functions whose handler has not landed yet from a stub entry. */
+  readonly functionEntries?: FunctionEntries;
 }
 
 export class EvidenceDepositStack extends Stack {
@@ -51,6 +53,7 @@ export class EvidenceDepositStack extends Stack {
       ledger: this.ledger,
       queues: this.queues,
       logRetention,
+      entries: props.functionEntries,
     });
     const { nightlySummary, query, review } = this.functions;
 

@@ -75,6 +75,8 @@ export interface BucketAccess {
 export interface EvidenceFunctionProps {
   /** Folder name under `functions/`. */
   readonly handler: string;
+  /** Overrides `functions/<handler>/handler.ts`; tests point it at a stub to build the full stack. */
+  readonly entry?: string;
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -98,7 +100,7 @@ export class EvidenceFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: handlerEntry(props.handler),
+      entry: props.entry ?? handlerEntry(props.handler),
       handler: 'handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,

@@ -23,8 +23,15 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Where nightly-summary writes its JSON/CSV exports inside the dashboard bucket. */
 export const EXPORTS_PREFIX = 'exports/';
 
-export function handlerExists(name: FunctionName): boolean {
-  return existsSync(handlerEntry(name));
+/** Entry file per function; absent keys use `functions/<name>/handler.ts`. */
+export type FunctionEntries = Partial<Record<FunctionName, string>>;
+
+export function entryFor(name: FunctionName, entries: FunctionEntries = {}): string {
+  return entries[name] ?? handlerEntry(name);
+}
+
+export function handlerExists(name: FunctionName, entries: FunctionEntries = {}): boolean {
+  return existsSync(entryFor(name, entries));
 }
 
 export interface PipelineFunctionsProps {
@@ -34,6 +41,7 @@ export interface PipelineFunctionsProps {
   readonly ledger: Ledger;
   readonly queues: Queues;
   readonly logRetention: RetentionDays;
+  readonly entries?: FunctionEntries;
 }
 
 export class PipelineFunctions extends Construct {
@@ -44,7 +52,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { config, ledger, queues, depositBucket, dashboardBucket, logRetention } = props;
+    const { config, ledger, queues, depositBucket, dashboardBucket, logRetention, entries = {} } = props;
     const { tables } = ledger;
     const intake = queues.pairs.intake.queue;
     const review = queues.pairs.review.queue;
@@ -57,6 +65,7 @@ export class PipelineFunctions extends Construct {
 
     this.validateDeposit = new EvidenceFunction(this, 'ValidateDeposit', {
       handler: 'validate-deposit',
+      entry: entryFor('validate-deposit', entries),
       description: 'Validates an uploaded monthly report, records the attempt, queues problems for review',
       // XLSX and GB18030 CSV parsing of reports up to ~10 MB; on ARM CPU scales with memory.
       memorySize: 1024,
@@ -82,9 +91,10 @@ export class PipelineFunctions extends Construct {
       }),
     );
 
-    if (handlerExists('nightly-summary')) {
+    if (handlerExists('nightly-summary', entries)) {
       this.nightlySummary = new EvidenceFunction(this, 'NightlySummary', {
         handler: 'nightly-summary',
+        entry: entryFor('nightly-summary', entries),
         description: 'Computes on-time and first-pass rates per scope and period; writes summaries and exports',
         memorySize: 1024,
         timeout: Duration.minutes(5),
@@ -97,9 +107,10 @@ export class PipelineFunctions extends Construct {
         .bindBucket(dashboardBucket, EXPORT_BUCKET_ENV, { write: [EXPORTS_PREFIX] });
     }
 
-    if (handlerExists('query')) {
+    if (handlerExists('query', entries)) {
       this.query = new EvidenceFunction(this, 'Query', {
         handler: 'query',
+        entry: entryFor('query', entries),
         description: 'Answers department queries: summaries, late list, enterprise history, one attempt',
         memorySize: 512,
         // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
@@ -112,9 +123,10 @@ export class PipelineFunctions extends Construct {
         .bindTable(tables.registry, 'registry', 'read');
     }
 
-    if (handlerExists('review')) {
+    if (handlerExists('review', entries)) {
       this.review = new EvidenceFunction(this, 'Review', {
         handler: 'review',
+        entry: entryFor('review', entries),
         description: "Records a reviewer's decision on an attempt and settles its review message",
         memorySize: 512,
         timeout: Duration.seconds(10),

@@ -26,6 +26,9 @@ export const READ_ROUTES: readonly RouteSpec[] = [
 ];
 /** Decision route, answered by the review function; reviewer principals only. */
 export const DECISION_ROUTES: readonly RouteSpec[] = [{ method: HttpMethod.POST, path: '/attempts/{attemptId}/decision' }];
+/** `{attemptId}`, but not the `${aws:PrincipalTag/...}` IAM policy variables an ARN may carry. */
+const PATH_PARAMETER = /(?<!\$)\{[^}]+\}/g;
+
 export const ENTERPRISE_HISTORY_ROUTE = '/enterprises/{enterpriseId}/history';
 
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -66,7 +69,7 @@ export class QueryApi extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.stage = this.api.addStage('Default', {
+    this.stage = this.api.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
@@ -81,7 +84,7 @@ export class QueryApi extends Construct {
 
   /** The execute-api ARN an identity policy names to allow one route; path parameters become `*`. */
   routeArn(route: RouteSpec, path: string = route.path): string {
-    return this.api.arnForExecuteApi(route.method, path.replace(/\{[^}]+\}/g, '*'), this.stage.stageName);
+    return this.api.arnForExecuteApi(route.method, path.replace(PATH_PARAMETER, '*'), this.stage.stageName);
   }
 
   private route(id: string, fn: IFunction, routes: readonly RouteSpec[]): void {

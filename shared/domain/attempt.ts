@@ -24,6 +24,43 @@ export const DepositFileSchema = z.object({
 });
 export type DepositFile = z.infer<typeof DepositFileSchema>;
 
+/** Where a reviewer stands in the three-level review (national screening is the machine's). */
+export const ReviewLevelSchema = z.enum(['city', 'province']);
+export type ReviewLevel = z.infer<typeof ReviewLevelSchema>;
+
+/** A reviewer's note on one issue of the attempt, located the way the issue is. */
+export const IssueCommentSchema = z.object({
+  code: z.string().min(1),
+  unitId: z.string().optional(),
+  field: z.string().optional(),
+  comment: z.string().min(1),
+});
+export type IssueComment = z.infer<typeof IssueCommentSchema>;
+
+/** A reviewer's final word on an attempt (see shared/domain/review.ts for who may give it). */
+export const DecisionSchema = z.object({
+  /** Same id ⇒ same decision: a redelivered request is recognised, not recorded twice. */
+  decisionId: z.string(),
+  outcome: z.enum(['accept', 'return']),
+  reviewer: z.string(),
+  level: ReviewLevelSchema,
+  decidedAt: z.string(),
+  comment: z.string(),
+  issueComments: z.array(IssueCommentSchema),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** A city reviewer handing the attempt to provincial review; a decision may follow at that level. */
+export const EscalationSchema = z.object({
+  decisionId: z.string(),
+  reviewer: z.string(),
+  fromLevel: ReviewLevelSchema,
+  toLevel: ReviewLevelSchema,
+  escalatedAt: z.string(),
+  comment: z.string(),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
+
 export const AttemptSchema = z.object({
   attemptId: z.string(),
   enterpriseId: z.string(),
@@ -40,6 +77,9 @@ export const AttemptSchema = z.object({
   report: MonthlyReportSchema.optional(),
   files: z.array(DepositFileSchema),
   recordedAt: z.string(),
+  /** Set once by a reviewer; `verdict` then holds the final outcome and `validation.verdict` the machine's. */
+  decision: DecisionSchema.optional(),
+  escalation: EscalationSchema.optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
@@ -51,6 +91,10 @@ export const AttemptSummarySchema = z.object({
   verdict: VerdictSchema,
   errors: z.number().int(),
   warnings: z.number().int(),
+  /** Escalated to provincial review (counted by the summaries). */
+  escalated: z.boolean().optional(),
+  /** When a reviewer's decision made `verdict` final. */
+  decidedAt: z.string().optional(),
 });
 export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
 

@@ -71,8 +71,13 @@ export const CheckSettingsSchema = z.object({
     .object({
       /** How many earlier months the pipeline reads (bounded, so the query stays small). */
       lookbackMonths: z.number().int().min(1).max(60).default(12),
-      /** A unit whose month repeats at least this many non-zero values of the previous month is flagged. */
+      /**
+       * A unit is flagged when it repeats at least this many non-zero values of the previous month
+       * and at least `identicalMinShare` of the values it reports: a copied month repeats nearly
+       * everything, while a steady coal supply repeats only a few lab values (H, S to two decimals).
+       */
       identicalMinParameters: z.number().int().min(1).default(3),
+      identicalMinShare: z.number().min(0).max(1).default(0.5),
       /** Relative month-over-month change beyond which a value is flagged, per parameter (0.2 = ±20%). */
       changeBands: z
         .partialRecord(z.enum(PARAMETER_CODES), z.number().positive())
@@ -83,6 +88,7 @@ export const CheckSettingsSchema = z.object({
     .default({
       lookbackMonths: 12,
       identicalMinParameters: 3,
+      identicalMinShare: 0.5,
       changeBands: { ncvAsReceived: 0.2, carbonAsReceived: 0.2, carbonPerHeat: 0.1, hydrogen: 0.4, moisture: 0.6 },
       constantCarbonMonths: 3,
     }),

@@ -106,9 +106,12 @@ function typicalCheck(code: ParameterCode, short: string): CheckDefinition {
     run: (context) => {
       const typical = band(context.settings.typical[code]);
       const range = context.settings.ranges[code] ?? typical;
+      const { default: fallback, formerDefaults, equalWithin } = context.settings.carbonPerHeat;
+      // A default is not a measurement, so it is not "atypical"; the default checks judge it.
+      const isDefault = (v: number) => code === 'carbonPerHeat' && [fallback, ...formerDefaults].some((d) => near(v, d, equalWithin));
       return forEachUnit(context, (unit) => {
         const v = value(unit, code);
-        return v !== undefined && v >= range.min && v <= range.max && (v < typical.min || v > typical.max)
+        return v !== undefined && !isDefault(v) && v >= range.min && v <= range.max && (v < typical.min || v > typical.max)
           ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `${typical.min}–${typical.max} ${p.unit}`, found: `${v} ${p.unit}` }]
           : [];
       });

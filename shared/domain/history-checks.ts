@@ -51,7 +51,7 @@ const history = (entry: Omit<CheckDefinition, 'severity' | 'category'>): CheckDe
 export const HISTORY_CHECKS: readonly CheckDefinition[] = [
   history({
     code: 'EVD-HIST-IDENTICAL-MONTH',
-    rationale: 'Values identical to the previous month are a data-fraud pattern MEE has named: measured quantities never repeat exactly across several parameters.',
+    rationale: 'Values identical to the previous month are a data-fraud pattern MEE has named. Flagged when at least half of a unit\'s non-zero values (and at least 3) repeat exactly: a steady coal supply repeats a lab value or two, a copied month repeats nearly everything.',
     message: {
       zh: '机组 {unitId} 有 {found} 与上月完全相同（{expected}），请核实是否照抄',
       en: 'Unit {unitId}: {found} identical to the previous month ({expected}); check they were not copied',
@@ -67,7 +67,9 @@ export const HISTORY_CHECKS: readonly CheckDefinition[] = [
           const then = before.parameters[code]?.value;
           return now !== undefined && then !== undefined && now !== 0 && sameValue(now, then);
         });
-        return identical.length >= context.settings.history.identicalMinParameters
+        const reported = PARAMETER_CODES.filter((code) => (unit.parameters[code]?.value ?? 0) !== 0).length;
+        const { identicalMinParameters, identicalMinShare } = context.settings.history;
+        return identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported
           ? [{ unitId: unit.unitId, field: identical.join(', '), expected: previous.period, found: `${identical.length} values (${identical.join(', ')})` }]
           : [];
       });

@@ -22,7 +22,7 @@ export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
 
 const WRITTEN_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit', 'evidenceFile', 'evidenceSha256'];
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 function headerOf(column: Column, headers: 'en' | 'zh'): string {
   return headers === 'zh' ? COLUMNS[column][0] : column;
@@ -62,9 +62,14 @@ function csvField(cell: Cell): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV text (RFC 4180, CRLF line ends, as Excel writes them). */
+/** Rows as CSV text (RFC 4180, CRLF line ends, as Excel writes them). */
+export function csvOfRows(rows: readonly (readonly Cell[])[]): string {
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The report as CSV text. */
 export function writeCsv(report: MonthlyReport, options: WriteOptions = {}): string {
-  return `${reportRows(report, options).map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return csvOfRows(reportRows(report, options));
 }
 
 /** CSV bytes in the encodings enterprises actually upload. */

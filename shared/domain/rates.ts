@@ -1,0 +1,265 @@
+/**
+ * The two headline rates and the counts behind them, per period and scope. Pure: the registry,
+ * the period's enterprise-period records, the problems of their attempts, the deadline rules and
+ * the time of computation are all passed in. docs/rates.md states the definitions in prose;
+ * this file is their one implementation (nightly job, query API and exports all call it).
+ */
+import { z } from 'zod';
+import { AttemptSummarySchema, EnterprisePeriodSchema } from './attempt.ts';
+import { type DeadlineRules, deadlineFor } from './deadline.ts';
+import { type Severity, SeveritySchema, type Verdict } from './issues.ts';
+import { addMonths, formatPeriod, type Period, periodRange } from './period.ts';
+import { type Enterprise, isObliged } from './registry.ts';
+
+/**
+ * A reviewer's decision rewrites the summary's verdict and may mark it escalated; the schema
+ * keeps `escalated` (the ledger's own schema would strip it).
+ */
+export const RatedAttemptSchema = AttemptSummarySchema.extend({ escalated: z.boolean().optional() });
+export type RatedAttempt = z.infer<typeof RatedAttemptSchema>;
+export const RatedRecordSchema = EnterprisePeriodSchema.extend({ attempts: z.array(RatedAttemptSchema) });
+export type RatedRecord = z.infer<typeof RatedRecordSchema>;
+
+/** `all`, `province:<name>`, `city:<name>` or `industry:<name>`. */
+export const SummaryScopeSchema = z
+  .string()
+  .regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<name>, city:<name> or industry:<name>');
+export type SummaryScope = z.infer<typeof SummaryScopeSchema>;
+
+export function scopesOf(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>): SummaryScope[] {
+  return ['all', `province:${enterprise.province}`, `city:${enterprise.city}`, `industry:${enterprise.industry}`];
+}
+
+export function inScope(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>, scope: SummaryScope): boolean {
+  return scopesOf(enterprise).includes(scope);
+}
+
+/** One problem an attempt was found to have (the parts the counts need). */
+export interface ProblemRef {
+  readonly code: string;
+  readonly severity: Severity;
+}
+
+/** Where one obliged enterprise stands for a period. */
+export type Submission =
+  /** First deposit received before the deadline. */
+  | 'on-time'
+  /** First deposit received at or after the deadline. */
+  | 'late'
+  /** Nothing received and the deadline has passed. */
+  | 'missing'
+  /** Nothing received and the deadline has not passed yet. */
+  | 'pending';
+
+/** The outcome of the first attempt, as far as it is known. */
+export type FirstPass = 'accepted' | 'returned' | 'awaiting-review' | 'none';
+
+export interface Standing {
+  readonly enterpriseId: string;
+  readonly name: string;
+  readonly province: string;
+  readonly city: string;
+  readonly industry: string;
+  readonly period: Period;
+  readonly lastDay: string;
+  readonly dueAt: string;
+  readonly submission: Submission;
+  /** Receipt time of the first deposit, if any. */
+  readonly firstReceivedAt?: string;
+  /** Late: first receipt − deadline. Missing: time of computation − deadline. Else 0. */
+  readonly lateBySeconds: number;
+  readonly firstPass: FirstPass;
+  readonly attempts: number;
+  readonly latestVerdict?: Verdict;
+}
+
+export interface ProblemCount {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly count: number;
+}
+
+export interface PeriodSummary {
+  readonly scope: SummaryScope;
+  readonly period: Period;
+  /** Enterprises the registry obliges to deposit for this period (both rates' population). */
+  readonly obliged: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly missing: number;
+  readonly pending: number;
+  /** onTime ÷ (onTime + late + missing); null while that is 0. */
+  readonly onTimeRate: number | null;
+  readonly firstPassAccepted: number;
+  readonly returned: number;
+  readonly awaitingReview: number;
+  /** firstPassAccepted ÷ (firstPassAccepted + returned); null while that is 0. */
+  readonly firstPassRate: number | null;
+  /** Obliged enterprises with more than one attempt this period. */
+  readonly resubmitted: number;
+  /** Attempts received from obliged enterprises this period. */
+  readonly attempts: number;
+  /** Attempts a reviewer escalated. */
+  readonly escalated: number;
+  readonly problems: { readonly total: number; readonly bySeverity: Record<Severity, number>; readonly byCode: readonly ProblemCount[] };
+  /** Deposits from enterprises the registry does not oblige for this period: in neither rate. */
+  readonly unobligedDeposits: number;
+}
+
+export interface PeriodInputs {
+  readonly period: Period;
+  readonly registry: readonly Enterprise[];
+  /** The period's enterprise-period records (any enterprise; unobliged ones are counted apart). */
+  readonly records: readonly RatedRecord[];
+  /** Problems per attemptId; an attempt absent here had none recorded. */
+  readonly problems: ReadonlyMap<string, readonly ProblemRef[]>;
+  readonly rules: DeadlineRules;
+  readonly now: Date;
+}
+
+function firstPassOf(verdict: Verdict | undefined): FirstPass {
+  if (verdict === undefined) return 'none';
+  return verdict === 'needs-review' ? 'awaiting-review' : verdict;
+}
+
+/** Each obliged enterprise's standing for the period, registry order. */
+export function standingsFor(inputs: Omit<PeriodInputs, 'problems'>): Standing[] {
+  const records = new Map(inputs.records.map((r) => [r.enterpriseId, r]));
+  const now = inputs.now.getTime();
+  return inputs.registry
+    .filter((e) => isObliged(e, inputs.period))
+    .map((enterprise): Standing => {
+      // The deadline under today's rules, so a holiday extension granted later applies.
+      const deadline = deadlineFor(inputs.period, enterprise, inputs.rules);
+      const due = Date.parse(deadline.dueAt);
+      const attempts = records.get(enterprise.enterpriseId)?.attempts ?? [];
+      const first = attempts[0];
+      const latest = attempts.at(-1);
+      let submission: Submission;
+      let lateBy = 0;
+      if (first) {
+        const received = Date.parse(first.receivedAt);
+        submission = received < due ? 'on-time' : 'late';
+        lateBy = received < due ? 0 : Math.floor((received - due) / 1000);
+      } else {
+        submission = now >= due ? 'missing' : 'pending';
+        lateBy = now >= due ? Math.floor((now - due) / 1000) : 0;
+      }
+      return {
+        enterpriseId: enterprise.enterpriseId,
+        name: enterprise.name,
+        province: enterprise.province,
+        city: enterprise.city,
+        industry: enterprise.industry,
+        period: inputs.period,
+        lastDay: deadline.lastDay,
+        dueAt: deadline.dueAt,
+        submission,
+        ...(first ? { firstReceivedAt: first.receivedAt } : {}),
+        lateBySeconds: lateBy,
+        firstPass: firstPassOf(first?.verdict),
+        attempts: attempts.length,
+        ...(latest ? { latestVerdict: latest.verdict } : {}),
+      };
+    });
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonly Standing[], unobligedDeposits: number): PeriodSummary {
+  const count = (predicate: (s: Standing) => boolean) => standings.filter(predicate).length;
+  const onTime = count((s) => s.submission === 'on-time');
+  const late = count((s) => s.submission === 'late');
+  const missing = count((s) => s.submission === 'missing');
+  const firstPassAccepted = count((s) => s.firstPass === 'accepted');
+  const returned = count((s) => s.firstPass === 'returned');
+  const ids = new Set(standings.map((s) => s.enterpriseId));
+  const attempts = inputs.records.filter((r) => ids.has(r.enterpriseId)).flatMap((r) => r.attempts);
+  const byCode = new Map<string, { code: string; severity: Severity; count: number }>();
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const attempt of attempts) {
+    for (const problem of inputs.problems.get(attempt.attemptId) ?? []) {
+      bySeverity[problem.severity]++;
+      const key = `${problem.severity}\u0000${problem.code}`;
+      const entry = byCode.get(key) ?? { code: problem.code, severity: problem.severity, count: 0 };
+      entry.count++;
+      byCode.set(key, entry);
+    }
+  }
+  return {
+    scope,
+    period: inputs.period,
+    obliged: standings.length,
+    onTime,
+    late,
+    missing,
+    pending: count((s) => s.submission === 'pending'),
+    onTimeRate: ratio(onTime, onTime + late + missing),
+    firstPassAccepted,
+    returned,
+    awaitingReview: count((s) => s.firstPass === 'awaiting-review'),
+    firstPassRate: ratio(firstPassAccepted, firstPassAccepted + returned),
+    resubmitted: count((s) => s.attempts > 1),
+    attempts: attempts.length,
+    escalated: attempts.filter((a) => a.escalated === true).length,
+    problems: {
+      total: bySeverity.error + bySeverity.warning + bySeverity.info,
+      bySeverity,
+      byCode: [...byCode.values()].sort((a, b) => b.count - a.count || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code)),
+    },
+    unobligedDeposits,
+  };
+}
+
+export interface PeriodResult {
+  readonly summaries: PeriodSummary[];
+  readonly standings: Standing[];
+}
+
+/**
+ * Every scope's summary for one period: `all`, then each province, city and industry that has
+ * an enterprise obliged for the period, in name order.
+ */
+export function summarisePeriod(inputs: PeriodInputs): PeriodResult {
+  const standings = standingsFor(inputs);
+  const obliged = new Set(standings.map((s) => s.enterpriseId));
+  const byId = new Map(inputs.registry.map((e) => [e.enterpriseId, e]));
+  const unobliged = inputs.records.filter((r) => r.attempts.length > 0 && !obliged.has(r.enterpriseId));
+  const scopes = [...new Set(standings.flatMap(scopesOf))].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  const summaries = scopes.map((scope) =>
+    summarise(
+      scope,
+      inputs,
+      standings.filter((s) => inScope(s, scope)),
+      // An unobliged deposit counts in the scopes its registry entry (if any) or its record names.
+      unobliged.filter((r) => inScope(byId.get(r.enterpriseId) ?? r, scope)).length,
+    ),
+  );
+  return { summaries, standings };
+}
+
+/** The late and missing enterprises, the longest overdue first. */
+export function lateList(standings: readonly Standing[]): Standing[] {
+  return standings
+    .filter((s) => s.submission === 'late' || s.submission === 'missing')
+    .sort((a, b) => b.lateBySeconds - a.lateBySeconds || a.enterpriseId.localeCompare(b.enterpriseId));
+}
+
+export const ProblemRefSchema = z.object({ code: z.string(), severity: SeveritySchema });
+
+/** The month that ended most recently at `now`, in Asia/Shanghai (the first that can be deposited). */
+export function lastEndedPeriod(now: Date): Period {
+  // Asia/Shanghai has no daylight saving: UTC+8 all year.
+  const shanghai = new Date(now.getTime() + 8 * 3600_000);
+  return formatPeriod(shanghai.getUTCFullYear(), shanghai.getUTCMonth());
+}
+
+/** The `count` periods whose deposits may still move at `now`, oldest first. */
+export function periodsToSummarise(now: Date, count: number): Period[] {
+  const last = lastEndedPeriod(now);
+  return periodRange(addMonths(last, -(count - 1)), last);
+}

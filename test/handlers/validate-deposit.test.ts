@@ -1,0 +1,124 @@
+/**
+ * validate-deposit with every AWS client mocked: what the handler asks of S3, DynamoDB and SQS
+ * for one SQS batch, and how it reports failures per record.
+ */
+import { Readable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
+
+const s3 = mockClient(S3Client);
+const db = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+
+const enterprise = demoEnterprises(1, '2024-01')[0] as NonNullable<ReturnType<typeof demoEnterprises>[0]>;
+const reportKey = `reports/${enterprise.enterpriseId}/2026-01/d1/report.json`;
+const context = { functionName: 'validate-deposit', awsRequestId: 'r1' } as Context;
+
+function body(bytes: Uint8Array | string) {
+  return sdkStreamMixin(Readable.from([Buffer.from(bytes)]));
+}
+
+function sqsRecord(messageId: string, key: string, size: number): SQSRecord {
+  const notification = {
+    Records: [
+      {
+        eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'cn-north-1', eventTime: '2026-03-01T02:00:00.000Z', eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:X' }, requestParameters: { sourceIPAddress: '10.0.0.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+        s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: 'deposits', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3:::deposits' }, object: { key, size, eTag: 'e1', sequencer: '01' } },
+      },
+    ],
+  };
+  return { messageId, receiptHandle: messageId, body: JSON.stringify(notification), attributes: {} as SQSRecord['attributes'], messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake', awsRegion: 'cn-north-1' };
+}
+
+let handler: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+
+beforeAll(async () => {
+  vi.stubEnv('DEPOSIT_BUCKET', 'deposits');
+  vi.stubEnv('DEPOSITS_TABLE', 'deposits-table');
+  vi.stubEnv('ATTEMPTS_TABLE', 'attempts-table');
+  vi.stubEnv('REGISTRY_TABLE', 'registry-table');
+  vi.stubEnv('REVIEW_QUEUE_URL', 'https://sqs.cn-north-1.amazonaws.com.cn/1/review');
+  vi.stubEnv('AWS_REGION', 'cn-north-1');
+  ({ handler } = (await import('../../functions/validate-deposit/handler.ts')) as unknown as { handler: typeof handler });
+});
+
+beforeEach(() => {
+  s3.reset();
+  db.reset();
+  sqs.reset();
+  s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/ledger-scan.pdf`, Size: 90 }, { Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/lab-report.pdf`, Size: 90 }] });
+  s3.on(GetObjectCommand).callsFake(({ Key }: { Key: string }) => ({ Body: body(Key.endsWith('.pdf') ? demoPdf(Key) : 'x') }));
+  db.on(GetCommand, { TableName: 'registry-table' }).resolves({ Item: enterprise });
+  db.on(GetCommand, { TableName: 'deposits-table' }).resolves({});
+  db.on(TransactWriteCommand).resolves({});
+  db.on(UpdateCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+});
+
+describe('validate-deposit', () => {
+  it('records a clean deposit as accepted in one transaction and sends nothing to review', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 1));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+
+    const result = await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(db).toReceiveCommandTimes(TransactWriteCommand, 1);
+    const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put).toMatchObject({ TableName: 'attempts-table', Item: { enterpriseId: enterprise.enterpriseId, period: '2026-01', verdict: 'accepted', timeliness: { onTime: true } } });
+    expect(items[1]?.Put).toMatchObject({ TableName: 'deposits-table', ConditionExpression: 'attribute_not_exists(enterpriseId)', Item: { version: 1 } });
+    expect(sqs).not.toReceiveCommand(SendMessageCommand);
+  });
+
+  it('sends a deposit with problems to the review queue once it is recorded', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 2, 'missing-parameter'));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+
+    await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+
+    expect(sqs).toReceiveCommandWith(SendMessageCommand, { QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/1/review' });
+    const message = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}');
+    expect(message).toMatchObject({ type: 'deposit-review', verdict: 'returned', issues: [expect.objectContaining({ code: 'EVD-PARAM-MISSING', field: 'sulfur' })] });
+    expect(db).toReceiveCommandWith(UpdateCommand, { TableName: 'attempts-table', UpdateExpression: 'SET reviewQueuedAt = :at' });
+  });
+
+  it('fails only the record whose body is not an S3 event, so the rest of the batch is kept', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 3));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+    const poison = { ...sqsRecord('bad', reportKey, 1), body: 'not json' };
+
+    const result = await handler({ Records: [poison, sqsRecord('good', reportKey, report.length)] }, context);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(db).toReceiveCommandTimes(TransactWriteCommand, 1);
+  });
+
+  it('records nothing new when the attempt is already in the ledger (a redelivered event)', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 4));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+    await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+    const [attemptPut, recordPut] = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    db.on(GetCommand, { TableName: 'deposits-table' }).resolves({ Item: recordPut?.Put?.Item });
+    db.on(GetCommand, { TableName: 'attempts-table' }).resolves({ Item: attemptPut?.Put?.Item });
+
+    const result = await handler({ Records: [sqsRecord('m2', reportKey, report.length)] }, context);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(db).toReceiveCommandTimes(TransactWriteCommand, 1);
+  });
+
+  it('fails the whole invocation when every record faults, so SQS retries the batch', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 5));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+    db.on(TransactWriteCommand).rejects(Object.assign(new Error('throughput exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+
+    await expect(handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context)).rejects.toThrow('All records failed processing');
+  });
+});

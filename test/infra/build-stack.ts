@@ -1,0 +1,62 @@
+/**
+ * Builds the stack the way `cdk synth` does (cdk.json context, cdk-nag plugin) for the assertion
+ * tests. Asset bundling is skipped unless asked for (esbuild time would dominate every file); the
+ * bundling test turns it on for the real handlers.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { type BuiltApp, buildApp } from '../../infra/stack/app-builder.ts';
+import { FUNCTION_NAMES, type FunctionEntries, handlerExists } from '../../infra/stack/functions.ts';
+
+export const STUB_HANDLER = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
+const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
+
+export const REVIEWER_ARN = 'arn:aws:iam::123456789012:role/ReviewerShandong';
+export const DEPARTMENT_ARN = 'arn:aws:iam::123456789012:user/departments/ShandongDEE';
+
+export interface BuildOptions {
+  /** Stand in a stub for every handler not written yet, so every construct can be asserted. */
+  readonly stubMissingHandlers?: boolean;
+  readonly bundle?: boolean;
+  /** Merged over cdk.json's `evidenceDeposit` context. */
+  readonly config?: Record<string, unknown>;
+}
+
+export interface BuiltStack extends BuiltApp {
+  readonly template: Template;
+  readonly assembly: CloudAssembly;
+}
+
+export function cdkJsonContext(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
+export function stubsForMissingHandlers(): FunctionEntries {
+  return Object.fromEntries(FUNCTION_NAMES.filter((name) => !handlerExists(name)).map((name) => [name, STUB_HANDLER]));
+}
+
+export function buildStack(options: BuildOptions = {}): BuiltStack {
+  const base = cdkJsonContext();
+  const context: Record<string, unknown> = {
+    ...base,
+    evidenceDeposit: {
+      ...(base.evidenceDeposit as object),
+      reviewerPrincipalArns: [REVIEWER_ARN],
+      departmentPrincipalArns: [DEPARTMENT_ARN],
+      ...options.config,
+    },
+  };
+  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+  const built = buildApp({
+    context,
+    outdir: mkdtempSync(join(tmpdir(), 'evidence-cdk-')),
+    functionEntries: options.stubMissingHandlers ? stubsForMissingHandlers() : {},
+  });
+  const assembly = built.app.synth();
+  return { ...built, assembly, template: Template.fromStack(built.stack) };
+}
