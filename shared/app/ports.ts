@@ -3,6 +3,7 @@
  * (shared/adapters); tests hand in fakes or adapters pointed at the local twin.
  */
 import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
+import type { PriorMonth } from '#domain/history-checks.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 
@@ -39,6 +40,14 @@ export interface Ledger {
   /** Notes that the attempt's review message is on the queue; true if this call set it. */
   markReviewQueued(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>, at: string): Promise<boolean>;
   reviewQueuedAt(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>): Promise<string | undefined>;
+}
+
+export interface HistoryReader {
+  /**
+   * The enterprise's accepted months in the `months` periods before `period` (newest first, at
+   * most one per period), read by key range, never by scan: the history-aware checks' input.
+   */
+  acceptedMonths(enterpriseId: string, period: string, months: number): Promise<PriorMonth[]>;
 }
 
 export interface ReviewQueue {

@@ -14,7 +14,8 @@ import { summarise } from '#domain/issues.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 import { admitReport, validateDeposit } from '#domain/validate.ts';
-import type { DepositStore, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
+import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
+import type { DepositStore, HistoryReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
   readonly store: DepositStore;
@@ -22,6 +23,8 @@ export interface IntakeDeps {
   readonly ledger: Ledger;
   readonly reviewQueue: ReviewQueue;
   readonly deadlineRules: DeadlineRules;
+  /** Earlier accepted months for the history-aware checks; without it those checks see no history. */
+  readonly history?: HistoryReader;
   /** The wall clock, for `recordedAt` only; receipt time always comes from the event. */
   readonly now: () => Date;
 }
@@ -128,6 +131,9 @@ async function buildAttempt(
     evidence,
     receivedAt,
     keyReused: existing?.attempts.some((a) => a.reportKey === upload.key) ?? false,
+    ...(enterprise && deps.history
+      ? { history: await deps.history.acceptedMonths(key.enterpriseId, key.period, DEFAULT_CHECK_SETTINGS.history.lookbackMonths) }
+      : {}),
   });
   const deadline = deadlineFor(key.period, { province: enterprise?.province ?? '', city: enterprise?.city ?? '' }, deps.deadlineRules);
   const files: DepositFile[] = [

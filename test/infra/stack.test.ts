@@ -1,0 +1,302 @@
+/**
+ * One describe per concern of the cloud stack, asserting the properties a security reviewer or an
+ * operator relies on. Functions whose handler has not landed yet are stood in by a stub so their
+ * wiring (schedule, routes, grants, alarms) is asserted today; the real handlers replace the stub
+ * as they arrive.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '#resources/env.ts';
+import { INTAKE_EVENT_SOURCE, QUEUES, TABLES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
+import { DEPARTMENT_ARN, REVIEWER_ARN, buildStack } from './build-stack.ts';
+
+type Resources = Record<string, { Properties: Record<string, any> }>;
+
+let template: Template;
+
+beforeAll(() => {
+  template = buildStack({ stubMissingHandlers: true }).template;
+});
+
+function functionByHandler(name: string): { id: string; props: Record<string, any> } {
+  const fns = template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.anyValue(), Runtime: 'nodejs24.x' },
+  }) as Resources;
+  const prefix = { 'validate-deposit': 'FunctionsValidateDeposit', 'nightly-summary': 'FunctionsNightlySummary', query: 'FunctionsQuery', review: 'FunctionsReview' }[name];
+  const entry = Object.entries(fns).find(([id]) => id.startsWith(prefix ?? '?'));
+  if (!entry) throw new Error(`no function for ${name}`);
+  return { id: entry[0], props: entry[1].Properties };
+}
+
+function policyStatementsOfRoleOf(fnName: string): any[] {
+  const { props } = functionByHandler(fnName);
+  const roleId = props.Role['Fn::GetAtt'][0] as string;
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  return Object.values(policies)
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+const actionsOf = (statements: any[]) => statements.flatMap((s) => [s.Action].flat()).sort();
+
+describe('deposit bucket', () => {
+  it('is versioned, Object Lock protected for five years in governance mode by default', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Years: 5 } } },
+    });
+  });
+
+  it('is encrypted, never public, logged, and moves old periods to cheaper storage without expiring them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'deposits/' },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 90 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
+            ],
+            ExpirationInDays: Match.absent(),
+          }),
+        ],
+      },
+    });
+  });
+
+  it('refuses every request not made over TLS, on every bucket', () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy') as Resources);
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('enterprise access (ABAC)', () => {
+  const own = (root: string) => Match.objectLike({ 'Fn::Join': ['', [Match.anyValue(), `/${root}/\${aws:PrincipalTag/enterpriseId}/*`]] });
+
+  it('lets a tagged principal write and read only under its own reports/ and evidence/ prefixes', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'UploadOwnDeposits', Effect: 'Allow', Action: 's3:PutObject', Resource: [own('evidence'), own('reports')], Condition: { Null: { 'aws:PrincipalTag/enterpriseId': 'false' } } }),
+          Match.objectLike({ Sid: 'ReadOwnDeposits', Effect: 'Allow', Resource: [own('evidence'), own('reports')] }),
+          Match.objectLike({
+            Sid: 'ListOwnPrefixes',
+            Condition: Match.objectLike({ StringLike: { 's3:prefix': ['reports/${aws:PrincipalTag/enterpriseId}/*', 'evidence/${aws:PrincipalTag/enterpriseId}/*'] } }),
+          }),
+          Match.objectLike({ Sid: 'NeverBypassRetention', Effect: 'Deny', Action: Match.arrayWith(['s3:BypassGovernanceRetention', 's3:DeleteObject']) }),
+        ]),
+      },
+    });
+  });
+
+  it('grants no allow on any key outside the principal\'s own prefixes', () => {
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('ABAC') } }) as Resources);
+    const allowed = policy!.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('s3:Put') || a.startsWith('s3:Get')));
+    for (const statement of allowed) {
+      for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toContain('${aws:PrincipalTag/enterpriseId}');
+    }
+  });
+});
+
+describe('ledger tables', () => {
+  it.each(Object.keys(TABLES))('%s is on-demand, point-in-time recoverable and deletion protected', (name) => {
+    const tables = template.findResources('AWS::DynamoDB::Table') as Resources;
+    const [, table] = Object.entries(tables).find(([id]) => id.toLowerCase().startsWith(`ledger${name}`)) ?? [];
+    expect(table?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+});
+
+describe('queues', () => {
+  it('encrypts every queue and refuses non-TLS access', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue') as Resources);
+    expect(queues.length).toBe(Object.keys(QUEUES).length * 2 + 1); // + the nightly dead-letter queue
+    for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+  });
+
+  it('gives the intake queue at least 6x the validate-deposit timeout as visibility', () => {
+    const { props } = functionByHandler('validate-deposit');
+    expect(props.Timeout).toBe(VALIDATE_DEPOSIT_TIMEOUT_SECONDS);
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: Match.anyValue(), RedrivePolicy: { maxReceiveCount: QUEUES.intake.maxReceiveCount, deadLetterTargetArn: Match.anyValue() } });
+    expect(QUEUES.intake.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * props.Timeout);
+  });
+});
+
+describe('functions', () => {
+  it('run on ARM64 with the newest Node.js runtime, JSON logs to a retained log group, ESM bundles with source maps', () => {
+    for (const name of ['validate-deposit', 'nightly-summary', 'query', 'review']) {
+      const { props } = functionByHandler(name);
+      expect(props).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs24.x', Handler: 'index.handler', LoggingConfig: { LogFormat: 'JSON', LogGroup: Match.anyValue() } });
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
+  });
+
+  it('validate-deposit consumes intake in batches with partial failures, capped by reserved and event-source concurrency', () => {
+    const { id, props } = functionByHandler('validate-deposit');
+    expect(props.ReservedConcurrentExecutions).toBe(5);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: id },
+      BatchSize: INTAKE_EVENT_SOURCE.batchSize,
+      MaximumBatchingWindowInSeconds: INTAKE_EVENT_SOURCE.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('validate-deposit gets every variable it reads, set together with its grant', () => {
+    const { props } = functionByHandler('validate-deposit');
+    expect(Object.keys(props.Environment.Variables)).toEqual(
+      expect.arrayContaining([ENV.depositBucket, ENV.depositsTable, ENV.attemptsTable, ENV.registryTable, ENV.reviewQueueUrl, ENV.deadlineRules]),
+    );
+    expect(JSON.parse(props.Environment.Variables[ENV.deadlineRules])).toMatchObject({ days: 40 });
+  });
+
+  it('validate-deposit holds only the actions it uses, with no action wildcard and no delete', () => {
+    const statements = policyStatementsOfRoleOf('validate-deposit');
+    const actions = actionsOf(statements);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(actions.filter((a) => /Delete(Item|Object)|Scan|PutObject/.test(a))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
+  });
+
+  it('review may settle review messages but not send them; query may only read', () => {
+    const review = actionsOf(policyStatementsOfRoleOf('review'));
+    expect(review).toEqual(expect.arrayContaining(['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(review).not.toContain('sqs:SendMessage');
+    const query = actionsOf(policyStatementsOfRoleOf('query'));
+    expect(query.filter((a) => /Put|Update|Delete|BatchWrite|sqs:/.test(a))).toEqual([]);
+  });
+});
+
+describe('nightly schedule', () => {
+  it('runs at 02:00 Asia/Shanghai with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 } },
+    });
+  });
+
+  it('sends failed asynchronous runs of nightly-summary to the same dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = ['GET /summaries', 'GET /late', 'GET /enterprises/{enterpriseId}/history', 'GET /attempts/{attemptId}', 'POST /attempts/{attemptId}/decision'];
+
+  it.each(routes)('%s requires SigV4 (IAM) authorization', (routeKey) => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'AWS_IAM' });
+  });
+
+  it('has no route without IAM authorization', () => {
+    const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
+    expect(all.map((r) => r.Properties.RouteKey).sort()).toEqual([...routes].sort());
+    for (const route of all) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('throttles and access-logs the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('identity.userArn') },
+    });
+  });
+});
+
+describe('principals', () => {
+  const invoke = (method: string, path: string) =>
+    Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([`/$default/${method}${path}`])] });
+
+  it('departments may read through the API and the dashboard, and are attached by user name', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Users: [DEPARTMENT_ARN.split('/').pop()],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'QueryApi', Action: 'execute-api:Invoke', Resource: Match.arrayWith([invoke('GET', '/summaries'), invoke('GET', '/late')]) }),
+        ]),
+      },
+    });
+  });
+
+  it('departments may not decide', () => {
+    const [department] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Users: Match.anyValue() } }) as Resources);
+    expect(JSON.stringify(department?.Properties.PolicyDocument)).not.toContain('/decision');
+  });
+
+  it('reviewers may decide, read the review queue and the deposits, and are attached by role name', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [REVIEWER_ARN.split('/').pop()],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'QueryAndDecide', Resource: Match.arrayWith([invoke('POST', '/attempts/*/decision')]) }),
+          Match.objectLike({ Sid: 'ReviewQueue', Action: Match.arrayWith(['sqs:ReceiveMessage', 'sqs:DeleteMessage']) }),
+        ]),
+      },
+    });
+  });
+
+  it('an enterprise may read its own history only', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'OwnHistory', Resource: invoke('GET', '/enterprises/${aws:PrincipalTag/enterpriseId}/history') })]) },
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).map((a) => a.Properties);
+
+  it('fires when any dead-letter queue holds a message', () => {
+    const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(dlqAlarms).toHaveLength(3);
+    for (const alarm of dlqAlarms) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('fires on errors of every function', () => {
+    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4);
+  });
+
+  it('fires when intake falls behind', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+  });
+
+  it('fires when nightly-summary has not succeeded in 26 hours, counting silence as failure', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(invocations, 0) - FILL(errors, 0)' })]),
+    });
+  });
+
+  it('notifies an encrypted, TLS-only topic', () => {
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
