@@ -1,5 +1,5 @@
 /** Plain-text rendering of attempts for the terminal: readable in Chinese and English. */
-import type { Attempt } from '#domain/attempt.ts';
+import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
 import type { Issue } from '#domain/issues.ts';
 
 const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' });
@@ -34,6 +34,52 @@ export function attemptBlock(attempt: Attempt, number: number): string {
     `  attempt ${number}  ${attempt.attemptId}  received ${shanghaiTime(attempt.receivedAt)}  ${timeliness}`,
     `    verdict: ${attempt.verdict.toUpperCase()} — ${errors} error(s), ${warnings} warning(s); deposit ${attempt.depositId}; ${attempt.files.length} file(s)`,
     ...attempt.validation.issues.map(issueLine),
+    ...reviewLines(attempt),
   ];
   return lines.join('\n');
+}
+
+/** What reviewers said about an attempt: the enterprise reads this in `evidence status`. */
+export function reviewLines(attempt: Attempt): string[] {
+  const lines: string[] = [];
+  const e = attempt.escalation;
+  if (e) lines.push(`    escalated to ${e.toLevel} review by ${e.reviewer} at ${shanghaiTime(e.escalatedAt)}: ${e.comment}`);
+  const d = attempt.decision;
+  if (d) {
+    const outcome = d.outcome === 'accept' ? 'ACCEPTED' : 'RETURNED';
+    lines.push(`    reviewer decision: ${outcome} by ${d.reviewer} (${d.level}) at ${shanghaiTime(d.decidedAt)}${d.comment ? ` — ${d.comment}` : ''}`);
+    for (const c of d.issueComments) lines.push(`      on ${[c.code, c.unitId ? `unit ${c.unitId}` : '', c.field ?? ''].filter(Boolean).join(' ')}: ${c.comment}`);
+  }
+  return lines;
+}
+
+const SEVERITY_ORDER: Issue['severity'][] = ['error', 'warning', 'info'];
+
+/** Issues grouped by unit, then severity, with what was found against what was expected. */
+export function issuesByUnit(issues: readonly Issue[]): string {
+  const units = [...new Set(issues.map((i) => i.unitId ?? ''))].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
+  const lines: string[] = [];
+  for (const unit of units) {
+    lines.push(unit ? `  Unit ${unit} (机组 ${unit})` : '  Whole deposit (整体)');
+    for (const severity of SEVERITY_ORDER) {
+      const group = issues.filter((i) => (i.unitId ?? '') === unit && i.severity === severity);
+      if (group.length === 0) continue;
+      lines.push(`    ${severity === 'error' ? 'errors' : severity === 'warning' ? 'warnings' : 'notes'}:`);
+      for (const i of group) {
+        const where = [i.field ?? '', i.cell ? `cell ${i.cell}` : i.row ? `row ${i.row}` : ''].filter(Boolean).join(', ');
+        lines.push(`      ${MARK[i.severity]} ${i.code}${where ? ` (${where})` : ''}`);
+        if (i.found !== undefined || i.expected !== undefined) lines.push(`          found ${i.found ?? '—'}   expected ${i.expected ?? '—'}`);
+        lines.push(`          ${i.message.zh}`, `          ${i.message.en}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** An enterprise's recent months, one line each: attempts, timeliness and final verdicts. */
+export function historyLines(records: readonly EnterprisePeriod[], months = 6): string[] {
+  return records.slice(-months).map((r) => {
+    const attempts = r.attempts.map((a, i) => `#${i + 1} ${a.verdict}${a.escalated ? ' (escalated)' : ''}${a.onTime ? '' : ' late'}`).join(', ');
+    return `  ${r.period}  ${r.attempts.length} attempt(s): ${attempts}`;
+  });
 }

@@ -5,13 +5,15 @@
 import { Command } from 'commander';
 import { registerChecksCommand } from './commands/checks.ts';
 import { registerDepositCommands } from './commands/deposit.ts';
+import { registerReviewCommands } from './commands/review.ts';
+import { registerSummaryCommands } from './commands/summary.ts';
 
 const program = new Command('evidence')
   .description('Monthly evidence deposit (月度信息化存证): deposit, check status, review, and read the nightly rates')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-for (const register of [registerDepositCommands, registerChecksCommand]) register(program);
+for (const register of [registerDepositCommands, registerChecksCommand, registerSummaryCommands, registerReviewCommands]) register(program);
 
 try {
   await program.parseAsync(process.argv);

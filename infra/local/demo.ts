@@ -130,3 +130,48 @@ export function demoScript(enterprises: readonly Enterprise[], first: Period): S
   });
   return deposits;
 }
+
+/** A deterministic number in [0, 1) per key, so the demo year is the same on every start. */
+function chance(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return ((h >>> 0) % 100_000) / 100_000;
+}
+
+/**
+ * A province's first year of monthly deposits, month `k` of `periods.length`: on time rises from
+ * ~10% to 100% by the tenth month and clean first deposits from 0% to ~60%, the way Jiangxi
+ * reported its 2023; returned deposits are corrected within days. Nothing is received after
+ * `now`, so the latest month is still coming in.
+ */
+export function demoYearScript(enterprises: readonly Enterprise[], periods: readonly Period[], now: Date): ScriptedDeposit[] {
+  const deposits: ScriptedDeposit[] = [];
+  const flaws: DemoFlaw[] = ['supplied-exceeds-generated', 'missing-parameter', 'atypical-ncv'];
+  periods.forEach((period, k) => {
+    const progress = periods.length > 1 ? k / (periods.length - 1) : 1;
+    const onTimeShare = Math.min(1, 0.1 + (0.9 * k) / Math.max(1, periods.length - 4));
+    const cleanShare = 0.6 * progress;
+    const [y, m] = addMonths(period, 1).split('-');
+    const monthEnd = Date.parse(`${y}-${m}-01T00:00:00+08:00`);
+    const deadline = monthEnd + 40 * 86_400_000;
+    enterprises.forEach((enterprise, i) => {
+      const key = `${enterprise.enterpriseId}/${period}`;
+      const onTime = chance(`${key}/t`) < onTimeShare;
+      const receivedMs = onTime
+        ? monthEnd + (3 + Math.floor(chance(`${key}/d`) * 36)) * 86_400_000 + Math.floor(chance(`${key}/h`) * 10 + 8) * 3_600_000
+        : deadline + (1 + Math.floor(chance(`${key}/d`) * 25)) * 86_400_000 + 9 * 3_600_000;
+      if (receivedMs > now.getTime() - 3_600_000) return;
+      const seed = i * 100 + k;
+      const clean = chance(`${key}/c`) < cleanShare;
+      // Early on most problems are errors; later the remaining ones are mostly for a reviewer's judgement.
+      const flaw: DemoFlaw = clean ? 'none' : chance(`${key}/f`) < 0.75 - 0.5 * progress ? (flaws[Math.floor(chance(`${key}/e`) * 2)] as DemoFlaw) : 'atypical-ncv';
+      const receivedAt = new Date(receivedMs).toISOString();
+      deposits.push({ enterprise, period, receivedAt, report: demoReport(enterprise, period, seed, flaw), label: flaw === 'none' ? 'clean' : flaw });
+      const correctionMs = receivedMs + (2 + Math.floor(chance(`${key}/r`) * 5)) * 86_400_000;
+      if (flaw !== 'none' && flaw !== 'atypical-ncv' && correctionMs < now.getTime() - 3_600_000) {
+        deposits.push({ enterprise, period, receivedAt: new Date(correctionMs).toISOString(), report: demoReport(enterprise, period, seed), label: 'correction' });
+      }
+    });
+  });
+  return deposits;
+}

@@ -25,7 +25,7 @@ export interface Endpoints {
 export interface Emulators {
   readonly endpoints: Endpoints;
   readonly s3rver: S3rver;
-  /** Kills DynamoDB Local and starts it again on the same port (data is lost: it runs in memory). */
+  /** Kills DynamoDB Local and starts it again on the same port (data survives only with persistDynamoDb). */
   restartDynamoDb(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,9 +62,9 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: ()
   }
 }
 
-async function startDynamoDb(port: number): Promise<ChildProcess> {
+async function startDynamoDb(port: number, path: string | null): Promise<ChildProcess> {
   let output = '';
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path });
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.on('error', (error) => (output += `\n${error.message}`));
@@ -81,7 +81,7 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startEmulators(dataDir: string): Promise<Emulators> {
+export async function startEmulators(dataDir: string, options: { persistDynamoDb: boolean } = { persistDynamoDb: false }): Promise<Emulators> {
   const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   mkdirSync(join(dataDir, 's3'), { recursive: true });
   const s3rver = new S3rver({
@@ -91,7 +91,10 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     directory: join(dataDir, 's3'),
   });
   await s3rver.run();
-  let dynamo = await startDynamoDb(dynamoPort);
+  // In memory unless asked: faster, and each twin starts empty.
+  const dynamoPath = options.persistDynamoDb ? join(dataDir, 'dynamodb') : null;
+  if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
+  let dynamo = await startDynamoDb(dynamoPort, dynamoPath);
   // A twin that dies must not leave a JVM holding the port.
   const killOnExit = () => dynamo.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -101,7 +104,7 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     s3rver,
     async restartDynamoDb() {
       await kill(dynamo);
-      dynamo = await startDynamoDb(dynamoPort);
+      dynamo = await startDynamoDb(dynamoPort, dynamoPath);
     },
     async stop() {
       process.removeListener('exit', killOnExit);

@@ -6,13 +6,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { attemptNumber } from '#domain/attempt.ts';
-import { addMonths, formatPeriod } from '#domain/period.ts';
+import { addMonths, periodRange } from '#domain/period.ts';
+import { lastEndedPeriod } from '#domain/rates.ts';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
-import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
+import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
+import { mapLimit } from '#adapters/period-reader.ts';
 import { TWIN_STATE_FILE, type TwinState } from '../../cli/connection.ts';
-import { demoEnterprises, demoPdf, demoScript } from './demo.ts';
+import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { LocalTwin, SIMULATED_RECEIPT_METADATA } from './twin.ts';
 
 const { values: args } = parseArgs({
@@ -40,10 +41,10 @@ async function main(): Promise<void> {
   rmSync(args['data-dir'], { recursive: true, force: true });
   const twin = await LocalTwin.start({ dataDir: args['data-dir'] });
   twin.on('function-error', ({ functionName, error }) => console.error(`[${functionName}] ${describeError(error)}`));
-  const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, pid: process.pid, startedAt: new Date().toISOString() };
+  const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() };
   mkdirSync(dirname(TWIN_STATE_FILE), { recursive: true });
   writeFileSync(TWIN_STATE_FILE, JSON.stringify(state, null, 2));
-  log(`  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   (${Date.now() - started} ms)`);
+  log(`  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   API ${twin.apiUrl}   (${Date.now() - started} ms)`);
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -56,60 +57,54 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  // The demo's months are the two before last month, so their deadlines have passed.
+  // A year of Jiangxi's first year on the system, ending with the month now coming in.
   const now = new Date();
-  const first = addMonths(formatPeriod(now.getUTCFullYear(), now.getUTCMonth() + 1), -3);
-  const enterprises = demoEnterprises(6, first);
+  const last = lastEndedPeriod(now);
+  const periods = periodRange(addMonths(last, -12), last);
+  const enterprises = demoEnterprises(53, periods[0] ?? last);
   await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll(enterprises);
-  log(`\nSeeded the registry: ${enterprises.length} power enterprises in Jiangxi (江西), 2 coal units each.`);
+  log(`\nSeeded the registry: ${enterprises.length} power enterprises in Jiangxi (江西)'s 11 cities, 2 coal units each.`);
 
-  const script = demoScript(enterprises, first);
-  log(`Replaying ${script.length} deposits for ${first} and ${addMonths(first, 1)} through the pipeline…`);
-  const uploaded = [];
-  for (const deposit of script) {
-    const result = await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
+  const script = demoYearScript(enterprises, periods, now);
+  log(`Replaying ${script.length} deposits for ${periods[0]}…${last} through the pipeline (S3 → SQS → validate-deposit → ledger)…`);
+  const replayStarted = Date.now();
+  await mapLimit(script, 8, (deposit) =>
+    uploadDeposit(twin.clients.s3, twin.resources.bucket, {
       enterpriseId: deposit.enterprise.enterpriseId,
       period: deposit.period,
-      report: { fileName: 'report.json', body: JSON.stringify(deposit.report, null, 2) },
+      report: { fileName: 'report.json', body: JSON.stringify(deposit.report) },
       evidence: [
         { fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${deposit.enterprise.enterpriseId} ${deposit.period}`) },
         { fileName: 'lab-report.pdf', body: demoPdf(`lab ${deposit.enterprise.enterpriseId} ${deposit.period} ${deposit.receivedAt}`) },
       ],
       reportMetadata: { [SIMULATED_RECEIPT_METADATA]: deposit.receivedAt },
-    });
-    uploaded.push({ deposit, reportKey: result.reportKey });
-  }
-  await twin.waitForIdle();
+    }),
+  );
+  await twin.waitForIdle(180_000);
+  log(`  recorded in ${((Date.now() - replayStarted) / 1000).toFixed(1)} s`);
 
-  const ledger = new DynamoLedger(twin.clients.db, twin.resources.tables);
-  log('\nenterprise          period   #  received (CST)       timeliness      verdict       issues   what the demo did');
-  for (const { deposit, reportKey } of uploaded) {
-    const attempts = await ledger.attemptsOf(deposit.enterprise.enterpriseId, deposit.period);
-    const attempt = attempts.find((a) => a.reportKey === reportKey);
-    const [record] = await ledger.depositsOf(deposit.enterprise.enterpriseId, deposit.period);
-    if (!attempt || !record) {
-      log(`${deposit.enterprise.enterpriseId}  ${deposit.period}  NOT RECORDED`);
-      continue;
-    }
-    const received = new Date(attempt.receivedAt).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 16);
-    const t = attempt.timeliness;
-    const timeliness = t.onTime ? 'on time' : `late ${Math.ceil(t.lateBySeconds / 86_400)}d`;
-    const { errors, warnings } = attempt.validation.stats;
-    log(
-      `${attempt.enterpriseId}  ${attempt.period}  ${attemptNumber(record, attempt.attemptId)}  ${received.padEnd(20)} ${timeliness.padEnd(15)} ${attempt.verdict.padEnd(13)} ${`${errors}E ${warnings}W`.padEnd(8)} ${deposit.label}`,
-    );
-    for (const issue of attempt.validation.issues) log(`      ${issue.code}: ${issue.message.en}`);
+  const run = (await twin.scheduler.runNightly({})) as { durationMs: number; summaries: { written: number } };
+  log(`Ran nightly-summary (${run.summaries.written} summaries in ${(run.durationMs / 1000).toFixed(1)} s). Province-wide, month by month:`);
+  const summaries = await new DynamoSummaries(twin.clients.db, twin.resources.tables.summaries).range('all', periods[0] ?? last, last);
+  const pct = (r: number | null) => (r === null ? '   —  ' : `${(r * 100).toFixed(1).padStart(5)}%`);
+  log('period    obliged  on time  late  missing  pending  on-time rate  first-pass rate  in review  problems');
+  for (const s of summaries) {
+    log(`${s.period}   ${String(s.obliged).padStart(7)}  ${String(s.onTime).padStart(7)}  ${String(s.late).padStart(4)}  ${String(s.missing).padStart(7)}  ${String(s.pending).padStart(7)}  ${pct(s.onTimeRate).padStart(12)}  ${pct(s.firstPassRate).padStart(15)}  ${String(s.awaitingReview).padStart(9)}  ${String(s.problems.total).padStart(8)}`);
   }
   const review = await twin.queueDepth('review');
   log(`\nReview queue: ${review.visible} message(s) waiting for reviewers (one per attempt with problems).`);
+  log(`Dashboard: ${twin.apiUrl}/   API: ${twin.apiUrl}/summaries?scope=province:江西`);
   log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
   if (args.once) return stop(0);
   const example = enterprises[0]?.enterpriseId ?? '';
   log(`
 The twin keeps running (Ctrl-C stops it). In another terminal, as an enterprise:
-  npx evidence deposit --enterprise ${example} --period ${addMonths(first, 2)} examples/report-valid.csv examples/ledger-scan.pdf examples/lab-report.pdf
-  npx evidence status --enterprise ${example}`);
+  npx evidence deposit --enterprise ${example} --period ${last} examples/report-valid.csv examples/ledger-scan.pdf examples/lab-report.pdf
+  npx evidence status --enterprise ${example}
+As a department (or open the dashboard: ${twin.apiUrl}/):
+  npx evidence summary --period ${addMonths(last, -1)} --scope city:南昌
+  npx evidence nightly`);
 }
 
 main().catch((error) => {

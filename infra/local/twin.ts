@@ -15,6 +15,8 @@ import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from
 import { type Emulators, type Endpoints, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from './emulators.ts';
 import { provision, type TwinResources } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
+import { TwinHttpApi } from './http-api.ts';
+import { TwinScheduler } from './scheduler.ts';
 
 /** Object metadata the twin's clock reads: the receipt time to use instead of now (replays only). */
 export const SIMULATED_RECEIPT_METADATA = 'twin-received-at';
@@ -28,6 +30,10 @@ export interface TwinOptions {
   readonly deadlineRules?: string;
   /** Concurrent intake batches. */
   readonly concurrency?: number;
+  /** Keep DynamoDB Local's data on disk, so it survives a restart (resilience tests). */
+  readonly persistDynamoDb?: boolean;
+  /** Wraps validate-deposit, e.g. to inject faults (resilience tests). */
+  readonly wrapIntakeHandler?: (handler: SqsHandler) => SqsHandler;
 }
 
 export interface TwinClients {
@@ -74,12 +80,17 @@ export function functionEnvironment(endpoints: Endpoints, resources: TwinResourc
     [ENV.registryTable]: resources.tables.registry,
     [ENV.summariesTable]: resources.tables.summaries,
     [ENV.reviewQueueUrl]: resources.queues.review.url,
+    [ENV.exportBucket]: resources.exportsBucket,
     ...(deadlineRules ? { [ENV.deadlineRules]: deadlineRules } : {}),
   };
 }
 
 export class LocalTwin extends EventEmitter {
   private sources: SqsEventSource[] = [];
+  /** API Gateway + dashboard hosting stand-in; `apiUrl` is its base URL. */
+  readonly httpApi: TwinHttpApi;
+  /** EventBridge Scheduler stand-in: nightly-summary at 02:00 Asia/Shanghai. */
+  readonly scheduler = new TwinScheduler((error) => this.emit('function-error', { functionName: 'nightly-summary', error }));
   private pendingNotifications = 0;
 
   private constructor(
@@ -88,14 +99,27 @@ export class LocalTwin extends EventEmitter {
     readonly clients: TwinClients,
   ) {
     super();
+    this.httpApi = new TwinHttpApi({
+      s3: clients.s3,
+      exportsBucket: resources.exportsBucket,
+      invoke: (name, payload) => {
+        if (name !== 'nightly-summary') throw new Error(`the twin has no function ${name} to invoke`);
+        return this.scheduler.runNightly(payload as { at?: string; periods?: number });
+      },
+    });
   }
 
   get endpoints(): Endpoints {
     return this.emulators.endpoints;
   }
 
+  /** Base URL of the twin's HTTP API (and dashboard). */
+  get apiUrl(): string {
+    return this.httpApi.url;
+  }
+
   static async start(options: TwinOptions): Promise<LocalTwin> {
-    const emulators = await startEmulators(options.dataDir);
+    const emulators = await startEmulators(options.dataDir, { persistDynamoDb: options.persistDynamoDb ?? false });
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
@@ -119,7 +143,10 @@ export class LocalTwin extends EventEmitter {
     });
     // Imported only now: the handler reads its configuration at module load, as at cold start.
     const { handler } = await import('../../functions/validate-deposit/handler.ts');
-    this.addEventSource('intake', handler as SqsHandler, 'validate-deposit', options);
+    const intake = handler as SqsHandler;
+    this.addEventSource('intake', options.wrapIntakeHandler ? options.wrapIntakeHandler(intake) : intake, 'validate-deposit', options);
+    await this.httpApi.start();
+    this.scheduler.start();
   }
 
   /** Feeds a queue to a handler, as the stack's event source mapping does. */
@@ -186,6 +213,8 @@ export class LocalTwin extends EventEmitter {
   }
 
   async stop(): Promise<void> {
+    this.scheduler.stop();
+    await this.httpApi.stop();
     await Promise.all(this.sources.map((s) => s.stop()));
     this.sources = [];
     for (const client of Object.values(this.clients)) (client as { destroy?: () => void }).destroy?.();

@@ -11,7 +11,8 @@ import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENTERPRISE_TAG } from './deposit-storage.ts';
 import { acknowledge, nagArn, wildcardResource } from './nag.ts';
-import { ENTERPRISE_HISTORY_ROUTE, type QueryApi } from './query-api.ts';
+import type { ApiRoute } from '#resources/api-routes.ts';
+import type { QueryApi } from './query-api.ts';
 
 export interface AccessPoliciesProps {
   readonly reviewerPrincipalArns: readonly string[];
@@ -33,8 +34,11 @@ export class AccessPolicies extends Construct {
   constructor(scope: Construct, id: string, props: AccessPoliciesProps) {
     super(scope, id);
     const { api, depositBucket, dashboardBucket, reviewQueue } = props;
-    const readRouteArns = api ? api.readRoutes.map((route) => api.routeArn(route)) : [];
-    const decisionRouteArns = api ? api.decisionRoutes.map((route) => api.routeArn(route)) : [];
+    // Reviewers read what departments read, and decide; API_ROUTES says which route is which.
+    const departmentRoutes = api?.routesFor('department') ?? [];
+    const reviewerRoutes = api?.routesFor('department', 'reviewer') ?? [];
+    const readRouteArns = departmentRoutes.map((route) => api!.routeArn(route));
+    const reviewerRouteArns = reviewerRoutes.map((route) => api!.routeArn(route));
 
     const department = attachTo(this, props.departmentPrincipalArns);
     this.department = new ManagedPolicy(this, 'Department', {
@@ -57,8 +61,8 @@ export class AccessPolicies extends Construct {
       description: 'City/province reviewer: take review messages, read the deposits they refer to, query and decide through the API.',
       ...reviewer,
       statements: [
-        ...(readRouteArns.length || decisionRouteArns.length
-          ? [new PolicyStatement({ sid: 'QueryAndDecide', actions: ['execute-api:Invoke'], resources: [...readRouteArns, ...decisionRouteArns] })]
+        ...(reviewerRouteArns.length
+          ? [new PolicyStatement({ sid: 'QueryAndDecide', actions: ['execute-api:Invoke'], resources: reviewerRouteArns })]
           : []),
         new PolicyStatement({
           sid: 'ReviewQueue',
@@ -79,28 +83,33 @@ export class AccessPolicies extends Construct {
     );
 
     if (api) {
-      const routeIds = [...api.readRoutes, ...api.decisionRoutes].filter((route) => route.path.includes('{'));
-      const ids = routeIds.map((route) => wildcardResource(nagExecuteApiArn(api, route.method, route.path)));
-      acknowledge(this.department, ROUTE_WILDCARD_REASON, ...ids.filter((_, i) => routeIds[i]?.method === 'GET'));
-      acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...ids);
+      const parameterised = (routes: readonly ApiRoute[]) =>
+        routes.filter((route) => route.path.includes('{')).map((route) => wildcardResource(nagExecuteApiArn(api, route)));
+      acknowledge(this.department, ROUTE_WILDCARD_REASON, ...parameterised(departmentRoutes));
+      acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...parameterised(reviewerRoutes));
 
-      const history = api.readRoutes.find((route) => route.path === ENTERPRISE_HISTORY_ROUTE);
-      if (history) {
-        // An enterprise sees its own deposit history and nobody else's: IAM puts the caller's tag
-        // where the {enterpriseId} path parameter goes.
-        const ownHistory = api.routeArn(history, ENTERPRISE_HISTORY_ROUTE.replace('{enterpriseId}', `\${aws:PrincipalTag/${ENTERPRISE_TAG}}`));
+      // An enterprise may call the routes scoped by {enterpriseId} for itself only: IAM puts the
+      // caller's own tag where the path parameter goes, so no other enterprise's id can match.
+      const ownRoutes = api.routes.filter((route) => route.path.includes(ENTERPRISE_PARAMETER) && route.method === 'GET');
+      if (ownRoutes.length) {
         props.enterprisePolicy.addStatements(
-          new PolicyStatement({ sid: 'OwnHistory', actions: ['execute-api:Invoke'], resources: [ownHistory] }),
+          new PolicyStatement({
+            sid: 'OwnHistory',
+            actions: ['execute-api:Invoke'],
+            resources: ownRoutes.map((route) => api.routeArn(route, route.path.replace(ENTERPRISE_PARAMETER, `\${aws:PrincipalTag/${ENTERPRISE_TAG}}`))),
+          }),
         );
       }
     }
   }
 }
 
+const ENTERPRISE_PARAMETER = '{enterpriseId}';
+
 /** How cdk-nag renders a route ARN from arnForExecuteApi inside an IAM5 finding id. */
-function nagExecuteApiArn(api: QueryApi, method: string, path: string): string {
-  const resource = `${api.api.apiId}/${api.stage.stageName}/${method}${path.replace(/\{[^}]+\}/g, '*')}`;
-  return `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${resource.replace(api.api.apiId, `<${logicalIdOf(api)}>`)}`;
+function nagExecuteApiArn(api: QueryApi, route: ApiRoute): string {
+  const path = route.path.replace(/\{[^}]+\}/g, '*');
+  return `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(api)}>/${api.stage.stageName}/${route.method}${path}`;
 }
 
 function logicalIdOf(api: QueryApi): string {

@@ -34,13 +34,6 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
  */
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-/**
- * Not yet in shared/resources/env.ts: the dashboard bucket that receives nightly-summary's exports.
- * Kept here until ENV gains `exportBucket`, then this alias should point at it.
- */
-export const EXPORT_BUCKET_ENV = 'EXPORT_BUCKET';
-type BucketEnvName = EnvName | typeof EXPORT_BUCKET_ENV;
-
 export const TABLE_ENV: Record<TableName, EnvName> = {
   deposits: ENV.depositsTable,
   attempts: ENV.attemptsTable,
@@ -50,7 +43,6 @@ export const TABLE_ENV: Record<TableName, EnvName> = {
 
 const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  scan: ['dynamodb:Scan'],
   // TransactWriteItems is authorised per item against these same actions.
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
 } as const;
@@ -58,8 +50,6 @@ export type TableAccess = keyof typeof TABLE_ACTIONS;
 
 const QUEUE_ACTIONS = {
   send: ['sqs:SendMessage'],
-  /** Settle a message a reviewer received elsewhere: acknowledge it or hand it back. */
-  settle: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
 } as const;
 export type QueueAccess = keyof typeof QUEUE_ACTIONS;
 
@@ -137,7 +127,7 @@ export class EvidenceFunction extends NodejsFunction {
   bindTable(table: ITable, name: TableName, ...access: readonly TableAccess[]): this {
     const indexArns = TABLES[name].indexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     const actions = [...new Set(access.flatMap((level) => TABLE_ACTIONS[level]))];
-    const readsIndexes = access.includes('read') || access.includes('scan');
+    const readsIndexes = access.includes('read');
     this.addToRolePolicy(
       new PolicyStatement({ actions, resources: [table.tableArn, ...(readsIndexes ? indexArns : [])] }),
     );
@@ -152,7 +142,7 @@ export class EvidenceFunction extends NodejsFunction {
     return this;
   }
 
-  bindBucket(bucket: IBucket, env: BucketEnvName, access: BucketAccess): this {
+  bindBucket(bucket: IBucket, env: EnvName, access: BucketAccess): this {
     const objects = (prefixes: readonly string[]) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
     if (access.read?.length) {
       this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));

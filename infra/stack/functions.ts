@@ -10,18 +10,17 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
+import { EXPORTS_PREFIX } from '#app/nightly-summary.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 import type { InfraConfig } from '../config.ts';
-import { EXPORT_BUCKET_ENV, EvidenceFunction, handlerEntry } from './evidence-function.ts';
+import { EvidenceFunction, handlerEntry } from './evidence-function.ts';
 import type { Ledger } from './ledger.ts';
 import type { Queues } from './queues.ts';
 
 export const FUNCTION_NAMES = ['validate-deposit', 'nightly-summary', 'query', 'review'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** Where nightly-summary writes its JSON/CSV exports inside the dashboard bucket. */
-export const EXPORTS_PREFIX = 'exports/';
 
 /** Entry file per function; absent keys use `functions/<name>/handler.ts`. */
 export type FunctionEntries = Partial<Record<FunctionName, string>>;
@@ -101,10 +100,12 @@ export class PipelineFunctions extends Construct {
         logRetention,
         environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
       })
-        .bindTable(tables.registry, 'registry', 'read', 'scan')
+        .bindTable(tables.registry, 'registry', 'read')
         .bindTable(tables.deposits, 'deposits', 'read')
+        .bindTable(tables.attempts, 'attempts', 'read')
         .bindTable(tables.summaries, 'summaries', 'read', 'write')
-        .bindBucket(dashboardBucket, EXPORT_BUCKET_ENV, { write: [EXPORTS_PREFIX] });
+        // Read as well as write: an export is rewritten only when its content hash changed (HeadObject).
+        .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], write: [EXPORTS_PREFIX] });
     }
 
     if (handlerExists('query', entries)) {
@@ -116,6 +117,7 @@ export class PipelineFunctions extends Construct {
         // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
         timeout: Duration.seconds(10),
         logRetention,
+        environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
       })
         .bindTable(tables.summaries, 'summaries', 'read')
         .bindTable(tables.deposits, 'deposits', 'read')
@@ -127,14 +129,14 @@ export class PipelineFunctions extends Construct {
       this.review = new EvidenceFunction(this, 'Review', {
         handler: 'review',
         entry: entryFor('review', entries),
-        description: "Records a reviewer's decision on an attempt and settles its review message",
+        description: "Records a reviewer's decision on an attempt",
         memorySize: 512,
         timeout: Duration.seconds(10),
         logRetention,
       })
         .bindTable(tables.attempts, 'attempts', 'read', 'write')
         .bindTable(tables.deposits, 'deposits', 'read', 'write')
-        .bindQueue(review, ENV.reviewQueueUrl, 'settle');
+        .bindQueue(review, ENV.reviewQueueUrl, 'send');
     }
   }
 

@@ -4,32 +4,17 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, type HttpStage, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_ROUTES, type ApiRoute } from '#resources/api-routes.ts';
 import type { InfraConfig } from '../config.ts';
 
-export interface RouteSpec {
-  readonly method: HttpMethod;
-  readonly path: string;
-}
-
-/** Read routes, answered by the query function; department and reviewer principals may call them. */
-export const READ_ROUTES: readonly RouteSpec[] = [
-  { method: HttpMethod.GET, path: '/summaries' },
-  { method: HttpMethod.GET, path: '/late' },
-  { method: HttpMethod.GET, path: '/enterprises/{enterpriseId}/history' },
-  { method: HttpMethod.GET, path: '/attempts/{attemptId}' },
-];
-/** Decision route, answered by the review function; reviewer principals only. */
-export const DECISION_ROUTES: readonly RouteSpec[] = [{ method: HttpMethod.POST, path: '/attempts/{attemptId}/decision' }];
 /** `{attemptId}`, but not the `${aws:PrincipalTag/...}` IAM policy variables an ARN may carry. */
 const PATH_PARAMETER = /(?<!\$)\{[^}]+\}/g;
-
-export const ENTERPRISE_HISTORY_ROUTE = '/enterprises/{enterpriseId}/history';
 
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   JSON.stringify({
@@ -54,8 +39,8 @@ export interface QueryApiProps {
 export class QueryApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  readonly readRoutes: readonly RouteSpec[];
-  readonly decisionRoutes: readonly RouteSpec[];
+  /** The routes of API_ROUTES whose function exists in this build. */
+  readonly routes: readonly ApiRoute[];
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
@@ -76,19 +61,26 @@ export class QueryApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
-    this.readRoutes = props.query ? READ_ROUTES : [];
-    this.decisionRoutes = props.review ? DECISION_ROUTES : [];
-    if (props.query) this.route('Query', props.query, this.readRoutes);
-    if (props.review) this.route('Review', props.review, this.decisionRoutes);
+    // The route table is shared with the local twin (shared/resources/api-routes.ts).
+    const functions = { query: props.query, review: props.review };
+    const integrations = new Map<ApiRoute['function'], HttpLambdaIntegration>();
+    this.routes = API_ROUTES.filter((route) => functions[route.function] !== undefined);
+    for (const route of this.routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.function}Integration`, functions[route.function] as IFunction);
+        integrations.set(route.function, integration);
+      }
+      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+  }
+
+  routesFor(...access: readonly ApiRoute['access'][]): ApiRoute[] {
+    return this.routes.filter((route) => access.includes(route.access));
   }
 
   /** The execute-api ARN an identity policy names to allow one route; path parameters become `*`. */
-  routeArn(route: RouteSpec, path: string = route.path): string {
+  routeArn(route: ApiRoute, path: string = route.path): string {
     return this.api.arnForExecuteApi(route.method, path.replace(PATH_PARAMETER, '*'), this.stage.stageName);
-  }
-
-  private route(id: string, fn: IFunction, routes: readonly RouteSpec[]): void {
-    const integration = new HttpLambdaIntegration(`${id}Integration`, fn);
-    for (const route of routes) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
   }
 }

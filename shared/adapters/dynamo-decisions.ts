@@ -43,7 +43,7 @@ export class DynamoDecisions implements DecisionStore {
   }
 
   async recordRuling(attempt: Attempt, ruling: Ruling, record: EnterprisePeriod, expectedVersion: number): Promise<RulingWriteOutcome> {
-    const attemptUpdate =
+    const attemptUpdate: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } =
       ruling.kind === 'decide'
         ? {
             UpdateExpression: 'SET #decision = :decision, verdict = :verdict',

@@ -122,6 +122,10 @@ function text(value: CellValue | undefined): string {
   return value === null || value === undefined ? '' : String(value).normalize('NFKC').trim();
 }
 
+function rawText(value: CellValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value).trim();
+}
+
 function where(table: ReportTable, row: TableRow, column: Column): { row?: number; cell?: string; field?: string } {
   const letter = table.columnLetters[column];
   return {
@@ -152,7 +156,8 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     }
     const unit = units.get(unitId) ?? { unitId, parameters: {}, unreadable: [] };
     units.set(unitId, unit);
-    let evidenceFile = text(row.cells.evidenceFile) || undefined;
+    // Not NFKC-normalised: the name must match the evidence object's key byte for byte.
+    let evidenceFile = rawText(row.cells.evidenceFile) || undefined;
     if (evidenceFile !== undefined && !isPlainEvidenceName(evidenceFile)) {
       issues.push(issueOf('EVD-EVIDENCE-NAME', { ...where(table, row, 'evidenceFile'), unitId, field: parameter, expected: 'a file name of at most 200 characters, without folders', found: evidenceFile.slice(0, 80) }));
       evidenceFile = undefined;

@@ -11,4 +11,10 @@ export interface ApiRoute {
   readonly access: 'department' | 'reviewer' | 'enterprise';
 }
 
-export const API_ROUTES: readonly ApiRoute[] = [];
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/summaries', function: 'query', access: 'department' },
+  { method: 'GET', path: '/late', function: 'query', access: 'department' },
+  { method: 'GET', path: '/enterprises/{enterpriseId}/history', function: 'query', access: 'department' },
+  { method: 'GET', path: '/attempts/{attemptId}', function: 'review', access: 'reviewer' },
+  { method: 'POST', path: '/attempts/{attemptId}/decision', function: 'review', access: 'reviewer' },
+];

@@ -11,5 +11,9 @@ export const ENV = {
   summariesTable: 'SUMMARIES_TABLE',
   reviewQueueUrl: 'REVIEW_QUEUE_URL',
   deadlineRules: 'DEADLINE_RULES',
+  /** Where nightly-summary writes its per-period JSON/CSV exports (the dashboard bucket in the cloud). */
+  exportBucket: 'EXPORT_BUCKET',
+  /** How many periods, ending with the last ended month, nightly-summary recomputes (default 13). */
+  nightlyPeriods: 'NIGHTLY_PERIODS',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];

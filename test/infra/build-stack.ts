@@ -1,7 +1,7 @@
 /**
- * Builds the stack the way `cdk synth` does (cdk.json context, cdk-nag plugin) for the assertion
- * tests. Asset bundling is skipped unless asked for (esbuild time would dominate every file); the
- * bundling test turns it on for the real handlers.
+ * Builds the stack the way `cdk synth` does (cdk.json context, cdk-nag plugin, esbuild bundling)
+ * for the assertion tests. Bundling is kept on: with it skipped (`aws:cdk:bundling-stacks: []`)
+ * CDK fingerprints the whole project root, node_modules included, which is slower than esbuild.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -22,7 +22,11 @@ export const DEPARTMENT_ARN = 'arn:aws:iam::123456789012:user/departments/Shando
 export interface BuildOptions {
   /** Stand in a stub for every handler not written yet, so every construct can be asserted. */
   readonly stubMissingHandlers?: boolean;
-  readonly bundle?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation schema validation as `cdk synth` does. Off by default in the
+   * assertion tests: it is most of synth time and asserts nothing they check.
+   */
+  readonly cfnValidation?: boolean;
   /** Merged over cdk.json's `evidenceDeposit` context. */
   readonly config?: Record<string, unknown>;
 }
@@ -51,9 +55,9 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
       ...options.config,
     },
   };
-  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const built = buildApp({
     context,
+    builtinCloudFormationValidation: options.cfnValidation ?? false,
     outdir: mkdtempSync(join(tmpdir(), 'evidence-cdk-')),
     functionEntries: options.stubMissingHandlers ? stubsForMissingHandlers() : {},
   });

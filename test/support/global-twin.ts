@@ -13,6 +13,8 @@ import { LocalTwin } from '../../infra/local/twin.ts';
 export interface TwinHandle {
   readonly endpoints: Endpoints;
   readonly resources: TwinResources;
+  /** The twin's HTTP API and dashboard. */
+  readonly apiUrl: string;
 }
 
 declare module 'vitest' {
@@ -24,7 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'evidence-twin-'));
   const twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1 });
-  project.provide('twin', { endpoints: twin.endpoints, resources: twin.resources });
+  project.provide('twin', { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl });
   return async () => {
     await twin.stop();
     rmSync(dataDir, { recursive: true, force: true });

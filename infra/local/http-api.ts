@@ -1,0 +1,229 @@
+/**
+ * The twin's API Gateway: a node:http server on 127.0.0.1 that turns each request matching a route
+ * of API_ROUTES into an HTTP API (payload v2) event for functions/<function>/handler.ts, exactly
+ * as the stack's routes do. It also serves what the dashboard bucket serves in the cloud: the
+ * static dashboard at / and the nightly exports at /exports/… (read from the exports bucket).
+ * Handlers are imported on first use, after the twin has set the functions' environment.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { API_ROUTES, type ApiRoute } from '#resources/api-routes.ts';
+
+type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DASHBOARD_DIR = join(ROOT, 'dashboard');
+/** Files the dashboard loads from /vendor/, taken from npm packages (deployed beside the site in the cloud). */
+export const DASHBOARD_VENDOR_FILES: Record<string, string> = {
+  'chart.umd.min.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.min.js'),
+};
+const EXPORTS_PREFIX = 'exports/';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+export interface HttpApiOptions {
+  readonly s3: S3Client;
+  readonly exportsBucket: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly routes?: readonly ApiRoute[];
+  /** Lambda's Invoke API (POST /2015-03-31/functions/<name>/invocations), for functions no route reaches. */
+  readonly invoke?: (functionName: string, payload: unknown) => Promise<unknown>;
+}
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([A-Za-z0-9_-]+)\/invocations$/;
+
+interface CompiledRoute {
+  readonly route: ApiRoute;
+  readonly pattern: RegExp;
+  readonly names: string[];
+}
+
+function compile(route: ApiRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false, functionName, functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`, memoryLimitInMB: '512',
+    awsRequestId: requestId, logGroupName: `/aws/lambda/${functionName}`, logStreamName: `twin/${requestId}`,
+    getRemainingTimeInMillis: () => 10_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function apiEvent(request: IncomingMessage, url: URL, match: CompiledRoute, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  const query: Record<string, string> = {};
+  // API Gateway joins repeated query parameters with commas.
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const routeKey = `${match.route.method} ${match.route.path}`;
+  const isText = body.length === 0 || /json|text|x-www-form-urlencoded/.test(headers['content-type'] ?? 'application/json');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(match.names.length > 0 ? { pathParameters: params } : {}),
+    requestContext: {
+      accountId: '000000000000', apiId: 'twin', domainName: headers.host ?? '127.0.0.1', domainPrefix: 'twin',
+      http: { method: match.route.method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(), routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}
+
+export class TwinHttpApi {
+  private readonly handlers = new Map<string, Promise<ApiHandler>>();
+  private readonly routes: CompiledRoute[];
+  private server?: Server;
+
+  constructor(private readonly options: HttpApiOptions) {
+    this.routes = (options.routes ?? API_ROUTES).map(compile);
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('the twin HTTP API is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
+        // As API Gateway does when the integration fails: the cause stays in the function's log.
+        response.end(JSON.stringify({ message: 'Internal Server Error' }));
+        console.error('[twin http-api]', error);
+      });
+    });
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private handlerOf(name: ApiRoute['function']): Promise<ApiHandler> {
+    let loaded = this.handlers.get(name);
+    if (!loaded) {
+      loaded = import(`../../functions/${name}/handler.ts`).then((m: { handler: ApiHandler }) => m.handler);
+      this.handlers.set(name, loaded);
+    }
+    return loaded;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    for (const compiled of this.routes) {
+      const found = compiled.pattern.exec(url.pathname);
+      if (!found || compiled.route.method !== request.method) continue;
+      const params = Object.fromEntries(compiled.names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
+      const event = apiEvent(request, url, compiled, params, await readBody(request));
+      const handler = await this.handlerOf(compiled.route.function);
+      return send(response, await handler(event, lambdaContext(compiled.route.function, event.requestContext.requestId)));
+    }
+    const invoked = INVOKE_PATH.exec(url.pathname);
+    if (invoked && request.method === 'POST' && this.options.invoke) return this.sendInvoke(response, invoked[1] ?? '', await readBody(request));
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 404, 'application/json', JSON.stringify({ message: 'Not Found' }));
+    if (url.pathname.startsWith(`/${EXPORTS_PREFIX}`)) return this.sendExport(response, decodeURIComponent(url.pathname.slice(1)));
+    return sendStatic(response, url.pathname);
+  }
+
+  private async sendInvoke(response: ServerResponse, functionName: string, body: Buffer): Promise<void> {
+    let payload: unknown = {};
+    try {
+      payload = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      return sendText(response, 400, 'application/json', JSON.stringify({ message: 'the payload is not JSON' }));
+    }
+    try {
+      const result = await this.options.invoke?.(functionName, payload);
+      sendText(response, 200, 'application/json', JSON.stringify(result ?? null));
+    } catch (error) {
+      // Lambda answers 200 with X-Amz-Function-Error when the function itself failed.
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' });
+      response.end(JSON.stringify({ errorType: (error as Error).name, errorMessage: (error as Error).message }));
+    }
+  }
+
+  private async sendExport(response: ServerResponse, key: string): Promise<void> {
+    try {
+      const object = await this.options.s3.send(new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: key }));
+      const body = Buffer.from(await object.Body?.transformToByteArray() ?? []);
+      response.writeHead(200, { 'content-type': object.ContentType ?? CONTENT_TYPES[extname(key)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.end(body);
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return sendText(response, 404, 'text/plain', `no export ${key}`);
+      throw error;
+    }
+  }
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResultV2): void {
+  // HTTP API payload v2: a result without statusCode is a 200 JSON body.
+  if (typeof result === 'string' || result === null || typeof result !== 'object' || !('statusCode' in result)) {
+    return sendText(response, 200, 'application/json', typeof result === 'string' ? result : JSON.stringify(result));
+  }
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined), ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}) });
+  response.end(body);
+}
+
+function sendText(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType });
+  response.end(body);
+}
+
+async function sendStatic(response: ServerResponse, pathname: string): Promise<void> {
+  let file: string | undefined;
+  if (pathname.startsWith('/vendor/')) file = DASHBOARD_VENDOR_FILES[pathname.slice('/vendor/'.length)];
+  else {
+    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const candidate = join(DASHBOARD_DIR, relative);
+    if (candidate.startsWith(DASHBOARD_DIR + sep)) file = candidate;
+  }
+  if (!file) return sendText(response, 404, 'text/plain', 'not found');
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.end(body);
+  } catch {
+    sendText(response, 404, 'text/plain', 'not found');
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The twin's EventBridge Scheduler: runs nightly-summary on the stack's cron (02:00 Asia/Shanghai)
+ * with croner, and on demand (`evidence nightly`, tests). Runs never overlap, as one schedule
+ * target with retries would not be invoked twice at once for the same time.
+ */
+import { Cron } from 'croner';
+import type { Context } from 'aws-lambda';
+
+/** The same schedule as infra/stack/nightly-schedule.ts, written as cron fields. */
+export const NIGHTLY_CRON_EXPRESSION = '0 2 * * *';
+export const NIGHTLY_TIME_ZONE = 'Asia/Shanghai';
+
+export interface NightlyRequest {
+  readonly at?: string;
+  readonly periods?: number;
+}
+
+type NightlyHandler = (event: NightlyRequest, context: Context) => Promise<unknown>;
+
+function context(): Context {
+  const id = crypto.randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false, functionName: 'nightly-summary', functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:nightly-summary', memoryLimitInMB: '1024',
+    awsRequestId: id, logGroupName: '/aws/lambda/nightly-summary', logStreamName: `twin/${id}`,
+    getRemainingTimeInMillis: () => 300_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  };
+}
+
+export class TwinScheduler {
+  private job?: Cron;
+  private running: Promise<unknown> = Promise.resolve();
+  private handler?: Promise<NightlyHandler>;
+
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  start(): void {
+    this.job = new Cron(NIGHTLY_CRON_EXPRESSION, { timezone: NIGHTLY_TIME_ZONE, protect: true }, async () => {
+      await this.runNightly({}).catch(this.onError);
+    });
+  }
+
+  nextRun(): Date | null {
+    return this.job?.nextRun() ?? null;
+  }
+
+  /** Invokes nightly-summary now, after any run in progress; resolves with its result. */
+  runNightly(request: NightlyRequest = {}): Promise<unknown> {
+    const run = this.running.catch(() => undefined).then(async () => {
+      // Imported on first use: the function reads its configuration at cold start.
+      this.handler ??= import('../../functions/nightly-summary/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
+      return (await this.handler)(request, context());
+    });
+    this.running = run;
+    return run;
+  }
+
+  stop(): void {
+    this.job?.stop();
+    this.job = undefined;
+  }
+}

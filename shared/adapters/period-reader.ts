@@ -1,0 +1,120 @@
+/**
+ * What the nightly job and the query API read, with no Scan: the registry by province (one Query
+ * per provincial division on byProvince), a period's enterprise-period records (one paged Query on
+ * deposits.byPeriod) and the problems of an enterprise's attempts in a window of periods (one
+ * Query per enterprise on the attempts table's key). Every item read is counted, so the
+ * benchmark can compare items read with items that exist.
+ */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PROVINCES } from '#domain/provinces.ts';
+import { type ProblemRef, ProblemRefSchema, type RatedRecord, RatedRecordSchema } from '#domain/rates.ts';
+import { type Enterprise, EnterpriseSchema } from '#domain/registry.ts';
+import type { Period } from '#domain/period.ts';
+
+export interface PeriodTables {
+  readonly deposits: string;
+  readonly attempts: string;
+  readonly registry: string;
+}
+
+export interface ItemsRead {
+  registry: number;
+  deposits: number;
+  attempts: number;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class DynamoPeriodReader {
+  readonly itemsRead: ItemsRead = { registry: 0, deposits: 0, attempts: 0 };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: PeriodTables,
+    private readonly concurrency = 16,
+  ) {}
+
+  /** Every registered enterprise, in credit-code order within province order. */
+  async registry(provinces: readonly string[] = PROVINCES): Promise<Enterprise[]> {
+    const pages = await mapLimit(provinces, this.concurrency, (province) =>
+      this.queryAll('registry', {
+        TableName: this.tables.registry,
+        IndexName: 'byProvince',
+        KeyConditionExpression: 'province = :p',
+        ExpressionAttributeValues: { ':p': province },
+      }),
+    );
+    return pages.flat().map((item) => EnterpriseSchema.parse(item));
+  }
+
+  /** The period's enterprise-period records, credit-code order. */
+  async recordsOf(period: Period): Promise<RatedRecord[]> {
+    const items = await this.queryAll('deposits', {
+      TableName: this.tables.deposits,
+      IndexName: 'byPeriod',
+      KeyConditionExpression: 'period = :p',
+      ExpressionAttributeValues: { ':p': period },
+    });
+    return items.map((item) => RatedRecordSchema.parse(item));
+  }
+
+  /** Problems per attemptId for the enterprises' attempts in periods `from`..`to`. */
+  async problemsOf(enterpriseIds: readonly string[], from: Period, to: Period): Promise<Map<string, ProblemRef[]>> {
+    const problems = new Map<string, ProblemRef[]>();
+    await mapLimit(enterpriseIds, this.concurrency, async (enterpriseId) => {
+      const items = await this.queryAll('attempts', {
+        TableName: this.tables.attempts,
+        // attemptRef is `<period>#<attemptId>`: '$' sorts just after '#', closing the last period.
+        KeyConditionExpression: 'enterpriseId = :e AND attemptRef BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':e': enterpriseId, ':from': `${from}#`, ':to': `${to}$` },
+        ProjectionExpression: '#id, #validation.#issues',
+        ExpressionAttributeNames: { '#id': 'attemptId', '#validation': 'validation', '#issues': 'issues' },
+      });
+      for (const item of items) {
+        const issues = ((item.validation as { issues?: unknown[] } | undefined)?.issues ?? []).map((i) => ProblemRefSchema.parse(i));
+        problems.set(String(item.attemptId), issues);
+      }
+    });
+    return problems;
+  }
+
+  /** One enterprise's enterprise-period records, oldest period first (one Query on the table key). */
+  async historyOf(enterpriseId: string): Promise<RatedRecord[]> {
+    const items = await this.queryAll('deposits', {
+      TableName: this.tables.deposits,
+      KeyConditionExpression: 'enterpriseId = :e',
+      ExpressionAttributeValues: { ':e': enterpriseId },
+    });
+    return items.map((item) => RatedRecordSchema.parse(item));
+  }
+
+  async enterprise(enterpriseId: string): Promise<Enterprise | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.registry, Key: { enterpriseId } }));
+    if (Item) this.itemsRead.registry++;
+    return Item ? EnterpriseSchema.parse(Item) : undefined;
+  }
+
+  private async queryAll(counter: keyof ItemsRead, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      this.itemsRead[counter] += page.Items?.length ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The registry as departments keep it: a CSV or XLSX sheet, one enterprise per row. Import is
+ * all or nothing: every row is checked first and any bad row (named by its line) stops the whole
+ * file, because a half-loaded registry would silently shift both rates' denominator.
+ *
+ * Columns (English or Chinese headers, any order): enterpriseId 统一社会信用代码, name 名称,
+ * province 省份, city 城市, industry 行业, units 机组 (`unitId:fuel:capacityMW` separated by `;`),
+ * obligedFrom 起始月份, obligedUntil 截止月份 (may be empty).
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { provinceName, PROVINCES } from './provinces.ts';
+import { type Enterprise, EnterpriseSchema } from './registry.ts';
+import { neutraliseCell, toCsv } from './summary-export.ts';
+
+export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
+type Column = (typeof REGISTRY_COLUMNS)[number];
+
+const HEADER_ALIASES: Record<string, Column> = {
+  enterpriseid: 'enterpriseId', 统一社会信用代码: 'enterpriseId', 信用代码: 'enterpriseId',
+  name: 'name', 名称: 'name', 企业名称: 'name', 单位名称: 'name',
+  province: 'province', 省份: 'province', 省: 'province',
+  city: 'city', 城市: 'city', 市: 'city', 地市: 'city',
+  industry: 'industry', 行业: 'industry',
+  units: 'units', 机组: 'units',
+  obligedfrom: 'obligedFrom', 起始月份: 'obligedFrom',
+  obligeduntil: 'obligedUntil', 截止月份: 'obligedUntil',
+};
+
+export interface RegistryProblem {
+  /** 1-based line (CSV) or row (XLSX); the header is line 1. */
+  readonly line: number;
+  readonly column?: string;
+  readonly message: string;
+}
+
+export type RegistryParse =
+  | { readonly ok: true; readonly enterprises: Enterprise[] }
+  | { readonly ok: false; readonly problems: RegistryProblem[] };
+
+function parseUnits(text: string): unknown[] | string {
+  const units = [];
+  for (const part of text.split(/[;；]/).map((p) => p.trim()).filter(Boolean)) {
+    const [unitId, fuel, capacity] = part.split(':').map((p) => p.trim());
+    if (!unitId || !fuel || !capacity) return `unit "${part}" is not written unitId:fuel:capacityMW (e.g. 1:coal:600)`;
+    units.push({ unitId, fuel, capacityMW: Number(capacity) });
+  }
+  return units;
+}
+
+/** Validates rows of cells (the header row first); `firstLine` is the header's line number. */
+export function parseRegistryRows(rows: readonly (readonly string[])[], firstLine = 1): RegistryParse {
+  const [header, ...body] = rows;
+  if (!header) return { ok: false, problems: [{ line: firstLine, message: 'the file is empty: expected a header row' }] };
+  const columns = header.map((h) => HEADER_ALIASES[h.trim().replace(/^\uFEFF/, '').toLowerCase()] ?? HEADER_ALIASES[h.trim()]);
+  const missing = REGISTRY_COLUMNS.filter((c) => c !== 'obligedUntil' && c !== 'industry' && !columns.includes(c));
+  if (missing.length > 0) return { ok: false, problems: [{ line: firstLine, message: `missing column(s): ${missing.join(', ')}` }] };
+  const problems: RegistryProblem[] = [];
+  const enterprises: Enterprise[] = [];
+  const seen = new Map<string, number>();
+  body.forEach((cells, i) => {
+    const line = firstLine + 1 + i;
+    if (cells.every((c) => c.trim() === '')) return;
+    const value = (c: Column) => {
+      const index = columns.indexOf(c);
+      return index < 0 ? '' : (cells[index] ?? '').trim();
+    };
+    const province = provinceName(value('province'));
+    if (!province) {
+      problems.push({ line, column: 'province', message: `unknown province "${value('province')}": use a provincial-level name such as ${PROVINCES.slice(0, 3).join(', ')}` });
+      return;
+    }
+    const units = parseUnits(value('units'));
+    if (typeof units === 'string') {
+      problems.push({ line, column: 'units', message: units });
+      return;
+    }
+    const parsed = EnterpriseSchema.safeParse({
+      enterpriseId: value('enterpriseId').toUpperCase(),
+      name: value('name'),
+      province,
+      city: value('city'),
+      industry: value('industry') || undefined,
+      units,
+      obligedFrom: value('obligedFrom'),
+      obligedUntil: value('obligedUntil') || undefined,
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push({ line, column: issue.path.map(String).join('.'), message: issue.message });
+      return;
+    }
+    const e = parsed.data;
+    if (e.obligedUntil && e.obligedUntil < e.obligedFrom) problems.push({ line, column: 'obligedUntil', message: `obligedUntil ${e.obligedUntil} is before obligedFrom ${e.obligedFrom}` });
+    const earlier = seen.get(e.enterpriseId);
+    if (earlier !== undefined) problems.push({ line, column: 'enterpriseId', message: `${e.enterpriseId} is already on line ${earlier}` });
+    seen.set(e.enterpriseId, line);
+    enterprises.push(e);
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  if (enterprises.length === 0) return { ok: false, problems: [{ line: firstLine, message: 'the file lists no enterprise' }] };
+  return { ok: true, enterprises };
+}
+
+export function parseRegistryCsv(text: string): RegistryParse {
+  let rows: string[][];
+  try {
+    rows = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: false }) as string[][];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return { ok: false, problems: [{ line, message: `not readable as CSV: ${(error as Error).message}` }] };
+  }
+  // A neutralised cell (leading apostrophe before = + - @) is read back as written.
+  return parseRegistryRows(rows.map((r) => r.map((c) => (/^'[=+\-@]/.test(c) ? c.slice(1) : c))));
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') {
+    if (value instanceof Date) return value.toISOString().slice(0, 7);
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('text' in value) return String(value.text);
+  }
+  return String(value);
+}
+
+export async function parseRegistryXlsx(bytes: Uint8Array): Promise<RegistryParse> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (error) {
+    return { ok: false, problems: [{ line: 1, message: `not a readable XLSX workbook: ${(error as Error).message.slice(0, 200)}` }] };
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return { ok: false, problems: [{ line: 1, message: 'the workbook has no worksheet' }] };
+  const rows: string[][] = [];
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    rows.push(Array.from({ length: Math.max(row.cellCount, REGISTRY_COLUMNS.length) }, (_, c) => cellText(row.getCell(c + 1).value)));
+  }
+  return parseRegistryRows(rows);
+}
+
+function rowOf(e: Enterprise): string[] {
+  return [e.enterpriseId, e.name, e.province, e.city, e.industry, e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'), e.obligedFrom, e.obligedUntil ?? ''];
+}
+
+export function registryCsv(enterprises: readonly Enterprise[]): string {
+  return toCsv(REGISTRY_COLUMNS, enterprises.map(rowOf));
+}
+
+export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = new Date(0);
+  workbook.modified = new Date(0);
+  const sheet = workbook.addWorksheet('registry');
+  sheet.addRow([...REGISTRY_COLUMNS]);
+  // Text cells only: a name can never become a formula, and credit codes keep their leading digits.
+  for (const e of enterprises) sheet.addRow(rowOf(e).map(neutraliseCell));
+  sheet.columns.forEach((column, i) => {
+    column.width = [22, 30, 10, 12, 10, 28, 12, 12][i] ?? 12;
+  });
+  return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+}
