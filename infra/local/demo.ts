@@ -150,7 +150,7 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
   periods.forEach((period, k) => {
     const progress = periods.length > 1 ? k / (periods.length - 1) : 1;
     const onTimeShare = Math.min(1, 0.1 + (0.9 * k) / Math.max(1, periods.length - 4));
-    const cleanShare = 0.6 * progress;
+    const cleanShare = 0.55 * progress;
     const [y, m] = addMonths(period, 1).split('-');
     const monthEnd = Date.parse(`${y}-${m}-01T00:00:00+08:00`);
     const deadline = monthEnd + 40 * 86_400_000;
@@ -163,12 +163,13 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
       if (receivedMs > now.getTime() - 3_600_000) return;
       const seed = i * 100 + k;
       const clean = chance(`${key}/c`) < cleanShare;
-      // Early on most problems are errors; later the remaining ones are mostly for a reviewer's judgement.
-      const flaw: DemoFlaw = clean ? 'none' : chance(`${key}/f`) < 0.75 - 0.5 * progress ? (flaws[Math.floor(chance(`${key}/e`) * 2)] as DemoFlaw) : 'atypical-ncv';
+      // A quarter of the flawed deposits need a reviewer's judgement; they stay out of the first-pass rate until decided.
+      const flaw: DemoFlaw = clean ? 'none' : chance(`${key}/f`) < 0.75 ? (flaws[Math.floor(chance(`${key}/e`) * 2)] as DemoFlaw) : 'atypical-ncv';
       const receivedAt = new Date(receivedMs).toISOString();
       deposits.push({ enterprise, period, receivedAt, report: demoReport(enterprise, period, seed, flaw), label: flaw === 'none' ? 'clean' : flaw });
       const correctionMs = receivedMs + (2 + Math.floor(chance(`${key}/r`) * 5)) * 86_400_000;
-      if (flaw !== 'none' && flaw !== 'atypical-ncv' && correctionMs < now.getTime() - 3_600_000) {
+      // Most returned deposits are corrected; the rest stay open for the department to chase.
+      if (flaw !== 'none' && flaw !== 'atypical-ncv' && chance(`${key}/k`) < 0.5 && correctionMs < now.getTime() - 3_600_000) {
         deposits.push({ enterprise, period, receivedAt: new Date(correctionMs).toISOString(), report: demoReport(enterprise, period, seed), label: 'correction' });
       }
     });

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   log('Starting the local twin: s3rver (S3), DynamoDB Local, local-aws-sqs (SQS)…');
   rmSync(args['data-dir'], { recursive: true, force: true });
-  const twin = await LocalTwin.start({ dataDir: args['data-dir'] });
+  // More intake pollers than the default: the demo replays a year of deposits at once.
+  const twin = await LocalTwin.start({ dataDir: args['data-dir'], concurrency: 8 });
   twin.on('function-error', ({ functionName, error }) => console.error(`[${functionName}] ${describeError(error)}`));
   const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() };
   mkdirSync(dirname(TWIN_STATE_FILE), { recursive: true });
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const script = demoYearScript(enterprises, periods, now);
   log(`Replaying ${script.length} deposits for ${periods[0]}…${last} through the pipeline (S3 → SQS → validate-deposit → ledger)…`);
   const replayStarted = Date.now();
-  await mapLimit(script, 8, (deposit) =>
+  await mapLimit(script, 16, (deposit) =>
     uploadDeposit(twin.clients.s3, twin.resources.bucket, {
       enterpriseId: deposit.enterprise.enterpriseId,
       period: deposit.period,

@@ -2,7 +2,7 @@
  * One stack, one construct per concern. Stateful constructs (storage, ledger, queues) are built
  * first and handed to the stateless ones as typed props, never looked up by name.
  */
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
@@ -82,5 +82,18 @@ export class EvidenceDepositStack extends Stack {
       nightlySummary,
       alarmEmail: config.alarmEmail,
     });
+
+    // What an operator needs to onboard principals and point the CLI at the cloud (README-deploy).
+    const outputs: Record<string, string | undefined> = {
+      DepositBucketName: this.storage.bucket.bucketName,
+      DashboardBucketName: this.dashboard.bucket.bucketName,
+      ReviewQueueUrl: this.queues.pairs.review.queue.queueUrl,
+      EnterprisePolicyArn: this.storage.enterprisePolicy.managedPolicyArn,
+      ReviewerPolicyArn: this.access.reviewer.managedPolicyArn,
+      DepartmentPolicyArn: this.access.department.managedPolicyArn,
+      AlarmTopicArn: this.alarms.topic.topicArn,
+      ApiUrl: this.api?.stage.url,
+    };
+    for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });
   }
 }

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { DepositStore, StoredObject } from '#app/ports.ts';
+import type { DepositStore, ObjectDigest, StoredObject } from '#app/ports.ts';
+import { EVIDENCE_HEAD_BYTES } from '#domain/file-types.ts';
 
 export class S3DepositStore implements DepositStore {
   constructor(
@@ -27,11 +28,20 @@ export class S3DepositStore implements DepositStore {
     return objects;
   }
 
-  async sha256(key: string): Promise<string> {
+  async digest(key: string): Promise<ObjectDigest> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const hash = createHash('sha256');
+    const head: Buffer[] = [];
+    let headLength = 0;
     // Streamed chunk by chunk: scanned evidence PDFs run to 100 MB.
-    for await (const chunk of object.Body as Readable) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+    for await (const chunk of object.Body as Readable) {
+      const bytes = chunk as Buffer;
+      hash.update(bytes);
+      if (headLength < EVIDENCE_HEAD_BYTES) {
+        head.push(bytes.subarray(0, EVIDENCE_HEAD_BYTES - headLength));
+        headLength += Math.min(bytes.length, EVIDENCE_HEAD_BYTES - headLength);
+      }
+    }
+    return { sha256: hash.digest('hex'), head: new Uint8Array(Buffer.concat(head)) };
   }
 }

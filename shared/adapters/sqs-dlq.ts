@@ -12,6 +12,7 @@ import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ListMessageMoveTasksCommand,
   type Message,
   ReceiveMessageCommand,
@@ -50,6 +51,17 @@ export type BodyDiagnosis = (body: string) => string | undefined;
 
 const PEEK_VISIBILITY_SECONDS = 20;
 
+/** A source queue's dead-letter queue, from its redrive policy: the same lookup on the twin and in AWS. */
+export async function resolveDeadLetterQueue(sqs: SQSClient, name: string, sourceUrl: string): Promise<DeadLetterQueue> {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }));
+  if (!Attributes.RedrivePolicy || !Attributes.QueueArn) throw new Error(`queue ${name} (${sourceUrl}) has no dead-letter queue`);
+  const policy = JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+  const [, , , , account, queueName] = policy.deadLetterTargetArn.split(':');
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName, ...(account ? { QueueOwnerAWSAccountId: account } : {}) }));
+  if (!QueueUrl) throw new Error(`dead-letter queue ${policy.deadLetterTargetArn} not found`);
+  return { name, sourceUrl, sourceArn: Attributes.QueueArn, deadLetterUrl: QueueUrl, deadLetterArn: policy.deadLetterTargetArn, maxReceiveCount: Number(policy.maxReceiveCount) };
+}
+
 function diagnose(queue: DeadLetterQueue, message: Message, bodyDiagnosis: BodyDiagnosis): string {
   const count = Number(message.Attributes?.ApproximateReceiveCount ?? 0);
   const received = `received ${count} time(s) without being deleted (${queue.name} moves a message here after ${queue.maxReceiveCount})`;
@@ -79,6 +91,8 @@ export class SqsDeadLetters {
             // A 1 s long poll asks every SQS server, so an empty answer means empty.
             WaitTimeSeconds: 1,
             VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
+            // Both spellings: newer SQS reads the second, older emulators only the first.
+            AttributeNames: ['All'],
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),

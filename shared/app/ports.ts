@@ -12,13 +12,22 @@ export interface StoredObject {
   readonly size: number;
 }
 
+export interface ObjectDigest {
+  readonly sha256: string;
+  /** The first EVIDENCE_HEAD_BYTES bytes (fewer for a shorter file). */
+  readonly head: Uint8Array;
+}
+
 export interface DepositStore {
   /** The whole object; only called for files already known to be small. */
   read(key: string): Promise<Uint8Array>;
   /** Every object under `prefix`, following continuation tokens. */
   list(prefix: string): Promise<StoredObject[]>;
-  /** SHA-256 (hex) of an object, streamed: never holds the whole file in memory. */
-  sha256(key: string): Promise<string>;
+  /**
+   * SHA-256 (hex) of an object and its first bytes (for type checks by content), from one
+   * streamed read: never holds the whole file in memory.
+   */
+  digest(key: string): Promise<ObjectDigest>;
 }
 
 export interface RegistryReader {

@@ -114,13 +114,13 @@ async function buildAttempt(
 ): Promise<Attempt> {
   const admitted = admitReport(key, upload.size).length === 0;
   const reportBytes = admitted ? await deps.store.read(upload.key) : undefined;
-  const reportSha256 = reportBytes ? sha256Hex(reportBytes) : await deps.store.sha256(upload.key);
+  const reportSha256 = reportBytes ? sha256Hex(reportBytes) : (await deps.store.digest(upload.key)).sha256;
   const listed = await deps.store.list(evidenceFolder(key));
   const evidence: EvidenceFile[] = await mapLimited(listed, HASH_CONCURRENCY, async (o) => ({
     key: o.key,
     fileName: o.key.slice(evidenceFolder(key).length),
     size: o.size,
-    sha256: await deps.store.sha256(o.key),
+    ...(await deps.store.digest(o.key)),
   }));
   const receivedAt = new Date(upload.eventTime);
   const { validation, report } = await validateDeposit({
@@ -209,7 +209,7 @@ async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemp
     timeliness: { lastDay: '', dueAt: '', onTime: false, lateBySeconds: 0 },
     verdict: validation.verdict,
     validation,
-    files: [{ role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: await deps.store.sha256(upload.key) }],
+    files: [{ role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: (await deps.store.digest(upload.key)).sha256 }],
     recordedAt: deps.now().toISOString(),
   };
   const outcome = await deps.ledger.recordUnattributed(attempt);

@@ -4,6 +4,10 @@
  * Entries with `run` are rules over a parsed report; entries without it are raised by the
  * stages that read the file (key, size, encoding, table), which name them by code.
  * Messages use {unitId} {field} {expected} {found} {row}; {field} reads as the parameter's name.
+ * Thresholds come from `CheckSettings` (check-settings.ts), never from literals in a rule.
+ * Adding a check: one entry here (history signals: history-checks.ts), a case in
+ * test/corpus/cases.ts expecting its code (the corpus test fails until one does), and
+ * `node --import tsx scripts/checks-doc.ts` to refresh docs/checks.md.
  */
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { sniffFileType, typeOfExtension } from './file-types.ts';

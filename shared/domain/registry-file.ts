@@ -11,7 +11,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { provinceName, PROVINCES } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema } from './registry.ts';
-import { neutraliseCell, toCsv } from './summary-export.ts';
+import { toCsv } from './summary-export.ts';
 
 export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
 type Column = (typeof REGISTRY_COLUMNS)[number];
@@ -155,8 +155,8 @@ export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<
   workbook.modified = new Date(0);
   const sheet = workbook.addWorksheet('registry');
   sheet.addRow([...REGISTRY_COLUMNS]);
-  // Text cells only: a name can never become a formula, and credit codes keep their leading digits.
-  for (const e of enterprises) sheet.addRow(rowOf(e).map(neutraliseCell));
+  // ExcelJS writes strings as text cells, never formulas, so names need no neutralising here.
+  for (const e of enterprises) sheet.addRow(rowOf(e));
   sheet.columns.forEach((column, i) => {
     column.width = [22, 30, 10, 12, 10, 28, 12, 12][i] ?? 12;
   });

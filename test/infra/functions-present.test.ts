@@ -51,6 +51,7 @@ describe('the stack as synthesized from the handlers that exist', () => {
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
-    expect(code.split('\n').length).toBeLessThan(50);
+    // Minified: a few hundred very long lines (license comments and template literals keep some breaks).
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
   });
 });

@@ -1,0 +1,118 @@
+// The departments' dashboard: plain browser JavaScript over the query API (same origin on the
+// twin; `?api=` points elsewhere). Every figure shown comes straight from an API answer.
+const params = new URLSearchParams(location.search);
+const API = (params.get('api') ?? '').replace(/\/$/, '');
+const $ = (id) => document.getElementById(id);
+const charts = {};
+
+const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+const days = (seconds) => `${Math.floor(seconds / 86400)}天 ${Math.floor((seconds % 86400) / 3600)}h`;
+
+async function api(path) {
+  const response = await fetch(`${API}${path}`);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
+  return body;
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function draw(id, config) {
+  charts[id]?.destroy();
+  charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+}
+
+function rateChart(id, label, summaries, key, color) {
+  draw(id, {
+    type: 'line',
+    data: { labels: summaries.map((s) => s.period), datasets: [{ label, data: summaries.map((s) => (s[key] === null ? null : +(s[key] * 100).toFixed(2))), borderColor: color, backgroundColor: color, spanGaps: false, tension: 0.2 }] },
+    options: { scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } }, plugins: { legend: { display: false } } },
+  });
+}
+
+async function loadScopes(period) {
+  // The nightly export of a period names every scope that has obliged enterprises.
+  const select = $('scope');
+  const wanted = params.get('scope') ?? select.value ?? 'all';
+  let scopes = ['all'];
+  try {
+    const response = await fetch(`${API}/exports/${period}/summary.json`);
+    if (response.ok) scopes = (await response.json()).summaries.map((s) => s.scope);
+  } catch {}
+  if (!scopes.includes(wanted)) scopes.push(wanted);
+  select.replaceChildren(...scopes.map((s) => new Option(s === 'all' ? '全部 all' : s, s, false, s === wanted)));
+}
+
+function currentPeriod(summaries) {
+  // The most recent month whose deadline has passed for everyone: the one to chase.
+  const settled = summaries.filter((s) => s.obliged > 0 && s.pending === 0);
+  return (settled.at(-1) ?? summaries.at(-1))?.period;
+}
+
+async function render() {
+  const scope = $('scope').value || 'all';
+  $('status').textContent = '加载中 Loading…';
+  const { summaries, to } = await api(`/summaries?scope=${encodeURIComponent(scope)}`);
+  const periods = summaries.map((s) => s.period);
+  const chosen = $('period').dataset.chosen ?? params.get('period') ?? currentPeriod(summaries) ?? to;
+  $('period').replaceChildren(...(periods.length ? periods : [to]).map((p) => new Option(p, p, false, p === chosen)));
+  const period = $('period').value;
+  document.body.dataset.period = period;
+  document.body.dataset.scope = scope;
+
+  rateChart('on-time-chart', 'on-time %', summaries, 'onTimeRate', '#0f7c8c');
+  rateChart('first-pass-chart', 'first-pass %', summaries, 'firstPassRate', '#d17a00');
+  const summary = summaries.find((s) => s.period === period);
+  $('on-time-rate').textContent = percent(summary?.onTimeRate);
+  $('on-time-detail').textContent = summary ? `${summary.onTime} 准时 on time · ${summary.late} 逾期 late · ${summary.missing} 未报 missing` : '';
+  $('first-pass-rate').textContent = percent(summary?.firstPassRate);
+  $('first-pass-detail').textContent = summary ? `${summary.firstPassAccepted} 通过 accepted · ${summary.returned} 退回 returned · ${summary.awaitingReview} 待审 in review` : '';
+  $('obliged').textContent = summary ? String(summary.obliged) : '—';
+  $('pending-detail').textContent = summary ? `${summary.pending} 未到期 pending · ${summary.resubmitted} 重报 resubmitted` : '';
+  $('problems-total').textContent = summary ? String(summary.problems.total) : '—';
+  $('problems-detail').textContent = summary ? `${summary.problems.bySeverity.error} 错误 errors · ${summary.problems.bySeverity.warning} 警告 warnings` : '';
+
+  const byCode = summary?.problems.byCode ?? [];
+  draw('problems-chart', {
+    type: 'bar',
+    data: { labels: byCode.map((p) => p.code), datasets: [{ label: 'count', data: byCode.map((p) => p.count), backgroundColor: byCode.map((p) => (p.severity === 'error' ? '#c0392b' : '#e0a030')) }] },
+    options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+  });
+  $('problem-rows').replaceChildren(...byCode.map((p) => {
+    const tr = document.createElement('tr');
+    tr.append(cell(p.code), cell(p.severity), cell(String(p.count)));
+    return tr;
+  }));
+
+  const late = await api(`/late?period=${period}&scope=${encodeURIComponent(scope)}`);
+  $('late-caption').textContent = `${period} · ${late.late.length} / ${late.obliged}`;
+  $('late-rows').replaceChildren(...late.late.map((s) => {
+    const tr = document.createElement('tr');
+    tr.dataset.enterpriseId = s.enterpriseId;
+    tr.append(cell(s.enterpriseId), cell(s.name), cell(s.city), cell(s.submission === 'missing' ? '未报 missing' : '逾期 late', s.submission), cell(s.lastDay), cell(days(s.lateBySeconds)));
+    return tr;
+  }));
+  for (const [id, file] of [['export-json', 'summary.json'], ['export-csv', 'summaries.csv'], ['export-enterprises', 'enterprises.csv']]) $(id).href = `${API}/exports/${period}/${file}`;
+  $('status').textContent = `数据截至 as of ${new Date(late.asOf).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}`;
+  document.body.dataset.ready = 'true';
+}
+
+async function start() {
+  const { summaries } = await api(`/summaries?scope=${encodeURIComponent(params.get('scope') ?? 'all')}`);
+  await loadScopes(params.get('period') ?? currentPeriod(summaries) ?? summaries.at(-1)?.period ?? '');
+  $('scope').addEventListener('change', () => { delete $('period').dataset.chosen; document.body.dataset.ready = 'false'; render().catch(fail); });
+  $('period').addEventListener('change', () => { $('period').dataset.chosen = $('period').value; document.body.dataset.ready = 'false'; render().catch(fail); });
+  await render();
+}
+
+function fail(error) {
+  $('status').textContent = `出错 Error: ${error.message}`;
+  document.body.dataset.ready = 'error';
+}
+
+start().catch(fail);
