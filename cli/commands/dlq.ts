@@ -75,9 +75,10 @@ export function registerDlqCommands(program: Command): void {
 
   dlq
     .command('redrive')
-    .description('move every dead-lettered message back to its source queue (fix the cause first)')
-    .option('--queue <name>', `only one queue: ${Object.keys(QUEUES).join(' or ')}`)
-    .action(async (options: { queue?: string }) => {
+    .description('move every dead-lettered message back to its source queue (fix the cause first); --queue as for dlq')
+    // --queue belongs to `dlq` (commander hands it to the parent wherever it appears).
+    .action(async (_: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ queue?: string }>();
       const connection = connect();
       const deadLetters = new SqsDeadLetters(connection.clients.sqs);
       for (const name of queuesOf(options.queue)) {

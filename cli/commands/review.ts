@@ -342,18 +342,18 @@ export function registerReviewCommands(program: Command): void {
 
   review
     .command('decide')
-    .description('record one decision without the queue (scripts); the queue message is removed when a reviewer next receives it')
+    .description('record one decision without the queue (scripts; --reviewer and --level as for review); the queue message is removed when a reviewer next receives it')
     .requiredOption('--attempt <id>', 'the attempt id (as in `evidence status` or the review message)')
     .option('--accept', 'the deposit passes (explain any warnings with --comment)')
     .option('--return', 'the enterprise must re-deposit (give --comment and/or --issue-comment)')
     .option('--escalate', 'hand it to provincial review (say why with --comment)')
     .option('--comment <text>', 'comment to the enterprise (or to the province when escalating)', '')
     .option('--issue-comment <CODE[@unit[/field]]=text...>', 'a comment on one issue; repeatable')
-    .option('--reviewer <id>', 'who decides (twin only; in the cloud your IAM identity is recorded)', defaultReviewer())
-    .option('--level <level>', 'city or province', 'city')
     .option('--decision-id <id>', 'idempotency key: repeating the command with it is not a second decision')
     .option('--json', 'print the answer as JSON')
-    .action(async (options: { attempt: string; accept?: boolean; return?: boolean; escalate?: boolean; comment: string; issueComment?: string[]; reviewer: string; level: string; decisionId?: string; json?: boolean }) => {
+    // --reviewer and --level belong to `review` (commander hands them to the parent wherever they appear).
+    .action(async (_: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ attempt: string; accept?: boolean; return?: boolean; escalate?: boolean; comment: string; issueComment?: string[]; reviewer: string; level: string; decisionId?: string; json?: boolean }>();
       const outcomes = (['accept', 'return', 'escalate'] as const).filter((o) => options[o]);
       const [outcome] = outcomes;
       if (outcomes.length !== 1 || !outcome) throw new Error('give exactly one of --accept, --return, --escalate');

@@ -2,6 +2,7 @@
  * query: the department API behind API Gateway (HTTP API, payload v2): summaries for a range of
  * periods, the late list of a period, one enterprise's history.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
@@ -36,17 +37,20 @@ export function queryDeps(config: QueryConfig, clients: AwsClients): QueryDeps {
 
 export function makeHandler(deps: QueryDeps, obs: Observability) {
   const query = (e: APIGatewayProxyEventV2) => e.queryStringParameters ?? {};
-  return lambda(
-    router(
-      {
-        'GET /summaries': (e) => summariesFor(deps, query(e)),
-        'GET /late': (e) => lateFor(deps, query(e)),
-        'GET /enterprises/{enterpriseId}/history': (e) => historyFor(deps, e.pathParameters ?? {}),
-      },
-      obs.logger,
-    ),
-    obs,
+  const route = router(
+    {
+      'GET /summaries': (e) => summariesFor(deps, query(e)),
+      'GET /late': (e) => lateFor(deps, query(e)),
+      'GET /enterprises/{enterpriseId}/history': (e) => historyFor(deps, e.pathParameters ?? {}),
+    },
+    obs.logger,
   );
+  return lambda(async (event: APIGatewayProxyEventV2) => {
+    const response = await route(event);
+    obs.metrics.addDimension('route', event.routeKey);
+    obs.metrics.addMetric(response.statusCode && response.statusCode >= 500 ? 'ApiFaults' : 'ApiRequests', MetricUnit.Count, 1);
+    return response;
+  }, obs);
 }
 
 export const handler = makeHandler(queryDeps(loadConfig(QueryConfigSchema), createAwsClients()), observability('query'));

@@ -3,14 +3,14 @@
  * have no resource policy, so an IAM-authorised route is reachable only by identities whose own
  * policy allows execute-api:Invoke on it: these policies are the whole of that decision.
  */
-import { Arn, ArnFormat, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat } from 'aws-cdk-lib';
 import { type IRole, type IUser, ManagedPolicy, PolicyStatement, Role, User } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENTERPRISE_TAG } from './deposit-storage.ts';
-import { acknowledge, nagArn, wildcardResource } from './nag.ts';
+import { acknowledge, wildcardResource } from './nag.ts';
 import type { ApiRoute } from '#resources/api-routes.ts';
 import type { QueryApi } from './query-api.ts';
 
@@ -37,8 +37,8 @@ export class AccessPolicies extends Construct {
     // Reviewers read what departments read, and decide; API_ROUTES says which route is which.
     const departmentRoutes = api?.routesFor('department') ?? [];
     const reviewerRoutes = api?.routesFor('department', 'reviewer') ?? [];
-    const readRouteArns = departmentRoutes.map((route) => api!.routeArn(route));
-    const reviewerRouteArns = reviewerRoutes.map((route) => api!.routeArn(route));
+    const readRouteArns = api ? departmentRoutes.map((route) => api.routeArn(route)) : [];
+    const reviewerRouteArns = api ? reviewerRoutes.map((route) => api.routeArn(route)) : [];
 
     const department = attachTo(this, props.departmentPrincipalArns);
     this.department = new ManagedPolicy(this, 'Department', {
@@ -52,7 +52,7 @@ export class AccessPolicies extends Construct {
     acknowledge(
       this.department,
       'Departments read the whole dashboard bucket by design: it holds only the static dashboard and the aggregate exports published for them, no enterprise evidence.',
-      wildcardResource(`${nagArn(dashboardBucket)}/*`),
+      wildcardResource(this, dashboardBucket.arnForObjects('*')),
     );
 
     const reviewer = attachTo(this, props.reviewerPrincipalArns);
@@ -79,12 +79,12 @@ export class AccessPolicies extends Construct {
     acknowledge(
       this.reviewer,
       'A reviewer must open any enterprise\'s report and evidence files named in a review message; read-only, limited to the reports/ and evidence/ prefixes, with no write, delete or retention actions.',
-      ...[REPORTS_PREFIX, EVIDENCE_PREFIX].map((prefix) => wildcardResource(`${nagArn(depositBucket)}/${prefix}*`)),
+      ...evidence.map((arn) => wildcardResource(this, arn)),
     );
 
     if (api) {
       const parameterised = (routes: readonly ApiRoute[]) =>
-        routes.filter((route) => route.path.includes('{')).map((route) => wildcardResource(nagExecuteApiArn(api, route)));
+        routes.filter((route) => route.path.includes('{')).map((route) => wildcardResource(this, api.routeArn(route)));
       acknowledge(this.department, ROUTE_WILDCARD_REASON, ...parameterised(departmentRoutes));
       acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...parameterised(reviewerRoutes));
 
@@ -105,16 +105,6 @@ export class AccessPolicies extends Construct {
 }
 
 const ENTERPRISE_PARAMETER = '{enterpriseId}';
-
-/** How cdk-nag renders a route ARN from arnForExecuteApi inside an IAM5 finding id. */
-function nagExecuteApiArn(api: QueryApi, route: ApiRoute): string {
-  const path = route.path.replace(/\{[^}]+\}/g, '*');
-  return `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(api)}>/${api.stage.stageName}/${route.method}${path}`;
-}
-
-function logicalIdOf(api: QueryApi): string {
-  return Stack.of(api).getLogicalId(api.api.node.findChild('Resource') as CfnElement);
-}
 
 function attachTo(scope: Construct, arns: readonly string[]): { roles: IRole[]; users: IUser[] } {
   const roles: IRole[] = [];

@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION } from '#resources/specs.ts';
 import type { InfraConfig } from '../config.ts';
-import { acknowledge, nagArn, wildcardResource } from './nag.ts';
+import { acknowledge, wildcardResource } from './nag.ts';
 
 /** The IAM principal tag a province sets on each enterprise's role or user. */
 export const ENTERPRISE_TAG = 'enterpriseId';
@@ -185,12 +185,12 @@ function enterpriseAccessPolicy(scope: Construct, bucket: IBucket): ManagedPolic
   acknowledge(
     policy,
     'Wildcards are confined to the caller\'s own prefix: IAM substitutes the principal\'s enterpriseId tag, so "reports/<own id>/*" covers only that enterprise\'s periods and deposit folders, which cannot be enumerated in advance.',
-    ...ENTERPRISE_PREFIXES.map((prefix) => wildcardResource(`${nagArn(bucket)}/${prefix}*`)),
+    ...ownObjects.map((arn) => wildcardResource(policy, arn)),
   );
   acknowledge(
     policy,
     'An explicit Deny over every object: it narrows access (no enterprise may delete, shorten retention or bypass governance mode on any deposit), it grants nothing.',
-    wildcardResource(`${nagArn(bucket)}/*`),
+    wildcardResource(policy, bucket.arnForObjects('*')),
   );
   return policy;
 }

@@ -5,7 +5,7 @@
  * the resource's name, nor know a name it has no permission to use.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -15,7 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '#resources/env.ts';
-import { acknowledge, nagArn, wildcardResource } from './nag.ts';
+import { acknowledge, wildcardResource } from './nag.ts';
 import { TABLES, type TableName } from '#resources/specs.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -151,7 +151,7 @@ export class EvidenceFunction extends NodejsFunction {
     acknowledge(
       this.role ?? this,
       `Object keys under ${prefixes.join(', ')} carry enterprise, period and deposit id, which exist only at run time; the wildcard is confined to those prefixes and to the single actions granted next to it (no delete, no retention changes).`,
-      ...prefixes.map((prefix) => wildcardResource(`${nagArn(bucket)}/${prefix}*`)),
+      ...objects(prefixes).map((arn) => wildcardResource(this, arn)),
     );
     if (access.list?.length) {
       this.addToRolePolicy(

@@ -12,7 +12,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, nagArn, wildcardResource } from './nag.ts';
+import { acknowledge, wildcardResource } from './nag.ts';
 
 export const NIGHTLY_CRON = { minute: '0', hour: '2' } as const;
 const RETRY_ATTEMPTS = 2;
@@ -68,7 +68,7 @@ export class NightlySchedule extends Construct {
     acknowledge(
       role,
       'lambda:InvokeFunction on the nightly-summary function and its versions/aliases (the ":*" suffix CDK grants): one function, invoke only.',
-      wildcardResource(`${nagArn(target)}:*`),
+      wildcardResource(role, `${target.functionArn}:*`),
     );
   }
 }

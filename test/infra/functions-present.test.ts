@@ -44,7 +44,8 @@ describe('the stack as synthesized from the handlers that exist', () => {
 
   it('bundles validate-deposit as minified ESM with a require shim and a source map, SDK included', () => {
     const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith(PREFIX['validate-deposit']));
-    const s3Key = (fn?.[1] as { Properties: { Code: { S3Key: string } } }).Properties.Code.S3Key;
+    if (!fn) throw new Error('validate-deposit is missing');
+    const s3Key = (fn[1] as { Properties: { Code: { S3Key: string } } }).Properties.Code.S3Key;
     const assetDir = join(built.assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
     expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);

@@ -45,7 +45,7 @@ async function deposit(enterprise: Enterprise, flaw: DemoFlaw, at: string) {
 async function takeReviewMessage(enterpriseId: string, level?: 'province'): Promise<{ message: Message; review: ReviewMessage }> {
   return eventually(async () => {
     const { Messages = [] } = await twin.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: REVIEW_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['ApproximateReceiveCount'], MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      new ReceiveMessageCommand({ QueueUrl: REVIEW_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'], MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
     );
     let found: { message: Message; review: ReviewMessage } | undefined;
     for (const message of Messages) {
@@ -211,7 +211,7 @@ describe('a reviewer who takes too long', () => {
     const slowDecision = await decide(slow.review.attemptId, { outcome: 'accept', reviewer: 'li.wei', comment: 'ok' });
 
     expect(fast.message.MessageId).toBe(slow.message.MessageId);
-    expect(Number(fast.message.Attributes?.ApproximateReceiveCount)).toBe(2);
+    expect(Number(fast.message.Attributes?.ApproximateReceiveCount)).toBeGreaterThan(Number(slow.message.Attributes?.ApproximateReceiveCount));
     expect(fastDecision.status).toBe('recorded');
     expect(slowDecision).toMatchObject({ status: 'refused', refusal: { code: 'already-decided', message: expect.stringContaining('wang.fang') } });
   });
