@@ -24,14 +24,37 @@ function cell(text, className) {
 
 function draw(id, config) {
   charts[id]?.destroy();
-  charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+  charts[id] = new Chart($(id), {
+    ...config,
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      ...config.options,
+    },
+  });
 }
 
 function rateChart(id, label, summaries, key, color) {
   draw(id, {
     type: 'line',
-    data: { labels: summaries.map((s) => s.period), datasets: [{ label, data: summaries.map((s) => (s[key] === null ? null : +(s[key] * 100).toFixed(2))), borderColor: color, backgroundColor: color, spanGaps: false, tension: 0.2 }] },
-    options: { scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } }, plugins: { legend: { display: false } } },
+    data: {
+      labels: summaries.map((s) => s.period),
+      datasets: [
+        {
+          label,
+          data: summaries.map((s) => (s[key] === null ? null : +(s[key] * 100).toFixed(2))),
+          borderColor: color,
+          backgroundColor: color,
+          spanGaps: false,
+          tension: 0.2,
+        },
+      ],
+    },
+    options: {
+      scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+      plugins: { legend: { display: false } },
+    },
   });
 }
 
@@ -71,7 +94,9 @@ async function render() {
   $('on-time-rate').textContent = percent(summary?.onTimeRate);
   $('on-time-detail').textContent = summary ? `${summary.onTime} 准时 on time · ${summary.late} 逾期 late · ${summary.missing} 未报 missing` : '';
   $('first-pass-rate').textContent = percent(summary?.firstPassRate);
-  $('first-pass-detail').textContent = summary ? `${summary.firstPassAccepted} 通过 accepted · ${summary.returned} 退回 returned · ${summary.awaitingReview} 待审 in review` : '';
+  $('first-pass-detail').textContent = summary
+    ? `${summary.firstPassAccepted} 通过 accepted · ${summary.returned} 退回 returned · ${summary.awaitingReview} 待审 in review`
+    : '';
   $('obliged').textContent = summary ? String(summary.obliged) : '—';
   $('pending-detail').textContent = summary ? `${summary.pending} 未到期 pending · ${summary.resubmitted} 重报 resubmitted` : '';
   $('problems-total').textContent = summary ? String(summary.problems.total) : '—';
@@ -80,24 +105,49 @@ async function render() {
   const byCode = summary?.problems.byCode ?? [];
   draw('problems-chart', {
     type: 'bar',
-    data: { labels: byCode.map((p) => p.code), datasets: [{ label: 'count', data: byCode.map((p) => p.count), backgroundColor: byCode.map((p) => (p.severity === 'error' ? '#c0392b' : '#e0a030')) }] },
+    data: {
+      labels: byCode.map((p) => p.code),
+      datasets: [
+        {
+          label: 'count',
+          data: byCode.map((p) => p.count),
+          backgroundColor: byCode.map((p) => (p.severity === 'error' ? '#c0392b' : '#e0a030')),
+        },
+      ],
+    },
     options: { indexAxis: 'y', plugins: { legend: { display: false } } },
   });
-  $('problem-rows').replaceChildren(...byCode.map((p) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(p.code), cell(p.severity), cell(String(p.count)));
-    return tr;
-  }));
+  $('problem-rows').replaceChildren(
+    ...byCode.map((p) => {
+      const tr = document.createElement('tr');
+      tr.append(cell(p.code), cell(p.severity), cell(String(p.count)));
+      return tr;
+    }),
+  );
 
   const late = await api(`/late?period=${period}&scope=${encodeURIComponent(scope)}`);
   $('late-caption').textContent = `${period} · ${late.late.length} / ${late.obliged}`;
-  $('late-rows').replaceChildren(...late.late.map((s) => {
-    const tr = document.createElement('tr');
-    tr.dataset.enterpriseId = s.enterpriseId;
-    tr.append(cell(s.enterpriseId), cell(s.name), cell(s.city), cell(s.submission === 'missing' ? '未报 missing' : '逾期 late', s.submission), cell(s.lastDay), cell(days(s.lateBySeconds)));
-    return tr;
-  }));
-  for (const [id, file] of [['export-json', 'summary.json'], ['export-csv', 'summaries.csv'], ['export-enterprises', 'enterprises.csv']]) $(id).href = `${API}/exports/${period}/${file}`;
+  $('late-rows').replaceChildren(
+    ...late.late.map((s) => {
+      const tr = document.createElement('tr');
+      tr.dataset.enterpriseId = s.enterpriseId;
+      tr.append(
+        cell(s.enterpriseId),
+        cell(s.name),
+        cell(s.city),
+        cell(s.submission === 'missing' ? '未报 missing' : '逾期 late', s.submission),
+        cell(s.lastDay),
+        cell(days(s.lateBySeconds)),
+      );
+      return tr;
+    }),
+  );
+  for (const [id, file] of [
+    ['export-json', 'summary.json'],
+    ['export-csv', 'summaries.csv'],
+    ['export-enterprises', 'enterprises.csv'],
+  ])
+    $(id).href = `${API}/exports/${period}/${file}`;
   $('status').textContent = `数据截至 as of ${new Date(late.asOf).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}`;
   document.body.dataset.ready = 'true';
 }
@@ -105,8 +155,16 @@ async function render() {
 async function start() {
   const { summaries } = await api(`/summaries?scope=${encodeURIComponent(params.get('scope') ?? 'all')}`);
   await loadScopes(params.get('period') ?? currentPeriod(summaries) ?? summaries.at(-1)?.period ?? '');
-  $('scope').addEventListener('change', () => { delete $('period').dataset.chosen; document.body.dataset.ready = 'false'; render().catch(fail); });
-  $('period').addEventListener('change', () => { $('period').dataset.chosen = $('period').value; document.body.dataset.ready = 'false'; render().catch(fail); });
+  $('scope').addEventListener('change', () => {
+    delete $('period').dataset.chosen;
+    document.body.dataset.ready = 'false';
+    render().catch(fail);
+  });
+  $('period').addEventListener('change', () => {
+    $('period').dataset.chosen = $('period').value;
+    document.body.dataset.ready = 'false';
+    render().catch(fail);
+  });
   await render();
 }
 

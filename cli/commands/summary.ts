@@ -6,14 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { PeriodSchema } from '#domain/period.ts';
-import { lastEndedPeriod, scopesOf, SummaryScopeSchema } from '#domain/rates.ts';
-import { parseRegistryCsv, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
-import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries, type StoredSummary } from '#adapters/dynamo-summaries.ts';
+import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { lateFor } from '#app/department-queries.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
+import { PeriodSchema } from '#domain/period.ts';
+import { lastEndedPeriod, SummaryScopeSchema, scopesOf } from '#domain/rates.ts';
+import { parseRegistryCsv, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
 import { type Connection, connect } from '../connection.ts';
 import { duration, shanghaiTime } from '../format.ts';
 
@@ -29,16 +29,33 @@ function summaryTable(summaries: readonly StoredSummary[]): string {
     style: { head: [], border: [] },
   });
   for (const s of summaries) {
-    table.push([s.scope, s.obliged, s.onTime, s.late, s.missing, s.pending, percent(s.onTimeRate), s.firstPassAccepted, s.returned, s.awaitingReview, percent(s.firstPassRate), s.problems.total]);
+    table.push([
+      s.scope,
+      s.obliged,
+      s.onTime,
+      s.late,
+      s.missing,
+      s.pending,
+      percent(s.onTimeRate),
+      s.firstPassAccepted,
+      s.returned,
+      s.awaitingReview,
+      percent(s.firstPassRate),
+      s.problems.total,
+    ]);
   }
   return table.toString();
 }
 
 async function runNightlyOn(connection: Connection, at: string | undefined): Promise<unknown> {
   if (!connection.apiUrl) throw new Error('`evidence nightly` runs the job on the local twin (npm start); in AWS, invoke the nightly-summary function');
-  const response = await fetch(`${connection.apiUrl}/2015-03-31/functions/nightly-summary/invocations`, { method: 'POST', body: JSON.stringify(at ? { at } : {}) });
+  const response = await fetch(`${connection.apiUrl}/2015-03-31/functions/nightly-summary/invocations`, {
+    method: 'POST',
+    body: JSON.stringify(at ? { at } : {}),
+  });
   const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok || response.headers.get('x-amz-function-error')) throw new Error(`nightly-summary failed: ${String(body.errorMessage ?? body.message ?? response.status)}`);
+  if (!response.ok || response.headers.get('x-amz-function-error'))
+    throw new Error(`nightly-summary failed: ${String(body.errorMessage ?? body.message ?? response.status)}`);
   return body;
 }
 
@@ -59,9 +76,19 @@ export function registerSummaryCommands(program: Command): void {
       const store = new DynamoSummaries(connection.clients.db, connection.tables.summaries);
       const scopes = scope?.data
         ? [scope.data]
-        : [...new Set((await reader.registry()).flatMap(scopesOf).filter((s) => !s.startsWith('industry:')))].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+        : [...new Set((await reader.registry()).flatMap(scopesOf).filter((s) => !s.startsWith('industry:')))].sort((a, b) =>
+            a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b),
+          );
       const summaries = (await Promise.all(scopes.map((s) => store.range(s, period.data, period.data)))).flat();
-      const late = await lateFor({ reader: () => reader, summaries: store, rules: DEFAULT_DEADLINE_RULES, now: () => new Date() }, { period: period.data, scope: scope?.data ?? 'all' });
+      const late = await lateFor(
+        {
+          reader: () => reader,
+          summaries: store,
+          rules: DEFAULT_DEADLINE_RULES,
+          now: () => new Date(),
+        },
+        { period: period.data, scope: scope?.data ?? 'all' },
+      );
       if (options.json) {
         console.log(JSON.stringify({ period: period.data, summaries, late }, null, 2));
         return;
@@ -69,12 +96,19 @@ export function registerSummaryCommands(program: Command): void {
       if (summaries.length === 0) {
         console.log(`no summary for ${period.data}${scope?.data ? ` in ${scope.data}` : ''} yet: run \`evidence nightly\` (or wait for 02:00 Beijing time)`);
       } else {
-        const computed = summaries.map((s) => s.computedAt).sort().at(-1) ?? '';
+        const computed =
+          summaries
+            .map((s) => s.computedAt)
+            .sort()
+            .at(-1) ?? '';
         console.log(`Period ${period.data} — nightly summary, figures last changed ${shanghaiTime(computed)}`);
         console.log(summaryTable(summaries));
         const chosen = summaries.find((s) => s.scope === (scope?.data ?? 'all'));
         if (chosen && chosen.problems.byCode.length > 0) {
-          const problems = new Table({ head: ['problem code', 'severity', 'count'], style: { head: [], border: [] } });
+          const problems = new Table({
+            head: ['problem code', 'severity', 'count'],
+            style: { head: [], border: [] },
+          });
           for (const p of chosen.problems.byCode.slice(0, 15)) problems.push([p.code, p.severity, p.count]);
           console.log(`\nProblems found in ${chosen.scope} (${chosen.problems.total} in ${chosen.attempts} attempt(s)):\n${problems.toString()}`);
         }
@@ -83,7 +117,10 @@ export function registerSummaryCommands(program: Command): void {
         console.log(`\nNobody is late for ${period.data} in ${late.scope}${late.pending ? ` (${late.pending} still within the deadline)` : ''}.`);
         return;
       }
-      const list = new Table({ head: ['enterprise', 'name', 'city', 'status', 'due by end of', 'late by'], style: { head: [], border: [] } });
+      const list = new Table({
+        head: ['enterprise', 'name', 'city', 'status', 'due by end of', 'late by'],
+        style: { head: [], border: [] },
+      });
       for (const s of late.late) list.push([s.enterpriseId, s.name, s.city, s.submission, s.lastDay, duration(s.lateBySeconds)]);
       console.log(`\nLate or missing for ${period.data} in ${late.scope}, as of now (${late.late.length} of ${late.obliged}):\n${list.toString()}`);
     });
@@ -95,7 +132,14 @@ export function registerSummaryCommands(program: Command): void {
     .action(async (options: { at?: string }) => {
       if (options.at && Number.isNaN(Date.parse(options.at))) throw new Error(`--at ${options.at} is not an ISO time such as 2026-04-01T02:00:00+08:00`);
       const at = options.at ? new Date(options.at).toISOString() : undefined;
-      const run = (await runNightlyOn(connect(), at)) as { periods: string[]; enterprises: number; summaries: { written: number; unchanged: number }; exports: { written: number; unchanged: number }; durationMs: number; itemsRead: Record<string, number> };
+      const run = (await runNightlyOn(connect(), at)) as {
+        periods: string[];
+        enterprises: number;
+        summaries: { written: number; unchanged: number };
+        exports: { written: number; unchanged: number };
+        durationMs: number;
+        itemsRead: Record<string, number>;
+      };
       console.log(
         `nightly-summary: ${run.periods[0]}…${run.periods.at(-1)} for ${run.enterprises} enterprises in ${(run.durationMs / 1000).toFixed(1)} s — summaries ${run.summaries.written} written, ${run.summaries.unchanged} unchanged; exports ${run.exports.written} written, ${run.exports.unchanged} unchanged; items read ${JSON.stringify(run.itemsRead)}`,
       );

@@ -5,14 +5,14 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
+import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { S3Exports } from '#adapters/s3-exports.ts';
 import { type NightlyDeps, runNightly } from '#app/nightly-summary.ts';
-import { ENV } from '#resources/env.ts';
 import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
 import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
 import { lambda, type Observability, observability } from '#lambda/middy.ts';
+import { ENV } from '#resources/env.ts';
 
 const name = z.string().min(1);
 
@@ -35,7 +35,11 @@ export const NightlyEventSchema = z.looseObject({
 
 export function nightlyDeps(config: NightlyConfig, clients: AwsClients): NightlyDeps {
   return {
-    reader: new DynamoPeriodReader(clients.db, { deposits: config[ENV.depositsTable], attempts: config[ENV.attemptsTable], registry: config[ENV.registryTable] }),
+    reader: new DynamoPeriodReader(clients.db, {
+      deposits: config[ENV.depositsTable],
+      attempts: config[ENV.attemptsTable],
+      registry: config[ENV.registryTable],
+    }),
     summaries: new DynamoSummaries(clients.db, config[ENV.summariesTable]),
     exports: new S3Exports(clients.s3, config[ENV.exportBucket]),
     rules: config[ENV.deadlineRules],
@@ -44,14 +48,17 @@ export function nightlyDeps(config: NightlyConfig, clients: AwsClients): Nightly
 }
 
 export function makeHandler(deps: NightlyDeps, { logger, metrics }: Observability) {
-  return lambda(async (event: unknown) => {
-    const request = NightlyEventSchema.parse(event !== null && typeof event === 'object' ? event : {});
-    const run = await runNightly(deps, request.at ? new Date(request.at) : new Date(), request.periods);
-    logger.info('nightly summary done', { ...run });
-    metrics.addMetric('SummariesWritten', MetricUnit.Count, run.summaries.written);
-    metrics.addMetric('NightlyItemsRead', MetricUnit.Count, run.itemsRead.registry + run.itemsRead.deposits + run.itemsRead.attempts);
-    return run;
-  }, { logger, metrics });
+  return lambda(
+    async (event: unknown) => {
+      const request = NightlyEventSchema.parse(event !== null && typeof event === 'object' ? event : {});
+      const run = await runNightly(deps, request.at ? new Date(request.at) : new Date(), request.periods);
+      logger.info('nightly summary done', { ...run });
+      metrics.addMetric('SummariesWritten', MetricUnit.Count, run.summaries.written);
+      metrics.addMetric('NightlyItemsRead', MetricUnit.Count, run.itemsRead.registry + run.itemsRead.deposits + run.itemsRead.attempts);
+      return run;
+    },
+    { logger, metrics },
+  );
 }
 
 export const handler = makeHandler(nightlyDeps(loadConfig(NightlyConfigSchema), createAwsClients()), observability('nightly-summary'));

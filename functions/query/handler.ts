@@ -5,14 +5,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
+import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { historyFor, lateFor, type QueryDeps, summariesFor } from '#app/department-queries.ts';
-import { ENV } from '#resources/env.ts';
 import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
 import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
 import { router } from '#lambda/http.ts';
 import { lambda, type Observability, observability } from '#lambda/middy.ts';
+import { ENV } from '#resources/env.ts';
 
 const name = z.string().min(1);
 
@@ -26,7 +26,11 @@ export const QueryConfigSchema = z.object({
 export type QueryConfig = z.infer<typeof QueryConfigSchema>;
 
 export function queryDeps(config: QueryConfig, clients: AwsClients): QueryDeps {
-  const tables = { deposits: config[ENV.depositsTable], attempts: config[ENV.attemptsTable], registry: config[ENV.registryTable] };
+  const tables = {
+    deposits: config[ENV.depositsTable],
+    attempts: config[ENV.attemptsTable],
+    registry: config[ENV.registryTable],
+  };
   return {
     reader: () => new DynamoPeriodReader(clients.db, tables),
     summaries: new DynamoSummaries(clients.db, config[ENV.summariesTable]),

@@ -26,8 +26,13 @@ export const DASHBOARD_VENDOR_FILES: Record<string, string> = {
 const EXPORTS_PREFIX = 'exports/';
 
 const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 export interface HttpApiOptions {
@@ -59,10 +64,18 @@ function compile(route: ApiRoute): CompiledRoute {
 
 function lambdaContext(functionName: string, requestId: string): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`, memoryLimitInMB: '512',
-    awsRequestId: requestId, logGroupName: `/aws/lambda/${functionName}`, logStreamName: `twin/${requestId}`,
-    getRemainingTimeInMillis: () => 10_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `twin/${requestId}`,
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -90,9 +103,22 @@ export function apiEvent(request: IncomingMessage, url: URL, match: CompiledRout
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(match.names.length > 0 ? { pathParameters: params } : {}),
     requestContext: {
-      accountId: '000000000000', apiId: 'twin', domainName: headers.host ?? '127.0.0.1', domainPrefix: 'twin',
-      http: { method: match.route.method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(), routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+      accountId: '000000000000',
+      apiId: 'twin',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'twin',
+      http: {
+        method: match.route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
     ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: !isText,
@@ -177,16 +203,27 @@ export class TwinHttpApi {
       sendText(response, 200, 'application/json', JSON.stringify(result ?? null));
     } catch (error) {
       // Lambda answers 200 with X-Amz-Function-Error when the function itself failed.
-      response.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' });
-      response.end(JSON.stringify({ errorType: (error as Error).name, errorMessage: (error as Error).message }));
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amz-function-error': 'Unhandled',
+      });
+      response.end(
+        JSON.stringify({
+          errorType: (error as Error).name,
+          errorMessage: (error as Error).message,
+        }),
+      );
     }
   }
 
   private async sendExport(response: ServerResponse, key: string): Promise<void> {
     try {
       const object = await this.options.s3.send(new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: key }));
-      const body = Buffer.from(await object.Body?.transformToByteArray() ?? []);
-      response.writeHead(200, { 'content-type': object.ContentType ?? CONTENT_TYPES[extname(key)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      response.writeHead(200, {
+        'content-type': object.ContentType ?? CONTENT_TYPES[extname(key)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       response.end(body);
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return sendText(response, 404, 'text/plain', `no export ${key}`);
@@ -198,10 +235,14 @@ export class TwinHttpApi {
 function send(response: ServerResponse, result: APIGatewayProxyResultV2): void {
   // HTTP API payload v2: a result without statusCode is a 200 JSON body.
   if (typeof result === 'string' || result === null || typeof result !== 'object' || !('statusCode' in result)) {
-    return sendText(response, 200, 'application/json', typeof result === 'string' ? result : JSON.stringify(result));
+    sendText(response, 200, 'application/json', typeof result === 'string' ? result : JSON.stringify(result));
+    return;
   }
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-  response.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined), ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}) });
+  response.writeHead(result.statusCode ?? 200, {
+    ...(result.headers as Record<string, string> | undefined),
+    ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
+  });
   response.end(body);
 }
 
@@ -221,7 +262,10 @@ async function sendStatic(response: ServerResponse, pathname: string): Promise<v
   if (!file) return sendText(response, 404, 'text/plain', 'not found');
   try {
     const body = await readFile(file);
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     response.end(body);
   } catch {
     sendText(response, 404, 'text/plain', 'not found');

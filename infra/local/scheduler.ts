@@ -3,8 +3,9 @@
  * with croner, and on demand (`evidence nightly`, tests). Runs never overlap, as one schedule
  * target with retries would not be invoked twice at once for the same time.
  */
-import { Cron } from 'croner';
+
 import type { Context } from 'aws-lambda';
+import { Cron } from 'croner';
 
 /** The same schedule as infra/stack/nightly-schedule.ts, written as cron fields. */
 export const NIGHTLY_CRON_EXPRESSION = '0 2 * * *';
@@ -20,10 +21,18 @@ type NightlyHandler = (event: NightlyRequest, context: Context) => Promise<unkno
 function context(): Context {
   const id = crypto.randomUUID();
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: 'nightly-summary', functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:nightly-summary', memoryLimitInMB: '1024',
-    awsRequestId: id, logGroupName: '/aws/lambda/nightly-summary', logStreamName: `twin/${id}`,
-    getRemainingTimeInMillis: () => 300_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'nightly-summary',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:nightly-summary',
+    memoryLimitInMB: '1024',
+    awsRequestId: id,
+    logGroupName: '/aws/lambda/nightly-summary',
+    logStreamName: `twin/${id}`,
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -46,11 +55,13 @@ export class TwinScheduler {
 
   /** Invokes nightly-summary now, after any run in progress; resolves with its result. */
   runNightly(request: NightlyRequest = {}): Promise<unknown> {
-    const run = this.running.catch(() => undefined).then(async () => {
-      // Imported on first use: the function reads its configuration at cold start.
-      this.handler ??= import('../../functions/nightly-summary/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
-      return (await this.handler)(request, context());
-    });
+    const run = this.running
+      .catch(() => undefined)
+      .then(async () => {
+        // Imported on first use: the function reads its configuration at cold start.
+        this.handler ??= import('../../functions/nightly-summary/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
+        return (await this.handler)(request, context());
+      });
     this.running = run;
     return run;
   }

@@ -5,10 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { PeriodSummary } from '#domain/rates.ts';
 import type { Period } from '#domain/period.ts';
+import type { PeriodSummary } from '#domain/rates.ts';
 
-export type StoredSummary = PeriodSummary & { readonly computedAt: string; readonly contentHash: string };
+export type StoredSummary = PeriodSummary & {
+  readonly computedAt: string;
+  readonly contentHash: string;
+};
 
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);

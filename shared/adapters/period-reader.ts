@@ -6,10 +6,10 @@
  * benchmark can compare items read with items that exist.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Period } from '#domain/period.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { type ProblemRef, ProblemRefSchema, type RatedRecord, RatedRecordSchema } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseSchema } from '#domain/registry.ts';
-import type { Period } from '#domain/period.ts';
 
 export interface PeriodTables {
   readonly deposits: string;
@@ -78,9 +78,17 @@ export class DynamoPeriodReader {
         TableName: this.tables.attempts,
         // attemptRef is `<period>#<attemptId>`: '$' sorts just after '#', closing the last period.
         KeyConditionExpression: 'enterpriseId = :e AND attemptRef BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':e': enterpriseId, ':from': `${from}#`, ':to': `${to}$` },
+        ExpressionAttributeValues: {
+          ':e': enterpriseId,
+          ':from': `${from}#`,
+          ':to': `${to}$`,
+        },
         ProjectionExpression: '#id, #validation.#issues',
-        ExpressionAttributeNames: { '#id': 'attemptId', '#validation': 'validation', '#issues': 'issues' },
+        ExpressionAttributeNames: {
+          '#id': 'attemptId',
+          '#validation': 'validation',
+          '#issues': 'issues',
+        },
       });
       for (const item of items) {
         const issues = ((item.validation as { issues?: unknown[] } | undefined)?.issues ?? []).map((i) => ProblemRefSchema.parse(i));
@@ -101,7 +109,12 @@ export class DynamoPeriodReader {
   }
 
   async enterprise(enterpriseId: string): Promise<Enterprise | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.registry, Key: { enterpriseId } }));
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.registry,
+        Key: { enterpriseId },
+      }),
+    );
     if (Item) this.itemsRead.registry++;
     return Item ? EnterpriseSchema.parse(Item) : undefined;
   }

@@ -29,7 +29,13 @@ export class S3Exports {
       if (status !== 404 && (error as Error).name !== 'NotFound') throw error;
     }
     await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: file.key, Body: file.body, ContentType: file.contentType, Metadata: { [HASH_METADATA]: hash } }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: file.key,
+        Body: file.body,
+        ContentType: file.contentType,
+        Metadata: { [HASH_METADATA]: hash },
+      }),
     );
     return 'written';
   }

@@ -4,12 +4,12 @@
  * refuses the same bad input with the same words.
  */
 import { z } from 'zod';
+import type { DynamoSummaries, StoredSummary } from '#adapters/dynamo-summaries.ts';
+import type { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import type { DeadlineRules } from '#domain/deadline.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
-import { inScope, lastEndedPeriod, lateList, type Standing, standingsFor, SummaryScopeSchema } from '#domain/rates.ts';
+import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { EnterpriseIdSchema } from '#domain/registry.ts';
-import type { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import type { DynamoSummaries, StoredSummary } from '#adapters/dynamo-summaries.ts';
 
 export interface QueryDeps {
   readonly reader: () => DynamoPeriodReader;
@@ -57,7 +57,10 @@ export async function summariesFor(deps: QueryDeps, query: Record<string, string
   return { scope: request.scope, from, to, summaries };
 }
 
-export const LateRequestSchema = z.object({ scope: SummaryScopeSchema.default('all'), period: PeriodSchema.optional() });
+export const LateRequestSchema = z.object({
+  scope: SummaryScopeSchema.default('all'),
+  period: PeriodSchema.optional(),
+});
 
 export interface LateAnswer {
   readonly scope: string;
@@ -76,7 +79,13 @@ export async function lateFor(deps: QueryDeps, query: Record<string, string | un
   const reader = deps.reader();
   const province = request.scope.startsWith('province:') ? request.scope.slice('province:'.length) : undefined;
   const [registry, records] = await Promise.all([reader.registry(province ? [province] : undefined), reader.recordsOf(period)]);
-  const standings = standingsFor({ period, registry: registry.filter((e) => inScope(e, request.scope)), records, rules: deps.rules, now });
+  const standings = standingsFor({
+    period,
+    registry: registry.filter((e) => inScope(e, request.scope)),
+    records,
+    rules: deps.rules,
+    now,
+  });
   return {
     scope: request.scope,
     period,
@@ -94,10 +103,25 @@ export async function historyFor(deps: QueryDeps, params: Record<string, string 
   if (!enterprise && records.length === 0) throw new NotFoundError(`no enterprise ${enterpriseId} in the registry or the ledger`);
   const now = deps.now();
   const periods = records.map((record) => {
-    const [standing] = enterprise ? standingsFor({ period: record.period, registry: [enterprise], records: [record], rules: deps.rules, now }) : [];
+    const [standing] = enterprise
+      ? standingsFor({
+          period: record.period,
+          registry: [enterprise],
+          records: [record],
+          rules: deps.rules,
+          now,
+        })
+      : [];
     return {
       period: record.period,
-      ...(standing ? { submission: standing.submission, lastDay: standing.lastDay, lateBySeconds: standing.lateBySeconds, firstPass: standing.firstPass } : { obliged: false }),
+      ...(standing
+        ? {
+            submission: standing.submission,
+            lastDay: standing.lastDay,
+            lateBySeconds: standing.lateBySeconds,
+            firstPass: standing.firstPass,
+          }
+        : { obliged: false }),
       attempts: record.attempts.map((a, i) => ({ attempt: i + 1, ...a })),
     };
   });

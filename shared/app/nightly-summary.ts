@@ -4,13 +4,14 @@
  * and the period's exports, each only if it changed. Faults throw (the schedule retries);
  * re-running is harmless.
  */
+
+import type { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
+import { type DynamoPeriodReader, type ItemsRead, mapLimit } from '#adapters/period-reader.ts';
+import type { S3Exports } from '#adapters/s3-exports.ts';
 import type { DeadlineRules } from '#domain/deadline.ts';
+import type { Period } from '#domain/period.ts';
 import { periodsToSummarise, summarisePeriod } from '#domain/rates.ts';
 import { periodExports } from '#domain/summary-export.ts';
-import type { Period } from '#domain/period.ts';
-import { type DynamoPeriodReader, type ItemsRead, mapLimit } from '#adapters/period-reader.ts';
-import type { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
-import type { S3Exports } from '#adapters/s3-exports.ts';
 
 /** Exports sit under this prefix in the export bucket (the dashboard bucket in the cloud). */
 export const EXPORTS_PREFIX = 'exports/';
@@ -46,16 +47,37 @@ export async function runNightly(deps: NightlyDeps, at: Date, periodCount = deps
   const depositors = [...new Set([...records.values()].flat().map((r) => r.enterpriseId))].sort();
   const problems = await deps.reader.problemsOf(depositors, first, last);
 
-  const counts = { summaries: { written: 0, unchanged: 0 }, exports: { written: 0, unchanged: 0 } };
+  const counts = {
+    summaries: { written: 0, unchanged: 0 },
+    exports: { written: 0, unchanged: 0 },
+  };
   // computedAt marks when a summary's figures last moved; an unchanged one keeps its old value.
   const computedAt = at.toISOString();
   for (const period of periods) {
-    const result = summarisePeriod({ period, registry, records: records.get(period) ?? [], problems, rules: deps.rules, now: at });
+    const result = summarisePeriod({
+      period,
+      registry,
+      records: records.get(period) ?? [],
+      problems,
+      rules: deps.rules,
+      now: at,
+    });
     const outcomes = await mapLimit(result.summaries, 16, (s) => deps.summaries.put(s, computedAt));
     for (const o of outcomes) counts.summaries[o]++;
     for (const file of periodExports(EXPORTS_PREFIX, period, result)) counts.exports[await deps.exports.put(file)]++;
   }
   const read = deps.reader.itemsRead;
-  const itemsRead = { registry: read.registry - before.registry, deposits: read.deposits - before.deposits, attempts: read.attempts - before.attempts };
-  return { at: computedAt, periods, enterprises: registry.length, ...counts, itemsRead, durationMs: Date.now() - started };
+  const itemsRead = {
+    registry: read.registry - before.registry,
+    deposits: read.deposits - before.deposits,
+    attempts: read.attempts - before.attempts,
+  };
+  return {
+    at: computedAt,
+    periods,
+    enterprises: registry.length,
+    ...counts,
+    itemsRead,
+    durationMs: Date.now() - started,
+  };
 }

@@ -15,15 +15,17 @@ import { type Enterprise, isObliged } from './registry.ts';
  * A reviewer's decision rewrites the summary's verdict and may mark it escalated; the schema
  * keeps `escalated` (the ledger's own schema would strip it).
  */
-export const RatedAttemptSchema = AttemptSummarySchema.extend({ escalated: z.boolean().optional() });
+export const RatedAttemptSchema = AttemptSummarySchema.extend({
+  escalated: z.boolean().optional(),
+});
 export type RatedAttempt = z.infer<typeof RatedAttemptSchema>;
-export const RatedRecordSchema = EnterprisePeriodSchema.extend({ attempts: z.array(RatedAttemptSchema) });
+export const RatedRecordSchema = EnterprisePeriodSchema.extend({
+  attempts: z.array(RatedAttemptSchema),
+});
 export type RatedRecord = z.infer<typeof RatedRecordSchema>;
 
 /** `all`, `province:<name>`, `city:<name>` or `industry:<name>`. */
-export const SummaryScopeSchema = z
-  .string()
-  .regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<name>, city:<name> or industry:<name>');
+export const SummaryScopeSchema = z.string().regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<name>, city:<name> or industry:<name>');
 export type SummaryScope = z.infer<typeof SummaryScopeSchema>;
 
 export function scopesOf(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>): SummaryScope[] {
@@ -101,7 +103,11 @@ export interface PeriodSummary {
   readonly attempts: number;
   /** Attempts a reviewer escalated. */
   readonly escalated: number;
-  readonly problems: { readonly total: number; readonly bySeverity: Record<Severity, number>; readonly byCode: readonly ProblemCount[] };
+  readonly problems: {
+    readonly total: number;
+    readonly bySeverity: Record<Severity, number>;
+    readonly byCode: readonly ProblemCount[];
+  };
   /** Deposits from enterprises the registry does not oblige for this period: in neither rate. */
   readonly unobligedDeposits: number;
 }
@@ -168,7 +174,11 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const SEVERITY_ORDER: Record<Severity, number> = {
+  error: 0,
+  warning: 1,
+  info: 2,
+};
 
 function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonly Standing[], unobligedDeposits: number): PeriodSummary {
   const count = (predicate: (s: Standing) => boolean) => standings.filter(predicate).length;
@@ -180,12 +190,20 @@ function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonl
   const ids = new Set(standings.map((s) => s.enterpriseId));
   const attempts = inputs.records.filter((r) => ids.has(r.enterpriseId)).flatMap((r) => r.attempts);
   const byCode = new Map<string, { code: string; severity: Severity; count: number }>();
-  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const bySeverity: Record<Severity, number> = {
+    error: 0,
+    warning: 0,
+    info: 0,
+  };
   for (const attempt of attempts) {
     for (const problem of inputs.problems.get(attempt.attemptId) ?? []) {
       bySeverity[problem.severity]++;
       const key = `${problem.severity}\u0000${problem.code}`;
-      const entry = byCode.get(key) ?? { code: problem.code, severity: problem.severity, count: 0 };
+      const entry = byCode.get(key) ?? {
+        code: problem.code,
+        severity: problem.severity,
+        count: 0,
+      };
       entry.count++;
       byCode.set(key, entry);
     }
@@ -249,7 +267,10 @@ export function lateList(standings: readonly Standing[]): Standing[] {
     .sort((a, b) => b.lateBySeconds - a.lateBySeconds || a.enterpriseId.localeCompare(b.enterpriseId));
 }
 
-export const ProblemRefSchema = z.object({ code: z.string(), severity: SeveritySchema });
+export const ProblemRefSchema = z.object({
+  code: z.string(),
+  severity: SeveritySchema,
+});
 
 /** The month that ended most recently at `now`, in Asia/Shanghai (the first that can be deposited). */
 export function lastEndedPeriod(now: Date): Period {

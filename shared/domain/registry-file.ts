@@ -9,7 +9,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { provinceName, PROVINCES } from './provinces.ts';
+import { PROVINCES, provinceName } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema } from './registry.ts';
 import { toCsv } from './summary-export.ts';
 
@@ -17,14 +17,28 @@ export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'in
 type Column = (typeof REGISTRY_COLUMNS)[number];
 
 const HEADER_ALIASES: Record<string, Column> = {
-  enterpriseid: 'enterpriseId', 统一社会信用代码: 'enterpriseId', 信用代码: 'enterpriseId',
-  name: 'name', 名称: 'name', 企业名称: 'name', 单位名称: 'name',
-  province: 'province', 省份: 'province', 省: 'province',
-  city: 'city', 城市: 'city', 市: 'city', 地市: 'city',
-  industry: 'industry', 行业: 'industry',
-  units: 'units', 机组: 'units',
-  obligedfrom: 'obligedFrom', 起始月份: 'obligedFrom',
-  obligeduntil: 'obligedUntil', 截止月份: 'obligedUntil',
+  enterpriseid: 'enterpriseId',
+  统一社会信用代码: 'enterpriseId',
+  信用代码: 'enterpriseId',
+  name: 'name',
+  名称: 'name',
+  企业名称: 'name',
+  单位名称: 'name',
+  province: 'province',
+  省份: 'province',
+  省: 'province',
+  city: 'city',
+  城市: 'city',
+  市: 'city',
+  地市: 'city',
+  industry: 'industry',
+  行业: 'industry',
+  units: 'units',
+  机组: 'units',
+  obligedfrom: 'obligedFrom',
+  起始月份: 'obligedFrom',
+  obligeduntil: 'obligedUntil',
+  截止月份: 'obligedUntil',
 };
 
 export interface RegistryProblem {
@@ -34,13 +48,14 @@ export interface RegistryProblem {
   readonly message: string;
 }
 
-export type RegistryParse =
-  | { readonly ok: true; readonly enterprises: Enterprise[] }
-  | { readonly ok: false; readonly problems: RegistryProblem[] };
+export type RegistryParse = { readonly ok: true; readonly enterprises: Enterprise[] } | { readonly ok: false; readonly problems: RegistryProblem[] };
 
 function parseUnits(text: string): unknown[] | string {
   const units = [];
-  for (const part of text.split(/[;；]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[;；]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [unitId, fuel, capacity] = part.split(':').map((p) => p.trim());
     if (!unitId || !fuel || !capacity) return `unit "${part}" is not written unitId:fuel:capacityMW (e.g. 1:coal:600)`;
     units.push({ unitId, fuel, capacityMW: Number(capacity) });
@@ -51,10 +66,36 @@ function parseUnits(text: string): unknown[] | string {
 /** Validates rows of cells (the header row first); `firstLine` is the header's line number. */
 export function parseRegistryRows(rows: readonly (readonly string[])[], firstLine = 1): RegistryParse {
   const [header, ...body] = rows;
-  if (!header) return { ok: false, problems: [{ line: firstLine, message: 'the file is empty: expected a header row' }] };
-  const columns = header.map((h) => HEADER_ALIASES[h.trim().replace(/^\uFEFF/, '').toLowerCase()] ?? HEADER_ALIASES[h.trim()]);
+  if (!header)
+    return {
+      ok: false,
+      problems: [
+        {
+          line: firstLine,
+          message: 'the file is empty: expected a header row',
+        },
+      ],
+    };
+  const columns = header.map(
+    (h) =>
+      HEADER_ALIASES[
+        h
+          .trim()
+          .replace(/^\uFEFF/, '')
+          .toLowerCase()
+      ] ?? HEADER_ALIASES[h.trim()],
+  );
   const missing = REGISTRY_COLUMNS.filter((c) => c !== 'obligedUntil' && c !== 'industry' && !columns.includes(c));
-  if (missing.length > 0) return { ok: false, problems: [{ line: firstLine, message: `missing column(s): ${missing.join(', ')}` }] };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      problems: [
+        {
+          line: firstLine,
+          message: `missing column(s): ${missing.join(', ')}`,
+        },
+      ],
+    };
   const problems: RegistryProblem[] = [];
   const enterprises: Enterprise[] = [];
   const seen = new Map<string, number>();
@@ -67,7 +108,11 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
     };
     const province = provinceName(value('province'));
     if (!province) {
-      problems.push({ line, column: 'province', message: `unknown province "${value('province')}": use a provincial-level name such as ${PROVINCES.slice(0, 3).join(', ')}` });
+      problems.push({
+        line,
+        column: 'province',
+        message: `unknown province "${value('province')}": use a provincial-level name such as ${PROVINCES.slice(0, 3).join(', ')}`,
+      });
       return;
     }
     const units = parseUnits(value('units'));
@@ -86,28 +131,53 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       obligedUntil: value('obligedUntil') || undefined,
     });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ line, column: issue.path.map(String).join('.'), message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({
+          line,
+          column: issue.path.map(String).join('.'),
+          message: issue.message,
+        });
       return;
     }
     const e = parsed.data;
-    if (e.obligedUntil && e.obligedUntil < e.obligedFrom) problems.push({ line, column: 'obligedUntil', message: `obligedUntil ${e.obligedUntil} is before obligedFrom ${e.obligedFrom}` });
+    if (e.obligedUntil && e.obligedUntil < e.obligedFrom)
+      problems.push({
+        line,
+        column: 'obligedUntil',
+        message: `obligedUntil ${e.obligedUntil} is before obligedFrom ${e.obligedFrom}`,
+      });
     const earlier = seen.get(e.enterpriseId);
-    if (earlier !== undefined) problems.push({ line, column: 'enterpriseId', message: `${e.enterpriseId} is already on line ${earlier}` });
+    if (earlier !== undefined)
+      problems.push({
+        line,
+        column: 'enterpriseId',
+        message: `${e.enterpriseId} is already on line ${earlier}`,
+      });
     seen.set(e.enterpriseId, line);
     enterprises.push(e);
   });
   if (problems.length > 0) return { ok: false, problems };
-  if (enterprises.length === 0) return { ok: false, problems: [{ line: firstLine, message: 'the file lists no enterprise' }] };
+  if (enterprises.length === 0)
+    return {
+      ok: false,
+      problems: [{ line: firstLine, message: 'the file lists no enterprise' }],
+    };
   return { ok: true, enterprises };
 }
 
 export function parseRegistryCsv(text: string): RegistryParse {
   let rows: string[][];
   try {
-    rows = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: false }) as string[][];
+    rows = parseCsv(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      skip_empty_lines: false,
+    }) as string[][];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return { ok: false, problems: [{ line, message: `not readable as CSV: ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ line, message: `not readable as CSV: ${(error as Error).message}` }],
+    };
   }
   // A neutralised cell (leading apostrophe before = + - @) is read back as written.
   return parseRegistryRows(rows.map((r) => r.map((c) => (/^'[=+\-@]/.test(c) ? c.slice(1) : c))));
@@ -129,10 +199,22 @@ export async function parseRegistryXlsx(bytes: Uint8Array): Promise<RegistryPars
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {
-    return { ok: false, problems: [{ line: 1, message: `not a readable XLSX workbook: ${(error as Error).message.slice(0, 200)}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          line: 1,
+          message: `not a readable XLSX workbook: ${(error as Error).message.slice(0, 200)}`,
+        },
+      ],
+    };
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) return { ok: false, problems: [{ line: 1, message: 'the workbook has no worksheet' }] };
+  if (!sheet)
+    return {
+      ok: false,
+      problems: [{ line: 1, message: 'the workbook has no worksheet' }],
+    };
   const rows: string[][] = [];
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
@@ -142,7 +224,16 @@ export async function parseRegistryXlsx(bytes: Uint8Array): Promise<RegistryPars
 }
 
 function rowOf(e: Enterprise): string[] {
-  return [e.enterpriseId, e.name, e.province, e.city, e.industry, e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'), e.obligedFrom, e.obligedUntil ?? ''];
+  return [
+    e.enterpriseId,
+    e.name,
+    e.province,
+    e.city,
+    e.industry,
+    e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'),
+    e.obligedFrom,
+    e.obligedUntil ?? '',
+  ];
 }
 
 export function registryCsv(enterprises: readonly Enterprise[]): string {

@@ -4,8 +4,9 @@
  * formula (starting = + - @, tab or carriage return) are neutralised with a leading apostrophe
  * (OWASP's CSV-injection advice): enterprise names come from files departments did not write.
  */
-import type { PeriodResult, PeriodSummary, Standing } from './rates.ts';
+
 import type { Period } from './period.ts';
+import type { PeriodResult, PeriodSummary, Standing } from './rates.ts';
 
 export function neutraliseCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
@@ -27,10 +28,45 @@ const rate = (r: number | null) => (r === null ? '' : (r * 100).toFixed(2));
 
 export function summariesCsv(summaries: readonly PeriodSummary[]): string {
   return toCsv(
-    ['scope', 'period', 'obliged', 'onTime', 'late', 'missing', 'pending', 'onTimeRatePercent', 'firstPassAccepted', 'returned', 'awaitingReview', 'firstPassRatePercent', 'resubmitted', 'attempts', 'escalated', 'problems', 'problemErrors', 'problemWarnings'],
+    [
+      'scope',
+      'period',
+      'obliged',
+      'onTime',
+      'late',
+      'missing',
+      'pending',
+      'onTimeRatePercent',
+      'firstPassAccepted',
+      'returned',
+      'awaitingReview',
+      'firstPassRatePercent',
+      'resubmitted',
+      'attempts',
+      'escalated',
+      'problems',
+      'problemErrors',
+      'problemWarnings',
+    ],
     summaries.map((s) => [
-      s.scope, s.period, s.obliged, s.onTime, s.late, s.missing, s.pending, rate(s.onTimeRate), s.firstPassAccepted, s.returned, s.awaitingReview,
-      rate(s.firstPassRate), s.resubmitted, s.attempts, s.escalated, s.problems.total, s.problems.bySeverity.error, s.problems.bySeverity.warning,
+      s.scope,
+      s.period,
+      s.obliged,
+      s.onTime,
+      s.late,
+      s.missing,
+      s.pending,
+      rate(s.onTimeRate),
+      s.firstPassAccepted,
+      s.returned,
+      s.awaitingReview,
+      rate(s.firstPassRate),
+      s.resubmitted,
+      s.attempts,
+      s.escalated,
+      s.problems.total,
+      s.problems.bySeverity.error,
+      s.problems.bySeverity.warning,
     ]),
   );
 }
@@ -42,10 +78,35 @@ export function exportedStanding(s: Standing): Standing {
 
 export function standingsCsv(standings: readonly Standing[]): string {
   return toCsv(
-    ['enterpriseId', 'name', 'province', 'city', 'industry', 'period', 'lastDay', 'submission', 'firstReceivedAt', 'lateByDays', 'firstPass', 'attempts', 'latestVerdict'],
+    [
+      'enterpriseId',
+      'name',
+      'province',
+      'city',
+      'industry',
+      'period',
+      'lastDay',
+      'submission',
+      'firstReceivedAt',
+      'lateByDays',
+      'firstPass',
+      'attempts',
+      'latestVerdict',
+    ],
     standings.map((s) => [
-      s.enterpriseId, s.name, s.province, s.city, s.industry, s.period, s.lastDay, s.submission, s.firstReceivedAt,
-      s.submission === 'late' ? (s.lateBySeconds / 86_400).toFixed(2) : '', s.firstPass, s.attempts, s.latestVerdict,
+      s.enterpriseId,
+      s.name,
+      s.province,
+      s.city,
+      s.industry,
+      s.period,
+      s.lastDay,
+      s.submission,
+      s.firstReceivedAt,
+      s.submission === 'late' ? (s.lateBySeconds / 86_400).toFixed(2) : '',
+      s.firstPass,
+      s.attempts,
+      s.latestVerdict,
     ]),
   );
 }
@@ -59,8 +120,20 @@ export interface ExportDocument {
 export function periodExports(prefix: string, period: Period, result: PeriodResult): ExportDocument[] {
   const standings = result.standings.map(exportedStanding);
   return [
-    { key: `${prefix}${period}/summary.json`, contentType: 'application/json', body: `${JSON.stringify({ period, summaries: result.summaries, standings }, null, 2)}\n` },
-    { key: `${prefix}${period}/summaries.csv`, contentType: 'text/csv; charset=utf-8', body: summariesCsv(result.summaries) },
-    { key: `${prefix}${period}/enterprises.csv`, contentType: 'text/csv; charset=utf-8', body: standingsCsv(standings) },
+    {
+      key: `${prefix}${period}/summary.json`,
+      contentType: 'application/json',
+      body: `${JSON.stringify({ period, summaries: result.summaries, standings }, null, 2)}\n`,
+    },
+    {
+      key: `${prefix}${period}/summaries.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body: summariesCsv(result.summaries),
+    },
+    {
+      key: `${prefix}${period}/enterprises.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body: standingsCsv(standings),
+    },
   ];
 }

@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { attemptRef } from '#adapters/dynamo-ledger.ts';
+import { mapLimit } from '#adapters/period-reader.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { periodsToSummarise } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
-import { attemptRef } from '#adapters/dynamo-ledger.ts';
-import { mapLimit } from '#adapters/period-reader.ts';
 import { LocalTwin } from '../../infra/local/twin.ts';
 
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 2200);
@@ -42,8 +42,13 @@ const twin = await LocalTwin.start({ dataDir });
 try {
   const periods = periodsToSummarise(new Date(AT), PERIODS);
   const enterprises: Enterprise[] = Array.from({ length: ENTERPRISES }, (_, n) => ({
-    enterpriseId: code(n + 1), name: `企业${n + 1}`, province: PROVINCES[n % 31] as string, city: `市${n % 300}`, industry: n % 10 === 0 ? 'cement' : 'power',
-    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }], obligedFrom: periods[0] as string,
+    enterpriseId: code(n + 1),
+    name: `企业${n + 1}`,
+    province: PROVINCES[n % 31] as string,
+    city: `市${n % 300}`,
+    industry: n % 10 === 0 ? 'cement' : 'power',
+    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
+    obligedFrom: periods[0] as string,
   }));
   const records: Record<string, unknown>[] = [];
   const attempts: Record<string, unknown>[] = [];
@@ -56,37 +61,98 @@ try {
         const attemptId = `${n}-${k}-${a}`.padStart(16, '0');
         const receivedAt = new Date(Date.UTC(y, m, 5 + a * 3 + ((n + k) % 40), 2)).toISOString();
         const verdict = count === 2 && a === 0 ? 'returned' : (n + k) % 9 === 0 ? 'needs-review' : 'accepted';
-        const issues = verdict === 'accepted' ? [] : [{ code: verdict === 'returned' ? 'EVD-CROSS-SUPPLIED-GT-GENERATED' : 'EVD-ATYPICAL-NCV', severity: verdict === 'returned' ? 'error' : 'warning', category: 'plausibility', message: { zh: '问题', en: 'problem' } }];
-        attempts.push({ enterpriseId: e.enterpriseId, period, attemptId, attemptRef: attemptRef({ period, attemptId }), receivedAt, verdict, validation: { valid: verdict !== 'returned', verdict, stats: { errors: 0, warnings: 0, infos: 0 }, issues } });
-        return { attemptId, reportKey: `reports/${e.enterpriseId}/${period}/${a}/report.json`, receivedAt, onTime: true, verdict, errors: issues.length, warnings: 0 };
+        const issues =
+          verdict === 'accepted'
+            ? []
+            : [
+                {
+                  code: verdict === 'returned' ? 'EVD-CROSS-SUPPLIED-GT-GENERATED' : 'EVD-ATYPICAL-NCV',
+                  severity: verdict === 'returned' ? 'error' : 'warning',
+                  category: 'plausibility',
+                  message: { zh: '问题', en: 'problem' },
+                },
+              ];
+        attempts.push({
+          enterpriseId: e.enterpriseId,
+          period,
+          attemptId,
+          attemptRef: attemptRef({ period, attemptId }),
+          receivedAt,
+          verdict,
+          validation: {
+            valid: verdict !== 'returned',
+            verdict,
+            stats: { errors: 0, warnings: 0, infos: 0 },
+            issues,
+          },
+        });
+        return {
+          attemptId,
+          reportKey: `reports/${e.enterpriseId}/${period}/${a}/report.json`,
+          receivedAt,
+          onTime: true,
+          verdict,
+          errors: issues.length,
+          warnings: 0,
+        };
       });
-      records.push({ enterpriseId: e.enterpriseId, period, province: e.province, city: e.city, industry: e.industry, attempts: summaries, version: count });
+      records.push({
+        enterpriseId: e.enterpriseId,
+        period,
+        province: e.province,
+        city: e.city,
+        industry: e.industry,
+        attempts: summaries,
+        version: count,
+      });
     }
   }
   const seeding = Date.now();
   await writeAll(twin, twin.resources.tables.registry, enterprises as unknown as Record<string, unknown>[]);
   await writeAll(twin, twin.resources.tables.deposits, records);
   await writeAll(twin, twin.resources.tables.attempts, attempts);
-  console.error(`seeded ${enterprises.length} enterprises, ${records.length} deposit records, ${attempts.length} attempts in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
+  console.error(
+    `seeded ${enterprises.length} enterprises, ${records.length} deposit records, ${attempts.length} attempts in ${((Date.now() - seeding) / 1000).toFixed(1)} s`,
+  );
 
   const started = Date.now();
-  const run = (await twin.scheduler.runNightly({ at: AT })) as { itemsRead: { registry: number; deposits: number; attempts: number }; summaries: { written: number; unchanged: number } };
+  const run = (await twin.scheduler.runNightly({ at: AT })) as {
+    itemsRead: { registry: number; deposits: number; attempts: number };
+    summaries: { written: number; unchanged: number };
+  };
   const wallMs = Date.now() - started;
   const again = Date.now();
-  const rerun = (await twin.scheduler.runNightly({ at: AT })) as { summaries: { written: number; unchanged: number } };
+  const rerun = (await twin.scheduler.runNightly({ at: AT })) as {
+    summaries: { written: number; unchanged: number };
+  };
   const rerunMs = Date.now() - again;
 
   const inPeriods = records.length + attempts.length;
   const read = run.itemsRead.registry + run.itemsRead.deposits + run.itemsRead.attempts;
   const result = {
-    enterprises: ENTERPRISES, periods: PERIODS, depositRecords: records.length, attempts: attempts.length, itemsInPeriods: inPeriods,
-    itemsRead: run.itemsRead, readRatio: Number((read / inPeriods).toFixed(4)), target: 1.05, wallSeconds: wallMs / 1000,
-    summariesWritten: run.summaries.written, rerun: { wallSeconds: rerunMs / 1000, summariesWritten: rerun.summaries.written, summariesUnchanged: rerun.summaries.unchanged },
-    at: AT, measuredAt: new Date().toISOString(),
+    enterprises: ENTERPRISES,
+    periods: PERIODS,
+    depositRecords: records.length,
+    attempts: attempts.length,
+    itemsInPeriods: inPeriods,
+    itemsRead: run.itemsRead,
+    readRatio: Number((read / inPeriods).toFixed(4)),
+    target: 1.05,
+    wallSeconds: wallMs / 1000,
+    summariesWritten: run.summaries.written,
+    rerun: {
+      wallSeconds: rerunMs / 1000,
+      summariesWritten: rerun.summaries.written,
+      summariesUnchanged: rerun.summaries.unchanged,
+    },
+    at: AT,
+    measuredAt: new Date().toISOString(),
   };
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/nightly.json', `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`nightly-summary ${ENTERPRISES} enterprises × ${PERIODS} periods: ${result.wallSeconds.toFixed(1)} s, items read ${read} ÷ items in periods ${inPeriods} = ${result.readRatio} (target ≤ 1.05), ${run.summaries.written} summaries; re-run ${result.rerun.wallSeconds.toFixed(1)} s writing ${rerun.summaries.written}`);
+  console.log(
+    `nightly-summary ${ENTERPRISES} enterprises × ${PERIODS} periods: ${result.wallSeconds.toFixed(1)} s, items read ${read} ÷ items in periods ${inPeriods} = ${result.readRatio} (target ≤ 1.05), ${run.summaries.written} summaries; re-run ${result.rerun.wallSeconds.toFixed(1)} s writing ${rerun.summaries.written}`,
+  );
 } finally {
   await twin.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
 import type { Verdict } from '#domain/issues.ts';
-import { type ProblemRef, lastEndedPeriod, lateList, periodsToSummarise, type RatedRecord, standingsFor, summarisePeriod } from '#domain/rates.ts';
+import { lastEndedPeriod, lateList, type ProblemRef, periodsToSummarise, type RatedRecord, standingsFor, summarisePeriod } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 
 const PERIOD = '2026-01';
@@ -17,26 +17,60 @@ function code(n: number): string {
 
 function enterprise(n: number, overrides: Partial<Enterprise> = {}): Enterprise {
   return {
-    enterpriseId: code(n), name: `企业${n}`, province: '江西', city: n % 2 ? '南昌' : '九江', industry: 'power',
-    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }], obligedFrom: '2025-01', ...overrides,
+    enterpriseId: code(n),
+    name: `企业${n}`,
+    province: '江西',
+    city: n % 2 ? '南昌' : '九江',
+    industry: 'power',
+    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
+    obligedFrom: '2025-01',
+    ...overrides,
   };
 }
 
-type AttemptSpec = { at: string; verdict: Verdict; escalated?: boolean; id?: string };
+type AttemptSpec = {
+  at: string;
+  verdict: Verdict;
+  escalated?: boolean;
+  id?: string;
+};
 
 function record(e: Enterprise, attempts: AttemptSpec[], period = PERIOD): RatedRecord {
   return {
-    enterpriseId: e.enterpriseId, period, province: e.province, city: e.city, industry: e.industry, version: attempts.length,
+    enterpriseId: e.enterpriseId,
+    period,
+    province: e.province,
+    city: e.city,
+    industry: e.industry,
+    version: attempts.length,
     attempts: attempts.map((a, i) => ({
-      attemptId: a.id ?? `${e.enterpriseId}-${i}`, reportKey: `reports/${e.enterpriseId}/${period}/${i}/report.json`,
-      receivedAt: new Date(a.at).toISOString(), onTime: true, verdict: a.verdict, errors: 0, warnings: 0,
+      attemptId: a.id ?? `${e.enterpriseId}-${i}`,
+      reportKey: `reports/${e.enterpriseId}/${period}/${i}/report.json`,
+      receivedAt: new Date(a.at).toISOString(),
+      onTime: true,
+      verdict: a.verdict,
+      errors: 0,
+      warnings: 0,
       ...(a.escalated !== undefined ? { escalated: a.escalated } : {}),
     })),
   };
 }
 
-function summary(registry: Enterprise[], records: RatedRecord[], now = AFTER_DEADLINE, problems = new Map<string, ProblemRef[]>(), rules = DEFAULT_DEADLINE_RULES) {
-  const result = summarisePeriod({ period: PERIOD, registry, records, problems, rules, now });
+function summary(
+  registry: Enterprise[],
+  records: RatedRecord[],
+  now = AFTER_DEADLINE,
+  problems = new Map<string, ProblemRef[]>(),
+  rules = DEFAULT_DEADLINE_RULES,
+) {
+  const result = summarisePeriod({
+    period: PERIOD,
+    registry,
+    records,
+    problems,
+    rules,
+    now,
+  });
   const all = result.summaries.find((s) => s.scope === 'all');
   if (!all) throw new Error('no "all" summary');
   return { ...result, all };
@@ -45,10 +79,25 @@ function summary(registry: Enterprise[], records: RatedRecord[], now = AFTER_DEA
 describe('the on-time rate', () => {
   it('counts a deposit received at 23:59:59 on the last day as on time and one second later as late', () => {
     const [a, b] = [enterprise(1), enterprise(2)];
-    const { all, standings } = summary([a, b], [record(a, [{ at: '2026-03-12T23:59:59+08:00', verdict: 'accepted' }]), record(b, [{ at: '2026-03-13T00:00:00+08:00', verdict: 'accepted' }])]);
+    const { all, standings } = summary(
+      [a, b],
+      [record(a, [{ at: '2026-03-12T23:59:59+08:00', verdict: 'accepted' }]), record(b, [{ at: '2026-03-13T00:00:00+08:00', verdict: 'accepted' }])],
+    );
 
-    expect(all).toMatchObject({ obliged: 2, onTime: 1, late: 1, missing: 0, pending: 0, onTimeRate: 0.5 });
-    expect(standings.find((s) => s.enterpriseId === b.enterpriseId)).toMatchObject({ submission: 'late', lateBySeconds: 0, dueAt: DUE, lastDay: '2026-03-12' });
+    expect(all).toMatchObject({
+      obliged: 2,
+      onTime: 1,
+      late: 1,
+      missing: 0,
+      pending: 0,
+      onTimeRate: 0.5,
+    });
+    expect(standings.find((s) => s.enterpriseId === b.enterpriseId)).toMatchObject({
+      submission: 'late',
+      lateBySeconds: 0,
+      dueAt: DUE,
+      lastDay: '2026-03-12',
+    });
   });
 
   it('judges the deadline in Asia/Shanghai: 00:30 on 13 March Beijing time is late although still 12 March in UTC', () => {
@@ -69,54 +118,124 @@ describe('the on-time rate', () => {
     const beforeDeadline = new Date('2026-03-12T23:00:00+08:00');
     const { all } = summary([a, b], [record(a, [{ at: '2026-02-20T10:00:00+08:00', verdict: 'accepted' }])], beforeDeadline);
 
-    expect(all).toMatchObject({ obliged: 2, onTime: 1, pending: 1, missing: 0, onTimeRate: 1 });
+    expect(all).toMatchObject({
+      obliged: 2,
+      onTime: 1,
+      pending: 1,
+      missing: 0,
+      onTimeRate: 1,
+    });
   });
 
   it('counts the same enterprise as missing, against the rate, from the first late instant, overdue since then', () => {
     const [a, b] = [enterprise(1), enterprise(2)];
     const { all, standings } = summary([a, b], [record(a, [{ at: '2026-02-20T10:00:00+08:00', verdict: 'accepted' }])], new Date('2026-03-13T01:00:00+08:00'));
 
-    expect(all).toMatchObject({ onTime: 1, pending: 0, missing: 1, onTimeRate: 0.5 });
-    expect(lateList(standings)).toEqual([expect.objectContaining({ enterpriseId: b.enterpriseId, submission: 'missing', lateBySeconds: 3600 })]);
+    expect(all).toMatchObject({
+      onTime: 1,
+      pending: 0,
+      missing: 1,
+      onTimeRate: 0.5,
+    });
+    expect(lateList(standings)).toEqual([
+      expect.objectContaining({
+        enterpriseId: b.enterpriseId,
+        submission: 'missing',
+        lateBySeconds: 3600,
+      }),
+    ]);
   });
 
   it('judges timeliness by the first deposit only: a late correction does not undo an on-time first deposit', () => {
     const a = enterprise(1);
-    const { all } = summary([a], [record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'returned' }, { at: '2026-03-20T10:00:00+08:00', verdict: 'accepted' }])]);
+    const { all } = summary(
+      [a],
+      [
+        record(a, [
+          { at: '2026-03-01T10:00:00+08:00', verdict: 'returned' },
+          { at: '2026-03-20T10:00:00+08:00', verdict: 'accepted' },
+        ]),
+      ],
+    );
 
-    expect(all).toMatchObject({ onTime: 1, late: 0, resubmitted: 1, attempts: 2 });
+    expect(all).toMatchObject({
+      onTime: 1,
+      late: 0,
+      resubmitted: 1,
+      attempts: 2,
+    });
   });
 
   it('applies a city cut-off (20 days) and a holiday extension granted after the fact', () => {
     const [nanchang, jiujiang] = [enterprise(1), enterprise(2)];
-    const rules = DeadlineRulesSchema.parse({ scopes: [{ scope: 'city:南昌', days: 20 }], extensions: [{ period: PERIOD, scope: 'city:九江', lastDay: '2026-03-20' }] });
+    const rules = DeadlineRulesSchema.parse({
+      scopes: [{ scope: 'city:南昌', days: 20 }],
+      extensions: [{ period: PERIOD, scope: 'city:九江', lastDay: '2026-03-20' }],
+    });
     const at = '2026-03-15T10:00:00+08:00';
-    const { standings } = summary([nanchang, jiujiang], [record(nanchang, [{ at, verdict: 'accepted' }]), record(jiujiang, [{ at, verdict: 'accepted' }])], AFTER_DEADLINE, new Map(), rules);
+    const { standings } = summary(
+      [nanchang, jiujiang],
+      [record(nanchang, [{ at, verdict: 'accepted' }]), record(jiujiang, [{ at, verdict: 'accepted' }])],
+      AFTER_DEADLINE,
+      new Map(),
+      rules,
+    );
 
-    expect(standings.map((s) => [s.city, s.submission, s.lastDay])).toEqual([['南昌', 'late', '2026-02-20'], ['九江', 'on-time', '2026-03-20']]);
+    expect(standings.map((s) => [s.city, s.submission, s.lastDay])).toEqual([
+      ['南昌', 'late', '2026-02-20'],
+      ['九江', 'on-time', '2026-03-20'],
+    ]);
   });
 });
 
 describe('the registry as denominator', () => {
   it('obliges an enterprise from the month it joins and until the month it leaves, and only then', () => {
     const joins = enterprise(1, { obligedFrom: '2026-02' });
-    const leaves = enterprise(2, { obligedFrom: '2025-01', obligedUntil: '2025-12' });
-    const stays = enterprise(3, { obligedFrom: '2025-01', obligedUntil: '2026-01' });
-    const { all } = summary([joins, leaves, stays], [record(joins, [{ at: '2026-02-01T10:00:00+08:00', verdict: 'accepted' }]), record(stays, [{ at: '2026-02-01T10:00:00+08:00', verdict: 'accepted' }])]);
+    const leaves = enterprise(2, {
+      obligedFrom: '2025-01',
+      obligedUntil: '2025-12',
+    });
+    const stays = enterprise(3, {
+      obligedFrom: '2025-01',
+      obligedUntil: '2026-01',
+    });
+    const { all } = summary(
+      [joins, leaves, stays],
+      [record(joins, [{ at: '2026-02-01T10:00:00+08:00', verdict: 'accepted' }]), record(stays, [{ at: '2026-02-01T10:00:00+08:00', verdict: 'accepted' }])],
+    );
 
-    expect(all).toMatchObject({ obliged: 1, onTime: 1, missing: 0, onTimeRate: 1, firstPassAccepted: 1, unobligedDeposits: 1 });
+    expect(all).toMatchObject({
+      obliged: 1,
+      onTime: 1,
+      missing: 0,
+      onTimeRate: 1,
+      firstPassAccepted: 1,
+      unobligedDeposits: 1,
+    });
   });
 
   it('gives a null rate, not 0 or 100%, to a scope where nothing can be rated yet', () => {
     const { all } = summary([enterprise(1)], [], new Date('2026-02-10T00:00:00+08:00'));
-    expect(all).toMatchObject({ obliged: 1, pending: 1, onTimeRate: null, firstPassRate: null });
+    expect(all).toMatchObject({
+      obliged: 1,
+      pending: 1,
+      onTimeRate: null,
+      firstPassRate: null,
+    });
   });
 
   it('summarises every province, city and industry that has an obliged enterprise', () => {
     const registry = [enterprise(1), enterprise(2), enterprise(3, { province: '广西', city: '南宁', industry: 'cement' })];
     const { summaries } = summary(registry, []);
     expect(summaries.map((s) => [s.scope, s.obliged])).toEqual([
-      ['all', 3], ['city:九江', 1], ['city:南宁', 1], ['city:南昌', 1], ['industry:cement', 1], ['industry:power', 2], ['province:广西', 1], ['province:江西', 2],
+      ['all', 3],
+      ['city:九江', 1],
+      ['city:南宁', 1],
+      ['city:南昌', 1],
+      ['industry:cement', 1],
+      ['industry:power', 2],
+      ['province:广西', 1],
+      ['province:江西', 2],
     ]);
   });
 });
@@ -125,19 +244,44 @@ describe('the first-pass rate', () => {
   it('rates first attempts with a final outcome and reports those awaiting review apart', () => {
     const [a, b, c, d] = [enterprise(1), enterprise(2), enterprise(3), enterprise(4)];
     const at = '2026-02-10T10:00:00+08:00';
-    const { all } = summary([a, b, c, d], [
-      record(a, [{ at, verdict: 'accepted' }]),
-      record(b, [{ at, verdict: 'returned' }, { at: '2026-02-12T10:00:00+08:00', verdict: 'accepted' }]),
-      record(c, [{ at, verdict: 'needs-review' }]),
-    ]);
+    const { all } = summary(
+      [a, b, c, d],
+      [
+        record(a, [{ at, verdict: 'accepted' }]),
+        record(b, [
+          { at, verdict: 'returned' },
+          { at: '2026-02-12T10:00:00+08:00', verdict: 'accepted' },
+        ]),
+        record(c, [{ at, verdict: 'needs-review' }]),
+      ],
+    );
 
-    expect(all).toMatchObject({ firstPassAccepted: 1, returned: 1, awaitingReview: 1, firstPassRate: 0.5, missing: 1 });
+    expect(all).toMatchObject({
+      firstPassAccepted: 1,
+      returned: 1,
+      awaitingReview: 1,
+      firstPassRate: 0.5,
+      missing: 1,
+    });
   });
 
   it('counts a resubmission after a return against the first pass even when the correction is accepted', () => {
     const a = enterprise(1);
-    const { all } = summary([a], [record(a, [{ at: '2026-02-10T10:00:00+08:00', verdict: 'returned' }, { at: '2026-02-11T10:00:00+08:00', verdict: 'accepted' }])]);
-    expect(all).toMatchObject({ firstPassAccepted: 0, returned: 1, firstPassRate: 0, resubmitted: 1 });
+    const { all } = summary(
+      [a],
+      [
+        record(a, [
+          { at: '2026-02-10T10:00:00+08:00', verdict: 'returned' },
+          { at: '2026-02-11T10:00:00+08:00', verdict: 'accepted' },
+        ]),
+      ],
+    );
+    expect(all).toMatchObject({
+      firstPassAccepted: 0,
+      returned: 1,
+      firstPassRate: 0,
+      resubmitted: 1,
+    });
   });
 
   it('keeps a review still pending at night out of the rate, and counts the reviewer’s later decision', () => {
@@ -146,14 +290,35 @@ describe('the first-pass rate', () => {
     const night = summary([a, b], [record(a, [{ at, verdict: 'accepted' }]), record(b, [{ at, verdict: 'needs-review' }])]).all;
     const morning = summary([a, b], [record(a, [{ at, verdict: 'accepted' }]), record(b, [{ at, verdict: 'accepted', escalated: true }])]).all;
 
-    expect(night).toMatchObject({ firstPassRate: 1, awaitingReview: 1, firstPassAccepted: 1 });
-    expect(morning).toMatchObject({ firstPassRate: 1, awaitingReview: 0, firstPassAccepted: 2, escalated: 1 });
+    expect(night).toMatchObject({
+      firstPassRate: 1,
+      awaitingReview: 1,
+      firstPassAccepted: 1,
+    });
+    expect(morning).toMatchObject({
+      firstPassRate: 1,
+      awaitingReview: 0,
+      firstPassAccepted: 2,
+      escalated: 1,
+    });
   });
 
   it('orders attempts by receipt, as the ledger stores them: the earliest is the first pass', () => {
     const a = enterprise(1);
-    const { standings } = summary([a], [record(a, [{ at: '2026-02-10T10:00:00+08:00', verdict: 'returned' }, { at: '2026-02-10T10:00:01+08:00', verdict: 'accepted' }])]);
-    expect(standings[0]).toMatchObject({ firstPass: 'returned', latestVerdict: 'accepted', attempts: 2 });
+    const { standings } = summary(
+      [a],
+      [
+        record(a, [
+          { at: '2026-02-10T10:00:00+08:00', verdict: 'returned' },
+          { at: '2026-02-10T10:00:01+08:00', verdict: 'accepted' },
+        ]),
+      ],
+    );
+    expect(standings[0]).toMatchObject({
+      firstPass: 'returned',
+      latestVerdict: 'accepted',
+      attempts: 2,
+    });
   });
 });
 
@@ -162,14 +327,39 @@ describe('problem counts', () => {
     const [a, b] = [enterprise(1), enterprise(2)];
     const at = '2026-02-10T10:00:00+08:00';
     const problems = new Map<string, ProblemRef[]>([
-      ['a-1', [{ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error' }, { code: 'EVD-NCV-ATYPICAL', severity: 'warning' }]],
+      [
+        'a-1',
+        [
+          { code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error' },
+          { code: 'EVD-NCV-ATYPICAL', severity: 'warning' },
+        ],
+      ],
       ['b-1', [{ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error' }]],
     ]);
-    const { summaries } = summary([a, b], [record(a, [{ at, verdict: 'returned', id: 'a-1' }, { at: '2026-02-11T10:00:00+08:00', verdict: 'accepted', id: 'a-2' }]), record(b, [{ at, verdict: 'returned', id: 'b-1' }])], AFTER_DEADLINE, problems);
+    const { summaries } = summary(
+      [a, b],
+      [
+        record(a, [
+          { at, verdict: 'returned', id: 'a-1' },
+          { at: '2026-02-11T10:00:00+08:00', verdict: 'accepted', id: 'a-2' },
+        ]),
+        record(b, [{ at, verdict: 'returned', id: 'b-1' }]),
+      ],
+      AFTER_DEADLINE,
+      problems,
+    );
 
     expect(summaries.find((s) => s.scope === 'all')?.problems).toEqual({
-      total: 3, bySeverity: { error: 2, warning: 1, info: 0 },
-      byCode: [{ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', count: 2 }, { code: 'EVD-NCV-ATYPICAL', severity: 'warning', count: 1 }],
+      total: 3,
+      bySeverity: { error: 2, warning: 1, info: 0 },
+      byCode: [
+        {
+          code: 'EVD-CROSS-SUPPLIED-GT-GENERATED',
+          severity: 'error',
+          count: 2,
+        },
+        { code: 'EVD-NCV-ATYPICAL', severity: 'warning', count: 1 },
+      ],
     });
     expect(summaries.find((s) => s.scope === 'city:九江')?.problems.total).toBe(1);
   });
@@ -180,12 +370,30 @@ describe('which periods the nightly job summarises', () => {
     expect(lastEndedPeriod(new Date('2026-03-31T16:30:00Z'))).toBe('2026-03');
     expect(lastEndedPeriod(new Date('2026-03-31T15:59:59Z'))).toBe('2026-02');
     expect(periodsToSummarise(new Date('2026-01-01T02:00:00+08:00'), 13)).toEqual([
-      '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
     ]);
   });
 
   it('lists only obliged enterprises, in registry order', () => {
-    const standings = standingsFor({ period: PERIOD, registry: [enterprise(2), enterprise(1, { obligedFrom: '2027-01' })], records: [], rules: DEFAULT_DEADLINE_RULES, now: AFTER_DEADLINE });
+    const standings = standingsFor({
+      period: PERIOD,
+      registry: [enterprise(2), enterprise(1, { obligedFrom: '2027-01' })],
+      records: [],
+      rules: DEFAULT_DEADLINE_RULES,
+      now: AFTER_DEADLINE,
+    });
     expect(standings.map((s) => s.enterpriseId)).toEqual([code(2)]);
   });
 });

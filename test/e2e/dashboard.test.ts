@@ -3,10 +3,10 @@
  * the twin: the figures on screen must be the API's, and a screenshot is kept as an artifact.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTwin } from '../support/twin.ts';
 import { invokeNightly, NIGHT, seedCity } from '../integration/rates-fixture.ts';
+import { useTwin } from '../support/twin.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const twin = useTwin();
@@ -19,7 +19,16 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (.ci/run installs it)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   fixture = await seedCity(twin);
   await invokeNightly(twin, NIGHT);
@@ -31,7 +40,9 @@ afterAll(async () => {
 
 describe('the dashboard', () => {
   it('shows the API’s rates, counts, problems and late list for the chosen scope, and draws the charts', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1200 },
+    });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
 
@@ -40,9 +51,19 @@ describe('the dashboard', () => {
 
     expect(await page.getByTestId('status').textContent()).not.toMatch(/Error/);
     expect(await page.evaluate(() => document.body.dataset.period)).toBe('2026-01');
-    const api = (await (await fetch(`${twin.apiUrl}/summaries?scope=${encodeURIComponent(fixture.scope)}`)).json()) as { summaries: { period: string; onTimeRate: number | null; firstPassRate: number | null; obliged: number; problems: { total: number; byCode: { code: string; count: number }[] } }[] };
+    const api = (await (await fetch(`${twin.apiUrl}/summaries?scope=${encodeURIComponent(fixture.scope)}`)).json()) as {
+      summaries: {
+        period: string;
+        onTimeRate: number | null;
+        firstPassRate: number | null;
+        obliged: number;
+        problems: { total: number; byCode: { code: string; count: number }[] };
+      }[];
+    };
     const january = api.summaries.find((s) => s.period === '2026-01');
-    const late = (await (await fetch(`${twin.apiUrl}/late?period=2026-01&scope=${encodeURIComponent(fixture.scope)}`)).json()) as { late: { enterpriseId: string }[] };
+    const late = (await (await fetch(`${twin.apiUrl}/late?period=2026-01&scope=${encodeURIComponent(fixture.scope)}`)).json()) as {
+      late: { enterpriseId: string }[];
+    };
 
     expect(await page.getByTestId('on-time-rate').textContent()).toBe(percent(january?.onTimeRate));
     expect(await page.getByTestId('first-pass-rate').textContent()).toBe(percent(january?.firstPassRate));
@@ -50,7 +71,9 @@ describe('the dashboard', () => {
     expect(await page.getByTestId('obliged').textContent()).toBe(String(january?.obliged));
     expect(await page.getByTestId('problems-total').textContent()).toBe(String(january?.problems.total));
     expect(await page.locator('#problem-rows tr td:first-child').allTextContents()).toEqual(january?.problems.byCode.map((p) => p.code));
-    expect(await page.locator('#late-rows tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.enterpriseId))).toEqual(late.late.map((s) => s.enterpriseId));
+    expect(await page.locator('#late-rows tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.enterpriseId))).toEqual(
+      late.late.map((s) => s.enterpriseId),
+    );
     expect(await page.locator('#late-rows tr').count()).toBe(2);
     // Chart.js drew into each canvas (a blank canvas has no non-transparent pixel).
     for (const id of ['on-time-chart', 'first-pass-chart', 'problems-chart']) {
@@ -64,7 +87,10 @@ describe('the dashboard', () => {
     expect(errors).toEqual([]);
 
     mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
+    await page.screenshot({
+      path: 'test-artifacts/dashboard.png',
+      fullPage: true,
+    });
     await page.close();
   });
 

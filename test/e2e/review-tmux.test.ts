@@ -22,13 +22,19 @@ const session = `evidence-review-${process.pid}`;
 const stateDir = mkdtempSync(join(tmpdir(), 'evidence-review-tmux-'));
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const pane = () => tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', session);
-const waitForPane = (text: string | RegExp, after = 0) =>
+// Trimmed: the visible area's blank rows shrink as output grows, which would shift offsets.
+const pane = () => tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', session).trimEnd();
+const waitForPane = (text: string, after = 0) =>
   eventually(async () => {
     const shown = pane().slice(after);
-    return (typeof text === 'string' ? shown.includes(text) : text.test(shown)) ? shown : undefined;
-  }, `the pane to show ${text}`, 30_000);
-const keys = (text: string) => tmux('send-keys', '-t', session, '-l', text) && tmux('send-keys', '-t', session, 'Enter');
+    return shown.includes(text) ? shown : undefined;
+  }, `the pane to show ${text}`, 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}; the pane ends with:\n${pane().slice(-1500)}`);
+  });
+const keys = (text: string) => {
+  tmux('send-keys', '-t', session, '-l', text);
+  tmux('send-keys', '-t', session, 'Enter');
+};
 
 describe.skipIf(!hasTmux)('evidence review in a terminal', () => {
   const enterprise = testEnterprise();

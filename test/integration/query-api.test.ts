@@ -7,7 +7,10 @@ import { invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 const twin = useTwin();
 let fixture: Awaited<ReturnType<typeof seedCity>>;
 
-async function get(path: string): Promise<{ status: number; body: Record<string, unknown> & { error?: string; message?: string } }> {
+async function get(path: string): Promise<{
+  status: number;
+  body: Record<string, unknown> & { error?: string; message?: string };
+}> {
   const response = await fetch(`${twin.apiUrl}${path}`);
   expect(response.headers.get('content-type')).toContain('application/json');
   return { status: response.status, body: (await response.json()) as never };
@@ -23,9 +26,16 @@ describe('GET /summaries', () => {
     const { status, body } = await get(`/summaries?scope=${encodeURIComponent(fixture.scope)}&from=2025-12&to=2026-02`);
 
     expect(status).toBe(200);
-    const summaries = body.summaries as { period: string; onTimeRate: number | null; firstPassRate: number | null }[];
+    const summaries = body.summaries as {
+      period: string;
+      onTimeRate: number | null;
+      firstPassRate: number | null;
+    }[];
     expect(summaries.map((s) => s.period)).toEqual(['2025-12', '2026-01', '2026-02']);
-    expect(summaries[1]).toMatchObject({ onTimeRate: 0.6, firstPassRate: 2 / 3 });
+    expect(summaries[1]).toMatchObject({
+      onTimeRate: 0.6,
+      firstPassRate: 2 / 3,
+    });
   });
 
   it.each([
@@ -35,7 +45,10 @@ describe('GET /summaries', () => {
   ])('answers 400 with the reason for %s', async (_, path, reason) => {
     const { status, body } = await get(path);
     expect(status).toBe(400);
-    expect(body).toMatchObject({ error: 'bad-request', message: expect.stringMatching(reason) });
+    expect(body).toMatchObject({
+      error: 'bad-request',
+      message: expect.stringMatching(reason),
+    });
   });
 });
 
@@ -44,8 +57,18 @@ describe('GET /late', () => {
     const { status, body } = await get(`/late?period=${PERIOD}&scope=${encodeURIComponent(fixture.scope)}`);
 
     expect(status).toBe(200);
-    expect(body).toMatchObject({ period: PERIOD, scope: fixture.scope, obliged: 5, pending: 0 });
-    const late = body.late as { enterpriseId: string; submission: string; lateBySeconds: number; name: string }[];
+    expect(body).toMatchObject({
+      period: PERIOD,
+      scope: fixture.scope,
+      obliged: 5,
+      pending: 0,
+    });
+    const late = body.late as {
+      enterpriseId: string;
+      submission: string;
+      lateBySeconds: number;
+      name: string;
+    }[];
     expect(late.map((s) => [s.enterpriseId, s.submission])).toEqual([
       [fixture.enterprises.missing.enterpriseId, 'missing'],
       [fixture.enterprises.late.enterpriseId, 'late'],
@@ -63,7 +86,9 @@ describe('GET /enterprises/{enterpriseId}/history', () => {
     expect(body.enterprise).toMatchObject({ city: fixture.city });
     expect(body.periods).toEqual([
       expect.objectContaining({
-        period: PERIOD, submission: 'on-time', firstPass: 'returned',
+        period: PERIOD,
+        submission: 'on-time',
+        firstPass: 'returned',
         attempts: [expect.objectContaining({ attempt: 1, verdict: 'returned' }), expect.objectContaining({ attempt: 2, verdict: 'accepted' })],
       }),
     ]);

@@ -31,12 +31,17 @@ export async function seedCity(twin: Twin) {
     uploadDeposit(twin.clients.s3, twin.resources.bucket, {
       enterpriseId: e[who].enterpriseId,
       period: PERIOD,
-      report: { fileName: 'report.json', body: JSON.stringify(demoReport(e[who], PERIOD, seed, flaw)) },
+      report: {
+        fileName: 'report.json',
+        body: JSON.stringify(demoReport(e[who], PERIOD, seed, flaw)),
+      },
       evidence: [
         { fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${seed}`) },
         { fileName: 'lab-report.pdf', body: demoPdf(`lab ${seed}`) },
       ],
-      reportMetadata: { [SIMULATED_RECEIPT_METADATA]: new Date(at).toISOString() },
+      reportMetadata: {
+        [SIMULATED_RECEIPT_METADATA]: new Date(at).toISOString(),
+      },
     });
   await deposit('onTime', '2026-03-12T23:59:59+08:00');
   await deposit('late', '2026-03-20T10:00:00+08:00');
@@ -54,7 +59,13 @@ export async function seedCity(twin: Twin) {
 }
 
 /** Runs nightly-summary on the twin through Lambda's Invoke API, as `evidence nightly` does. */
-export async function invokeNightly(twin: Twin, at: string): Promise<{ summaries: { written: number; unchanged: number }; periods: string[] }> {
+export async function invokeNightly(
+  twin: Twin,
+  at: string,
+): Promise<{
+  summaries: { written: number; unchanged: number };
+  periods: string[];
+}> {
   const response = await fetch(`${twin.apiUrl}/2015-03-31/functions/nightly-summary/invocations`, { method: 'POST', body: JSON.stringify({ at }) });
   if (response.headers.get('x-amz-function-error')) throw new Error(`nightly-summary failed: ${await response.text()}`);
   return (await response.json()) as never;
