@@ -98,6 +98,7 @@ export function makeHandler(deps: ReviewDeps, { logger, metrics }: Observability
   const show = async (attemptId: string): Promise<Reply> => {
     const attempt = await deps.store.findAttempt(attemptId);
     const record = attempt && (await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
+    metrics.addMetric('AttemptViews', MetricUnit.Count, 1);
     if (!attempt || !record) return json(404, { error: 'not-found', message: `no attempt ${attemptId} is recorded` });
     const later = supersedingAttempt(record, attemptId);
     return json(200, { attempt, attemptNumber: attemptNumber(record, attemptId), attempts: record.attempts.length, ...(later ? { supersededBy: later.attemptId } : {}) });

@@ -12,6 +12,7 @@ import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { mapLimit } from '#adapters/period-reader.ts';
+import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '../../examples/enterprise.ts';
 import { TWIN_STATE_FILE, type TwinState } from '../../cli/connection.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { LocalTwin, SIMULATED_RECEIPT_METADATA } from './twin.ts';
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   const last = lastEndedPeriod(now);
   const periods = periodRange(addMonths(last, -12), last);
   const enterprises = demoEnterprises(53, periods[0] ?? last);
-  await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll(enterprises);
+  // The examples/ enterprise too, so `evidence deposit` works on the shipped example files.
+  await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll([...enterprises, { ...DEMO_ENTERPRISE, province: '江西' }]);
   log(`\nSeeded the registry: ${enterprises.length} power enterprises in Jiangxi (江西)'s 11 cities, 2 coal units each.`);
 
   const script = demoYearScript(enterprises, periods, now);
@@ -98,11 +100,12 @@ async function main(): Promise<void> {
   log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
   if (args.once) return stop(0);
-  const example = enterprises[0]?.enterpriseId ?? '';
   log(`
-The twin keeps running (Ctrl-C stops it). In another terminal, as an enterprise:
-  npx evidence deposit --enterprise ${example} --period ${last} examples/report-valid.csv examples/ledger-scan.pdf examples/lab-report.pdf
-  npx evidence status --enterprise ${example}
+The twin keeps running (Ctrl-C stops it). In another terminal, as an enterprise (the example files):
+  npx evidence deposit --enterprise ${DEMO_ENTERPRISE_ID} --period ${DEMO_PERIOD} examples/valid/report.csv examples/evidence/*
+  npx evidence status --enterprise ${DEMO_ENTERPRISE_ID}
+As a reviewer:
+  npx evidence review
 As a department (or open the dashboard: ${twin.apiUrl}/):
   npx evidence summary --period ${addMonths(last, -1)} --scope city:南昌
   npx evidence nightly`);

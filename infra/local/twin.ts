@@ -55,7 +55,8 @@ export function twinClients(endpoints: Endpoints): TwinClients {
   const common = { region: TWIN_REGION, credentials: TWIN_CREDENTIALS };
   const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
   return {
-    s3: new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true }),
+    // s3rver knows no flexible checksums: a streamed upload would be stored aws-chunked, trailer and all.
+    s3: new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     dynamodb,
     db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     sqs: new SQSClient({ ...common, endpoint: endpoints.sqs }),

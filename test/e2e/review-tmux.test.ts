@@ -31,6 +31,8 @@ const waitForPane = (text: string, after = 0) =>
   }, `the pane to show ${text}`, 30_000).catch((error: Error) => {
     throw new Error(`${error.message}; the pane ends with:\n${pane().slice(-1500)}`);
   });
+/** Where the pane's text continues after `text` (the next block may already be on screen). */
+const passed = async (text: string, after: number) => after + (await waitForPane(text, after)).indexOf(text) + text.length;
 const keys = (text: string) => {
   tmux('send-keys', '-t', session, '-l', text);
   tmux('send-keys', '-t', session, 'Enter');
@@ -79,7 +81,7 @@ describe.skipIf(!hasTmux)('evidence review in a terminal', () => {
         keys('a');
         await waitForPane('Why are the warnings acceptable?', seen);
         keys('低热值煤，化验报告已核实');
-        seen = (await waitForPane('✓ stored: attempt 1 accepted; message removed.', seen)).length + seen;
+        seen = await passed('✓ stored: attempt 1 accepted; message removed.', seen);
       } else {
         expect(block).toContain('machine verdict: RETURNED');
         keys('r');
@@ -87,7 +89,7 @@ describe.skipIf(!hasTmux)('evidence review in a terminal', () => {
         keys('供电量不应大于发电量');
         await waitForPane('Overall comment to the enterprise:', seen);
         keys('please correct unit 1');
-        seen = (await waitForPane('✓ stored: attempt 1 returned; message removed.', seen)).length + seen;
+        seen = await passed('✓ stored: attempt 1 returned; message removed.', seen);
       }
     }
     await waitForPane('REVIEW-EXITED');
