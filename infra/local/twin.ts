@@ -32,6 +32,8 @@ export interface TwinOptions {
   readonly concurrency?: number;
   /** Keep DynamoDB Local's data on disk, so it survives a restart (resilience tests). */
   readonly persistDynamoDb?: boolean;
+  /** Messages per validate-deposit invocation (default: the stack's batch size). */
+  readonly batchSize?: number;
   /** Wraps validate-deposit, e.g. to inject faults (resilience tests). */
   readonly wrapIntakeHandler?: (handler: SqsHandler) => SqsHandler;
 }
@@ -138,7 +140,7 @@ export class LocalTwin extends EventEmitter {
     // s3rver is an EventEmitter at run time; its typings omit it.
     (this.emulators.s3rver as unknown as EventEmitter).on('event', (event: S3Event) => {
       this.pendingNotifications++;
-      this.notify(event)
+      this.notifyDurably(event)
         .catch((error) => this.emit('error', error))
         .finally(() => this.pendingNotifications--);
     });
@@ -151,7 +153,7 @@ export class LocalTwin extends EventEmitter {
   }
 
   /** Feeds a queue to a handler, as the stack's event source mapping does. */
-  addEventSource(queue: QueueName, handler: SqsHandler, functionName: string, options: Pick<TwinOptions, 'retryDelaySeconds' | 'concurrency'> = {}): void {
+  addEventSource(queue: QueueName, handler: SqsHandler, functionName: string, options: Pick<TwinOptions, 'retryDelaySeconds' | 'concurrency' | 'batchSize'> = {}): void {
     const handle = this.resources.queues[queue];
     const source = new SqsEventSource({
       sqs: this.clients.sqs,
@@ -159,7 +161,7 @@ export class LocalTwin extends EventEmitter {
       queueArn: handle.arn,
       handler,
       functionName,
-      batchSize: INTAKE_EVENT_SOURCE.batchSize,
+      batchSize: options.batchSize ?? INTAKE_EVENT_SOURCE.batchSize,
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       concurrency: options.concurrency ?? 4,
       onError: (error) => this.emit('function-error', { functionName, error }),
@@ -169,6 +171,18 @@ export class LocalTwin extends EventEmitter {
   }
 
   /** S3 → intake queue, per the bucket's notification configuration. */
+  /** S3 keeps retrying a notification it could not deliver; so does the twin, for a while. */
+  private async notifyDurably(event: S3Event): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.notify(event);
+      } catch (error) {
+        if (attempt >= 8) throw error;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   private async notify(event: S3Event): Promise<void> {
     for (const record of event.Records) {
       const key = record.s3.object.key;

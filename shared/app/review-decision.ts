@@ -9,100 +9,185 @@
  * recorded again. An escalation re-queues the attempt for provincial review after it is stored;
  * a replay finishes that step if a crash left it undone.
  */
-import { createHash } from 'node:crypto';
-import { type Attempt, attemptNumber, type EnterprisePeriod } from '#domain/attempt.ts';
-import { type DecisionRequest, type Refusal, type ReviewRuling, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
-import type { ReviewMessage } from '#domain/review-message.ts';
-import type { ReviewQueue } from './ports.ts';
+import { createHash } from "node:crypto";
+import {
+	type Attempt,
+	attemptNumber,
+	type EnterprisePeriod,
+} from "#domain/attempt.ts";
+import {
+	type DecisionRequest,
+	type Refusal,
+	type ReviewRuling,
+	recordWithRuling,
+	ruleOnDecision,
+} from "#domain/review.ts";
+import type { ReviewMessage } from "#domain/review-message.ts";
+import type { ReviewQueue } from "./ports.ts";
 
-export type Ruling = Extract<ReviewRuling, { kind: 'decide' | 'escalate' }>;
+export type Ruling = Extract<ReviewRuling, { kind: "decide" | "escalate" }>;
 
 /** 'attempt-changed': the attempt was decided or escalated meanwhile; 'conflict': the record moved on. */
-export type RulingWriteOutcome = 'recorded' | 'attempt-changed' | 'conflict';
+export type RulingWriteOutcome = "recorded" | "attempt-changed" | "conflict";
 
 export interface DecisionStore {
-  /** The attempt with this id wherever it is (attempt ids are unique across enterprises). */
-  findAttempt(attemptId: string): Promise<Attempt | undefined>;
-  getDeposit(enterpriseId: string, period: string): Promise<EnterprisePeriod | undefined>;
-  /**
-   * Writes the ruling onto the attempt (only if it carries no decision, nor an escalation when
-   * escalating) and the record (only if still at `expectedVersion`), both or neither.
-   */
-  recordRuling(attempt: Attempt, ruling: Ruling, record: EnterprisePeriod, expectedVersion: number): Promise<RulingWriteOutcome>;
-  /** Notes that the escalated attempt is on the review queue for the province; true if this call set it. */
-  markEscalationQueued(attempt: Attempt, at: string): Promise<boolean>;
-  escalationQueuedAt(attempt: Attempt): Promise<string | undefined>;
+	/** The attempt with this id wherever it is (attempt ids are unique across enterprises). */
+	findAttempt(attemptId: string): Promise<Attempt | undefined>;
+	getDeposit(
+		enterpriseId: string,
+		period: string,
+	): Promise<EnterprisePeriod | undefined>;
+	/**
+	 * Writes the ruling onto the attempt (only if it carries no decision, nor an escalation when
+	 * escalating) and the record (only if still at `expectedVersion`), both or neither.
+	 */
+	recordRuling(
+		attempt: Attempt,
+		ruling: Ruling,
+		record: EnterprisePeriod,
+		expectedVersion: number,
+	): Promise<RulingWriteOutcome>;
+	/** Notes that the escalated attempt is on the review queue for the province; true if this call set it. */
+	markEscalationQueued(attempt: Attempt, at: string): Promise<boolean>;
+	escalationQueuedAt(attempt: Attempt): Promise<string | undefined>;
 }
 
 export interface ReviewDeps {
-  readonly store: DecisionStore;
-  readonly reviewQueue: ReviewQueue;
-  readonly now: () => Date;
+	readonly store: DecisionStore;
+	readonly reviewQueue: ReviewQueue;
+	readonly now: () => Date;
 }
 
 export type DecisionResult =
-  | { readonly status: 'recorded' | 'replayed'; readonly attempt: Attempt; readonly attemptNumber: number; readonly record: EnterprisePeriod }
-  | { readonly status: 'refused'; readonly refusal: Refusal; readonly attempt?: Attempt };
+	| {
+			readonly status: "recorded" | "replayed";
+			readonly attempt: Attempt;
+			readonly attemptNumber: number;
+			readonly record: EnterprisePeriod;
+	  }
+	| {
+			readonly status: "refused";
+			readonly refusal: Refusal;
+			readonly attempt?: Attempt;
+	  };
 
 const MAX_WRITE_RETRIES = 8;
 
 /** The decision's identity when the client gave none: the same content is the same decision. */
-export function contentDecisionId(attemptId: string, request: DecisionRequest): string {
-  const content = JSON.stringify([attemptId, request.outcome, request.reviewer, request.level, request.comment, request.issueComments]);
-  return createHash('sha256').update(content).digest('hex').slice(0, 32);
+export function contentDecisionId(
+	attemptId: string,
+	request: DecisionRequest,
+): string {
+	const content = JSON.stringify([
+		attemptId,
+		request.outcome,
+		request.reviewer,
+		request.level,
+		request.comment,
+		request.issueComments,
+	]);
+	return createHash("sha256").update(content).digest("hex").slice(0, 32);
 }
 
 export function applyRuling(attempt: Attempt, ruling: Ruling): Attempt {
-  return ruling.kind === 'decide' ? { ...attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...attempt, escalation: ruling.escalation };
+	return ruling.kind === "decide"
+		? { ...attempt, verdict: ruling.verdict, decision: ruling.decision }
+		: { ...attempt, escalation: ruling.escalation };
 }
 
-export async function decideOnAttempt(deps: ReviewDeps, attemptId: string, request: DecisionRequest): Promise<DecisionResult> {
-  const identified = { ...request, decisionId: request.decisionId ?? contentDecisionId(attemptId, request) };
-  for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
-    const attempt = await deps.store.findAttempt(attemptId);
-    const record = attempt && (await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
-    if (!attempt || !record) return { status: 'refused', refusal: { code: 'not-found', message: `no attempt ${attemptId} is recorded` } };
-    const ruling = ruleOnDecision(record, attempt, identified, deps.now());
-    if (ruling.kind === 'refuse') return { status: 'refused', refusal: ruling.refusal, attempt };
-    if (ruling.kind === 'replay') {
-      if (attempt.escalation?.decisionId === identified.decisionId && !(await deps.store.escalationQueuedAt(attempt))) {
-        await queueForProvince(deps, attempt, record);
-      }
-      return { status: 'replayed', attempt, attemptNumber: attemptNumber(record, attemptId), record };
-    }
-    const next = recordWithRuling(record, attemptId, ruling);
-    const outcome = await deps.store.recordRuling(attempt, ruling, next, record.version);
-    if (outcome === 'recorded') {
-      const decided = applyRuling(attempt, ruling);
-      if (ruling.kind === 'escalate') await queueForProvince(deps, decided, next);
-      return { status: 'recorded', attempt: decided, attemptNumber: attemptNumber(next, attemptId), record: next };
-    }
-    // Someone else wrote first (another decision, or a re-deposit): re-read and rule again, which
-    // turns into a replay, a refusal naming the other decision, or a supersession.
-  }
-  throw new Error(`could not record the decision on attempt ${attemptId}: still contended after ${MAX_WRITE_RETRIES} tries`);
+export async function decideOnAttempt(
+	deps: ReviewDeps,
+	attemptId: string,
+	request: DecisionRequest,
+): Promise<DecisionResult> {
+	const identified = {
+		...request,
+		decisionId: request.decisionId ?? contentDecisionId(attemptId, request),
+	};
+	for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
+		const attempt = await deps.store.findAttempt(attemptId);
+		const record =
+			attempt &&
+			(await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
+		if (!attempt || !record)
+			return {
+				status: "refused",
+				refusal: {
+					code: "not-found",
+					message: `no attempt ${attemptId} is recorded`,
+				},
+			};
+		const ruling = ruleOnDecision(record, attempt, identified, deps.now());
+		if (ruling.kind === "refuse")
+			return { status: "refused", refusal: ruling.refusal, attempt };
+		if (ruling.kind === "replay") {
+			if (
+				attempt.escalation?.decisionId === identified.decisionId &&
+				!(await deps.store.escalationQueuedAt(attempt))
+			) {
+				await queueForProvince(deps, attempt, record);
+			}
+			return {
+				status: "replayed",
+				attempt,
+				attemptNumber: attemptNumber(record, attemptId),
+				record,
+			};
+		}
+		const next = recordWithRuling(record, attemptId, ruling);
+		const outcome = await deps.store.recordRuling(
+			attempt,
+			ruling,
+			next,
+			record.version,
+		);
+		if (outcome === "recorded") {
+			const decided = applyRuling(attempt, ruling);
+			if (ruling.kind === "escalate")
+				await queueForProvince(deps, decided, next);
+			return {
+				status: "recorded",
+				attempt: decided,
+				attemptNumber: attemptNumber(next, attemptId),
+				record: next,
+			};
+		}
+		// Someone else wrote first (another decision, or a re-deposit): re-read and rule again, which
+		// turns into a replay, a refusal naming the other decision, or a supersession.
+	}
+	throw new Error(
+		`could not record the decision on attempt ${attemptId}: still contended after ${MAX_WRITE_RETRIES} tries`,
+	);
 }
 
-async function queueForProvince(deps: ReviewDeps, attempt: Attempt, record: EnterprisePeriod): Promise<void> {
-  const escalation = attempt.escalation;
-  if (!escalation) return;
-  const message: ReviewMessage = {
-    type: 'deposit-review',
-    attemptId: attempt.attemptId,
-    attempt: attemptNumber(record, attempt.attemptId),
-    enterpriseId: attempt.enterpriseId,
-    ...(record.province ? { province: record.province } : {}),
-    ...(record.city ? { city: record.city } : {}),
-    period: attempt.period,
-    receivedAt: attempt.receivedAt,
-    timeliness: attempt.timeliness,
-    verdict: attempt.verdict,
-    stats: attempt.validation.stats,
-    issues: attempt.validation.issues,
-    files: attempt.files,
-    level: escalation.toLevel,
-    escalation: { reviewer: escalation.reviewer, comment: escalation.comment, escalatedAt: escalation.escalatedAt },
-  };
-  await deps.reviewQueue.send(message);
-  await deps.store.markEscalationQueued(attempt, deps.now().toISOString());
+async function queueForProvince(
+	deps: ReviewDeps,
+	attempt: Attempt,
+	record: EnterprisePeriod,
+): Promise<void> {
+	const escalation = attempt.escalation;
+	if (!escalation) return;
+	const message: ReviewMessage = {
+		type: "deposit-review",
+		attemptId: attempt.attemptId,
+		attempt: attemptNumber(record, attempt.attemptId),
+		enterpriseId: attempt.enterpriseId,
+		...(record.province ? { province: record.province } : {}),
+		...(record.city ? { city: record.city } : {}),
+		period: attempt.period,
+		receivedAt: attempt.receivedAt,
+		timeliness: attempt.timeliness,
+		verdict: attempt.verdict,
+		stats: attempt.validation.stats,
+		issues: attempt.validation.issues,
+		files: attempt.files,
+		level: escalation.toLevel,
+		escalation: {
+			reviewer: escalation.reviewer,
+			comment: escalation.comment,
+			escalatedAt: escalation.escalatedAt,
+		},
+	};
+	await deps.reviewQueue.send(message);
+	await deps.store.markEscalationQueued(attempt, deps.now().toISOString());
 }

@@ -1,160 +1,399 @@
-import { describe, expect, it } from 'vitest';
-import { type Attempt, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
-import type { Issue } from '#domain/issues.ts';
-import { summarise } from '#domain/issues.ts';
-import { type DecisionRequest, DecisionRequestSchema, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
+import { describe, expect, it } from "vitest";
+import {
+	type Attempt,
+	type EnterprisePeriod,
+	summaryOf,
+	withAttempt,
+} from "#domain/attempt.ts";
+import type { Issue } from "#domain/issues.ts";
+import { summarise } from "#domain/issues.ts";
+import {
+	type DecisionRequest,
+	DecisionRequestSchema,
+	recordWithRuling,
+	ruleOnDecision,
+} from "#domain/review.ts";
 
-const NOW = new Date('2026-03-20T02:00:00Z');
+const NOW = new Date("2026-03-20T02:00:00Z");
 const WARNING: Issue = {
-  code: 'EVD-ATYPICAL-NCV', severity: 'warning', category: 'plausibility', unitId: '1', field: 'ncvAsReceived',
-  expected: '14–25', found: '12.5', message: { zh: '低位发热量偏低', en: 'NCV atypical' },
+	code: "EVD-ATYPICAL-NCV",
+	severity: "warning",
+	category: "plausibility",
+	unitId: "1",
+	field: "ncvAsReceived",
+	expected: "14–25",
+	found: "12.5",
+	message: { zh: "低位发热量偏低", en: "NCV atypical" },
 };
 const ERROR: Issue = {
-  code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', category: 'conformity', unitId: '1', field: 'powerSupplied',
-  message: { zh: '供电量大于发电量', en: 'supplied exceeds generated' },
+	code: "EVD-CROSS-SUPPLIED-GT-GENERATED",
+	severity: "error",
+	category: "conformity",
+	unitId: "1",
+	field: "powerSupplied",
+	message: { zh: "供电量大于发电量", en: "supplied exceeds generated" },
 };
 
-function attemptOf(id: string, issues: Issue[], receivedAt = '2026-03-01T02:00:00.000Z'): Attempt {
-  const validation = summarise(issues);
-  return {
-    attemptId: id, enterpriseId: '91360100MA35XXXX1X', period: '2026-01', depositId: `d-${id}`, reportKey: `reports/x/2026-01/d-${id}/report.json`,
-    reportVersion: 'etag', receivedAt, timeliness: { lastDay: '2026-03-12', dueAt: '2026-03-12T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
-    verdict: validation.verdict, validation, files: [], recordedAt: receivedAt,
-  };
+function attemptOf(
+	id: string,
+	issues: Issue[],
+	receivedAt = "2026-03-01T02:00:00.000Z",
+): Attempt {
+	const validation = summarise(issues);
+	return {
+		attemptId: id,
+		enterpriseId: "91360100MA35XXXX1X",
+		period: "2026-01",
+		depositId: `d-${id}`,
+		reportKey: `reports/x/2026-01/d-${id}/report.json`,
+		reportVersion: "etag",
+		receivedAt,
+		timeliness: {
+			lastDay: "2026-03-12",
+			dueAt: "2026-03-12T16:00:00.000Z",
+			onTime: true,
+			lateBySeconds: 0,
+		},
+		verdict: validation.verdict,
+		validation,
+		files: [],
+		recordedAt: receivedAt,
+	};
 }
 
 function recordOf(...attempts: Attempt[]): EnterprisePeriod {
-  let record: EnterprisePeriod | undefined;
-  for (const a of attempts) record = withAttempt(record, { enterpriseId: a.enterpriseId, period: a.period, province: '江西', city: '南昌', industry: 'power' }, summaryOf(a));
-  return record as EnterprisePeriod;
+	let record: EnterprisePeriod | undefined;
+	for (const a of attempts)
+		record = withAttempt(
+			record,
+			{
+				enterpriseId: a.enterpriseId,
+				period: a.period,
+				province: "江西",
+				city: "南昌",
+				industry: "power",
+			},
+			summaryOf(a),
+		);
+	return record as EnterprisePeriod;
 }
 
-function request(overrides: Partial<DecisionRequest> & Pick<DecisionRequest, 'outcome'>): DecisionRequest & { decisionId: string } {
-  return { decisionId: 'd1', ...DecisionRequestSchema.parse({ reviewer: 'li.wei', ...overrides }) };
+function request(
+	overrides: Partial<DecisionRequest> & Pick<DecisionRequest, "outcome">,
+): DecisionRequest & { decisionId: string } {
+	return {
+		decisionId: "d1",
+		...DecisionRequestSchema.parse({ reviewer: "li.wei", ...overrides }),
+	};
 }
 
-describe('deciding an attempt that needs review', () => {
-  const attempt = attemptOf('a1', [WARNING]);
-  const record = recordOf(attempt);
+describe("deciding an attempt that needs review", () => {
+	const attempt = attemptOf("a1", [WARNING]);
+	const record = recordOf(attempt);
 
-  it('accepts it with the reviewer, level, time and explanation, making the verdict accepted', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'lab report confirms low-grade coal' }), NOW);
+	it("accepts it with the reviewer, level, time and explanation, making the verdict accepted", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({
+				outcome: "accept",
+				comment: "lab report confirms low-grade coal",
+			}),
+			NOW,
+		);
 
-    expect(ruling).toEqual({
-      kind: 'decide', verdict: 'accepted',
-      decision: { decisionId: 'd1', outcome: 'accept', reviewer: 'li.wei', level: 'city', decidedAt: NOW.toISOString(), comment: 'lab report confirms low-grade coal', issueComments: [] },
-    });
-  });
+		expect(ruling).toEqual({
+			kind: "decide",
+			verdict: "accepted",
+			decision: {
+				decisionId: "d1",
+				outcome: "accept",
+				reviewer: "li.wei",
+				level: "city",
+				decidedAt: NOW.toISOString(),
+				comment: "lab report confirms low-grade coal",
+				issueComments: [],
+			},
+		});
+	});
 
-  it('refuses an accept that does not explain why the warnings are acceptable', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept' }), NOW);
+	it("refuses an accept that does not explain why the warnings are acceptable", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({ outcome: "accept" }),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required', message: expect.stringContaining('1 warning(s)') } });
-  });
+		expect(ruling).toMatchObject({
+			kind: "refuse",
+			refusal: {
+				code: "comment-required",
+				message: expect.stringContaining("1 warning(s)"),
+			},
+		});
+	});
 
-  it('returns it with a comment per issue', () => {
-    const issueComments = [{ code: WARNING.code, unitId: '1', comment: '请附上化验报告' }];
+	it("returns it with a comment per issue", () => {
+		const issueComments = [
+			{ code: WARNING.code, unitId: "1", comment: "请附上化验报告" },
+		];
 
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', issueComments }), NOW);
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({ outcome: "return", issueComments }),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'decide', verdict: 'returned', decision: { outcome: 'return', issueComments } });
-  });
+		expect(ruling).toMatchObject({
+			kind: "decide",
+			verdict: "returned",
+			decision: { outcome: "return", issueComments },
+		});
+	});
 
-  it('refuses a return that tells the enterprise nothing', () => {
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'return' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required' } });
-  });
+	it("refuses a return that tells the enterprise nothing", () => {
+		expect(
+			ruleOnDecision(record, attempt, request({ outcome: "return" }), NOW),
+		).toMatchObject({ kind: "refuse", refusal: { code: "comment-required" } });
+	});
 
-  it('refuses a comment on an issue the attempt does not have, naming the issues it has', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', issueComments: [{ code: 'EVD-NOPE', comment: 'x' }] }), NOW);
+	it("refuses a comment on an issue the attempt does not have, naming the issues it has", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({
+				outcome: "return",
+				issueComments: [{ code: "EVD-NOPE", comment: "x" }],
+			}),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'refuse', refusal: { code: 'unknown-issue', message: expect.stringContaining('EVD-ATYPICAL-NCV unit 1 ncvAsReceived') } });
-  });
+		expect(ruling).toMatchObject({
+			kind: "refuse",
+			refusal: {
+				code: "unknown-issue",
+				message: expect.stringContaining(
+					"EVD-ATYPICAL-NCV unit 1 ncvAsReceived",
+				),
+			},
+		});
+	});
 
-  it('refuses a province-level decision before a city reviewer escalates', () => {
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'accept', level: 'province', comment: 'ok' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'wrong-level' } });
-  });
+	it("refuses a province-level decision before a city reviewer escalates", () => {
+		expect(
+			ruleOnDecision(
+				record,
+				attempt,
+				request({ outcome: "accept", level: "province", comment: "ok" }),
+				NOW,
+			),
+		).toMatchObject({ kind: "refuse", refusal: { code: "wrong-level" } });
+	});
 
-  it('updates only the decided summary in the record, with the final verdict and a new version', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), NOW);
-    if (ruling.kind !== 'decide') throw new Error('expected a decision');
+	it("updates only the decided summary in the record, with the final verdict and a new version", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({ outcome: "accept", comment: "ok" }),
+			NOW,
+		);
+		if (ruling.kind !== "decide") throw new Error("expected a decision");
 
-    const next = recordWithRuling(record, 'a1', ruling);
+		const next = recordWithRuling(record, "a1", ruling);
 
-    expect(next.attempts[0]).toMatchObject({ attemptId: 'a1', verdict: 'accepted', decidedAt: NOW.toISOString() });
-    expect(next.version).toBe(record.version + 1);
-  });
+		expect(next.attempts[0]).toMatchObject({
+			attemptId: "a1",
+			verdict: "accepted",
+			decidedAt: NOW.toISOString(),
+		});
+		expect(next.version).toBe(record.version + 1);
+	});
 });
 
-describe('decisions are final', () => {
-  const attempt = attemptOf('a1', [WARNING]);
-  const record = recordOf(attempt);
-  const first = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), NOW);
-  if (first.kind !== 'decide') throw new Error('expected a decision');
-  const decided: Attempt = { ...attempt, verdict: first.verdict, decision: first.decision };
+describe("decisions are final", () => {
+	const attempt = attemptOf("a1", [WARNING]);
+	const record = recordOf(attempt);
+	const first = ruleOnDecision(
+		record,
+		attempt,
+		request({ outcome: "accept", comment: "ok", decisionId: "first" }),
+		NOW,
+	);
+	if (first.kind !== "decide") throw new Error("expected a decision");
+	const decided: Attempt = {
+		...attempt,
+		verdict: first.verdict,
+		decision: first.decision,
+	};
 
-  it('refuses a second decision, saying who decided what and when', () => {
-    const ruling = ruleOnDecision(record, decided, request({ outcome: 'return', comment: 'no', decisionId: 'second' }), NOW);
+	it("refuses a second decision, saying who decided what and when", () => {
+		const ruling = ruleOnDecision(
+			record,
+			decided,
+			request({ outcome: "return", comment: "no", decisionId: "second" }),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'refuse', refusal: { code: 'already-decided', message: expect.stringMatching(/already accepted by li\.wei \(city\) at 2026-03-20T02:00:00\.000Z; decisions are final/) } });
-  });
+		expect(ruling).toMatchObject({
+			kind: "refuse",
+			refusal: {
+				code: "already-decided",
+				message: expect.stringMatching(
+					/already accepted by li\.wei \(city\) at 2026-03-20T02:00:00\.000Z; decisions are final/,
+				),
+			},
+		});
+	});
 
-  it('recognises the same decision delivered again as a replay, not a second decision', () => {
-    expect(ruleOnDecision(record, decided, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), NOW)).toEqual({ kind: 'replay' });
-  });
+	it("recognises the same decision delivered again as a replay, not a second decision", () => {
+		expect(
+			ruleOnDecision(
+				record,
+				decided,
+				request({ outcome: "accept", comment: "ok", decisionId: "first" }),
+				NOW,
+			),
+		).toEqual({ kind: "replay" });
+	});
 });
 
-describe('superseded attempts', () => {
-  it('refuses a decision on an attempt a later re-deposit replaced, naming the latest attempt', () => {
-    const first = attemptOf('a1', [WARNING], '2026-03-01T02:00:00.000Z');
-    const second = attemptOf('a2', [], '2026-03-02T02:00:00.000Z');
+describe("superseded attempts", () => {
+	it("refuses a decision on an attempt a later re-deposit replaced, naming the latest attempt", () => {
+		const first = attemptOf("a1", [WARNING], "2026-03-01T02:00:00.000Z");
+		const second = attemptOf("a2", [], "2026-03-02T02:00:00.000Z");
 
-    const ruling = ruleOnDecision(recordOf(first, second), first, request({ outcome: 'accept', comment: 'ok' }), NOW);
+		const ruling = ruleOnDecision(
+			recordOf(first, second),
+			first,
+			request({ outcome: "accept", comment: "ok" }),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'refuse', refusal: { code: 'superseded', message: expect.stringContaining('superseded by attempt 2 (a2)') } });
-  });
+		expect(ruling).toMatchObject({
+			kind: "refuse",
+			refusal: {
+				code: "superseded",
+				message: expect.stringContaining("superseded by attempt 2 (a2)"),
+			},
+		});
+	});
 });
 
-describe('attempts the machine already judged', () => {
-  it('refuses to accept an attempt returned for errors: errors block acceptance', () => {
-    const attempt = attemptOf('a1', [ERROR, WARNING]);
+describe("attempts the machine already judged", () => {
+	it("refuses to accept an attempt returned for errors: errors block acceptance", () => {
+		const attempt = attemptOf("a1", [ERROR, WARNING]);
 
-    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'accept', comment: 'fine' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'machine-returned' } });
-  });
+		expect(
+			ruleOnDecision(
+				recordOf(attempt),
+				attempt,
+				request({ outcome: "accept", comment: "fine" }),
+				NOW,
+			),
+		).toMatchObject({ kind: "refuse", refusal: { code: "machine-returned" } });
+	});
 
-  it('lets a reviewer confirm a machine return with comments for the enterprise, verdict unchanged', () => {
-    const attempt = attemptOf('a1', [ERROR]);
+	it("lets a reviewer confirm a machine return with comments for the enterprise, verdict unchanged", () => {
+		const attempt = attemptOf("a1", [ERROR]);
 
-    const ruling = ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'return', issueComments: [{ code: ERROR.code, comment: '核对供电量' }] }), NOW);
+		const ruling = ruleOnDecision(
+			recordOf(attempt),
+			attempt,
+			request({
+				outcome: "return",
+				issueComments: [{ code: ERROR.code, comment: "核对供电量" }],
+			}),
+			NOW,
+		);
 
-    expect(ruling).toMatchObject({ kind: 'decide', verdict: 'returned' });
-  });
+		expect(ruling).toMatchObject({ kind: "decide", verdict: "returned" });
+	});
 
-  it('refuses any decision on an attempt accepted automatically', () => {
-    const attempt = attemptOf('a1', []);
+	it("refuses any decision on an attempt accepted automatically", () => {
+		const attempt = attemptOf("a1", []);
 
-    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'return', comment: 'x' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'nothing-to-decide' } });
-  });
+		expect(
+			ruleOnDecision(
+				recordOf(attempt),
+				attempt,
+				request({ outcome: "return", comment: "x" }),
+				NOW,
+			),
+		).toMatchObject({ kind: "refuse", refusal: { code: "nothing-to-decide" } });
+	});
 });
 
-describe('escalation to provincial review', () => {
-  const attempt = attemptOf('a1', [WARNING]);
-  const record = recordOf(attempt);
-  const ruling = ruleOnDecision(record, attempt, request({ outcome: 'escalate', comment: 'needs the province lab expert', decisionId: 'esc' }), NOW);
-  if (ruling.kind !== 'escalate') throw new Error('expected an escalation');
-  const escalated: Attempt = { ...attempt, escalation: ruling.escalation };
+describe("escalation to provincial review", () => {
+	const attempt = attemptOf("a1", [WARNING]);
+	const record = recordOf(attempt);
+	const ruling = ruleOnDecision(
+		record,
+		attempt,
+		request({
+			outcome: "escalate",
+			comment: "needs the province lab expert",
+			decisionId: "esc",
+		}),
+		NOW,
+	);
+	if (ruling.kind !== "escalate") throw new Error("expected an escalation");
+	const escalated: Attempt = { ...attempt, escalation: ruling.escalation };
 
-  it('hands a city attempt to the province and marks the summary escalated, verdict still pending', () => {
-    expect(ruling.escalation).toEqual({ decisionId: 'esc', reviewer: 'li.wei', fromLevel: 'city', toLevel: 'province', escalatedAt: NOW.toISOString(), comment: 'needs the province lab expert' });
-    expect(recordWithRuling(record, 'a1', ruling).attempts[0]).toMatchObject({ escalated: true, verdict: 'needs-review' });
-  });
+	it("hands a city attempt to the province and marks the summary escalated, verdict still pending", () => {
+		expect(ruling.escalation).toEqual({
+			decisionId: "esc",
+			reviewer: "li.wei",
+			fromLevel: "city",
+			toLevel: "province",
+			escalatedAt: NOW.toISOString(),
+			comment: "needs the province lab expert",
+		});
+		expect(recordWithRuling(record, "a1", ruling).attempts[0]).toMatchObject({
+			escalated: true,
+			verdict: "needs-review",
+		});
+	});
 
-  it('then refuses a city-level decision and takes a province-level one', () => {
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', comment: 'ok' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'wrong-level', message: expect.stringContaining('a province-level reviewer must decide') } });
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', level: 'province', comment: 'ok' }), NOW)).toMatchObject({ kind: 'decide', decision: { level: 'province' } });
-  });
+	it("then refuses a city-level decision and takes a province-level one", () => {
+		expect(
+			ruleOnDecision(
+				record,
+				escalated,
+				request({ outcome: "accept", comment: "ok" }),
+				NOW,
+			),
+		).toMatchObject({
+			kind: "refuse",
+			refusal: {
+				code: "wrong-level",
+				message: expect.stringContaining(
+					"a province-level reviewer must decide",
+				),
+			},
+		});
+		expect(
+			ruleOnDecision(
+				record,
+				escalated,
+				request({ outcome: "accept", level: "province", comment: "ok" }),
+				NOW,
+			),
+		).toMatchObject({ kind: "decide", decision: { level: "province" } });
+	});
 
-  it('refuses a second escalation and one without a reason', () => {
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'escalate', comment: 'again' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'already-escalated' } });
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'escalate' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required' } });
-  });
+	it("refuses a second escalation and one without a reason", () => {
+		expect(
+			ruleOnDecision(
+				record,
+				escalated,
+				request({ outcome: "escalate", comment: "again" }),
+				NOW,
+			),
+		).toMatchObject({ kind: "refuse", refusal: { code: "already-escalated" } });
+		expect(
+			ruleOnDecision(record, attempt, request({ outcome: "escalate" }), NOW),
+		).toMatchObject({ kind: "refuse", refusal: { code: "comment-required" } });
+	});
 });
