@@ -3,8 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Fault-injection runs start their own twin and are run on their own: npm run test:resilience.
-    exclude: ['test/resilience/**', 'node_modules/**'],
     // One local twin for the whole run (emulators + in-process handlers); tests reach it by endpoint.
     globalSetup: ['test/support/global-twin.ts'],
     setupFiles: ['test/support/setup.ts'],

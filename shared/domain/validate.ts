@@ -6,6 +6,7 @@ import type { CheckSettings } from './check-settings.ts';
 import { type EvidenceFile, issueOf, runChecks } from './checks.ts';
 import type { DepositKey } from './deposit-key.ts';
 import { periodHasEnded } from './deadline.ts';
+import { inspectJsonText, inspectXlsx } from './file-safety.ts';
 import { type Issue, summarise, type ValidationReport } from './issues.ts';
 import { type Enterprise, isObliged } from './registry.ts';
 import { type MonthlyReport, parseJsonTable, reportFromTable } from './report.ts';
@@ -51,11 +52,16 @@ export function admitReport(key: DepositKey, size: number): Issue[] {
 export async function readReport(fileName: string, bytes: Uint8Array): Promise<{ report?: MonthlyReport; issues: Issue[] }> {
   const format = formatOfFileName(fileName);
   let table: TableResult;
-  if (format === 'xlsx') table = await parseXlsxTable(bytes);
+  if (format === 'xlsx') {
+    const unsafe = await inspectXlsx(bytes);
+    table = unsafe.length > 0 ? { issues: unsafe } : await parseXlsxTable(bytes);
+  }
   else if (format === 'csv') table = parseCsvTable(bytes);
   else if (format === 'json') {
     const decoded = decodeText(bytes);
-    table = decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : parseJsonTable(decoded.text);
+    const unsafe = decoded.text === undefined ? [] : inspectJsonText(decoded.text);
+    table =
+      decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : unsafe.length > 0 ? { issues: unsafe } : parseJsonTable(decoded.text);
   } else return { issues: [issueOf('EVD-FILE-TYPE', { found: fileName, expected: '.csv, .xlsx or .json' })] };
   if (!table.table) return { issues: table.issues };
   const converted = reportFromTable(table.table);

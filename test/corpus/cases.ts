@@ -7,6 +7,7 @@
  * directly; a twin-level runner uploads `before` deposits first (each must come out accepted),
  * then the evidence files, then the report under the key the case names.
  */
+import { deepJson, duplicateKeyJson, externalLinkXlsx, macroXlsx, zipBombXlsx } from './abuse-files.ts';
 import { MAX_REPORT_BYTES } from '#domain/report-table.ts';
 import { type ParameterCode, PARAMETERS, unitFactor } from '#domain/parameters.ts';
 import type { Enterprise } from '#domain/registry.ts';
@@ -523,7 +524,15 @@ const HISTORY: Spec[] = [
   },
 ];
 
-const SPECS: Spec[] = [...VALID, ...INTAKE, ...COMPLETENESS, ...EVIDENCE, ...PLAUSIBILITY, ...HISTORY];
+const ABUSE: Spec[] = [
+  { name: 'a ZIP bomb posing as XLSX is returned without being unpacked', verdict: 'returned', codes: ['EVD-XLSX-UNPACKS-TOO-LARGE'], report: await zipBombXlsx() },
+  { name: 'a workbook with macros is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-MACROS'], report: await macroXlsx() },
+  { name: 'a workbook linking to other workbooks is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-EXTERNAL-LINKS'], report: await externalLinkXlsx() },
+  { name: 'JSON nested a million deep is returned unparsed', verdict: 'returned', codes: ['EVD-JSON-TOO-DEEP'], report: deepJson() },
+  { name: 'JSON with a key written twice is returned', verdict: 'returned', codes: ['EVD-JSON-DUPLICATE-KEY'], report: duplicateKeyJson(demoReport()) },
+];
+
+const SPECS: Spec[] = [...VALID, ...INTAKE, ...COMPLETENESS, ...EVIDENCE, ...PLAUSIBILITY, ...HISTORY, ...ABUSE];
 
 let built: Promise<CorpusCase[]> | undefined;
 

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -57,6 +57,8 @@ beforeEach(() => {
   s3.on(GetObjectCommand).callsFake(({ Key }: { Key: string }) => ({ Body: body(Key.endsWith('.pdf') ? demoPdf(Key) : 'x') }));
   db.on(GetCommand, { TableName: 'registry-table' }).resolves({ Item: enterprise });
   db.on(GetCommand, { TableName: 'deposits-table' }).resolves({});
+  // No earlier months in the ledger: the history-aware checks see nothing.
+  db.on(QueryCommand).resolves({ Items: [] });
   db.on(TransactWriteCommand).resolves({});
   db.on(UpdateCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });

@@ -1,5 +1,5 @@
 /** Test-side access to the run's local twin: clients, adapters and waiting for results. */
-import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import type { Attempt } from '#domain/attempt.ts';
 import type { Enterprise } from '#domain/registry.ts';
@@ -54,6 +54,7 @@ export function waitForAttempts(ledger: DynamoLedger, enterpriseId: string, peri
 /** Review messages for one enterprise, read and left for the visibility timeout (tests only). */
 export async function reviewMessagesFor(twin: ReturnType<typeof useTwin>, enterpriseId: string, expected: number): Promise<unknown[]> {
   const found = new Map<string, unknown>();
+  const handles = new Map<string, string>();
   await eventually(async () => {
     const { Messages = [] } = await twin.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: twin.resources.queues.review.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 300 }),
@@ -61,8 +62,10 @@ export async function reviewMessagesFor(twin: ReturnType<typeof useTwin>, enterp
     const others = [];
     for (const m of Messages) {
       const body = JSON.parse(m.Body ?? '{}') as { enterpriseId?: string; attemptId?: string };
-      if (body.enterpriseId === enterpriseId) found.set(m.MessageId ?? '', body);
-      else others.push(m);
+      if (body.enterpriseId === enterpriseId) {
+        found.set(m.MessageId ?? '', body);
+        handles.set(m.MessageId ?? '', m.ReceiptHandle ?? '');
+      } else others.push(m);
     }
     // Other test files share the queue: hand their messages straight back.
     if (others.length > 0) {
@@ -83,9 +86,15 @@ export async function reviewMessagesFor(twin: ReturnType<typeof useTwin>, enterp
     );
     for (const m of Messages) {
       const body = JSON.parse(m.Body ?? '{}') as { enterpriseId?: string };
-      if (body.enterpriseId === enterpriseId) found.set(m.MessageId ?? '', body);
-      else await twin.clients.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: twin.resources.queues.review.url, Entries: [{ Id: '0', ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 }] }));
+      if (body.enterpriseId === enterpriseId) {
+        found.set(m.MessageId ?? '', body);
+        handles.set(m.MessageId ?? '', m.ReceiptHandle ?? '');
+      } else await twin.clients.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: twin.resources.queues.review.url, Entries: [{ Id: '0', ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 }] }));
     }
+  }
+  // Consumed: left on the shared queue they would be received again and again by other tests.
+  for (const handle of handles.values()) {
+    await twin.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: twin.resources.queues.review.url, ReceiptHandle: handle }));
   }
   return [...found.values()];
 }
