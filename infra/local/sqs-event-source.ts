@@ -8,6 +8,9 @@
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
+/** How long a poller rests after finding the queue empty. */
+const IDLE_PAUSE_MS = 100;
+
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface SqsEventSourceOptions {
@@ -87,10 +90,16 @@ export class SqsEventSource {
     const { sqs, queueUrl, queueArn, batchSize } = this.options;
     while (this.running) {
       try {
+        // local-aws-sqs holds a long poll open until the batch is full or the wait is over, where
+        // SQS answers as soon as anything is there; a short poll (it gathers for 40 ms) and a
+        // pause when the queue is empty come closer to Lambda's event source.
         const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
         );
-        if (!Messages || Messages.length === 0) continue;
+        if (!Messages || Messages.length === 0) {
+          await new Promise((r) => setTimeout(r, IDLE_PAUSE_MS));
+          continue;
+        }
         this.inFlight++;
         try {
           await this.deliver(Messages.map((m) => toRecord(m, queueArn)));

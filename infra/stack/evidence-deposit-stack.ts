@@ -83,7 +83,7 @@ export class EvidenceDepositStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
-    // What an operator needs to onboard principals and point the CLI at the cloud (README-deploy).
+    // What an operator needs to onboard principals and point the CLI at the cloud (README, "Deploy to AWS").
     const outputs: Record<string, string | undefined> = {
       DepositBucketName: this.storage.bucket.bucketName,
       DashboardBucketName: this.dashboard.bucket.bucketName,
