@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { API_ROUTES, type ApiRoute } from '#resources/api-routes.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -62,22 +63,6 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `twin/${requestId}`,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -182,7 +167,7 @@ export class TwinHttpApi {
       const params = Object.fromEntries(compiled.names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
       const event = apiEvent(request, url, compiled, params, await readBody(request));
       const handler = await this.handlerOf(compiled.route.function);
-      return send(response, await handler(event, lambdaContext(compiled.route.function, event.requestContext.requestId)));
+      return send(response, await handler(event, lambdaContext(compiled.route.function, { requestId: event.requestContext.requestId, memoryMB: 512, timeoutMs: 10_000 })));
     }
     const invoked = INVOKE_PATH.exec(url.pathname);
     if (invoked && request.method === 'POST' && this.options.invoke) return this.sendInvoke(response, invoked[1] ?? '', await readBody(request));

@@ -7,6 +7,8 @@
  */
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
+import { VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 
 /** How long a poller rests after finding the queue empty. */
 const IDLE_PAUSE_MS = 100;
@@ -26,23 +28,6 @@ export interface SqsEventSourceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-function lambdaContext(functionName: string): Context {
-  const requestId = crypto.randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `twin/${requestId}`,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
@@ -119,7 +104,7 @@ export class SqsEventSource {
     const { sqs, queueUrl, handler, functionName, retryDelaySeconds } = this.options;
     let failed: Set<string>;
     try {
-      const response = await handler({ Records: records }, lambdaContext(functionName));
+      const response = await handler({ Records: records }, lambdaContext(functionName, { timeoutMs: VALIDATE_DEPOSIT_TIMEOUT_SECONDS * 1000 }));
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       // A thrown handler fails the whole batch, as on Lambda.

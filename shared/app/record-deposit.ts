@@ -12,7 +12,7 @@ import { type DeadlineRules, deadlineFor, timelinessOf } from '#domain/deadline.
 import { type DepositKey, evidenceFolder, parseDepositKey } from '#domain/deposit-key.ts';
 import { summarise } from '#domain/issues.ts';
 import type { Enterprise } from '#domain/registry.ts';
-import type { ReviewMessage } from '#domain/review-message.ts';
+import { reviewMessageOf } from '#domain/review-message.ts';
 import { admitReport, validateDeposit } from '#domain/validate.ts';
 import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import type { DepositStore, HistoryReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
@@ -163,20 +163,7 @@ function needsReview(attempt: Attempt): boolean {
 
 async function queueReviewIfNeeded(deps: IntakeDeps, attempt: Attempt, number: number, enterprise: Enterprise | undefined): Promise<boolean> {
   if (!needsReview(attempt)) return false;
-  const message: ReviewMessage = {
-    type: 'deposit-review',
-    attemptId: attempt.attemptId,
-    attempt: number,
-    enterpriseId: attempt.enterpriseId,
-    ...(enterprise ? { enterpriseName: enterprise.name, province: enterprise.province, city: enterprise.city } : {}),
-    period: attempt.period,
-    receivedAt: attempt.receivedAt,
-    timeliness: attempt.timeliness,
-    verdict: attempt.verdict,
-    stats: attempt.validation.stats,
-    issues: attempt.validation.issues,
-    files: attempt.files,
-  };
+  const message = reviewMessageOf(attempt, number, enterprise ? { enterpriseName: enterprise.name, province: enterprise.province, city: enterprise.city } : {});
   await deps.reviewQueue.send(message);
   await deps.ledger.markReviewQueued(attempt, deps.now().toISOString());
   return true;

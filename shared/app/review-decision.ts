@@ -22,7 +22,7 @@ import {
 	recordWithRuling,
 	ruleOnDecision,
 } from "#domain/review.ts";
-import type { ReviewMessage } from "#domain/review-message.ts";
+import { type ReviewMessage, reviewMessageOf } from "#domain/review-message.ts";
 import type { ReviewQueue } from "./ports.ts";
 
 export type Ruling = Extract<ReviewRuling, { kind: "decide" | "escalate" }>;
@@ -168,19 +168,7 @@ async function queueForProvince(
 	const escalation = attempt.escalation;
 	if (!escalation) return;
 	const message: ReviewMessage = {
-		type: "deposit-review",
-		attemptId: attempt.attemptId,
-		attempt: attemptNumber(record, attempt.attemptId),
-		enterpriseId: attempt.enterpriseId,
-		...(record.province ? { province: record.province } : {}),
-		...(record.city ? { city: record.city } : {}),
-		period: attempt.period,
-		receivedAt: attempt.receivedAt,
-		timeliness: attempt.timeliness,
-		verdict: attempt.verdict,
-		stats: attempt.validation.stats,
-		issues: attempt.validation.issues,
-		files: attempt.files,
+		...reviewMessageOf(attempt, attemptNumber(record, attempt.attemptId), record),
 		level: escalation.toLevel,
 		escalation: {
 			reviewer: escalation.reviewer,

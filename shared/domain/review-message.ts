@@ -3,7 +3,7 @@
  * its issues and the keys of its files, so a reviewer needs nothing else to start.
  */
 import { z } from 'zod';
-import { DepositFileSchema, ReviewLevelSchema, TimelinessSchema } from './attempt.ts';
+import { type Attempt, DepositFileSchema, ReviewLevelSchema, TimelinessSchema } from './attempt.ts';
 import { IssueSchema, VerdictSchema } from './issues.ts';
 
 export const ReviewMessageSchema = z.object({
@@ -27,3 +27,27 @@ export const ReviewMessageSchema = z.object({
   escalation: z.object({ reviewer: z.string(), comment: z.string(), escalatedAt: z.string() }).optional(),
 });
 export type ReviewMessage = z.infer<typeof ReviewMessageSchema>;
+
+/** The review message for an attempt: everything a reviewer needs to start, in one place. */
+export function reviewMessageOf(
+  attempt: Attempt,
+  attemptNumber: number,
+  where: { enterpriseName?: string; province?: string; city?: string } = {},
+): ReviewMessage {
+  return {
+    type: 'deposit-review',
+    attemptId: attempt.attemptId,
+    attempt: attemptNumber,
+    enterpriseId: attempt.enterpriseId,
+    ...(where.enterpriseName ? { enterpriseName: where.enterpriseName } : {}),
+    ...(where.province ? { province: where.province } : {}),
+    ...(where.city ? { city: where.city } : {}),
+    period: attempt.period,
+    receivedAt: attempt.receivedAt,
+    timeliness: attempt.timeliness,
+    verdict: attempt.verdict,
+    stats: attempt.validation.stats,
+    issues: attempt.validation.issues,
+    files: attempt.files,
+  };
+}
