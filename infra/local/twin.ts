@@ -137,8 +137,7 @@ export class LocalTwin extends EventEmitter {
   }
 
   private async wire(options: TwinOptions): Promise<void> {
-    // s3rver is an EventEmitter at run time; its typings omit it.
-    (this.emulators.s3rver as unknown as EventEmitter).on('event', (event: S3Event) => {
+    this.emulators.s3Events.on('event', (event: S3Event) => {
       this.pendingNotifications++;
       this.notifyDurably(event)
         .catch((error) => this.emit('error', error))
