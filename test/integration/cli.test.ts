@@ -20,6 +20,8 @@ function evidenceCli(...args: string[]) {
   return run('node', ['bin/evidence.js', ...args], {
     env: { ...process.env, EVIDENCE_TWIN_STATE: stateFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     timeout: 60_000,
+    // The corpus run deposits many attempts for the same example enterprise and month.
+    maxBuffer: 64 * 1024 * 1024,
   });
 }
 
