@@ -1,6 +1,8 @@
 /** Enterprise commands: `evidence deposit` and `evidence status`. */
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { type Attempt, attemptNumber } from '#domain/attempt.ts';
 import { parseDepositKey } from '#domain/deposit-key.ts';
@@ -15,9 +17,12 @@ function ledgerOf(connection: Connection): DynamoLedger {
   return new DynamoLedger(connection.clients.db, { deposits: connection.tables.deposits, attempts: connection.tables.attempts });
 }
 
-function fileToUpload(path: string) {
+/** Streamed from disk; hashed first, so S3 can verify each file and keep its SHA-256 for intake. */
+async function fileToUpload(path: string) {
   const size = statSync(path).size;
-  return { fileName: basename(path), body: createReadStream(path), size };
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return { fileName: basename(path), body: createReadStream(path), size, sha256: hash.digest('hex') };
 }
 
 async function waitForAttempt(ledger: DynamoLedger, enterpriseId: string, period: string, reportKey: string, timeoutMs: number): Promise<Attempt | undefined> {
@@ -51,8 +56,8 @@ export function registerDepositCommands(program: Command): void {
       const uploaded = await uploadDeposit(connection.clients.s3, connection.bucket, {
         enterpriseId: options.enterprise,
         period: options.period,
-        report: fileToUpload(report),
-        evidence: evidence.map(fileToUpload),
+        report: await fileToUpload(report),
+        evidence: await Promise.all(evidence.map(fileToUpload)),
         ...(options.depositId ? { depositId: options.depositId } : {}),
         ...(options.at ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: new Date(options.at).toISOString() } } : {}),
       });

@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { S3DepositStore } from '#adapters/s3-deposit-store.ts';
-import { DynamoHistory } from '#adapters/dynamo-history.ts';
+import { DynamoIntakeReader } from '#adapters/dynamo-intake-reader.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
@@ -24,7 +24,7 @@ export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDep
     registry: new DynamoRegistry(clients.db, config[ENV.registryTable]),
     ledger: new DynamoLedger(clients.db, { deposits: config[ENV.depositsTable], attempts: config[ENV.attemptsTable] }),
     reviewQueue: new SqsReviewQueue(clients.sqs, config[ENV.reviewQueueUrl]),
-    history: new DynamoHistory(clients.db, config[ENV.attemptsTable]),
+    intake: new DynamoIntakeReader(clients.db, { registry: config[ENV.registryTable], deposits: config[ENV.depositsTable] }),
     deadlineRules: config[ENV.deadlineRules],
     now: () => new Date(),
   };

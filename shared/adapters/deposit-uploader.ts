@@ -3,7 +3,7 @@
  * arrival is what starts validation), all under one fresh deposit id so no earlier attempt's
  * files are ever overwritten.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { evidenceKey, reportKey } from '#domain/deposit-key.ts';
@@ -13,6 +13,8 @@ export interface UploadFile {
   readonly body: Uint8Array | string | Readable;
   /** Needed for streamed bodies. */
   readonly size?: number;
+  /** Hex SHA-256 of a streamed body, when known; computed here for bodies in memory. */
+  readonly sha256?: string;
 }
 
 export interface DepositUpload {
@@ -45,13 +47,28 @@ function contentType(fileName: string): string {
   return CONTENT_TYPES[fileName.toLowerCase().split('.').pop() ?? ''] ?? 'application/octet-stream';
 }
 
+/**
+ * The x-amz-checksum-sha256 to send: S3 verifies the bytes against it, refuses a mismatch, and
+ * keeps it, so intake can ask S3 for the hash instead of downloading the file.
+ */
+function checksumOf(file: UploadFile): { ChecksumSHA256?: string } {
+  const hex = file.sha256 ?? (typeof file.body === 'string' || file.body instanceof Uint8Array ? createHash('sha256').update(file.body).digest('hex') : undefined);
+  return hex ? { ChecksumSHA256: Buffer.from(hex, 'hex').toString('base64') } : {};
+}
+
 export async function uploadDeposit(s3: S3Client, bucket: string, deposit: DepositUpload, now: Date = new Date()): Promise<UploadedDeposit> {
   const depositId = deposit.depositId ?? newDepositId(now);
   const base = { enterpriseId: deposit.enterpriseId, period: deposit.period, depositId };
   const evidenceKeys: string[] = [];
   for (const file of deposit.evidence) {
     const key = evidenceKey({ ...base, fileName: file.fileName });
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: file.body, ContentType: contentType(file.fileName), ...(file.size !== undefined ? { ContentLength: file.size } : {}) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket, Key: key, Body: file.body, ContentType: contentType(file.fileName),
+        ...(file.size !== undefined ? { ContentLength: file.size } : {}),
+        ...checksumOf(file),
+      }),
+    );
     evidenceKeys.push(key);
   }
   const key = reportKey({ ...base, fileName: deposit.report.fileName });
@@ -59,6 +76,7 @@ export async function uploadDeposit(s3: S3Client, bucket: string, deposit: Depos
     new PutObjectCommand({
       Bucket: bucket, Key: key, Body: deposit.report.body, ContentType: contentType(deposit.report.fileName),
       ...(deposit.report.size !== undefined ? { ContentLength: deposit.report.size } : {}),
+      ...checksumOf(deposit.report),
       ...(deposit.reportMetadata ? { Metadata: deposit.reportMetadata } : {}),
     }),
   );

@@ -7,12 +7,9 @@ import type { PriorMonth } from '#domain/history-checks.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 
-export interface StoredObject {
-  readonly key: string;
-  readonly size: number;
-}
-
 export interface ObjectDigest {
+  readonly size: number;
+  /** Hex. */
   readonly sha256: string;
   /** The first EVIDENCE_HEAD_BYTES bytes (fewer for a shorter file). */
   readonly head: Uint8Array;
@@ -21,13 +18,13 @@ export interface ObjectDigest {
 export interface DepositStore {
   /** The whole object; only called for files already known to be small. */
   read(key: string): Promise<Uint8Array>;
-  /** Every object under `prefix`, following continuation tokens. */
-  list(prefix: string): Promise<StoredObject[]>;
   /**
-   * SHA-256 (hex) of an object and its first bytes (for type checks by content), from one
-   * streamed read: never holds the whole file in memory.
+   * An object's size, SHA-256 and first bytes (for type checks by content) from one GET, or
+   * undefined when there is no such object. Where S3 holds a full-object SHA-256 checksum the
+   * body is read only as far as its first bytes; otherwise it is streamed through the hash,
+   * never held whole.
    */
-  digest(key: string): Promise<ObjectDigest>;
+  digest(key: string): Promise<ObjectDigest | undefined>;
 }
 
 export interface RegistryReader {
@@ -51,12 +48,17 @@ export interface Ledger {
   reviewQueuedAt(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>): Promise<string | undefined>;
 }
 
-export interface HistoryReader {
-  /**
-   * The enterprise's accepted months in the `months` periods before `period` (newest first, at
-   * most one per period), read by key range, never by scan: the history-aware checks' input.
-   */
-  acceptedMonths(enterpriseId: string, period: string, months: number): Promise<PriorMonth[]>;
+/** What intake knows before it validates: read in one request, by key, never by scan. */
+export interface IntakeContext {
+  readonly enterprise?: Enterprise;
+  /** The enterprise-period record, when an attempt was recorded before. */
+  readonly record?: EnterprisePeriod;
+  /** The accepted months among the `months` periods before this one, newest first. */
+  readonly history: readonly PriorMonth[];
+}
+
+export interface IntakeReader {
+  intakeContext(enterpriseId: string, period: string, months: number): Promise<IntakeContext>;
 }
 
 export interface ReviewQueue {

@@ -5,17 +5,16 @@
  * crashed run left undone (the review message).
  */
 import { createHash } from 'node:crypto';
-import { type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
-import type { EvidenceFile } from '#domain/checks.ts';
-import { issueOf } from '#domain/checks.ts';
+import { acceptedMonthOf, type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
+import { type EvidenceFile, evidenceFileNamesOf, issueOf } from '#domain/checks.ts';
 import { type DeadlineRules, deadlineFor, timelinessOf } from '#domain/deadline.ts';
-import { type DepositKey, evidenceFolder, parseDepositKey } from '#domain/deposit-key.ts';
+import { type DepositKey, evidenceKey, parseDepositKey } from '#domain/deposit-key.ts';
 import { summarise } from '#domain/issues.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { reviewMessageOf } from '#domain/review-message.ts';
-import { admitReport, validateDeposit } from '#domain/validate.ts';
+import { admitReport, readReport, validateDeposit } from '#domain/validate.ts';
 import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
-import type { DepositStore, HistoryReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
+import type { DepositStore, IntakeContext, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
   readonly store: DepositStore;
@@ -23,8 +22,8 @@ export interface IntakeDeps {
   readonly ledger: Ledger;
   readonly reviewQueue: ReviewQueue;
   readonly deadlineRules: DeadlineRules;
-  /** Earlier accepted months for the history-aware checks; without it those checks see no history. */
-  readonly history?: HistoryReader;
+  /** The registry entry, the month's record and the accepted look-back months, in one read. */
+  readonly intake: IntakeReader;
   /** The wall clock, for `recordedAt` only; receipt time always comes from the event. */
   readonly now: () => Date;
 }
@@ -71,15 +70,16 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     return recordUnattributed(deps, upload, attemptId, reportVersion, reading.ok ? 'evidence/ is not a report prefix' : reading.reason);
   }
   const key = reading.key;
-  const existing = await deps.ledger.getDeposit(key.enterpriseId, key.period);
+  const context = await deps.intake.intakeContext(key.enterpriseId, key.period, DEFAULT_CHECK_SETTINGS.history.lookbackMonths);
+  const { enterprise, record: existing } = context;
   if (existing?.attempts.some((a) => a.attemptId === attemptId)) {
     return finishDuplicate(deps, existing, key, attemptId);
   }
-  const enterprise = await deps.registry.get(key.enterpriseId);
-  const attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, enterprise, existing);
+  const attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, context);
+  const accepted = acceptedMonthOf(attempt);
   let record = existing;
   for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
-    const next = withAttempt(record, scopeOf(key, enterprise), summaryOf(attempt));
+    const next = withAttempt(record, scopeOf(key, enterprise), summaryOf(attempt), accepted);
     const outcome = await deps.ledger.recordAttempt(attempt, next, record?.version);
     if (outcome === 'recorded') {
       const reviewQueued = await queueReviewIfNeeded(deps, attempt, attemptNumber(next, attemptId), enterprise);
@@ -109,31 +109,31 @@ async function buildAttempt(
   key: DepositKey,
   attemptId: string,
   reportVersion: string,
-  enterprise: Enterprise | undefined,
-  existing: EnterprisePeriod | undefined,
+  { enterprise, record: existing, history }: IntakeContext,
 ): Promise<Attempt> {
   const admitted = admitReport(key, upload.size).length === 0;
   const reportBytes = admitted ? await deps.store.read(upload.key) : undefined;
-  const reportSha256 = reportBytes ? sha256Hex(reportBytes) : (await deps.store.digest(upload.key)).sha256;
-  const listed = await deps.store.list(evidenceFolder(key));
-  const evidence: EvidenceFile[] = await mapLimited(listed, HASH_CONCURRENCY, async (o) => ({
-    key: o.key,
-    fileName: o.key.slice(evidenceFolder(key).length),
-    size: o.size,
-    ...(await deps.store.digest(o.key)),
-  }));
+  const reportSha256 = reportBytes ? sha256Hex(reportBytes) : await digestOfReport(deps, upload.key);
+  const reading = reportBytes ? await readReport(key.fileName, reportBytes) : undefined;
+  // Only the files the report names are read: one GET each, and none to list the folder.
+  const named = reading?.report ? evidenceFileNamesOf(reading.report).slice(0, DEFAULT_CHECK_SETTINGS.evidence.maxFiles) : [];
+  const found = await mapLimited(named, HASH_CONCURRENCY, async (fileName): Promise<EvidenceFile | undefined> => {
+    const fileKey = evidenceKey({ ...key, fileName });
+    const digest = await deps.store.digest(fileKey);
+    return digest && { key: fileKey, fileName, ...digest };
+  });
+  // By name, as a listing of the folder would show them.
+  const evidence = found.filter((file): file is EvidenceFile => file !== undefined).sort((x, y) => (x.fileName < y.fileName ? -1 : 1));
   const receivedAt = new Date(upload.eventTime);
   const { validation, report } = await validateDeposit({
     key,
     reportSize: upload.size,
-    ...(reportBytes ? { reportBytes } : {}),
+    ...(reading ? { reading } : {}),
     ...(enterprise ? { enterprise } : {}),
     evidence,
     receivedAt,
     keyReused: existing?.attempts.some((a) => a.reportKey === upload.key) ?? false,
-    ...(enterprise && deps.history
-      ? { history: await deps.history.acceptedMonths(key.enterpriseId, key.period, DEFAULT_CHECK_SETTINGS.history.lookbackMonths) }
-      : {}),
+    history,
   });
   const deadline = deadlineFor(key.period, { province: enterprise?.province ?? '', city: enterprise?.city ?? '' }, deps.deadlineRules);
   const files: DepositFile[] = [
@@ -181,6 +181,14 @@ async function finishDuplicate(deps: IntakeDeps, record: EnterprisePeriod | unde
   return { outcome: 'duplicate', attempt, attemptNumber: number, reviewQueued };
 }
 
+/** The SHA-256 of a report that is not read whole (refused unread, or unattributed). */
+async function digestOfReport(deps: IntakeDeps, key: string): Promise<string> {
+  const digest = await deps.store.digest(key);
+  // The event announced this object; under Object Lock it cannot be gone, so this is a fault to retry.
+  if (!digest) throw new Error(`report ${key} was announced but is not in the bucket`);
+  return digest.sha256;
+}
+
 /** An upload whose key names no enterprise and month is still recorded, with the reason. */
 async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemptId: string, reportVersion: string, reason: string): Promise<IntakeResult> {
   const validation = summarise([issueOf('EVD-KEY-LAYOUT', { field: 'key', found: `${upload.key.slice(0, 300)} — ${reason}`, expected: 'reports/{enterpriseId}/{period}/{depositId}/{fileName}' })]);
@@ -196,7 +204,7 @@ async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemp
     timeliness: { lastDay: '', dueAt: '', onTime: false, lateBySeconds: 0 },
     verdict: validation.verdict,
     validation,
-    files: [{ role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: (await deps.store.digest(upload.key)).sha256 }],
+    files: [{ role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: await digestOfReport(deps, upload.key) }],
     recordedAt: deps.now().toISOString(),
   };
   const outcome = await deps.ledger.recordUnattributed(attempt);

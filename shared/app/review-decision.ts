@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+	acceptedMonthOf,
 	type Attempt,
 	attemptNumber,
 	type EnterprisePeriod,
@@ -134,7 +135,11 @@ export async function decideOnAttempt(
 				record,
 			};
 		}
-		const next = recordWithRuling(record, attemptId, ruling);
+		const accepted =
+			ruling.kind === "decide"
+				? acceptedMonthOf(applyRuling(attempt, ruling))
+				: undefined;
+		const next = recordWithRuling(record, attemptId, ruling, accepted);
 		const outcome = await deps.store.recordRuling(
 			attempt,
 			ruling,

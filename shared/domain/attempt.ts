@@ -5,6 +5,7 @@
  * events happened to be processed.
  */
 import { z } from 'zod';
+import type { PriorMonth } from './history-checks.ts';
 import { ValidationReportSchema, VerdictSchema } from './issues.ts';
 import { MonthlyReportSchema } from './report.ts';
 
@@ -98,6 +99,19 @@ export const AttemptSummarySchema = z.object({
 });
 export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
 
+/**
+ * The period's latest accepted attempt (by receipt), as the later months' history checks need it.
+ * Kept on the enterprise-period record so intake reads it together with the record it must read
+ * anyway: one request for the registry entry, this month and the look-back months.
+ */
+export const AcceptedMonthSchema = z.object({
+  attemptId: z.string(),
+  receivedAt: z.string(),
+  report: MonthlyReportSchema,
+  evidence: z.array(z.object({ fileName: z.string(), sha256: z.string() })),
+});
+export type AcceptedMonth = z.infer<typeof AcceptedMonthSchema>;
+
 export const EnterprisePeriodSchema = z.object({
   enterpriseId: z.string(),
   period: z.string(),
@@ -106,6 +120,7 @@ export const EnterprisePeriodSchema = z.object({
   industry: z.string(),
   /** Oldest first; an attempt's number is its position + 1. */
   attempts: z.array(AttemptSummarySchema),
+  accepted: AcceptedMonthSchema.optional(),
   /** Optimistic-concurrency counter: every write must name the version it read. */
   version: z.number().int(),
 });
@@ -116,23 +131,53 @@ export function attemptIdOf(sha256Hex: (text: string) => string, reportKey: stri
   return sha256Hex(`${reportKey}\n${reportVersion}`).slice(0, 16);
 }
 
-function byReceipt(a: AttemptSummary, b: AttemptSummary): number {
+function byReceipt(a: Pick<AttemptSummary, 'receivedAt' | 'attemptId'>, b: Pick<AttemptSummary, 'receivedAt' | 'attemptId'>): number {
   return a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.attemptId.localeCompare(b.attemptId);
 }
 
-/** The enterprise-period with one more attempt, in receipt order. Adding a known attempt changes nothing. */
+/**
+ * The enterprise-period with one more attempt, in receipt order, and with `accepted` (when given)
+ * if it was received after the one already kept. Adding a known attempt changes nothing.
+ */
 export function withAttempt(
   current: EnterprisePeriod | undefined,
   scope: Pick<EnterprisePeriod, 'enterpriseId' | 'period' | 'province' | 'city' | 'industry'>,
   attempt: AttemptSummary,
+  accepted?: AcceptedMonth,
 ): EnterprisePeriod {
   const attempts = current?.attempts ?? [];
   if (attempts.some((a) => a.attemptId === attempt.attemptId)) return current as EnterprisePeriod;
+  const latest = laterAccepted(current?.accepted, accepted);
   return {
     ...scope,
     attempts: [...attempts, attempt].sort(byReceipt),
+    ...(latest ? { accepted: latest } : {}),
     version: (current?.version ?? 0) + 1,
   };
+}
+
+/** What a later month's history checks keep of an attempt: only an accepted one with a parsed report. */
+export function acceptedMonthOf(attempt: Pick<Attempt, 'attemptId' | 'receivedAt' | 'verdict' | 'report' | 'files'>): AcceptedMonth | undefined {
+  if (attempt.verdict !== 'accepted' || !attempt.report) return undefined;
+  return {
+    attemptId: attempt.attemptId,
+    receivedAt: attempt.receivedAt,
+    report: attempt.report,
+    evidence: attempt.files.filter((f) => f.role === 'evidence').map((f) => ({ fileName: f.fileName, sha256: f.sha256 })),
+  };
+}
+
+/** The later-received of two accepted months, ordered like the attempts (receipt time, then id). */
+export function laterAccepted(a: AcceptedMonth | undefined, b: AcceptedMonth | undefined): AcceptedMonth | undefined {
+  if (!a || !b) return a ?? b;
+  return byReceipt(a, b) >= 0 ? a : b;
+}
+
+/** The record's accepted month as the history checks take it. */
+export function priorMonthOf(record: Pick<EnterprisePeriod, 'period' | 'accepted'>): PriorMonth | undefined {
+  if (!record.accepted) return undefined;
+  const { attemptId, report, evidence } = record.accepted;
+  return { period: record.period, attemptId, report, evidence };
 }
 
 export function attemptNumber(record: EnterprisePeriod, attemptId: string): number {

@@ -64,9 +64,11 @@ export const CheckSettingsSchema = z.object({
   evidence: z
     .object({
       maxBytes: z.number().int().positive().default(200 * 1024 * 1024),
+      /** Distinct evidence files one report may name; intake reads at most this many. */
+      maxFiles: z.number().int().positive().default(100),
       allowedTypes: z.array(z.enum(EVIDENCE_TYPES)).default([...EVIDENCE_TYPES]),
     })
-    .default({ maxBytes: 200 * 1024 * 1024, allowedTypes: [...EVIDENCE_TYPES] }),
+    .default({ maxBytes: 200 * 1024 * 1024, maxFiles: 100, allowedTypes: [...EVIDENCE_TYPES] }),
   history: z
     .object({
       /** How many earlier months the pipeline reads (bounded, so the query stays small). */

@@ -19,7 +19,7 @@ import type { Enterprise } from './registry.ts';
 import type { MonthlyReport, UnitReport } from './report.ts';
 
 /**
- * A file in the deposit's evidence folder, as the pipeline saw it. `sha256` is computed over a
+ * An evidence file the report names, as the pipeline found it in the deposit's folder. `sha256` is computed over a
  * stream; `head` is the file's first bytes (at least `EVIDENCE_HEAD_BYTES` where the file is that
  * long), read from the same stream, so the type is judged by content. Without `head` the type
  * checks are skipped.
@@ -277,12 +277,12 @@ export const CHECKS: readonly CheckDefinition[] = [
         .map((unit) => ({ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport?.row, expected: 'the lab report scan in the evidence folder', found: unit.labReport?.reportNo ?? '' })),
   },
   {
-    code: 'EVD-EVIDENCE-UNREFERENCED', severity: 'warning', category: 'completeness',
-    rationale: 'A file no row refers to documents nothing; it is usually a misnamed reference or a file meant for another deposit.',
-    message: { zh: '证据文件 {field} 未被报告中的任何参数引用', en: 'Evidence file {field} is not referred to by any row of the report' },
-    run: ({ report, evidence }) => {
-      const referenced = new Set(report.units.flatMap((u) => referencedEvidence(u).map((r) => r.fileName)));
-      return evidence.filter((e) => !referenced.has(e.fileName)).map((e) => ({ field: e.fileName, expected: 'a file named in the report', found: e.fileName }));
+    code: 'EVD-EVIDENCE-TOO-MANY', severity: 'error', category: 'conformity',
+    rationale: 'A month names a few ledger scans and lab reports per unit; hundreds of distinct files is a generated or corrupted report, and each named file costs a read. Only the first files up to the limit are checked.',
+    message: { zh: '报告引用了 {found} 个不同的证据文件（上限 {expected}）', en: 'The report names {found} distinct evidence files (limit {expected})' },
+    run: ({ report, settings }) => {
+      const named = evidenceFileNamesOf(report).length;
+      return named > settings.evidence.maxFiles ? [{ field: 'evidenceFile', expected: String(settings.evidence.maxFiles), found: String(named) }] : [];
     },
   },
   {
@@ -534,12 +534,14 @@ export const CHECKS: readonly CheckDefinition[] = [
     code: 'EVD-EVIDENCE-MISSING', severity: 'error', category: 'evidence',
     rationale: 'Every evidence file a report names must be in the same deposit, so the value can be traced to its source.',
     message: { zh: '机组 {unitId} 的{field}引用的证据文件 {found} 未上传', en: 'Unit {unitId}: evidence file {found} for {field} is not in the deposit' },
-    run: ({ report, evidence }) =>
-      report.units.flatMap((unit) =>
+    run: ({ report, evidence, settings }) => {
+      const checked = new Set(evidenceFileNamesOf(report).slice(0, settings.evidence.maxFiles));
+      return report.units.flatMap((unit) =>
         referencedEvidence(unit)
-          .filter((ref) => !evidence.some((e) => e.fileName === ref.fileName))
+          .filter((ref) => checked.has(ref.fileName) && !evidence.some((e) => e.fileName === ref.fileName))
           .map((ref) => ({ unitId: unit.unitId, field: ref.field, row: ref.row, expected: 'a file in the evidence folder', found: ref.fileName })),
-      ),
+      );
+    },
   },
   {
     code: 'EVD-EVIDENCE-HASH-MISMATCH', severity: 'error', category: 'evidence',
@@ -575,6 +577,14 @@ export function referencedEvidence(unit: UnitReport): EvidenceReference[] {
     refs.push({ field: 'labReportNo', fileName: unit.labReport.evidenceFile, sha256: unit.labReport.evidenceSha256, row: unit.labReport.row });
   }
   return refs;
+}
+
+/**
+ * The evidence files a report names, each once, in report order: the files intake reads. Files in
+ * the folder that no row names are not read (finding them would take a listing per deposit).
+ */
+export function evidenceFileNamesOf(report: Pick<MonthlyReport, 'units'>): string[] {
+  return [...new Set(report.units.flatMap((unit) => referencedEvidence(unit).map((ref) => ref.fileName)))];
 }
 
 const BY_CODE = new Map(CHECKS.map((c) => [c.code, c]));

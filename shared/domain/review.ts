@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import {
+	type AcceptedMonth,
 	type Attempt,
 	type AttemptSummary,
 	type Decision,
@@ -23,6 +24,7 @@ import {
 	type Escalation,
 	type IssueComment,
 	IssueCommentSchema,
+	laterAccepted,
 	type ReviewLevel,
 	ReviewLevelSchema,
 } from "./attempt.ts";
@@ -243,9 +245,13 @@ export function recordWithRuling(
 	record: EnterprisePeriod,
 	attemptId: string,
 	ruling: Extract<ReviewRuling, { kind: "decide" | "escalate" }>,
+	/** The decided attempt as a later month's history sees it, when the decision accepts it. */
+	accepted?: AcceptedMonth,
 ): EnterprisePeriod {
+	const latest = laterAccepted(record.accepted, accepted);
 	return {
 		...record,
+		...(latest ? { accepted: latest } : {}),
 		attempts: record.attempts.map((a) => {
 			if (a.attemptId !== attemptId) return a;
 			return ruling.kind === "decide"

@@ -18,6 +18,8 @@ export interface DepositToValidate {
   readonly reportSize: number;
   /** Absent when `admitReport` refused the file, so it was never read. */
   readonly reportBytes?: Uint8Array;
+  /** The report as `readReport` already read it (intake reads it first to learn which evidence to fetch). */
+  readonly reading?: ReportReading;
   readonly enterprise?: Enterprise;
   readonly evidence: readonly EvidenceFile[];
   readonly receivedAt: Date;
@@ -49,7 +51,12 @@ export function admitReport(key: DepositKey, size: number): Issue[] {
   return [];
 }
 
-export async function readReport(fileName: string, bytes: Uint8Array): Promise<{ report?: MonthlyReport; issues: Issue[] }> {
+export interface ReportReading {
+  readonly report?: MonthlyReport;
+  readonly issues: readonly Issue[];
+}
+
+export async function readReport(fileName: string, bytes: Uint8Array): Promise<ReportReading> {
   const format = formatOfFileName(fileName);
   let table: TableResult;
   if (format === 'xlsx') {
@@ -77,9 +84,10 @@ export interface DepositValidation {
 export async function validateDeposit(deposit: DepositToValidate): Promise<DepositValidation> {
   const reused = deposit.keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: deposit.key.fileName })] : [];
   const admitted = [...reused, ...admitReport(deposit.key, deposit.reportSize)];
-  if (admitted.length > reused.length || !deposit.reportBytes) return { validation: finish(admitted) };
-  const { report, issues } = await readReport(deposit.key.fileName, deposit.reportBytes);
-  issues.unshift(...reused);
+  if (admitted.length > reused.length || !(deposit.reading || deposit.reportBytes)) return { validation: finish(admitted) };
+  const reading = deposit.reading ?? (await readReport(deposit.key.fileName, deposit.reportBytes as Uint8Array));
+  const { report } = reading;
+  const issues = [...reused, ...reading.issues];
   if (!report) return { validation: finish(issues) };
   const { key, enterprise } = deposit;
   if (report.enterpriseId !== key.enterpriseId) issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));

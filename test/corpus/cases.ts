@@ -339,9 +339,14 @@ const COMPLETENESS: Spec[] = [
     build: { mutate: (r) => { const l = unit(r, '1').labReport; if (l) delete l.evidenceFile; } },
   },
   {
-    name: 'an evidence file no row refers to needs review',
-    verdict: 'needs-review', codes: ['EVD-EVIDENCE-UNREFERENCED'],
+    name: 'an evidence file no row names is not read and changes nothing',
+    verdict: 'accepted', codes: [],
     build: { evidence: (f) => [...f, { fileName: 'notes.pdf', bytes: pdfBytes('meeting notes') }] },
+  },
+  {
+    name: 'a report naming more evidence files than the limit is returned',
+    verdict: 'returned', codes: ['EVD-EVIDENCE-TOO-MANY'], settings: { evidence: { maxFiles: 1 } },
+    build: {},
   },
 ];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AttemptSummary, attemptNumber, withAttempt } from '#domain/attempt.ts';
+import { type AcceptedMonth, acceptedMonthOf, type AttemptSummary, attemptNumber, priorMonthOf, withAttempt } from '#domain/attempt.ts';
+import { DEMO_ENTERPRISE, demoReport } from '../../examples/demo.ts';
 import { parseDepositKey } from '#domain/deposit-key.ts';
 import { creditCodeCheckChar, isValidCreditCode } from '#domain/registry.ts';
 
@@ -21,6 +22,38 @@ describe('the enterprise-period record', () => {
   it('is unchanged when the same attempt is added again', () => {
     const record = withAttempt(undefined, scope, summary('a', '2026-02-10T00:00:01Z'));
     expect(withAttempt(record, scope, summary('a', '2026-02-10T00:00:01Z'))).toBe(record);
+  });
+});
+
+describe("the record's accepted month (the next months' history)", () => {
+  const report = demoReport();
+  const accepted = (attemptId: string, receivedAt: string): AcceptedMonth => ({ attemptId, receivedAt, report, evidence: [{ fileName: 'a.pdf', sha256: attemptId }] });
+
+  it('keeps the latest accepted attempt by receipt, whatever order they were processed in', () => {
+    const later = accepted('b', '2026-02-10T00:00:02Z');
+    const earlier = accepted('a', '2026-02-10T00:00:01Z');
+    const record = withAttempt(withAttempt(undefined, scope, summary('b', later.receivedAt), later), scope, summary('a', earlier.receivedAt), earlier);
+    expect(record.accepted?.attemptId).toBe('b');
+    expect(priorMonthOf(record)).toEqual({ period: '2026-01', attemptId: 'b', report, evidence: later.evidence });
+  });
+
+  it('is kept when a later attempt is not accepted', () => {
+    const first = withAttempt(undefined, scope, summary('a', '2026-02-10T00:00:01Z'), accepted('a', '2026-02-10T00:00:01Z'));
+    const next = withAttempt(first, scope, { ...summary('b', '2026-02-11T00:00:00Z'), verdict: 'returned' });
+    expect(next.accepted?.attemptId).toBe('a');
+  });
+
+  it('is taken only from an accepted attempt with a parsed report, with its evidence hashes', () => {
+    const files = [
+      { role: 'report' as const, key: 'r', fileName: 'r.csv', size: 1, sha256: 'r' },
+      { role: 'evidence' as const, key: 'e', fileName: 'scan.pdf', size: 1, sha256: 'e' },
+    ];
+    const base = { attemptId: 'a', receivedAt: '2026-02-10T00:00:01Z', report, files };
+    expect(acceptedMonthOf({ ...base, verdict: 'accepted' })).toEqual({ attemptId: 'a', receivedAt: base.receivedAt, report, evidence: [{ fileName: 'scan.pdf', sha256: 'e' }] });
+    expect(acceptedMonthOf({ ...base, verdict: 'needs-review' })).toBeUndefined();
+    const { report: _, ...unread } = base;
+    expect(acceptedMonthOf({ ...unread, verdict: 'accepted' })).toBeUndefined();
+    expect(DEMO_ENTERPRISE.enterpriseId).toBe(report.enterpriseId);
   });
 });
 

@@ -35,7 +35,7 @@ describe('the example files for users', () => {
   it.each([
     ['invalid/supplied-above-generated.csv', 'returned', ['EVD-CROSS-SUPPLIED-GT-GENERATED']],
     ['invalid/default-carbon-with-lab-report.json', 'needs-review', ['EVD-CPH-DEFAULT-WITH-LAB']],
-    ['invalid/unit-and-lab-report-missing.xlsx', 'returned', ['EVD-EVIDENCE-UNREFERENCED', 'EVD-LAB-REPORT-MISSING', 'EVD-UNIT-MISSING']],
+    ['invalid/unit-and-lab-report-missing.xlsx', 'returned', ['EVD-LAB-REPORT-MISSING', 'EVD-UNIT-MISSING']],
     ['invalid/hours-above-month.csv', 'returned', ['EVD-CROSS-HOURS-GT-MONTH', 'EVD-CROSS-LOAD-FACTOR', 'EVD-RANGE-HOURS']],
   ])('%s is %s with the problems it shows', async (relative, verdict, codes) => {
     const validation = await validateExample(relative);

@@ -7,6 +7,7 @@ import {
 } from "#domain/attempt.ts";
 import type { Issue } from "#domain/issues.ts";
 import { summarise } from "#domain/issues.ts";
+import { demoReport } from "../../examples/demo.ts";
 import {
 	type DecisionRequest,
 	DecisionRequestSchema,
@@ -209,6 +210,31 @@ describe("deciding an attempt that needs review", () => {
 			decidedAt: NOW.toISOString(),
 		});
 		expect(next.version).toBe(record.version + 1);
+	});
+
+	it("makes an accepted attempt the month's history for later months, if it is the latest accepted", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({ outcome: "accept", comment: "ok" }),
+			NOW,
+		);
+		if (ruling.kind !== "decide") throw new Error("expected a decision");
+		const accepted = {
+			attemptId: "a1",
+			receivedAt: "2026-02-10T00:00:00.000Z",
+			report: demoReport(),
+			evidence: [],
+		};
+
+		expect(recordWithRuling(record, "a1", ruling, accepted).accepted).toEqual(
+			accepted,
+		);
+		const newer = { ...accepted, attemptId: "a9", receivedAt: "2026-02-11T00:00:00.000Z" };
+		expect(
+			recordWithRuling({ ...record, accepted: newer }, "a1", ruling, accepted)
+				.accepted,
+		).toEqual(newer);
 	});
 });
 

@@ -3,9 +3,10 @@
  * for one SQS batch, and how it reports failures per record.
  */
 import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,12 +54,12 @@ beforeEach(() => {
   s3.reset();
   db.reset();
   sqs.reset();
-  s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/ledger-scan.pdf`, Size: 90 }, { Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/lab-report.pdf`, Size: 90 }] });
-  s3.on(GetObjectCommand).callsFake(({ Key }: { Key: string }) => ({ Body: body(Key.endsWith('.pdf') ? demoPdf(Key) : 'x') }));
-  db.on(GetCommand, { TableName: 'registry-table' }).resolves({ Item: enterprise });
-  db.on(GetCommand, { TableName: 'deposits-table' }).resolves({});
-  // No earlier months in the ledger: the history-aware checks see nothing.
-  db.on(QueryCommand).resolves({ Items: [] });
+  s3.on(GetObjectCommand).callsFake(({ Key }: { Key: string }) => {
+    const bytes = Key.endsWith('.pdf') ? demoPdf(Key) : Buffer.from('x');
+    return { Body: body(bytes), ContentLength: bytes.length };
+  });
+  // The registry entry; no record for the month and no earlier months: the history checks see nothing.
+  db.on(BatchGetCommand).resolves({ Responses: { 'registry-table': [enterprise], 'deposits-table': [] } });
   db.on(TransactWriteCommand).resolves({});
   db.on(UpdateCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
@@ -77,6 +78,58 @@ describe('validate-deposit', () => {
     expect(items[0]?.Put).toMatchObject({ TableName: 'attempts-table', Item: { enterpriseId: enterprise.enterpriseId, period: '2026-01', verdict: 'accepted', timeliness: { onTime: true } } });
     expect(items[1]?.Put).toMatchObject({ TableName: 'deposits-table', ConditionExpression: 'attribute_not_exists(enterpriseId)', Item: { version: 1 } });
     expect(sqs).not.toReceiveCommand(SendMessageCommand);
+  });
+
+  it('reads the registry entry, the month and the look-back months in one BatchGetItem, and lists nothing', async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 1));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+
+    await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+
+    expect(db).toReceiveCommandTimes(BatchGetCommand, 1);
+    const request = db.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems ?? {};
+    expect(request['registry-table']?.Keys).toEqual([{ enterpriseId: enterprise.enterpriseId }]);
+    expect(request['deposits-table']).toMatchObject({ ConsistentRead: true });
+    expect(request['deposits-table']?.Keys).toHaveLength(13);
+    expect(request['deposits-table']?.Keys?.[0]).toEqual({ enterpriseId: enterprise.enterpriseId, period: '2026-01' });
+    expect(request['deposits-table']?.Keys?.[12]).toEqual({ enterpriseId: enterprise.enterpriseId, period: '2025-01' });
+    expect(db).not.toReceiveCommand(GetCommand);
+    expect(db).not.toReceiveCommand(QueryCommand);
+    expect(s3).not.toReceiveCommand(ListObjectsV2Command);
+    // The report, then each evidence file it names (ledger-scan.pdf, lab-report.pdf), asking for S3's checksum.
+    expect(s3.commandCalls(GetObjectCommand).map((c) => [c.args[0].input.Key?.split('/').pop(), c.args[0].input.ChecksumMode])).toEqual([
+      ['report.json', undefined],
+      ['ledger-scan.pdf', 'ENABLED'],
+      ['lab-report.pdf', 'ENABLED'],
+    ]);
+  });
+
+  it("takes an evidence file's SHA-256 from S3's checksum and reads only its first bytes", async () => {
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 6));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+    const scan = Buffer.concat([Buffer.from(demoPdf('ledger')), Buffer.alloc(1024 * 1024, 7)]);
+    const sha256 = createHash('sha256').update(scan).digest();
+    let chunksRead = 0;
+    // 64 KiB chunks, counted as the handler pulls them: a full download would pull 17.
+    const chunks = function* () {
+      for (let at = 0; at < scan.length; at += 64 * 1024) {
+        chunksRead++;
+        yield scan.subarray(at, at + 64 * 1024);
+      }
+    };
+    s3.on(GetObjectCommand, { Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/ledger-scan.pdf` }).resolves({
+      Body: sdkStreamMixin(Readable.from(chunks(), { objectMode: false, highWaterMark: 1 })),
+      ContentLength: scan.length,
+      ChecksumSHA256: sha256.toString('base64'),
+      ChecksumType: 'FULL_OBJECT',
+    });
+
+    await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+
+    const attempt = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item;
+    expect(attempt?.files).toContainEqual(expect.objectContaining({ fileName: 'ledger-scan.pdf', size: scan.length, sha256: sha256.toString('hex') }));
+    expect(attempt?.verdict).toBe('accepted');
+    expect(chunksRead).toBeLessThanOrEqual(2);
   });
 
   it('sends a deposit with problems to the review queue once it is recorded', async () => {
@@ -107,7 +160,7 @@ describe('validate-deposit', () => {
     s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
     await handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
     const [attemptPut, recordPut] = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    db.on(GetCommand, { TableName: 'deposits-table' }).resolves({ Item: recordPut?.Put?.Item });
+    db.on(BatchGetCommand).resolves({ Responses: { 'registry-table': [enterprise], 'deposits-table': [recordPut?.Put?.Item ?? {}] } });
     db.on(GetCommand, { TableName: 'attempts-table' }).resolves({ Item: attemptPut?.Put?.Item });
 
     const result = await handler({ Records: [sqsRecord('m2', reportKey, report.length)] }, context);

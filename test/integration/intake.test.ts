@@ -54,6 +54,27 @@ describe('a clean deposit', () => {
   });
 });
 
+describe('history from the ledger', () => {
+  const enterprise = testEnterprise();
+  beforeAll(() => twin.registry.putAll([enterprise]));
+
+  it("compares a month with the previous month's accepted attempt, read with the month's own record", async () => {
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, '2025-12', 11)) }, { period: '2025-12' });
+    const [december] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, '2025-12', 1);
+    expect(december?.verdict).toBe('accepted');
+    const [decemberRecord] = await twin.ledger.depositsOf(enterprise.enterpriseId, '2025-12');
+    expect(decemberRecord?.accepted?.attemptId).toBe(december?.attemptId);
+
+    // The same scans again (deposit() sends the same ledger and lab PDFs): a reused evidence file.
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 12)) });
+    const [january] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+
+    expect(january?.verdict).toBe('needs-review');
+    expect(january?.validation.issues.map((i) => i.code)).toContain('EVD-HIST-EVIDENCE-REUSED');
+    expect(january?.validation.issues.every((i) => i.code.startsWith('EVD-HIST-'))).toBe(true);
+  });
+});
+
 describe('timeliness', () => {
   const enterprise = testEnterprise();
   beforeAll(() => twin.registry.putAll([enterprise]));
