@@ -6,11 +6,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { ENV } from '#resources/env.ts';
+import { CACHED_MIDDLEWARE } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
 import { type Emulators, type Endpoints, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from './emulators.ts';
 import { provision, type TwinResources } from './provision.ts';
@@ -58,10 +59,10 @@ export function twinClients(endpoints: Endpoints): TwinClients {
   const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
   return {
     // s3rver knows no flexible checksums: a streamed upload would be stored aws-chunked, trailer and all.
-    s3: new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    s3: new S3Client({ ...common, ...CACHED_MIDDLEWARE, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     dynamodb,
     db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
-    sqs: new SQSClient({ ...common, endpoint: endpoints.sqs }),
+    sqs: new SQSClient({ ...common, ...CACHED_MIDDLEWARE, endpoint: endpoints.sqs }),
   };
 }
 
@@ -122,7 +123,7 @@ export class LocalTwin extends EventEmitter {
   }
 
   static async start(options: TwinOptions): Promise<LocalTwin> {
-    const emulators = await startEmulators(options.dataDir, { persistDynamoDb: options.persistDynamoDb ?? false });
+    const emulators = await startEmulators(options.dataDir, { persistDynamoDb: options.persistDynamoDb ?? false, s3EventPrefix: DEPOSIT_BUCKET_NOTIFICATION.prefix });
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
@@ -137,9 +138,9 @@ export class LocalTwin extends EventEmitter {
   }
 
   private async wire(options: TwinOptions): Promise<void> {
-    this.emulators.s3Events.on('event', (event: S3Event) => {
+    this.emulators.s3Events.on('event', (event: S3Event, metadata: Record<string, string>[]) => {
       this.pendingNotifications++;
-      this.notifyDurably(event)
+      this.notifyDurably(event, metadata)
         .catch((error) => this.emit('error', error))
         .finally(() => this.pendingNotifications--);
     });
@@ -171,10 +172,10 @@ export class LocalTwin extends EventEmitter {
 
   /** S3 → intake queue, per the bucket's notification configuration. */
   /** S3 keeps retrying a notification it could not deliver; so does the twin, for a while. */
-  private async notifyDurably(event: S3Event): Promise<void> {
+  private async notifyDurably(event: S3Event, metadata: readonly Record<string, string>[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.notify(event);
+        return await this.notify(event, metadata);
       } catch (error) {
         if (attempt >= 8) throw error;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -182,12 +183,11 @@ export class LocalTwin extends EventEmitter {
     }
   }
 
-  private async notify(event: S3Event): Promise<void> {
-    for (const record of event.Records) {
+  private async notify(event: S3Event, metadata: readonly Record<string, string>[]): Promise<void> {
+    for (const [i, record] of event.Records.entries()) {
       const key = record.s3.object.key;
       if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(DEPOSIT_BUCKET_NOTIFICATION.prefix)) continue;
-      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
-      const simulated = head.Metadata?.[SIMULATED_RECEIPT_METADATA];
+      const simulated = metadata[i]?.[SIMULATED_RECEIPT_METADATA];
       const notified = {
         ...record,
         eventTime: simulated && !Number.isNaN(Date.parse(simulated)) ? new Date(simulated).toISOString() : record.eventTime,

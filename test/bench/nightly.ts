@@ -5,8 +5,7 @@
  * pipeline has its own benchmark); the nightly job runs through the twin's scheduler, as at 02:00.
  * Run: node --import tsx test/bench/nightly.ts   (not part of npm test)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptRef } from '#adapters/dynamo-ledger.ts';
@@ -14,6 +13,7 @@ import { mapLimit } from '#adapters/period-reader.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { periodsToSummarise } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
+import { scratchDir } from '../../infra/local/emulators.ts';
 import { LocalTwin } from '../../infra/local/twin.ts';
 
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 2200);
@@ -37,7 +37,7 @@ async function writeAll(twin: LocalTwin, table: string, items: Record<string, un
   });
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'evidence-bench-'));
+const dataDir = scratchDir('evidence-bench-');
 const twin = await LocalTwin.start({ dataDir });
 try {
   const periods = periodsToSummarise(new Date(AT), PERIODS);

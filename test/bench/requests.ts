@@ -7,8 +7,7 @@
  *
  * The emulators are started without the twin's wiring, so uploads trigger nothing else.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -22,7 +21,7 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import type { ReportUpload } from '#app/record-deposit.ts';
 import { IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
 import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from '../../infra/local/emulators.ts';
+import { scratchDir, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from '../../infra/local/emulators.ts';
 import { provision } from '../../infra/local/provision.ts';
 import { functionEnvironment, twinClients } from '../../infra/local/twin.ts';
 import { benchName, writeResult } from './lib.ts';
@@ -62,7 +61,7 @@ function citingWeighbridge<R extends { units?: unknown }>(report: R): R {
 const EVIDENCE_FILES = 3;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-requests-'));
+  const dataDir = scratchDir('bench-requests-');
   const emulators = await startEmulators(dataDir);
   const setup = twinClients(emulators.endpoints);
   try {

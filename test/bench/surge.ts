@@ -9,14 +9,14 @@
  * ledger TransactWrite) − the moment the report PUT completed (the report is uploaded last, and
  * its arrival is what starts validation).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { addMonths, formatPeriod } from '#domain/period.ts';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
+import { scratchDir } from '../../infra/local/emulators.ts';
 import { LocalTwin } from '../../infra/local/twin.ts';
 import { benchName, machineLine, mapLimited, percentile, writeResult } from './lib.ts';
 
@@ -62,7 +62,7 @@ async function scanAttempts(twin: LocalTwin): Promise<AttemptRow[]> {
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-surge-'));
+  const dataDir = scratchDir('bench-surge-');
   const twinStarted = Date.now();
   const twin = await LocalTwin.start({ dataDir, concurrency: TWIN_CONCURRENCY, retryDelaySeconds: 1 });
   const functionErrors: string[] = [];

@@ -4,8 +4,7 @@
  * clean run produces: no attempt lost, none counted twice, no review message missing or doubled.
  * This file runs its own twin (with fault injection), apart from the suite's shared one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
 import type { SqsHandler } from '../../infra/local/sqs-event-source.ts';
+import { scratchDir } from '../../infra/local/emulators.ts';
 import { LocalTwin, SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
 
 let twin: LocalTwin;
@@ -102,7 +102,7 @@ async function settle(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'evidence-chaos-'));
+  dataDir = scratchDir('evidence-chaos-');
   twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1, persistDynamoDb: true, wrapIntakeHandler: chaos, concurrency: 4, batchSize: 1 });
   twin.on('function-error', () => undefined);
   twin.on('error', (error: unknown) => bridgeErrors.push(error));

@@ -2,11 +2,10 @@
  * Starts one local twin for the whole test run and hands its endpoints to the test files.
  * The twin's handlers run here, in the main process; tests talk to it over the wire.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import type { Endpoints } from '../../infra/local/emulators.ts';
+import { type Endpoints, scratchDir } from '../../infra/local/emulators.ts';
 import type { TwinResources } from '../../infra/local/provision.ts';
 import { LocalTwin } from '../../infra/local/twin.ts';
 
@@ -24,7 +23,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'evidence-twin-'));
+  const dataDir = scratchDir('evidence-twin-');
   const twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1 });
   project.provide('twin', { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl });
   return async () => {
