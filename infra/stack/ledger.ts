@@ -41,7 +41,8 @@ export class Ledger extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: indexSortKey ? attribute(indexSortKey) : undefined,
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection.type],
+        ...(index.projection.type === 'INCLUDE' ? { nonKeyAttributes: [...index.projection.attributes] } : {}),
       });
     }
     return table;

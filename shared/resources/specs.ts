@@ -10,10 +10,13 @@ export interface KeySpec {
   readonly name: string;
   readonly type: AttributeType;
 }
+/** What an index copies of each item; every copied byte is written (and billed) again. */
+export type ProjectionSpec = { readonly type: 'ALL' } | { readonly type: 'KEYS_ONLY' } | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
 export interface IndexSpec {
   readonly indexName: string;
   readonly partitionKey: KeySpec;
   readonly sortKey?: KeySpec;
+  readonly projection: ProjectionSpec;
 }
 export interface TableSpec {
   readonly partitionKey: KeySpec;
@@ -28,18 +31,25 @@ export const TABLES = {
   deposits: {
     partitionKey: S('enterpriseId'),
     sortKey: S('period'),
-    indexes: [{ indexName: 'byPeriod', partitionKey: S('period'), sortKey: S('enterpriseId') }],
+    indexes: [
+      {
+        indexName: 'byPeriod', partitionKey: S('period'), sortKey: S('enterpriseId'),
+        // The nightly job reads every record of a period: all of it but the accepted month's report snapshot.
+        projection: { type: 'INCLUDE', attributes: ['province', 'city', 'industry', 'attempts', 'version'] },
+      },
+    ],
   },
   /** Every attempt in full: validation report, files and their hashes. */
   attempts: {
     partitionKey: S('enterpriseId'),
     sortKey: S('attemptRef'),
-    indexes: [{ indexName: 'byAttemptId', partitionKey: S('attemptId') }],
+    // Only locates an attempt by id (the review API then reads the item itself, consistently).
+    indexes: [{ indexName: 'byAttemptId', partitionKey: S('attemptId'), projection: { type: 'KEYS_ONLY' } }],
   },
   /** The obliged enterprises, maintained by departments. */
   registry: {
     partitionKey: S('enterpriseId'),
-    indexes: [{ indexName: 'byProvince', partitionKey: S('province'), sortKey: S('enterpriseId') }],
+    indexes: [{ indexName: 'byProvince', partitionKey: S('province'), sortKey: S('enterpriseId'), projection: { type: 'ALL' } }],
   },
   /** Nightly summaries per scope and period. */
   summaries: {

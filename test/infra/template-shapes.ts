@@ -23,6 +23,7 @@ export interface KeyShape {
 export interface IndexShape {
   readonly indexName: string;
   readonly keySchema: readonly KeyShape[];
+  readonly projection: { readonly type: string; readonly attributes: readonly string[] };
 }
 export interface TableShape {
   readonly keySchema: readonly KeyShape[];
@@ -45,7 +46,7 @@ export interface NotificationShape {
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type CfnKey = { AttributeName: string; KeyType: 'HASH' | 'RANGE' };
-type CfnIndex = { IndexName: string; KeySchema: CfnKey[] };
+type CfnIndex = { IndexName: string; KeySchema: CfnKey[]; Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } };
 
 const DAY = 86_400;
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
@@ -76,7 +77,11 @@ export function tableShapeFromSpec(spec: TableSpec): TableShape {
     keySchema: keysFromSpec(spec.partitionKey, spec.sortKey),
     attributes: [...attributes].map(([name, type]) => ({ name, type })).sort(byName),
     indexes: spec.indexes
-      .map((index) => ({ indexName: index.indexName, keySchema: keysFromSpec(index.partitionKey, index.sortKey) }))
+      .map((index) => ({
+        indexName: index.indexName,
+        keySchema: keysFromSpec(index.partitionKey, index.sortKey),
+        projection: { type: index.projection.type, attributes: index.projection.type === 'INCLUDE' ? [...index.projection.attributes].sort() : [] },
+      }))
       .sort((a, b) => a.indexName.localeCompare(b.indexName)),
   };
 }
@@ -104,7 +109,13 @@ export function tableShape(resource: Resource): TableShape {
   return {
     keySchema: keys(props.KeySchema as CfnKey[]),
     attributes: attributes.map((a) => ({ name: a.AttributeName, type: a.AttributeType })).sort(byName),
-    indexes: indexes.map((i) => ({ indexName: i.IndexName, keySchema: keys(i.KeySchema) })).sort((a, b) => a.indexName.localeCompare(b.indexName)),
+    indexes: indexes
+      .map((i) => ({
+        indexName: i.IndexName,
+        keySchema: keys(i.KeySchema),
+        projection: { type: i.Projection?.ProjectionType ?? 'ALL', attributes: [...(i.Projection?.NonKeyAttributes ?? [])].sort() },
+      }))
+      .sort((a, b) => a.indexName.localeCompare(b.indexName)),
   };
 }
 
