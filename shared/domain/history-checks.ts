@@ -2,8 +2,8 @@
  * Month-over-month data-quality signals: the fraud patterns MEE has named publicly (values copied
  * from last month, a lab report number or an evidence file reused, one batch test passed off as
  * monthly tests) and abrupt jumps. They need the enterprise's earlier accepted months, which the
- * pipeline reads from the ledger (`HistoryReader`) and passes in. All are warnings: a human
- * decides whether a repeat is a copy or a coincidence.
+ * pipeline reads from the ledger (each look-back month's accepted snapshot, `IntakeReader`) and
+ * passes in. All are warnings: a human decides whether a repeat is a copy or a coincidence.
  */
 import type { CheckDefinition, ResolvedCheckContext } from './checks.ts';
 import type { Finding } from './issues.ts';
