@@ -251,6 +251,11 @@ describe("a deposit that needs review", () => {
 			verdict: "accepted",
 			decidedAt: attempt?.decision?.decidedAt,
 		});
+		// Accepted by a reviewer, it is the month the next months' history checks compare with.
+		expect(record?.accepted).toMatchObject({
+			attemptId: attempt?.attemptId,
+			report: attempt?.report,
+		});
 	});
 });
 
