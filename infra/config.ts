@@ -8,6 +8,7 @@
  */
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { CheckSettingsSchema } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
 
 export const CONFIG_CONTEXT_KEY = 'evidenceDeposit';
@@ -31,6 +32,19 @@ export const InfraConfigSchema = z.object({
   environmentName: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, 'environmentName is 2-20 of a-z 0-9 - starting with a letter'),
   /** Handed to validate-deposit as DEADLINE_RULES; same schema the function parses at cold start. */
   deadlineRules: DeadlineRulesSchema.default(DEFAULT_DEADLINE_RULES),
+  /**
+   * Handed to validate-deposit as CHECK_SETTINGS: any subset of the check thresholds
+   * (shared/domain/check-settings.ts), validated here at synth and again at cold start. Only the
+   * subset is passed on (Lambda allows 4 KB of environment in all).
+   */
+  checkSettings: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .superRefine((value, ctx) => {
+      for (const issue of CheckSettingsSchema.safeParse(value ?? {}).error?.issues ?? []) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }
+    }),
   /** MEE rule: originals kept at least 5 years. Applied as the bucket's default Object Lock retention. */
   retentionYears: z.number().int().min(5).max(100).default(5),
   /**

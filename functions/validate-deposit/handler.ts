@@ -26,6 +26,7 @@ export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDep
     reviewQueue: new SqsReviewQueue(clients.sqs, config[ENV.reviewQueueUrl]),
     intake: new DynamoIntakeReader(clients.db, { registry: config[ENV.registryTable], deposits: config[ENV.depositsTable] }),
     deadlineRules: config[ENV.deadlineRules],
+    settings: config[ENV.checkSettings],
     now: () => new Date(),
   };
 }

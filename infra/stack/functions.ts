@@ -71,10 +71,15 @@ export class PipelineFunctions extends Construct {
       timeout: Duration.seconds(VALIDATE_DEPOSIT_TIMEOUT_SECONDS),
       reservedConcurrentExecutions: config.intakeConcurrency,
       logRetention,
-      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+      environment: {
+        [ENV.deadlineRules]: JSON.stringify(config.deadlineRules),
+        ...(config.checkSettings ? { [ENV.checkSettings]: JSON.stringify(config.checkSettings) } : {}),
+      },
     })
       .bindBucket(depositBucket, ENV.depositBucket, {
         read: [REPORTS_PREFIX, EVIDENCE_PREFIX],
+        // Intake never lists; but without s3:ListBucket a GET of a missing evidence file is answered
+        // 403 instead of 404 NoSuchKey, and a missing file must read as EVD-EVIDENCE-MISSING.
         list: [EVIDENCE_PREFIX],
       })
       .bindTable(tables.registry, 'registry', 'read')

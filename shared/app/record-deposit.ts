@@ -13,7 +13,7 @@ import { summarise } from '#domain/issues.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { reviewMessageOf } from '#domain/review-message.ts';
 import { admitReport, readReport, validateDeposit } from '#domain/validate.ts';
-import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
+import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import type { DepositStore, IntakeContext, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
@@ -22,6 +22,8 @@ export interface IntakeDeps {
   readonly ledger: Ledger;
   readonly reviewQueue: ReviewQueue;
   readonly deadlineRules: DeadlineRules;
+  /** The catalogue's thresholds, look-back and evidence limits; `DEFAULT_CHECK_SETTINGS` when absent. */
+  readonly settings?: CheckSettings;
   /** The registry entry, the month's record and the accepted look-back months, in one read. */
   readonly intake: IntakeReader;
   /** The wall clock, for `recordedAt` only; receipt time always comes from the event. */
@@ -70,7 +72,7 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     return recordUnattributed(deps, upload, attemptId, reportVersion, reading.ok ? 'evidence/ is not a report prefix' : reading.reason);
   }
   const key = reading.key;
-  const context = await deps.intake.intakeContext(key.enterpriseId, key.period, DEFAULT_CHECK_SETTINGS.history.lookbackMonths);
+  const context = await deps.intake.intakeContext(key.enterpriseId, key.period, settingsOf(deps).history.lookbackMonths);
   const { enterprise, record: existing } = context;
   if (existing?.attempts.some((a) => a.attemptId === attemptId)) {
     return finishDuplicate(deps, existing, key, attemptId);
@@ -92,6 +94,8 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
   }
   throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${MAX_WRITE_RETRIES} tries`);
 }
+
+const settingsOf = (deps: IntakeDeps): CheckSettings => deps.settings ?? DEFAULT_CHECK_SETTINGS;
 
 function scopeOf(key: DepositKey, enterprise: Enterprise | undefined): Pick<EnterprisePeriod, 'enterpriseId' | 'period' | 'province' | 'city' | 'industry'> {
   return {
@@ -116,7 +120,8 @@ async function buildAttempt(
   const reportSha256 = reportBytes ? sha256Hex(reportBytes) : await digestOfReport(deps, upload.key);
   const reading = reportBytes ? await readReport(key.fileName, reportBytes) : undefined;
   // Only the files the report names are read: one GET each, and none to list the folder.
-  const named = reading?.report ? evidenceFileNamesOf(reading.report).slice(0, DEFAULT_CHECK_SETTINGS.evidence.maxFiles) : [];
+  const settings = settingsOf(deps);
+  const named = reading?.report ? evidenceFileNamesOf(reading.report).slice(0, settings.evidence.maxFiles) : [];
   const found = await mapLimited(named, HASH_CONCURRENCY, async (fileName): Promise<EvidenceFile | undefined> => {
     const fileKey = evidenceKey({ ...key, fileName });
     const digest = await deps.store.digest(fileKey);
@@ -134,6 +139,7 @@ async function buildAttempt(
     receivedAt,
     keyReused: existing?.attempts.some((a) => a.reportKey === upload.key) ?? false,
     history,
+    settings,
   });
   const deadline = deadlineFor(key.period, { province: enterprise?.province ?? '', city: enterprise?.city ?? '' }, deps.deadlineRules);
   const files: DepositFile[] = [

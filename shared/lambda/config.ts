@@ -3,6 +3,7 @@
  * malformed variable fails the init with every problem named, not halfway through an event.
  */
 import { z } from 'zod';
+import { type CheckSettings, CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules, DeadlineRulesSchema } from '#domain/deadline.ts';
 import { ENV } from '#resources/env.ts';
 
@@ -28,6 +29,27 @@ export const DeadlineRulesVariable = z
     }
   });
 
+export const CheckSettingsVariable = z
+  .string()
+  .optional()
+  .transform((text, ctx): CheckSettings => {
+    if (text === undefined || text.trim() === '') return DEFAULT_CHECK_SETTINGS;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${ENV.checkSettings} is not JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+    const parsed = CheckSettingsSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      ctx.addIssue({ code: 'custom', message: `${ENV.checkSettings} has invalid thresholds — ${problems}` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
 export const IntakeConfigSchema = z.object({
   [ENV.depositBucket]: name,
   [ENV.depositsTable]: name,
@@ -35,6 +57,7 @@ export const IntakeConfigSchema = z.object({
   [ENV.registryTable]: name,
   [ENV.reviewQueueUrl]: z.url(),
   [ENV.deadlineRules]: DeadlineRulesVariable,
+  [ENV.checkSettings]: CheckSettingsVariable,
 });
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 

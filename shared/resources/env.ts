@@ -11,6 +11,8 @@ export const ENV = {
   summariesTable: 'SUMMARIES_TABLE',
   reviewQueueUrl: 'REVIEW_QUEUE_URL',
   deadlineRules: 'DEADLINE_RULES',
+  /** The check catalogue's thresholds as JSON (any subset of CheckSettings); defaults when unset. */
+  checkSettings: 'CHECK_SETTINGS',
   /** Where nightly-summary writes its per-period JSON/CSV exports (the dashboard bucket in the cloud). */
   exportBucket: 'EXPORT_BUCKET',
   /** How many periods, ending with the last ended month, nightly-summary recomputes (default 13). */

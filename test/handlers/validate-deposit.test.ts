@@ -169,6 +169,24 @@ describe('validate-deposit', () => {
     expect(db).toReceiveCommandTimes(TransactWriteCommand, 1);
   });
 
+  it('takes its thresholds from CHECK_SETTINGS: a shorter look-back, a tighter NCV range', async () => {
+    const { IntakeConfigSchema, loadConfig } = await import('#lambda/config.ts');
+    const { createAwsClients } = await import('#lambda/clients.ts');
+    const { intakeDeps, makeHandler } = await import('../../functions/validate-deposit/handler.ts');
+    const { observability } = await import('#lambda/middy.ts');
+    const config = loadConfig(IntakeConfigSchema, { ...process.env, CHECK_SETTINGS: JSON.stringify({ history: { lookbackMonths: 3 }, ranges: { ncvAsReceived: { min: 30, max: 40 } } }) });
+    const tuned = makeHandler(intakeDeps(config, createAwsClients()), observability('validate-deposit'));
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 7));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+
+    await tuned({ Records: [sqsRecord('m1', reportKey, report.length)] }, context);
+
+    expect(db.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.['deposits-table']?.Keys).toHaveLength(4);
+    const attempt = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item;
+    expect(attempt?.verdict).toBe('returned');
+    expect(attempt?.validation.issues.map((i: { code: string }) => i.code)).toContain('EVD-RANGE-NCV');
+  });
+
   it('fails the whole invocation when every record faults, so SQS retries the batch', async () => {
     const report = JSON.stringify(demoReport(enterprise, '2026-01', 5));
     s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });

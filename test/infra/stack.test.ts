@@ -175,7 +175,7 @@ describe('functions', () => {
     const actions = actionsOf(statements);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(actions.filter((a) => /Delete(Item|Object)|Scan|PutObject/.test(a))).toEqual([]);
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
   });
 
   it('review may write the ledger and send review messages but never receive or delete them; query may only read', () => {
