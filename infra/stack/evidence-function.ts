@@ -56,8 +56,12 @@ export type QueueAccess = keyof typeof QUEUE_ACTIONS;
 export interface BucketAccess {
   /** Key prefixes (e.g. `reports/`) whose objects the function may read. */
   readonly read?: readonly string[];
-  /** Key prefixes the function may list (ListBucket limited by the s3:prefix condition). */
-  readonly list?: readonly string[];
+  /**
+   * s3:ListBucket on the bucket, so a GET of a missing key is answered 404 NoSuchKey rather than
+   * 403 AccessDenied (S3 hides absence from callers who may not list). Unconditioned: that check
+   * carries no s3:prefix to match. Only for a function that may read every object anyway.
+   */
+  readonly missingAsNotFound?: boolean;
   /** Key prefixes the function may write. */
   readonly write?: readonly string[];
 }
@@ -153,14 +157,8 @@ export class EvidenceFunction extends NodejsFunction {
       `Object keys under ${prefixes.join(', ')} carry enterprise, period and deposit id, which exist only at run time; the wildcard is confined to those prefixes and to the single actions granted next to it (no delete, no retention changes).`,
       ...objects(prefixes).map((arn) => wildcardResource(this, arn)),
     );
-    if (access.list?.length) {
-      this.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': access.list.map((prefix) => `${prefix}*`) } },
-        }),
-      );
+    if (access.missingAsNotFound) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     }
     if (access.write?.length) {
       this.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));

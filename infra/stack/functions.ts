@@ -78,9 +78,9 @@ export class PipelineFunctions extends Construct {
     })
       .bindBucket(depositBucket, ENV.depositBucket, {
         read: [REPORTS_PREFIX, EVIDENCE_PREFIX],
-        // Intake never lists; but without s3:ListBucket a GET of a missing evidence file is answered
-        // 403 instead of 404 NoSuchKey, and a missing file must read as EVD-EVIDENCE-MISSING.
-        list: [EVIDENCE_PREFIX],
+        // Intake never lists, but a named evidence file that is not there must read as
+        // EVD-EVIDENCE-MISSING (404), not as a fault (403) that retries into the DLQ.
+        missingAsNotFound: true,
       })
       .bindTable(tables.registry, 'registry', 'read')
       .bindTable(tables.deposits, 'deposits', 'read', 'write')

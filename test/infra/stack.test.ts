@@ -170,6 +170,13 @@ describe('functions', () => {
     expect(JSON.parse(props.Environment.Variables[ENV.deadlineRules])).toMatchObject({ days: 40 });
   });
 
+  it('validate-deposit may list the deposit bucket without a prefix condition, so a missing evidence file is a 404', () => {
+    const listing = policyStatementsOfRoleOf('validate-deposit').filter((s) => [s.Action].flat().includes('s3:ListBucket'));
+    expect(listing).toHaveLength(1);
+    expect(listing[0].Condition).toBeUndefined();
+    expect(JSON.stringify(listing[0].Resource)).not.toContain('/*');
+  });
+
   it('validate-deposit holds only the actions it uses, with no action wildcard and no delete', () => {
     const statements = policyStatementsOfRoleOf('validate-deposit');
     const actions = actionsOf(statements);
