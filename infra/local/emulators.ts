@@ -140,7 +140,7 @@ export async function startEmulators(dataDir: string, options: EmulatorOptions =
     });
   });
   // In memory unless asked: faster, and each twin starts empty.
-  const dynamoPath = options.persistDynamoDb ?? false ? join(dataDir, 'dynamodb') : null;
+  const dynamoPath = options.persistDynamoDb ? join(dataDir, 'dynamodb') : null;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
   let dynamo = await startDynamoDb(dynamoPort, dynamoPath);
   // A twin that dies must not leave a JVM holding the port.

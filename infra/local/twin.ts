@@ -186,7 +186,8 @@ export class LocalTwin extends EventEmitter {
   private async notify(event: S3Event, metadata: readonly Record<string, string>[]): Promise<void> {
     for (const [i, record] of event.Records.entries()) {
       const key = record.s3.object.key;
-      if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(DEPOSIT_BUCKET_NOTIFICATION.prefix)) continue;
+      // The emulators already pass on only keys under the notification prefix (see start).
+      if (!record.eventName.startsWith('ObjectCreated')) continue;
       const simulated = metadata[i]?.[SIMULATED_RECEIPT_METADATA];
       const notified = {
         ...record,

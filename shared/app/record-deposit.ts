@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { acceptedMonthOf, type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
-import { type EvidenceFile, evidenceFileNamesOf, issueOf } from '#domain/checks.ts';
+import { type EvidenceFile, evidenceFilesToRead, issueOf } from '#domain/checks.ts';
 import { type DeadlineRules, deadlineFor, timelinessOf } from '#domain/deadline.ts';
 import { type DepositKey, evidenceKey, parseDepositKey } from '#domain/deposit-key.ts';
 import { summarise } from '#domain/issues.ts';
@@ -121,7 +121,7 @@ async function buildAttempt(
   const reading = reportBytes ? await readReport(key.fileName, reportBytes) : undefined;
   // Only the files the report names are read: one GET each, and none to list the folder.
   const settings = settingsOf(deps);
-  const named = reading?.report ? evidenceFileNamesOf(reading.report).slice(0, settings.evidence.maxFiles) : [];
+  const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
   const found = await mapLimited(named, HASH_CONCURRENCY, async (fileName): Promise<EvidenceFile | undefined> => {
     const fileKey = evidenceKey({ ...key, fileName });
     const digest = await deps.store.digest(fileKey);

@@ -535,7 +535,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     rationale: 'Every evidence file a report names must be in the same deposit, so the value can be traced to its source.',
     message: { zh: '机组 {unitId} 的{field}引用的证据文件 {found} 未上传', en: 'Unit {unitId}: evidence file {found} for {field} is not in the deposit' },
     run: ({ report, evidence, settings }) => {
-      const checked = new Set(evidenceFileNamesOf(report).slice(0, settings.evidence.maxFiles));
+      const checked = new Set(evidenceFilesToRead(report, settings));
       return report.units.flatMap((unit) =>
         referencedEvidence(unit)
           .filter((ref) => checked.has(ref.fileName) && !evidence.some((e) => e.fileName === ref.fileName))
@@ -585,6 +585,11 @@ export function referencedEvidence(unit: UnitReport): EvidenceReference[] {
  */
 export function evidenceFileNamesOf(report: Pick<MonthlyReport, 'units'>): string[] {
   return [...new Set(report.units.flatMap((unit) => referencedEvidence(unit).map((ref) => ref.fileName)))];
+}
+
+/** The named files intake reads: the first `evidence.maxFiles` (EVD-EVIDENCE-TOO-MANY reports the rest). */
+export function evidenceFilesToRead(report: Pick<MonthlyReport, 'units'>, settings: CheckSettings): string[] {
+  return evidenceFileNamesOf(report).slice(0, settings.evidence.maxFiles);
 }
 
 const BY_CODE = new Map(CHECKS.map((c) => [c.code, c]));
