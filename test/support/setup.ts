@@ -1,26 +1,2 @@
 // Registers toReceiveCommandWith & co. for aws-sdk-client-mock assertions.
 import 'aws-sdk-client-mock-vitest/extend';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, inject } from 'vitest';
-import { TWIN_CREDENTIALS, TWIN_REGION } from '../../infra/local/emulators.ts';
-
-/**
- * Test files run one after another against the run's one twin. Each leaves the review queue and
- * the dead-letter queues empty for the next: the emulator hands out the oldest messages first,
- * so leftovers would stand in front of the next file's messages.
- */
-afterAll(async () => {
-  const twin = inject('twin');
-  const sqs = new SQSClient({ endpoint: twin.endpoints.sqs, region: TWIN_REGION, credentials: TWIN_CREDENTIALS });
-  const { review, intake } = twin.resources.queues;
-  for (const url of [review.url, review.deadLetterUrl, intake.deadLetterUrl]) {
-    for (;;) {
-      // Undefined where a handler test has mocked every SQSClient: nothing to clean up there.
-      const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }));
-      const Messages = page?.Messages ?? [];
-      if (Messages.length === 0) break;
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
-    }
-  }
-  sqs.destroy();
-});
