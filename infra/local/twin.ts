@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
+import { encodeEventKey } from '#adapters/sqs-intake-announcer.ts';
 import { ENV } from '#resources/env.ts';
 import { CACHED_MIDDLEWARE } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
@@ -46,13 +47,8 @@ export interface TwinClients {
   readonly sqs: SQSClient;
 }
 
-/** How S3 writes keys into event notifications (URL-encoded, spaces as '+'). */
-export function encodeEventKey(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
-    .join('/');
-}
+// One encoding for the relay and the reconciliation, which both write S3 event messages.
+export { encodeEventKey };
 
 export function twinClients(endpoints: Endpoints): TwinClients {
   const common = { region: TWIN_REGION, credentials: TWIN_CREDENTIALS };

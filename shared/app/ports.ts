@@ -4,10 +4,27 @@
  */
 import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
 import type { PriorMonth } from '#domain/history-checks.ts';
+import type { UnreadableReason } from '#domain/object-faults.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 
-export interface ObjectDigest {
+export type { UnreadableReason };
+
+/** What one GET returned, or why it could not. */
+export type ObjectRead<T> = { readonly ok: true; readonly object: T } | { readonly ok: false; readonly reason: UnreadableReason };
+
+/** Which object version a read returned: the S3 version id where the bucket is versioned, and the ETag. */
+export interface ObjectVersion {
+  readonly versionId?: string;
+  /** Without quotes. */
+  readonly eTag: string;
+}
+
+export interface StoredObject extends ObjectVersion {
+  readonly bytes: Uint8Array;
+}
+
+export interface ObjectDigest extends ObjectVersion {
   readonly size: number;
   /** Hex. */
   readonly sha256: string;
@@ -16,15 +33,19 @@ export interface ObjectDigest {
 }
 
 export interface DepositStore {
-  /** The whole object; only called for files already known to be small. */
-  read(key: string): Promise<Uint8Array>;
+  /** The whole object (the version named, else the current one); only called for files already known to be small. */
+  read(key: string, versionId?: string): Promise<ObjectRead<StoredObject>>;
   /**
-   * An object's size, SHA-256 and first bytes (for type checks by content) from one GET, or
-   * undefined when there is no such object. Where S3 holds a full-object SHA-256 checksum the
-   * body is read only as far as its first bytes; otherwise it is streamed through the hash,
-   * never held whole.
+   * An object's size, SHA-256 and first bytes (for type checks by content) from one GET. Where S3
+   * holds a full-object SHA-256 checksum the body is read only as far as its first bytes; otherwise
+   * it is streamed through the hash, never held whole.
    */
-  digest(key: string): Promise<ObjectDigest | undefined>;
+  digest(key: string, versionId?: string): Promise<ObjectRead<ObjectDigest>>;
+  /**
+   * Writes an object the pipeline owns (an attempt's full validation report) once; a second write
+   * of the same key (a redelivered event) keeps the first and is not an error.
+   */
+  putOnce(key: string, body: string, contentType: string): Promise<void>;
 }
 
 export interface RegistryReader {
@@ -41,8 +62,11 @@ export interface Ledger {
    * it is new, the record only if it is still at `expectedVersion` (undefined: must not exist).
    */
   recordAttempt(attempt: Attempt, record: EnterprisePeriod, expectedVersion: number | undefined): Promise<RecordOutcome>;
-  /** Records an upload that names no enterprise and month; 'duplicate' if it already was. */
-  recordUnattributed(attempt: Attempt): Promise<'recorded' | 'duplicate'>;
+  /**
+   * Writes the attempt alone, if new: an upload that names no enterprise and month, or one beyond
+   * what its enterprise-period record can list. 'duplicate' if it already was.
+   */
+  recordAttemptOnly(attempt: Attempt): Promise<'recorded' | 'duplicate'>;
   /** Notes that the attempt's review message is on the queue; true if this call set it. */
   markReviewQueued(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>, at: string): Promise<boolean>;
   reviewQueuedAt(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>): Promise<string | undefined>;
@@ -63,4 +87,65 @@ export interface IntakeReader {
 
 export interface ReviewQueue {
   send(message: ReviewMessage): Promise<void>;
+}
+
+/** A report object in the deposit bucket as a listing shows it (one version of it, where versioned). */
+export interface ReportObject {
+  readonly key: string;
+  /** Absent where the bucket is not versioned (the twin), or for an object stored before versioning. */
+  readonly versionId?: string;
+  /** Unquoted, as an S3 event carries it. */
+  readonly eTag: string;
+  readonly size: number;
+  /** ISO time S3 stored it. */
+  readonly lastModified: string;
+}
+
+/** Lists the bucket's report uploads; the reconciliation's view of the source of truth. */
+export interface ReportObjects {
+  /** Every report upload (every version where versioned) modified after `since` when given, a page at a time. */
+  pages(since?: Date): AsyncIterable<readonly ReportObject[]>;
+  /** The receipt time to announce: the object's LastModified (on the twin, the simulated receipt time it carries). */
+  receiptTimeOf(object: ReportObject): Promise<string>;
+}
+
+/** Where an attempt is (or would be) recorded in the attempts table. */
+export interface AttemptLocation {
+  readonly enterpriseId: string;
+  readonly period: string;
+  readonly attemptId: string;
+}
+
+export interface AttemptIndex {
+  /** The attempt ids among `locations` that are recorded. */
+  recorded(locations: readonly AttemptLocation[]): Promise<ReadonlySet<string>>;
+}
+
+/** A report upload as the bucket notification announces it (the shape intake's ReportUpload reads). */
+export interface AnnouncedUpload {
+  readonly key: string;
+  readonly size: number;
+  readonly eTag: string;
+  readonly versionId?: string;
+  /** The receipt time: the object's own, never the time it is announced. */
+  readonly eventTime: string;
+}
+
+/** Hands report uploads to intake again, as the bucket notification would have. */
+export interface IntakeAnnouncer {
+  announce(uploads: readonly AnnouncedUpload[]): Promise<void>;
+}
+
+/** Signs receipts with the deployment's asymmetric key (KMS in the cloud, a key file on the twin). */
+export interface ReceiptSigner {
+  /** An ECDSA P-256 / SHA-256 signature over `bytes`, DER-encoded, base64 in `value`. */
+  sign(bytes: Uint8Array): Promise<{ keyId: string; alg: string; value: string }>;
+  /** The verifying key, SPKI PEM: what the deployment publishes. */
+  publicKeyPem(): Promise<string>;
+}
+
+/** Finds a recorded attempt by id, and the month's record that numbers it. */
+export interface AttemptLookup {
+  findAttempt(attemptId: string): Promise<Attempt | undefined>;
+  getDeposit(enterpriseId: string, period: string): Promise<EnterprisePeriod | undefined>;
 }
