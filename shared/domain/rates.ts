@@ -53,8 +53,12 @@ export type Submission =
   /** Nothing received and the deadline has not passed yet. */
   | 'pending';
 
-/** The outcome of the first attempt, as far as it is known. */
-export type FirstPass = 'accepted' | 'returned' | 'awaiting-review' | 'none';
+/**
+ * The outcome of the first attempt, as far as it is known. `withdrawn`: it awaited a reviewer and
+ * the enterprise superseded it with a new deposit before any reviewer decided it — a final outcome,
+ * not passed (otherwise a re-deposit before the reviewer looks would escape a return).
+ */
+export type FirstPass = 'accepted' | 'returned' | 'withdrawn' | 'awaiting-review' | 'none';
 
 export interface Standing {
   readonly enterpriseId: string;
@@ -94,14 +98,16 @@ export interface PeriodSummary {
   readonly onTimeRate: number | null;
   readonly firstPassAccepted: number;
   readonly returned: number;
+  /** First attempts superseded by a new deposit before a reviewer decided them: not passed. */
+  readonly withdrawn: number;
   readonly awaitingReview: number;
-  /** firstPassAccepted ÷ (firstPassAccepted + returned); null while that is 0. */
+  /** firstPassAccepted ÷ (firstPassAccepted + returned + withdrawn); null while that is 0. */
   readonly firstPassRate: number | null;
   /** Obliged enterprises with more than one attempt this period. */
   readonly resubmitted: number;
   /** Attempts received from obliged enterprises this period. */
   readonly attempts: number;
-  /** Attempts a reviewer escalated. */
+  /** Attempts a reviewer escalated (by the instant of computation). */
   readonly escalated: number;
   readonly problems: {
     readonly total: number;
@@ -120,17 +126,57 @@ export interface PeriodInputs {
   /** Problems per attemptId; an attempt absent here had none recorded. */
   readonly problems: ReadonlyMap<string, readonly ProblemRef[]>;
   readonly rules: DeadlineRules;
+  /** The instant of computation: what was received or decided after it does not exist yet. */
   readonly now: Date;
 }
 
-function firstPassOf(verdict: Verdict | undefined): FirstPass {
-  if (verdict === undefined) return 'none';
-  return verdict === 'needs-review' ? 'awaiting-review' : verdict;
+/** The machine's verdict: kept apart once a reviewer's decision rewrote `verdict`, else `verdict` itself. */
+export function machineVerdictOf(attempt: Pick<RatedAttempt, 'verdict' | 'machineVerdict'>): Verdict {
+  return attempt.machineVerdict ?? attempt.verdict;
 }
 
-/** Each obliged enterprise's standing for the period, registry order. */
+const after = (iso: string | undefined, instant: number) => iso !== undefined && Date.parse(iso) > instant;
+
+/** The attempt as it stood at `instant`: a decision or an escalation taken later is not made yet. */
+function attemptAsOf(attempt: RatedAttempt, instant: number): RatedAttempt {
+  const decidedLater = after(attempt.decidedAt, instant);
+  const escalatedLater = after(attempt.escalatedAt, instant);
+  if (!decidedLater && !escalatedLater) return attempt;
+  const { decidedAt, machineVerdict, escalated, escalatedAt, ...rest } = attempt;
+  return {
+    ...rest,
+    verdict: decidedLater ? machineVerdictOf(attempt) : attempt.verdict,
+    ...(decidedLater ? {} : { decidedAt, machineVerdict }),
+    ...(escalatedLater ? {} : { escalated, escalatedAt }),
+  };
+}
+
+/**
+ * The record as it stood at `now`: only attempts received by then, each as decided by then. So a
+ * replayed or back-dated computation gives what a computation at that instant gave.
+ */
+export function recordAsOf<R extends RatedRecord>(record: R, now: Date): R {
+  const instant = now.getTime();
+  return {
+    ...record,
+    attempts: record.attempts.filter((a) => !after(a.receivedAt, instant)).map((a) => attemptAsOf(a, instant)),
+  };
+}
+
+/** `attempts` as they stood at the instant of computation (see recordAsOf). */
+function firstPassOf(attempts: readonly RatedAttempt[]): FirstPass {
+  const [first, superseding] = attempts;
+  if (!first) return 'none';
+  // Reviewers may not decide a superseded attempt; one decided at or after the re-deposit anyway
+  // (a race, or an old record) does not undo the withdrawal.
+  const decidedBeforeSuperseded = first.decidedAt !== undefined && superseding !== undefined && Date.parse(first.decidedAt) < Date.parse(superseding.receivedAt);
+  if (superseding && machineVerdictOf(first) === 'needs-review' && !decidedBeforeSuperseded) return 'withdrawn';
+  return first.verdict === 'needs-review' ? 'awaiting-review' : first.verdict;
+}
+
+/** Each obliged enterprise's standing for the period as of `now`, registry order. */
 export function standingsFor(inputs: Omit<PeriodInputs, 'problems'>): Standing[] {
-  const records = new Map(inputs.records.map((r) => [r.enterpriseId, r]));
+  const records = new Map(inputs.records.map((r) => [r.enterpriseId, recordAsOf(r, inputs.now)]));
   const now = inputs.now.getTime();
   return inputs.registry
     .filter((e) => isObliged(e, inputs.period))
@@ -163,7 +209,7 @@ export function standingsFor(inputs: Omit<PeriodInputs, 'problems'>): Standing[]
         submission,
         ...(first ? { firstReceivedAt: first.receivedAt } : {}),
         lateBySeconds: lateBy,
-        firstPass: firstPassOf(first?.verdict),
+        firstPass: firstPassOf(attempts),
         attempts: attempts.length,
         ...(latest ? { latestVerdict: latest.verdict } : {}),
       };
@@ -180,6 +226,7 @@ const SEVERITY_ORDER: Record<Severity, number> = {
   info: 2,
 };
 
+/** `inputs.records` already as of `inputs.now`. */
 function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonly Standing[], unobligedDeposits: number): PeriodSummary {
   const count = (predicate: (s: Standing) => boolean) => standings.filter(predicate).length;
   const onTime = count((s) => s.submission === 'on-time');
@@ -187,6 +234,7 @@ function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonl
   const missing = count((s) => s.submission === 'missing');
   const firstPassAccepted = count((s) => s.firstPass === 'accepted');
   const returned = count((s) => s.firstPass === 'returned');
+  const withdrawn = count((s) => s.firstPass === 'withdrawn');
   const ids = new Set(standings.map((s) => s.enterpriseId));
   const attempts = inputs.records.filter((r) => ids.has(r.enterpriseId)).flatMap((r) => r.attempts);
   const byCode = new Map<string, { code: string; severity: Severity; count: number }>();
@@ -219,8 +267,9 @@ function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonl
     onTimeRate: ratio(onTime, onTime + late + missing),
     firstPassAccepted,
     returned,
+    withdrawn,
     awaitingReview: count((s) => s.firstPass === 'awaiting-review'),
-    firstPassRate: ratio(firstPassAccepted, firstPassAccepted + returned),
+    firstPassRate: ratio(firstPassAccepted, firstPassAccepted + returned + withdrawn),
     resubmitted: count((s) => s.attempts > 1),
     attempts: attempts.length,
     escalated: attempts.filter((a) => a.escalated === true).length,
@@ -242,7 +291,8 @@ export interface PeriodResult {
  * Every scope's summary for one period: `all`, then each province, city and industry that has
  * an enterprise obliged for the period, in name order.
  */
-export function summarisePeriod(inputs: PeriodInputs): PeriodResult {
+export function summarisePeriod(given: PeriodInputs): PeriodResult {
+  const inputs = { ...given, records: given.records.map((r) => recordAsOf(r, given.now)) };
   const standings = standingsFor(inputs);
   const obliged = new Set(standings.map((s) => s.enterpriseId));
   const byId = new Map(inputs.registry.map((e) => [e.enterpriseId, e]));

@@ -13,6 +13,9 @@
  *   reviewer may decide. The province is the top review level (national screening is the machine's).
  * - A return must say why (a comment, or a comment per issue); an accept of an attempt with
  *   warnings must explain why they are acceptable; an escalation must say what to look at.
+ * - What a reviewer writes is bounded (DECISION_LIMITS), and the attempt with its decision must
+ *   still fit one ledger item: a request the store could not hold is refused here, never left to
+ *   fail at the write (a fault the caller would be told to retry, for ever).
  */
 import { z } from "zod";
 import {
@@ -33,15 +36,88 @@ import type { Issue, Verdict } from "./issues.ts";
 export const DecisionOutcomeSchema = z.enum(["accept", "return", "escalate"]);
 export type DecisionOutcome = z.infer<typeof DecisionOutcomeSchema>;
 
+/**
+ * Bounds on a request, in characters (UTF-16 code units, as JavaScript and zod count them; a
+ * Chinese character is one). The total keeps the longest decision (≈ 70 KB in UTF-8) well inside
+ * a DynamoDB item (400 KB) beside the attempt it is written onto.
+ */
+export const DECISION_LIMITS = {
+	comment: 2_000,
+	issueComments: 200,
+	/** All issue comments' text together. */
+	issueCommentText: 20_000,
+	/** An issue comment's code, unit or field: they must name an issue of the attempt anyway. */
+	location: 128,
+	reviewer: 200,
+	decisionId: 128,
+} as const;
+
+/**
+ * What the attempt item may weigh with the decision on it, as JSON in UTF-8 (which is at least
+ * DynamoDB's own measure of the item): DynamoDB's 400 KB less room for the keys and the
+ * bookkeeping attributes the ledger adds (attemptRef, escalationQueuedAt).
+ */
+export const ATTEMPT_ITEM_BUDGET_BYTES = 380_000;
+
+const n = (value: number) => value.toLocaleString("en-US");
+const lengthOf = (input: unknown) =>
+	typeof input === "string" || Array.isArray(input) ? input.length : 0;
+// An unpaired surrogate is not Unicode: DynamoDB would refuse the write (as a fault, not a 400).
+const LONE_SURROGATE =
+	/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function boundedText(what: { zh: string; en: string }, max: number) {
+	return z
+		.string()
+		.trim()
+		.max(max, {
+			error: (issue) =>
+				`${what.zh}最多 ${max} 个字符（收到 ${lengthOf(issue.input)} 个）/ ${what.en} is at most ${n(max)} characters (got ${n(lengthOf(issue.input))})`,
+		})
+		.refine((text) => !LONE_SURROGATE.test(text), {
+			error: `${what.zh}含有无效字符（孤立的代理项）/ ${what.en} contains invalid Unicode (an unpaired surrogate)`,
+		});
+}
+
+const IssueCommentRequestSchema = IssueCommentSchema.extend({
+	code: boundedText({ zh: "问题代码", en: "an issue code" }, DECISION_LIMITS.location).pipe(z.string().min(1)),
+	unitId: boundedText({ zh: "机组编号", en: "a unit id" }, DECISION_LIMITS.location).optional(),
+	field: boundedText({ zh: "字段名", en: "a field name" }, DECISION_LIMITS.location).optional(),
+	comment: boundedText({ zh: "问题意见", en: "an issue comment" }, DECISION_LIMITS.comment).pipe(
+		z.string().min(1, "问题意见不能为空 / an issue comment cannot be empty"),
+	),
+});
+
+/** The reviewer's name as a request carries it (on the twin; in the cloud the IAM principal). */
+export const ReviewerSchema = boundedText({ zh: "审核人", en: "reviewer" }, DECISION_LIMITS.reviewer).pipe(
+	z.string().min(1, "审核人不能为空 / reviewer is required"),
+);
+
 /** One reviewer's request, as the API and the CLI both send it. */
 export const DecisionRequestSchema = z.object({
 	outcome: DecisionOutcomeSchema,
-	reviewer: z.string().trim().min(1, "reviewer is required"),
+	reviewer: ReviewerSchema,
 	level: ReviewLevelSchema.default("city"),
-	comment: z.string().trim().default(""),
-	issueComments: z.array(IssueCommentSchema).default([]),
+	comment: boundedText({ zh: "意见", en: "a comment" }, DECISION_LIMITS.comment).default(""),
+	issueComments: z
+		.array(IssueCommentRequestSchema)
+		.max(DECISION_LIMITS.issueComments, {
+			error: (issue) =>
+				`问题意见最多 ${DECISION_LIMITS.issueComments} 条（收到 ${lengthOf(issue.input)} 条）/ at most ${DECISION_LIMITS.issueComments} issue comments (got ${n(lengthOf(issue.input))})`,
+		})
+		.refine(
+			(comments) =>
+				comments.reduce((sum, c) => sum + c.comment.length, 0) <=
+				DECISION_LIMITS.issueCommentText,
+			{
+				error: `问题意见合计最多 ${DECISION_LIMITS.issueCommentText} 个字符 / issue comments total at most ${n(DECISION_LIMITS.issueCommentText)} characters`,
+			},
+		)
+		.default([]),
 	/** The client's idempotency key; the use case derives one from the content when absent. */
-	decisionId: z.string().trim().min(1).max(128).optional(),
+	decisionId: boundedText({ zh: "决定编号", en: "decisionId" }, DECISION_LIMITS.decisionId)
+		.pipe(z.string().min(1))
+		.optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
 
@@ -54,7 +130,8 @@ export type RefusalCode =
 	| "already-escalated"
 	| "wrong-level"
 	| "comment-required"
-	| "unknown-issue";
+	| "unknown-issue"
+	| "too-long";
 
 export interface Refusal {
 	readonly code: RefusalCode;
@@ -212,6 +289,30 @@ export function ruleOnDecision(
 	}
 
 	const at = now.toISOString();
+	const ruling = rulingOf(request, at);
+	const size = itemBytes(
+		ruling.kind === "decide"
+			? { ...attempt, verdict: ruling.verdict, decision: ruling.decision }
+			: { ...attempt, escalation: ruling.escalation },
+	);
+	if (size > ATTEMPT_ITEM_BUDGET_BYTES) {
+		return refuse(
+			"too-long",
+			`${label} 连同本次意见共 ${size} 字节，超过存证记录上限 ${ATTEMPT_ITEM_BUDGET_BYTES} 字节，请缩短意见 / ${label} with these comments would take ${n(size)} bytes, over the ledger's ${n(ATTEMPT_ITEM_BUDGET_BYTES)}: shorten the comments`,
+		);
+	}
+	return ruling;
+}
+
+/** UTF-8 bytes of the item as JSON: at least what DynamoDB counts for it. */
+function itemBytes(item: unknown): number {
+	return new TextEncoder().encode(JSON.stringify(item)).length;
+}
+
+function rulingOf(
+	request: DecisionRequest & { decisionId: string },
+	at: string,
+): Extract<ReviewRuling, { kind: "decide" | "escalate" }> {
 	if (request.outcome === "escalate") {
 		return {
 			kind: "escalate",
@@ -254,13 +355,20 @@ export function recordWithRuling(
 		...(latest ? { accepted: latest } : {}),
 		attempts: record.attempts.map((a) => {
 			if (a.attemptId !== attemptId) return a;
+			// The machine's verdict stays beside the reviewer's, so a rate as of an earlier instant
+			// sees the attempt as it was then; likewise the escalation's time.
 			return ruling.kind === "decide"
 				? {
 						...a,
 						verdict: ruling.verdict,
+						machineVerdict: a.machineVerdict ?? a.verdict,
 						decidedAt: ruling.decision.decidedAt,
 					}
-				: { ...a, escalated: true };
+				: {
+						...a,
+						escalated: true,
+						escalatedAt: ruling.escalation.escalatedAt,
+					};
 		}),
 		version: record.version + 1,
 	};

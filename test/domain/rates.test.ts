@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
 import type { Verdict } from '#domain/issues.ts';
 import { lastEndedPeriod, lateList, type ProblemRef, periodsToSummarise, type RatedRecord, standingsFor, summarisePeriod } from '#domain/rates.ts';
+import { periodExports } from '#domain/summary-export.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 
 const PERIOD = '2026-01';
@@ -33,6 +34,10 @@ type AttemptSpec = {
   verdict: Verdict;
   escalated?: boolean;
   id?: string;
+  /** A reviewer's decision: when, and what the machine had said before it. */
+  decidedAt?: string;
+  machineVerdict?: Verdict;
+  escalatedAt?: string;
 };
 
 function record(e: Enterprise, attempts: AttemptSpec[], period = PERIOD): RatedRecord {
@@ -52,6 +57,9 @@ function record(e: Enterprise, attempts: AttemptSpec[], period = PERIOD): RatedR
       errors: 0,
       warnings: 0,
       ...(a.escalated !== undefined ? { escalated: a.escalated } : {}),
+      ...(a.decidedAt !== undefined ? { decidedAt: new Date(a.decidedAt).toISOString() } : {}),
+      ...(a.machineVerdict !== undefined ? { machineVerdict: a.machineVerdict } : {}),
+      ...(a.escalatedAt !== undefined ? { escalatedAt: new Date(a.escalatedAt).toISOString() } : {}),
     })),
   };
 }
@@ -395,5 +403,143 @@ describe('which periods the nightly job summarises', () => {
       now: AFTER_DEADLINE,
     });
     expect(standings.map((s) => s.enterpriseId)).toEqual([code(2)]);
+  });
+});
+
+describe('as of an instant', () => {
+  const T = new Date('2026-03-15T02:00:00+08:00');
+
+  it('does not see an attempt received after the instant: the enterprise is missing then, and its correction is no attempt yet', () => {
+    const [a, b] = [enterprise(1), enterprise(2)];
+    const { all, standings } = summary(
+      [a, b],
+      [
+        record(a, [
+          { at: '2026-03-01T10:00:00+08:00', verdict: 'returned' },
+          { at: '2026-03-16T10:00:00+08:00', verdict: 'accepted' },
+        ]),
+        record(b, [{ at: '2026-03-20T10:00:00+08:00', verdict: 'accepted' }]),
+      ],
+      T,
+    );
+
+    expect(all).toMatchObject({ onTime: 1, late: 0, missing: 1, attempts: 1, resubmitted: 0, returned: 1, firstPassAccepted: 0 });
+    expect(standings.find((s) => s.enterpriseId === b.enterpriseId)).toMatchObject({
+      submission: 'missing',
+      // Overdue from the end of 12 March (Beijing) to 02:00 on 15 March.
+      lateBySeconds: 2 * 86_400 + 2 * 3600,
+    });
+    expect(standings.find((s) => s.enterpriseId === a.enterpriseId)).toMatchObject({ attempts: 1, latestVerdict: 'returned' });
+  });
+
+  it('leaves a reviewer’s decision taken after the instant unmade: the attempt is as the machine left it, awaiting review', () => {
+    const a = enterprise(1);
+    const decided = record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'accepted', machineVerdict: 'needs-review', decidedAt: '2026-03-16T09:00:00+08:00' }]);
+
+    expect(summary([a], [decided], T).all).toMatchObject({ awaitingReview: 1, firstPassAccepted: 0, firstPassRate: null });
+    expect(summary([a], [decided], T).standings[0]?.latestVerdict).toBe('needs-review');
+    expect(summary([a], [decided], new Date('2026-03-16T09:00:00+08:00')).all).toMatchObject({ awaitingReview: 0, firstPassAccepted: 1, firstPassRate: 1 });
+  });
+
+  it('takes a summary without the machine’s verdict (recorded before it was kept) as its verdict', () => {
+    const a = enterprise(1);
+    const legacy = record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'returned', decidedAt: '2026-03-16T09:00:00+08:00' }]);
+    expect(summary([a], [legacy], T).all).toMatchObject({ returned: 1, awaitingReview: 0 });
+  });
+
+  it('does not count an escalation made after the instant', () => {
+    const a = enterprise(1);
+    const escalated = record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'needs-review', escalated: true, escalatedAt: '2026-03-15T09:00:00+08:00' }]);
+    expect(summary([a], [escalated], T).all.escalated).toBe(0);
+    expect(summary([a], [escalated], new Date('2026-03-15T09:00:00+08:00')).all.escalated).toBe(1);
+  });
+
+  it('gives, replayed later, exactly what a run at that instant gave, whatever was received or decided since', () => {
+    const [a, b, c, d] = [enterprise(1), enterprise(2), enterprise(3), enterprise(4)];
+    const problems = new Map<string, ProblemRef[]>([
+      [`${c.enterpriseId}-0`, [{ code: 'EVD-NCV-ATYPICAL', severity: 'warning' }]],
+      [`${d.enterpriseId}-0`, [{ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error' }]],
+    ]);
+    const then = [
+      record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'needs-review' }]),
+      record(b, [{ at: '2026-03-02T10:00:00+08:00', verdict: 'returned' }]),
+      record(c, [{ at: '2026-03-03T10:00:00+08:00', verdict: 'needs-review' }]),
+    ];
+    const later = [
+      // Decided and escalated after T.
+      record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'returned', machineVerdict: 'needs-review', decidedAt: '2026-03-18T10:00:00+08:00', escalated: true, escalatedAt: '2026-03-16T10:00:00+08:00' }]),
+      // Corrected after T.
+      record(b, [
+        { at: '2026-03-02T10:00:00+08:00', verdict: 'returned' },
+        { at: '2026-03-17T10:00:00+08:00', verdict: 'accepted' },
+      ]),
+      // Superseded after T.
+      record(c, [
+        { at: '2026-03-03T10:00:00+08:00', verdict: 'needs-review' },
+        { at: '2026-03-19T10:00:00+08:00', verdict: 'accepted' },
+      ]),
+      // First deposited after T.
+      record(d, [{ at: '2026-03-21T10:00:00+08:00', verdict: 'returned' }]),
+    ];
+    const registry = [a, b, c, d];
+
+    const replayed = summarisePeriod({ period: PERIOD, registry, records: later, problems, rules: DEFAULT_DEADLINE_RULES, now: T });
+    const atTheTime = summarisePeriod({ period: PERIOD, registry, records: then, problems, rules: DEFAULT_DEADLINE_RULES, now: T });
+
+    expect(replayed).toEqual(atTheTime);
+    expect(replayed.summaries[0]).toMatchObject({ awaitingReview: 2, returned: 1, withdrawn: 0, missing: 1, escalated: 0, attempts: 3 });
+  });
+});
+
+describe('a first attempt superseded before any reviewer decided it', () => {
+  const superseded = (first: Partial<AttemptSpec> = {}) => {
+    const a = enterprise(1);
+    return {
+      a,
+      records: [
+        record(a, [
+          { at: '2026-03-01T10:00:00+08:00', verdict: 'needs-review', ...first },
+          { at: '2026-03-05T10:00:00+08:00', verdict: 'accepted' },
+        ]),
+      ],
+    };
+  };
+
+  it('counts as withdrawn, not passed: in the first-pass denominator, no longer awaiting review', () => {
+    const { a, records } = superseded();
+    const { all, standings } = summary([a, enterprise(2)], [...records, record(enterprise(2), [{ at: '2026-03-01T10:00:00+08:00', verdict: 'accepted' }])]);
+
+    expect(standings[0]?.firstPass).toBe('withdrawn');
+    expect(all).toMatchObject({ firstPassAccepted: 1, returned: 0, withdrawn: 1, awaitingReview: 0, firstPassRate: 0.5 });
+  });
+
+  it('is still awaiting review as of an instant before the new deposit arrived', () => {
+    const { a, records } = superseded();
+    expect(summary([a], records, new Date('2026-03-04T00:00:00+08:00')).all).toMatchObject({ withdrawn: 0, awaitingReview: 1, firstPassRate: null });
+  });
+
+  it('is not rescued by a decision taken after the new deposit', () => {
+    const { a, records } = superseded({ verdict: 'accepted', machineVerdict: 'needs-review', decidedAt: '2026-03-06T10:00:00+08:00' });
+    expect(summary([a], records).all).toMatchObject({ firstPassAccepted: 0, withdrawn: 1, firstPassRate: 0 });
+  });
+
+  it('keeps a decision taken before the new deposit, and a machine’s return', () => {
+    const decided = superseded({ verdict: 'accepted', machineVerdict: 'needs-review', decidedAt: '2026-03-02T10:00:00+08:00' });
+    const machineReturned = superseded({ verdict: 'returned' });
+    expect(summary([decided.a], decided.records).all).toMatchObject({ firstPassAccepted: 1, withdrawn: 0 });
+    expect(summary([machineReturned.a], machineReturned.records).all).toMatchObject({ returned: 1, withdrawn: 0 });
+  });
+
+  it('shows the withdrawal in the exports: a summaries column and the enterprise’s first pass', () => {
+    const { a, records } = superseded();
+    const result = summarisePeriod({ period: PERIOD, registry: [a], records, problems: new Map(), rules: DEFAULT_DEADLINE_RULES, now: AFTER_DEADLINE });
+    const [json, summaries, enterprises] = periodExports('exports/', PERIOD, result).map((f) => f.body);
+    const [header = '', row = ''] = (summaries ?? '').replace('\uFEFF', '').split('\r\n');
+    const column = header.split(',').indexOf('withdrawn');
+
+    expect(column).toBeGreaterThan(0);
+    expect(row.split(',')[column]).toBe('1');
+    expect(enterprises).toContain(',withdrawn,2,');
+    expect(JSON.parse(json ?? '{}').summaries[0]).toMatchObject({ withdrawn: 1, firstPassRate: 0 });
   });
 });

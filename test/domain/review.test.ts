@@ -9,6 +9,8 @@ import type { Issue } from "#domain/issues.ts";
 import { summarise } from "#domain/issues.ts";
 import { demoReport } from "../../examples/demo.ts";
 import {
+	ATTEMPT_ITEM_BUDGET_BYTES,
+	DECISION_LIMITS,
 	type DecisionRequest,
 	DecisionRequestSchema,
 	recordWithRuling,
@@ -212,6 +214,21 @@ describe("deciding an attempt that needs review", () => {
 		expect(next.version).toBe(record.version + 1);
 	});
 
+	it("keeps the machine's verdict beside the reviewer's, so a rate as of an earlier instant sees it awaiting review", () => {
+		const ruling = ruleOnDecision(
+			record,
+			attempt,
+			request({ outcome: "return", comment: "补充化验报告" }),
+			NOW,
+		);
+		if (ruling.kind !== "decide") throw new Error("expected a decision");
+
+		expect(recordWithRuling(record, "a1", ruling).attempts[0]).toMatchObject({
+			verdict: "returned",
+			machineVerdict: "needs-review",
+		});
+	});
+
 	it("makes an accepted attempt the month's history for later months, if it is the latest accepted", () => {
 		const ruling = ruleOnDecision(
 			record,
@@ -378,6 +395,7 @@ describe("escalation to provincial review", () => {
 		});
 		expect(recordWithRuling(record, "a1", ruling).attempts[0]).toMatchObject({
 			escalated: true,
+			escalatedAt: NOW.toISOString(),
 			verdict: "needs-review",
 		});
 	});
@@ -421,5 +439,64 @@ describe("escalation to provincial review", () => {
 		expect(
 			ruleOnDecision(record, attempt, request({ outcome: "escalate" }), NOW),
 		).toMatchObject({ kind: "refuse", refusal: { code: "comment-required" } });
+	});
+});
+
+describe("what a reviewer may write", () => {
+	const parse = (body: Record<string, unknown>) =>
+		DecisionRequestSchema.safeParse({
+			outcome: "return",
+			reviewer: "li.wei",
+			...body,
+		});
+	const messageOf = (result: ReturnType<typeof parse>) =>
+		result.success ? "" : result.error.issues.map((i) => i.message).join("; ");
+
+	it("takes a comment of 2,000 characters and refuses one of 2,001, saying the limit in Chinese and English", () => {
+		expect(parse({ comment: "查".repeat(DECISION_LIMITS.comment) }).success).toBe(true);
+
+		const refused = parse({ comment: "查".repeat(DECISION_LIMITS.comment + 1) });
+
+		expect(refused.success).toBe(false);
+		expect(messageOf(refused)).toContain("意见最多 2000 个字符（收到 2001 个）");
+		expect(messageOf(refused)).toContain("a comment is at most 2,000 characters (got 2,001)");
+	});
+
+	it("bounds each issue comment, their number and their total", () => {
+		const one = (comment: string) => ({ code: "EVD-ATYPICAL-NCV", comment });
+		const tooLong = parse({ issueComments: [one("x".repeat(2_001))] });
+		const tooMany = parse({ issueComments: Array.from({ length: 201 }, () => one("x")) });
+		const tooMuch = parse({ issueComments: Array.from({ length: 11 }, () => one("x".repeat(2_000))) });
+
+		expect(messageOf(tooLong)).toContain("an issue comment is at most 2,000 characters");
+		expect(messageOf(tooMany)).toContain("at most 200 issue comments (got 201)");
+		expect(messageOf(tooMuch)).toContain("issue comments total at most 20,000 characters");
+		expect(parse({ issueComments: Array.from({ length: 200 }, () => one("x".repeat(100))) }).success).toBe(true);
+	});
+
+	it("refuses text that is not Unicode (an unpaired surrogate) and an over-long reviewer or code", () => {
+		expect(messageOf(parse({ comment: "ok \ud800" }))).toContain("unpaired surrogate");
+		expect(messageOf(parse({ reviewer: "r".repeat(201) }))).toContain("reviewer is at most 200 characters");
+		expect(messageOf(parse({ issueComments: [{ code: "C".repeat(129), comment: "x" }] }))).toContain("an issue code is at most 128 characters");
+	});
+
+	it("refuses, as too long, comments that would not fit the ledger item beside a large attempt, and takes them beside a small one", () => {
+		const comment = "查".repeat(DECISION_LIMITS.comment);
+		const small = attemptOf("a1", [WARNING]);
+		// Enough warnings to bring the attempt item just under the budget without the comment.
+		const bytes = (a: Attempt) => new TextEncoder().encode(JSON.stringify(a)).length;
+		const issue = (i: number): Issue => ({ ...WARNING, unitId: String(i), message: { zh: "偏".repeat(500), en: "NCV atypical" } });
+		let count = 1;
+		while (bytes(attemptOf("a1", Array.from({ length: count + 1 }, (_, i) => issue(i)))) < ATTEMPT_ITEM_BUDGET_BYTES) count++;
+		const large = attemptOf("a1", Array.from({ length: count }, (_, i) => issue(i)));
+		const largeBytes = bytes(large);
+		expect(largeBytes).toBeLessThan(ATTEMPT_ITEM_BUDGET_BYTES);
+		expect(largeBytes + 3 * comment.length).toBeGreaterThan(ATTEMPT_ITEM_BUDGET_BYTES);
+
+		expect(ruleOnDecision(recordOf(small), small, request({ outcome: "accept", comment }), NOW)).toMatchObject({ kind: "decide" });
+		expect(ruleOnDecision(recordOf(large), large, request({ outcome: "accept", comment }), NOW)).toMatchObject({
+			kind: "refuse",
+			refusal: { code: "too-long", message: expect.stringMatching(/超过存证记录上限 380000 字节.*over the ledger's 380,000/) },
+		});
 	});
 });
