@@ -95,7 +95,7 @@ async function render() {
   $('on-time-detail').textContent = summary ? `${summary.onTime} 准时 on time · ${summary.late} 逾期 late · ${summary.missing} 未报 missing` : '';
   $('first-pass-rate').textContent = percent(summary?.firstPassRate);
   $('first-pass-detail').textContent = summary
-    ? `${summary.firstPassAccepted} 通过 accepted · ${summary.returned} 退回 returned · ${summary.awaitingReview} 待审 in review`
+    ? `${summary.firstPassAccepted} 通过 accepted · ${summary.returned} 退回 returned · ${summary.withdrawn ?? 0} 撤回 withdrawn · ${summary.awaitingReview} 待审 in review`
     : '';
   $('obliged').textContent = summary ? String(summary.obliged) : '—';
   $('pending-detail').textContent = summary ? `${summary.pending} 未到期 pending · ${summary.resubmitted} 重报 resubmitted` : '';

@@ -25,7 +25,7 @@ function readerOf(connection: Connection): DynamoPeriodReader {
 
 function summaryTable(summaries: readonly StoredSummary[]): string {
   const table = new Table({
-    head: ['scope', 'obliged', 'on time', 'late', 'missing', 'pending', 'on-time rate', '1st pass ok', 'returned', 'in review', 'first-pass rate', 'problems'],
+    head: ['scope', 'obliged', 'on time', 'late', 'missing', 'pending', 'on-time rate', '1st pass ok', 'returned', 'withdrawn', 'in review', 'first-pass rate', 'problems'],
     style: { head: [], border: [] },
   });
   for (const s of summaries) {
@@ -39,6 +39,8 @@ function summaryTable(summaries: readonly StoredSummary[]): string {
       percent(s.onTimeRate),
       s.firstPassAccepted,
       s.returned,
+      // Summaries stored before withdrawals were counted have none.
+      s.withdrawn ?? 0,
       s.awaitingReview,
       percent(s.firstPassRate),
       s.problems.total,

@@ -20,6 +20,7 @@ import { attemptNumber } from "#domain/attempt.ts";
 import {
 	DecisionRequestSchema,
 	type RefusalCode,
+	ReviewerSchema,
 	supersedingAttempt,
 } from "#domain/review.ts";
 import { type AwsClients, createAwsClients } from "#lambda/clients.ts";
@@ -41,8 +42,11 @@ type ReviewEvent = APIGatewayProxyEventV2 & {
 type Reply = APIGatewayProxyStructuredResultV2;
 
 const DecisionBodySchema = DecisionRequestSchema.extend({
-	reviewer: z.string().trim().min(1).optional(),
+	reviewer: ReviewerSchema.optional(),
 });
+
+/** What attempt ids look like (16 hex digits today); anything else is no attempt, asked of no table. */
+const AttemptIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
 
 const REFUSAL_STATUS: Record<RefusalCode, number> = {
 	"not-found": 404,
@@ -54,6 +58,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
 	"wrong-level": 403,
 	"comment-required": 422,
 	"unknown-issue": 422,
+	"too-long": 400,
 };
 
 export function reviewDeps(
@@ -201,6 +206,12 @@ export function makeHandler(
 	return lambda(
 		async (event: ReviewEvent): Promise<Reply> => {
 			const { route, attemptId } = routeOf(event);
+			if (route && !AttemptIdSchema.safeParse(attemptId).success)
+				return json(400, {
+					error: "invalid-request",
+					message:
+						"attemptId: 不是有效的尝试编号 / not an attempt id (up to 128 letters, digits and . _ : -)",
+				});
 			try {
 				if (route === "decide") return await decide(event, attemptId);
 				if (route === "show") return await show(attemptId);

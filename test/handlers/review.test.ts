@@ -17,6 +17,7 @@ import type {
 	Context,
 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
 	type Attempt,
@@ -407,6 +408,137 @@ describe("GET /attempts/{attemptId}", () => {
 
 		expect((await handler(get("0000000000000000"), context)).statusCode).toBe(
 			404,
+		);
+	});
+});
+
+describe("what a caller may send", () => {
+	/** The parts of DynamoDB's limits a decision can run into: 400 KB per item, 2,048 bytes per partition key. */
+	function dynamoLike() {
+		db.on(QueryCommand).callsFake(
+			(input: { ExpressionAttributeValues: Record<string, unknown> }) => {
+				const id = String(input.ExpressionAttributeValues[":a"]);
+				if (id === "" || Buffer.byteLength(id) > 2048)
+					throw Object.assign(
+						new Error("One or more parameter values are not valid"),
+						{ name: "ValidationException" },
+					);
+				return { Items: id === attempt.attemptId ? [attemptKey] : [] };
+			},
+		);
+		db.on(GetCommand, { TableName: "attempts-table" }).resolves({
+			Item: { ...attempt, ...attemptKey },
+		});
+		db.on(GetCommand, { TableName: "deposits-table" }).resolves({
+			Item: record,
+		});
+		db.on(TransactWriteCommand).callsFake(
+			(input: {
+				TransactItems: { Update?: { ExpressionAttributeValues: object } }[];
+			}) => {
+				const values = input.TransactItems[0]?.Update?.ExpressionAttributeValues;
+				if (Buffer.byteLength(JSON.stringify({ ...attempt, ...values })) > 400 * 1024)
+					throw new TransactionCanceledException({
+						message: "Transaction cancelled",
+						$metadata: {},
+						CancellationReasons: [
+							{ Code: "ValidationError", Message: "Item size has exceeded the maximum allowed size" },
+							{ Code: "None" },
+						],
+					});
+				return {};
+			},
+		);
+		db.on(UpdateCommand).resolves({});
+		sqs.on(SendMessageCommand).resolves({ MessageId: "m1" });
+	}
+
+	function postTo(attemptId: string, body: unknown): APIGatewayProxyEventV2 {
+		const event = post(body);
+		return {
+			...event,
+			rawPath: `/attempts/${attemptId}/decision`,
+			pathParameters: { attemptId },
+		};
+	}
+
+	it("refuses a comment over 2,000 characters with 400, saying the limit in Chinese and English, and writes nothing", async () => {
+		dynamoLike();
+
+		const reply = await handler(
+			post({ outcome: "accept", reviewer: "li.wei", comment: "查".repeat(2_001) }),
+			context,
+		);
+
+		expect(reply.statusCode).toBe(400);
+		expect(bodyOf(reply)).toEqual({
+			error: "invalid-request",
+			message: expect.stringMatching(/意见最多 2000 个字符.*a comment is at most 2,000 characters/),
+		});
+		expect(db).not.toReceiveCommand(TransactWriteCommand);
+	});
+
+	it("stores a comment of exactly 2,000 characters", async () => {
+		dynamoLike();
+
+		const reply = await handler(
+			post({ outcome: "accept", reviewer: "li.wei", comment: "查".repeat(2_000) }),
+			context,
+		);
+
+		expect(reply.statusCode).toBe(201);
+	});
+
+	it.each([
+		["a 500,000-character comment", attempt.attemptId, { outcome: "accept", reviewer: "li.wei", comment: "查".repeat(500_000) }],
+		[
+			"200 issue comments of 2,000 characters each",
+			attempt.attemptId,
+			{
+				outcome: "accept",
+				reviewer: "li.wei",
+				comment: "ok",
+				issueComments: Array.from({ length: 200 }, () => ({ code: "EVD-ATYPICAL-NCV", comment: "查".repeat(2_000) })),
+			},
+		],
+		["a reviewer name of a megabyte", attempt.attemptId, { outcome: "accept", reviewer: "r".repeat(1 << 20), comment: "ok" }],
+		["an attempt id longer than any key", "a".repeat(3_000), { outcome: "accept", reviewer: "li.wei", comment: "ok" }],
+	])("answers %s with 400, not a 500 that says retry", async (_, attemptId, body) => {
+		dynamoLike();
+
+		const reply = await handler(postTo(attemptId, body), context);
+
+		expect(reply.statusCode).toBe(400);
+		expect(bodyOf(reply).message).toMatch(/[\u4e00-\u9fff].*\/ [a-z]/);
+	});
+
+	it("answers nothing a caller sends with a 500", async () => {
+		const decisionLike = fc.record(
+			{
+				outcome: fc.constantFrom("accept", "return", "escalate", "approve"),
+				reviewer: fc.string({ maxLength: 300 }),
+				level: fc.constantFrom("city", "province", "nation"),
+				comment: fc.oneof(
+					fc.string({ maxLength: 3_000, unit: "binary" }),
+					fc.nat({ max: 300_000 }).map((length) => "查".repeat(length)),
+				),
+				issueComments: fc.array(
+					fc.record({ code: fc.constantFrom("EVD-ATYPICAL-NCV", ""), unitId: fc.constantFrom("1", "2"), comment: fc.string({ maxLength: 50 }) }, { requiredKeys: ["code", "comment"] }),
+					{ maxLength: 3 },
+				),
+				decisionId: fc.string({ maxLength: 200 }),
+			},
+			{ requiredKeys: [] },
+		);
+		await fc.assert(
+			fc.asyncProperty(fc.oneof(fc.anything(), decisionLike), async (body) => {
+				db.reset();
+				sqs.reset();
+				dynamoLike();
+				const reply = await handler(post(body), context);
+				expect(reply.statusCode).toBeLessThan(500);
+			}),
+			{ numRuns: 300 },
 		);
 	});
 });
