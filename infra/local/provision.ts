@@ -63,12 +63,25 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
 
 const DAY = 24 * 60 * 60;
 
+/**
+ * A kept data dir already has the bucket and tables: creating them again is refused, and that is
+ * what was wanted. (A table kept from an older definition is not migrated: `--fresh` rebuilds it.)
+ */
+async function unlessExists(create: () => Promise<unknown>, existsError: string): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === existsError)) throw error;
+  }
+}
+
 export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs: SQSClient }): Promise<TwinResources> {
-  await clients.s3.send(new CreateBucketCommand({ Bucket: TWIN_BUCKET }));
-  await clients.s3.send(new CreateBucketCommand({ Bucket: TWIN_EXPORTS_BUCKET }));
+  for (const bucket of [TWIN_BUCKET, TWIN_EXPORTS_BUCKET]) {
+    await unlessExists(() => clients.s3.send(new CreateBucketCommand({ Bucket: bucket })), 'BucketAlreadyExists');
+  }
   const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, name])) as Record<TableName, string>;
   for (const [name, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
-    await clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec)));
+    await unlessExists(() => clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec))), 'ResourceInUseException');
   }
   const queues = {} as Record<QueueName, QueueHandle>;
   for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {

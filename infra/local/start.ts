@@ -1,7 +1,8 @@
 /**
- * `npm start`: starts the local twin, seeds a demo registry, replays demo deposits through the
- * pipeline, prints what happened, and keeps running for more deposits (`npm start -- --once`
- * replays and exits).
+ * `npm start`: starts the local twin on its kept data dir (.twin/data), reconciles the ledger with
+ * the bucket, and — into an empty twin only — seeds a demo registry, replays demo deposits through
+ * the pipeline and prints what happened; then keeps running for more deposits.
+ * `--fresh` deletes the data first; `--once` exits 0 when done; `--no-demo` never replays.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,8 @@ import { mapLimit } from '#adapters/period-reader.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '../../examples/enterprise.ts';
 import { TWIN_STATE_FILE, type TwinState } from '../../cli/connection.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
+import { killStaleDynamoDb } from './emulators.ts';
+import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
 import { LocalTwin, SIMULATED_RECEIPT_METADATA } from './twin.ts';
 
 const { values: args } = parseArgs({
@@ -22,6 +25,10 @@ const { values: args } = parseArgs({
     once: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: join(dirname(TWIN_STATE_FILE), 'data') },
     quiet: { type: 'boolean', default: false },
+    /** Delete the data dir (objects and tables) and start empty, so the demo replays. */
+    fresh: { type: 'boolean', default: false },
+    /** Never replay the demo, even into an empty twin (tests, scripts). */
+    'no-demo': { type: 'boolean', default: false },
   },
 });
 
@@ -38,10 +45,16 @@ function describeError(error: unknown): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const dataDir = args['data-dir'];
+  if (args.fresh) {
+    // A JVM a killed twin left would otherwise keep the deleted database open.
+    await killStaleDynamoDb(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+    log(`--fresh: deleted ${dataDir} (删除了本地数据).`);
+  }
   log('Starting the local twin: s3rver (S3), DynamoDB Local, local-aws-sqs (SQS)…');
-  rmSync(args['data-dir'], { recursive: true, force: true });
   // More intake pollers than the default: the demo replays a year of deposits at once.
-  const twin = await LocalTwin.start({ dataDir: args['data-dir'], concurrency: 8 });
+  const twin = await LocalTwin.start({ dataDir, concurrency: 8, persistDynamoDb: true });
   twin.on('function-error', ({ functionName, error }) => console.error(`[${functionName}] ${describeError(error)}`));
   const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() };
   mkdirSync(dirname(TWIN_STATE_FILE), { recursive: true });
@@ -56,8 +69,38 @@ async function main(): Promise<void> {
     await twin.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  // Every way out stops the emulators: the JVM is a child process and would outlive us.
+  // (process.exit and a crash are covered by the emulators' exit hook; kill -9 by the pid file.)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  for (const fault of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(fault, (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      void stop(1);
+    });
+  }
+
+  const kept = await keptData(twin.clients, twin.resources);
+  // The bucket is the record: an upload whose notification or intake message was lost (the queues
+  // are in memory, a killed twin loses them) is announced again, with its own receipt time.
+  const reconciled = await reconcileTwin(twin.clients, twin.resources);
+  const empty = kept.enterprises === 0 && kept.attempts === 0 && reconciled.listed === 0;
+  if (!empty) {
+    log(`Kept the data in ${dataDir}: ${kept.enterprises} enterprise(s) in the registry, ${kept.attempts} attempt(s), ${reconciled.listed} report upload(s) (保留了已有数据; \`npm start -- --fresh\` starts empty).`);
+  }
+  log(`Reconciled with the bucket (与存储桶对账): ${reconciled.listed} listed, ${reconciled.recorded} already recorded, ${reconciled.announced} announced to intake again.`);
+  const reseeded = await reseedReviewQueue(twin.clients, twin.resources);
+  if (reseeded > 0) log(`Re-queued ${reseeded} review message(s) of undecided attempts (the review queue is kept in memory only).`);
+  if (reconciled.announced > 0) {
+    await twin.waitForIdle(180_000);
+    log(`  recorded the announced uploads (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
+  }
+
+  if (!empty || args['no-demo']) {
+    log(`Ready (${((Date.now() - started) / 1000).toFixed(1)} s). Dashboard: ${twin.apiUrl}/`);
+    if (args.once) return stop(0);
+    log('\nThe twin keeps running (Ctrl-C stops it). `npx evidence --help` lists the commands.');
+    return;
+  }
 
   // A year of Jiangxi's first year on the system, ending with the month now coming in.
   const now = new Date();

@@ -11,11 +11,12 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { encodeEventKey } from '#adapters/sqs-intake-announcer.ts';
+import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENV } from '#resources/env.ts';
 import { CACHED_MIDDLEWARE } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
 import { type Emulators, type Endpoints, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from './emulators.ts';
-import { provision, type TwinResources } from './provision.ts';
+import { provision, TWIN_BUCKET, type TwinResources } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
 import { TwinHttpApi } from './http-api.ts';
 import { TwinScheduler } from './scheduler.ts';
@@ -32,7 +33,7 @@ export interface TwinOptions {
   readonly deadlineRules?: string;
   /** Concurrent intake batches. */
   readonly concurrency?: number;
-  /** Keep DynamoDB Local's data on disk, so it survives a restart (resilience tests). */
+  /** Keep DynamoDB Local's data on disk, so it survives a restart (`npm start`, resilience tests). */
   readonly persistDynamoDb?: boolean;
   /** Messages per validate-deposit invocation (default: the stack's batch size). */
   readonly batchSize?: number;
@@ -119,7 +120,12 @@ export class LocalTwin extends EventEmitter {
   }
 
   static async start(options: TwinOptions): Promise<LocalTwin> {
-    const emulators = await startEmulators(options.dataDir, { persistDynamoDb: options.persistDynamoDb ?? false, s3EventPrefix: DEPOSIT_BUCKET_NOTIFICATION.prefix });
+    const emulators = await startEmulators(options.dataDir, {
+      persistDynamoDb: options.persistDynamoDb ?? false,
+      s3EventPrefix: DEPOSIT_BUCKET_NOTIFICATION.prefix,
+      // Deposit folders are write-once, as the cloud's bucket policy makes them.
+      writeOnce: { bucket: TWIN_BUCKET, prefixes: [REPORTS_PREFIX, EVIDENCE_PREFIX] },
+    });
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });

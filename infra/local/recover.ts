@@ -1,0 +1,92 @@
+/**
+ * What a restarted twin does before it serves: look at what its data dir kept, reconcile the
+ * ledger with the bucket, and refill the review queue. The S3 objects and DynamoDB tables persist
+ * on disk; local-aws-sqs keeps its messages in memory only (it has no persistence option), so
+ * every message in flight when the last twin stopped — or was killed — is gone.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAttemptIndex } from '#adapters/dynamo-attempt-index.ts';
+import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
+import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
+import { mapLimit } from '#adapters/period-reader.ts';
+import { S3ReportObjects } from '#adapters/s3-report-lister.ts';
+import { SqsIntakeAnnouncer } from '#adapters/sqs-intake-announcer.ts';
+import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
+import { type ReconcileDeps, type ReconcileRequest, type ReconcileSummary, reconcileDeposits } from '#app/reconcile-deposits.ts';
+import { AttemptSchema, attemptNumber } from '#domain/attempt.ts';
+import { type ReviewMessage, reviewMessageOf } from '#domain/review-message.ts';
+import { TWIN_REGION } from './emulators.ts';
+import type { TwinResources } from './provision.ts';
+import { SIMULATED_RECEIPT_METADATA, type TwinClients } from './twin.ts';
+
+/** The reconciliation's ports on the twin: s3rver keeps no versions; receipt times may be simulated. */
+export function twinReconcileDeps(clients: Pick<TwinClients, 's3' | 'db' | 'sqs'>, resources: TwinResources): ReconcileDeps {
+  return {
+    reports: new S3ReportObjects(clients.s3, resources.bucket, { versioned: false, receiptTimeMetadata: SIMULATED_RECEIPT_METADATA }),
+    attempts: new DynamoAttemptIndex(clients.db, resources.tables.attempts),
+    intake: new SqsIntakeAnnouncer(clients.sqs, { queueUrl: resources.queues.intake.url, bucket: resources.bucket, region: TWIN_REGION }),
+  };
+}
+
+export function reconcileTwin(clients: Pick<TwinClients, 's3' | 'db' | 'sqs'>, resources: TwinResources, request: ReconcileRequest = {}): Promise<ReconcileSummary> {
+  return reconcileDeposits(twinReconcileDeps(clients, resources), request);
+}
+
+async function countItems(clients: Pick<TwinClients, 'db'>, table: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await clients.db.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start }));
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+export interface KeptData {
+  readonly enterprises: number;
+  readonly attempts: number;
+}
+
+/** What the data dir held at start (a twin-only Scan; the cloud never counts this way). */
+export async function keptData(clients: Pick<TwinClients, 'db'>, resources: TwinResources): Promise<KeptData> {
+  const [enterprises, attempts] = await Promise.all([countItems(clients, resources.tables.registry), countItems(clients, resources.tables.attempts)]);
+  return { enterprises, attempts };
+}
+
+/**
+ * Sends the review message of every undecided attempt whose message had been queued
+ * (`reviewQueuedAt`) again, at the level it was waiting at. Twin only: in the cloud SQS keeps the
+ * messages for 14 days and nothing needs re-seeding; here the queue came back empty. A message
+ * received twice is harmless: reviewers decide per attempt, and a decided attempt refuses a second
+ * decision.
+ */
+export async function reseedReviewQueue(clients: Pick<TwinClients, 'db' | 'sqs'>, resources: TwinResources): Promise<number> {
+  const waiting = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await clients.db.send(
+      new ScanCommand({
+        TableName: resources.tables.attempts,
+        FilterExpression: 'attribute_exists(reviewQueuedAt) AND attribute_not_exists(decision)',
+        ExclusiveStartKey: start,
+      }),
+    );
+    waiting.push(...(page.Items ?? []).map((item) => AttemptSchema.parse(item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const ledger = new DynamoLedger(clients.db, resources.tables);
+  const registry = new DynamoRegistry(clients.db, resources.tables.registry);
+  const queue = new SqsReviewQueue(clients.sqs, resources.queues.review.url);
+  await mapLimit(waiting, 8, async (attempt) => {
+    const [record, enterprise] = await Promise.all([ledger.getDeposit(attempt.enterpriseId, attempt.period), registry.get(attempt.enterpriseId)]);
+    const where = enterprise ? { enterpriseName: enterprise.name, province: enterprise.province, city: enterprise.city } : {};
+    const base = reviewMessageOf(attempt, record ? attemptNumber(record, attempt.attemptId) : 1, where);
+    const { escalation } = attempt;
+    const message: ReviewMessage = escalation
+      ? { ...base, level: escalation.toLevel, escalation: { reviewer: escalation.reviewer, comment: escalation.comment, escalatedAt: escalation.escalatedAt } }
+      : base;
+    await queue.send(message);
+  });
+  return waiting.length;
+}
