@@ -69,3 +69,33 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   }
   return parsed.data;
 }
+
+/**
+ * Which key signs receipts: a KMS key (cloud) or a key file (twin), exactly one. Spread into a
+ * function's schema and check the pair with `receiptSigningKeyOf`.
+ */
+export const ReceiptSigningConfigSchema = z.object({
+  [ENV.receiptKeyId]: name.optional(),
+  [ENV.receiptKeyFile]: name.optional(),
+});
+export type ReceiptSigningConfig = z.infer<typeof ReceiptSigningConfigSchema>;
+
+export type ReceiptSigningKey = { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'file'; readonly path: string };
+
+export function receiptSigningKeyOf(config: ReceiptSigningConfig): ReceiptSigningKey {
+  const keyId = config[ENV.receiptKeyId];
+  const path = config[ENV.receiptKeyFile];
+  if (keyId && path) throw new ConfigError(`invalid configuration — set ${ENV.receiptKeyId} or ${ENV.receiptKeyFile}, not both`);
+  if (keyId) return { kind: 'kms', keyId };
+  if (path) return { kind: 'file', path };
+  throw new ConfigError(`invalid configuration — ${ENV.receiptKeyId} (KMS) or ${ENV.receiptKeyFile} (key file) must name the receipt signing key`);
+}
+
+/** reconcile: lists the deposit bucket, reads attempt keys, announces to intake. */
+export const ReconcileConfigSchema = z.object({
+  [ENV.depositBucket]: name,
+  [ENV.attemptsTable]: name,
+  [ENV.intakeQueueUrl]: z.url(),
+  [ENV.reconcileLookbackDays]: z.coerce.number().int().min(1).max(3650).default(45),
+});
+export type ReconcileConfig = z.infer<typeof ReconcileConfigSchema>;

@@ -17,5 +17,13 @@ export const ENV = {
   exportBucket: 'EXPORT_BUCKET',
   /** How many periods, ending with the last ended month, nightly-summary recomputes (default 13). */
   nightlyPeriods: 'NIGHTLY_PERIODS',
+  /** The KMS key (id or ARN) that signs receipts, in the cloud. */
+  receiptKeyId: 'RECEIPT_KEY_ID',
+  /** The PEM file whose P-256 key signs receipts, on the twin (created once if absent). */
+  receiptKeyFile: 'RECEIPT_KEY_FILE',
+  /** The intake queue, for the reconciliation that announces uploads whose S3 event was lost. */
+  intakeQueueUrl: 'INTAKE_QUEUE_URL',
+  /** How many days back the scheduled reconciliation looks (default 45). */
+  reconcileLookbackDays: 'RECONCILE_LOOKBACK_DAYS',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];

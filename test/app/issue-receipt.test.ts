@@ -1,0 +1,93 @@
+/** Issuing a receipt: the attempt as recorded now, numbered within its month, signed; refused when unknown. */
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { AttemptLookup, ReceiptSigner } from '#app/ports.ts';
+import { issueReceipt, receiptFor, receiptKeyFor } from '#app/issue-receipt.ts';
+import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
+import { receiptBytes } from '#domain/receipt.ts';
+
+const attempt = (attemptId: string, receivedAt: string, overrides: Partial<Attempt> = {}): Attempt => ({
+  attemptId,
+  enterpriseId: 'E',
+  period: '2026-04',
+  depositId: `dep-${attemptId}`,
+  reportKey: `reports/E/2026-04/dep-${attemptId}/report.csv`,
+  reportVersion: 'etag',
+  receivedAt,
+  timeliness: { lastDay: '2026-05-10', dueAt: '2026-05-10T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
+  verdict: 'needs-review',
+  validation: { valid: true, verdict: 'needs-review', stats: { errors: 0, warnings: 1, infos: 0 }, issues: [] },
+  files: [],
+  recordedAt: receivedAt,
+  ...overrides,
+});
+
+const first = attempt('a1', '2026-05-01T00:00:00.000Z');
+const second = attempt('a2', '2026-05-02T00:00:00.000Z');
+const record: EnterprisePeriod = {
+  enterpriseId: 'E', period: '2026-04', province: '江西', city: '南昌', industry: 'power', version: 2,
+  attempts: [first, second].map((a) => ({ attemptId: a.attemptId, reportKey: a.reportKey, receivedAt: a.receivedAt, onTime: true, verdict: a.verdict, errors: 0, warnings: 1 })),
+};
+
+function lookup(attempts: Attempt[], records: EnterprisePeriod[] = [record]): AttemptLookup {
+  return {
+    findAttempt: async (id) => attempts.find((a) => a.attemptId === id),
+    getDeposit: async (e, p) => records.find((r) => r.enterpriseId === e && r.period === p),
+  };
+}
+
+const PUBLIC_PEM = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+
+/** Records what it was asked to sign; the "signature" names those bytes. */
+function recordingSigner(): ReceiptSigner & { signed: Uint8Array[] } {
+  const signed: Uint8Array[] = [];
+  return {
+    signed,
+    sign: async (bytes) => {
+      signed.push(bytes);
+      return { keyId: 'k1', alg: 'ECDSA_SHA_256', value: Buffer.from(bytes).toString('base64') };
+    },
+    publicKeyPem: async () => PUBLIC_PEM,
+  };
+}
+
+const now = () => new Date('2026-05-03T00:00:00Z');
+
+describe('issuing a receipt', () => {
+  it('numbers the attempt by its place in the month and signs exactly the canonical bytes of the receipt', async () => {
+    const signer = recordingSigner();
+
+    const outcome = await issueReceipt({ attempts: lookup([first, second]), signer, now }, 'a2');
+
+    expect(outcome.status).toBe('issued');
+    if (outcome.status !== 'issued') return;
+    expect(outcome.receipt).toMatchObject({ kind: 'attempt-recorded', issuedAt: '2026-05-03T00:00:00.000Z', attempt: { attemptId: 'a2', number: 2 } });
+    expect(outcome.receipt.signature).toEqual({ alg: 'ECDSA_SHA_256', encoding: 'der', keyId: 'k1', value: Buffer.from(signer.signed[0] ?? []).toString('base64') });
+    expect(Buffer.from(signer.signed[0] ?? []).equals(Buffer.from(receiptBytes(outcome.receipt)))).toBe(true);
+  });
+
+  it('reflects a later decision: kind decision-recorded', async () => {
+    const decided = attempt('a2', second.receivedAt, {
+      verdict: 'returned',
+      decision: { decisionId: 'd', outcome: 'return', reviewer: 'r', level: 'province', decidedAt: '2026-05-02T08:00:00.000Z', comment: '请补充化验报告', issueComments: [] },
+    });
+    const outcome = await issueReceipt({ attempts: lookup([first, decided]), signer: recordingSigner(), now }, 'a2');
+    expect(outcome).toMatchObject({ status: 'issued', receipt: { kind: 'decision-recorded', verdict: { machine: 'needs-review', current: 'returned' } } });
+  });
+
+  it('is refused for an attempt that is not recorded, and signs nothing', async () => {
+    const signer = recordingSigner();
+    await expect(issueReceipt({ attempts: lookup([first]), signer, now }, 'nope')).resolves.toEqual({
+      status: 'refused',
+      refusal: { code: 'not-found', message: 'no attempt nope is recorded' },
+    });
+    await expect(receiptFor({ attempts: lookup([first]), signer, now }, { attemptId: 'nope' })).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(receiptFor({ attempts: lookup([first]), signer, now }, {})).rejects.toMatchObject({ name: 'BadRequestError' });
+    expect(signer.signed).toEqual([]);
+  });
+
+  it('publishes the signer’s key as PEM, JWK and fingerprint', async () => {
+    const key = await receiptKeyFor({ signer: recordingSigner() });
+    expect(key).toMatchObject({ alg: 'ECDSA_SHA_256', encoding: 'der', jwk: { kty: 'EC', crv: 'P-256' }, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+});
