@@ -120,7 +120,8 @@ class NodeSha256 {
 	}
 }
 
-async function signedFetch(
+/** A request to the deployment's API: IAM-signed in the cloud (the summary command's late list uses it too). */
+export async function signedFetch(
 	connection: Connection,
 	url: URL,
 	init: { method: string; body?: string },

@@ -9,13 +9,16 @@ import type { Command } from 'commander';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries, type StoredSummary } from '#adapters/dynamo-summaries.ts';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import { lateFor } from '#app/department-queries.ts';
-import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
-import { PeriodSchema } from '#domain/period.ts';
+import { z } from 'zod';
+import { type LateAnswer, lateFor } from '#app/department-queries.ts';
+import { type Period, PeriodSchema } from '#domain/period.ts';
 import { lastEndedPeriod, SummaryScopeSchema, scopesOf } from '#domain/rates.ts';
 import { parseRegistryCsv, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
+import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
+import { ENV } from '#resources/env.ts';
 import { type Connection, connect } from '../connection.ts';
 import { duration, shanghaiTime } from '../format.ts';
+import { signedFetch } from './review.ts';
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
 
@@ -47,6 +50,24 @@ function summaryTable(summaries: readonly StoredSummary[]): string {
     ]);
   }
   return table.toString();
+}
+
+/**
+ * Today's late list under the deployment's own deadline rules: from its query API (`GET /late`,
+ * whose function is configured with them) where the connection has an API URL — always on the
+ * twin; otherwise computed here with the rules in DEADLINE_RULES, read as the functions read it.
+ */
+async function lateListOf(connection: Connection, reader: DynamoPeriodReader, store: DynamoSummaries, period: Period, scope: string): Promise<LateAnswer> {
+  if (connection.apiUrl) {
+    const url = new URL('late', connection.apiUrl.endsWith('/') ? connection.apiUrl : `${connection.apiUrl}/`);
+    url.searchParams.set('period', period);
+    url.searchParams.set('scope', scope);
+    const response = await signedFetch(connection, url, { method: 'GET' });
+    if (!response.ok) throw new Error(`GET /late: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as LateAnswer;
+  }
+  const config = loadConfig(z.object({ [ENV.deadlineRules]: DeadlineRulesVariable }));
+  return lateFor({ reader: () => reader, summaries: store, rules: config[ENV.deadlineRules], now: () => new Date() }, { period, scope });
 }
 
 async function runNightlyOn(connection: Connection, at: string | undefined): Promise<unknown> {
@@ -82,15 +103,7 @@ export function registerSummaryCommands(program: Command): void {
             a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b),
           );
       const summaries = (await Promise.all(scopes.map((s) => store.range(s, period.data, period.data)))).flat();
-      const late = await lateFor(
-        {
-          reader: () => reader,
-          summaries: store,
-          rules: DEFAULT_DEADLINE_RULES,
-          now: () => new Date(),
-        },
-        { period: period.data, scope: scope?.data ?? 'all' },
-      );
+      const late = await lateListOf(connection, reader, store, period.data, scope?.data ?? 'all');
       if (options.json) {
         console.log(JSON.stringify({ period: period.data, summaries, late }, null, 2));
         return;
