@@ -1,56 +1,7 @@
-/**
- * validate-deposit: intake queue (S3 report uploads) → validated attempt in the ledger →
- * review message when it has problems. Each SQS record succeeds or fails on its own
- * (partial batch response); a fault retries, and after the queue's maxReceiveCount goes to the DLQ.
- */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { S3DepositStore } from '#adapters/s3-deposit-store.ts';
-import { DynamoIntakeReader } from '#adapters/dynamo-intake-reader.ts';
-import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
-import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
-import { ENV } from '#resources/env.ts';
-import { type IntakeDeps, recordDeposit } from '#app/record-deposit.ts';
-import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
-import { type IntakeConfig, IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
-import { lambda, type Observability, observability } from '#lambda/middy.ts';
-import { reportUploadsIn } from '#lambda/s3-events.ts';
-
-export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDeps {
-  return {
-    store: new S3DepositStore(clients.s3, config[ENV.depositBucket]),
-    registry: new DynamoRegistry(clients.db, config[ENV.registryTable]),
-    ledger: new DynamoLedger(clients.db, { deposits: config[ENV.depositsTable], attempts: config[ENV.attemptsTable] }),
-    reviewQueue: new SqsReviewQueue(clients.sqs, config[ENV.reviewQueueUrl]),
-    intake: new DynamoIntakeReader(clients.db, { registry: config[ENV.registryTable], deposits: config[ENV.depositsTable] }),
-    deadlineRules: config[ENV.deadlineRules],
-    settings: config[ENV.checkSettings],
-    now: () => new Date(),
-  };
-}
-
-export function makeHandler(deps: IntakeDeps, { logger, metrics }: Observability) {
-  const processor = new BatchProcessor(EventType.SQS);
-  const processRecord = async (record: SQSRecord) => {
-    for (const upload of reportUploadsIn(record.body)) {
-      const result = await recordDeposit(deps, upload);
-      const { attempt } = result;
-      logger.info('deposit processed', {
-        outcome: result.outcome, enterpriseId: attempt.enterpriseId, period: attempt.period, attemptId: attempt.attemptId,
-        attempt: result.attemptNumber, verdict: attempt.verdict, onTime: attempt.timeliness.onTime, issues: attempt.validation.stats,
-      });
-      metrics.addMetric(result.outcome === 'duplicate' ? 'DuplicateEvents' : `Verdict_${attempt.verdict}`, MetricUnit.Count, 1);
-    }
-  };
-  return lambda(
-    (event: SQSEvent, context) => {
-      metrics.addMetric('IntakeRecords', MetricUnit.Count, event.Records.length);
-      return processPartialResponse(event, processRecord, processor, { context });
-    },
-    { logger, metrics },
-  );
-}
+/** validate-deposit's entry point: configuration and clients at cold start, then the handler. */
+import { createAwsClients } from '#lambda/clients.ts';
+import { IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
+import { observability } from '#lambda/middy.ts';
+import { intakeDeps, makeHandler } from './make-handler.ts';
 
 export const handler = makeHandler(intakeDeps(loadConfig(IntakeConfigSchema), createAwsClients()), observability('validate-deposit'));

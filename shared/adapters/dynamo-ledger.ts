@@ -56,12 +56,13 @@ export class DynamoLedger implements Ledger {
       if (!(error instanceof TransactionCanceledException) && !(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
       const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'conflict';
+      // The record moved on (a version check failed), or another transaction held it at that moment.
+      if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
       throw error;
     }
   }
 
-  async recordUnattributed(attempt: Attempt): Promise<'recorded' | 'duplicate'> {
+  async recordAttemptOnly(attempt: Attempt): Promise<'recorded' | 'duplicate'> {
     try {
       await this.db.send(
         new PutCommand({ TableName: this.tables.attempts, Item: { ...attempt, attemptRef: attemptRef(attempt) }, ConditionExpression: 'attribute_not_exists(enterpriseId)' }),

@@ -5,16 +5,19 @@
  * crashed run left undone (the review message).
  */
 import { createHash } from 'node:crypto';
-import { acceptedMonthOf, type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
+import { type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
 import { type EvidenceFile, evidenceFilesToRead, issueOf } from '#domain/checks.ts';
 import { type DeadlineRules, deadlineFor, timelinessOf } from '#domain/deadline.ts';
 import { type DepositKey, evidenceKey, parseDepositKey } from '#domain/deposit-key.ts';
-import { summarise } from '#domain/issues.ts';
+import { type Issue, summarise } from '#domain/issues.ts';
+import { UNREADABLE_REASONS } from '#domain/object-faults.ts';
+import { contentTypeOf } from '#domain/file-types.ts';
+import { detailKeyOf, ledgerItemOf, MAX_ATTEMPTS_PER_RECORD, snapshotOf } from '#domain/attempt-size.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { reviewMessageOf } from '#domain/review-message.ts';
 import { admitReport, readReport, validateDeposit } from '#domain/validate.ts';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
-import type { DepositStore, IntakeContext, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
+import type { DepositStore, IntakeContext, ObjectVersion, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
   readonly store: DepositStore;
@@ -28,6 +31,10 @@ export interface IntakeDeps {
   readonly intake: IntakeReader;
   /** The wall clock, for `recordedAt` only; receipt time always comes from the event. */
   readonly now: () => Date;
+  /** Waits between contended writes (tests pass a fake). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for the backoff's jitter (tests pass a fixed one). */
+  readonly random?: () => number;
 }
 
 /** A report object as an S3 event describes it. */
@@ -49,10 +56,19 @@ export interface IntakeResult {
 
 /** Key for uploads that cannot be attributed to an enterprise and month. */
 export const UNATTRIBUTED = 'UNATTRIBUTED';
-const MAX_WRITE_RETRIES = 8;
 const HASH_CONCURRENCY = 4;
 
+/**
+ * Writes to one enterprise-period are optimistic (the record's version). Contenders back off with
+ * full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): each retry waits a random
+ * time up to a cap that doubles, so a burst spreads out instead of colliding again in lockstep.
+ * Within one invocation uploads to the same enterprise-period are serialised by the handler, so
+ * contenders are at most the invocations running at once (5 in the cloud, the twin's pollers).
+ */
+export const WRITE_RETRY = { tries: 24, baseMs: 20, capMs: 1_000 } as const;
+
 const sha256Hex = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -62,6 +78,12 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** The enterprise and month an upload belongs to, or undefined when its key names none. */
+export function enterprisePeriodOf(upload: Pick<ReportUpload, 'key'>): string | undefined {
+  const reading = parseDepositKey(upload.key);
+  return reading.ok && reading.key.kind === 'report' ? `${reading.key.enterpriseId}/${reading.key.period}` : undefined;
 }
 
 export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Promise<IntakeResult> {
@@ -77,22 +99,58 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
   if (existing?.attempts.some((a) => a.attemptId === attemptId)) {
     return finishDuplicate(deps, existing, key, attemptId);
   }
-  const attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, context);
-  const accepted = acceptedMonthOf(attempt);
+  const sleep = deps.sleep ?? defaultSleep;
+  const random = deps.random ?? Math.random;
   let record = existing;
-  for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
-    const next = withAttempt(record, scopeOf(key, enterprise), summaryOf(attempt), accepted);
-    const outcome = await deps.ledger.recordAttempt(attempt, next, record?.version);
+  let attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, context);
+  for (let tries = 0; tries < WRITE_RETRY.tries; tries++) {
+    if (record && record.attempts.length >= MAX_ATTEMPTS_PER_RECORD) return recordOverflow(deps, attempt, record, enterprise);
+    const stored = await storable(deps, attempt);
+    const next = withAttempt(record, scopeOf(key, enterprise), summaryOf(stored), snapshotOf(attempt));
+    const outcome = await deps.ledger.recordAttempt(stored, next, record?.version);
     if (outcome === 'recorded') {
-      const reviewQueued = await queueReviewIfNeeded(deps, attempt, attemptNumber(next, attemptId), enterprise);
-      return { outcome, attempt, attemptNumber: attemptNumber(next, attemptId), reviewQueued };
+      const reviewQueued = await queueReviewIfNeeded(deps, stored, attemptNumber(next, attemptId), enterprise);
+      return { outcome, attempt: stored, attemptNumber: attemptNumber(next, attemptId), reviewQueued };
     }
     // Another delivery of this very upload won the race.
     if (outcome === 'duplicate') return finishDuplicate(deps, await deps.ledger.getDeposit(key.enterpriseId, key.period), key, attemptId);
-    // Another upload for the same enterprise-period landed in between: re-read and re-apply.
+    // Another upload for the same enterprise-period landed in between: back off, re-read, re-apply.
+    await sleep(random() * Math.min(WRITE_RETRY.capMs, WRITE_RETRY.baseMs * 2 ** tries));
+    const reused = keyReusedIn(record, upload.key);
     record = await deps.ledger.getDeposit(key.enterpriseId, key.period);
+    // What the attempt says may depend on the record (a report key already used): rebuild it then.
+    if (keyReusedIn(record, upload.key) !== reused) attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) });
   }
-  throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${MAX_WRITE_RETRIES} tries`);
+  throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${WRITE_RETRY.tries} tries`);
+}
+
+const keyReusedIn = (record: EnterprisePeriod | undefined, reportKey: string) => record?.attempts.some((a) => a.reportKey === reportKey) ?? false;
+
+/**
+ * The attempt as the ledger keeps it: whole when it fits one item, else with the full attempt
+ * written once beside the deposit and the item cut down to counts and the first issues.
+ */
+async function storable(deps: IntakeDeps, attempt: Attempt): Promise<Attempt> {
+  const cut = ledgerItemOf(attempt);
+  if (cut === attempt) return attempt;
+  const body = JSON.stringify(attempt);
+  const detailKey = detailKeyOf(attempt, sha256Hex(body));
+  await deps.store.putOnce(detailKey, body, 'application/json');
+  return { ...cut, detailKey };
+}
+
+/**
+ * An enterprise-period that already holds MAX_ATTEMPTS_PER_RECORD attempts: the upload is still
+ * recorded, as a returned attempt of its own, but the record (one item) no longer grows.
+ */
+async function recordOverflow(deps: IntakeDeps, attempt: Attempt, record: EnterprisePeriod, enterprise: Enterprise | undefined): Promise<IntakeResult> {
+  const issues = [issueOf('EVD-ATTEMPTS-TOO-MANY', { found: `${record.attempts.length + 1}`, expected: `${MAX_ATTEMPTS_PER_RECORD}` }), ...attempt.validation.issues];
+  const validation = summarise(issues);
+  const overflow = await storable(deps, { ...attempt, validation, verdict: validation.verdict });
+  const outcome = await deps.ledger.recordAttemptOnly(overflow);
+  if (outcome === 'duplicate') return { outcome, attempt: overflow, attemptNumber: record.attempts.length + 1, reviewQueued: false };
+  const reviewQueued = await queueReviewIfNeeded(deps, overflow, record.attempts.length + 1, enterprise);
+  return { outcome: 'recorded', attempt: overflow, attemptNumber: record.attempts.length + 1, reviewQueued };
 }
 
 const settingsOf = (deps: IntakeDeps): CheckSettings => deps.settings ?? DEFAULT_CHECK_SETTINGS;
@@ -115,36 +173,43 @@ async function buildAttempt(
   reportVersion: string,
   { enterprise, record: existing, history }: IntakeContext,
 ): Promise<Attempt> {
-  const admitted = admitReport(key, upload.size).length === 0;
-  const reportBytes = admitted ? await deps.store.read(upload.key) : undefined;
-  const reportSha256 = reportBytes ? sha256Hex(reportBytes) : await digestOfReport(deps, upload.key);
-  const reading = reportBytes ? await readReport(key.fileName, reportBytes) : undefined;
-  // Only the files the report names are read: one GET each, and none to list the folder.
   const settings = settingsOf(deps);
-  const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
-  const found = await mapLimited(named, HASH_CONCURRENCY, async (fileName): Promise<EvidenceFile | undefined> => {
-    const fileKey = evidenceKey({ ...key, fileName });
-    const digest = await deps.store.digest(fileKey);
-    return digest && { key: fileKey, fileName, ...digest };
-  });
-  // By name, as a listing of the folder would show them.
-  const evidence = found.filter((file): file is EvidenceFile => file !== undefined).sort((x, y) => (x.fileName < y.fileName ? -1 : 1));
   const receivedAt = new Date(upload.eventTime);
-  const { validation, report } = await validateDeposit({
-    key,
-    reportSize: upload.size,
-    ...(reading ? { reading } : {}),
-    ...(enterprise ? { enterprise } : {}),
-    evidence,
-    receivedAt,
-    keyReused: existing?.attempts.some((a) => a.reportKey === upload.key) ?? false,
-    history,
-    settings,
-  });
+  const keyReused = keyReusedIn(existing, upload.key);
+  const report = await readAnnouncedReport(deps, upload, admitReport(key, upload.size).length === 0);
+  const reading = report.bytes ? await readReport(key.fileName, report.bytes) : undefined;
+  // Only the files the report names are read: one GET each, and none to list the folder.
+  const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
+  const found = await mapLimited(named, HASH_CONCURRENCY, (fileName) => readEvidence(deps, evidenceKey({ ...key, fileName }), fileName));
+  // By name, as a listing of the folder would show them.
+  const evidence = found.filter((file): file is ReadEvidence => file !== undefined).sort((x, y) => (x.fileName < y.fileName ? -1 : 1));
+  const validated = report.fault
+    ? { validation: summarise([...(keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: key.fileName })] : []), report.fault]) }
+    : await validateDeposit({
+        key,
+        reportSize: upload.size,
+        ...(reading ? { reading } : {}),
+        ...(enterprise ? { enterprise } : {}),
+        evidence,
+        receivedAt,
+        keyReused,
+        history,
+        settings,
+      });
   const deadline = deadlineFor(key.period, { province: enterprise?.province ?? '', city: enterprise?.city ?? '' }, deps.deadlineRules);
   const files: DepositFile[] = [
-    { role: 'report', key: upload.key, fileName: key.fileName, size: upload.size, sha256: reportSha256 },
-    ...evidence.map((e) => ({ role: 'evidence' as const, key: e.key, fileName: e.fileName, size: e.size, sha256: e.sha256 })),
+    { role: 'report', key: upload.key, fileName: key.fileName, size: upload.size, ...report.file },
+    ...evidence.map((e) => ({
+      role: 'evidence' as const,
+      key: e.key,
+      fileName: e.fileName,
+      size: e.size,
+      sha256: e.sha256,
+      ...(e.versionId ? { versionId: e.versionId } : {}),
+      ...(e.eTag ? { eTag: e.eTag } : {}),
+      ...(e.unreadable ? { unreadable: e.unreadable } : {}),
+      ...(e.head && contentTypeOf(e.head) ? { contentType: contentTypeOf(e.head) } : {}),
+    })),
   ];
   return {
     attemptId,
@@ -155,12 +220,56 @@ async function buildAttempt(
     reportVersion,
     receivedAt: receivedAt.toISOString(),
     timeliness: timelinessOf(receivedAt, deadline),
-    verdict: validation.verdict,
-    validation,
-    ...(report ? { report } : {}),
+    verdict: validated.validation.verdict,
+    validation: validated.validation,
+    ...('report' in validated && validated.report ? { report: validated.report } : {}),
     files,
     recordedAt: deps.now().toISOString(),
   };
+}
+
+interface AnnouncedReport {
+  /** The bytes to validate: exactly the version the event announced. */
+  readonly bytes?: Uint8Array;
+  /** Why the report is judged unread (gone, archived, changed since the event…). */
+  readonly fault?: Issue;
+  /** What the ledger records of the report file. */
+  readonly file: Pick<DepositFile, 'sha256' | 'versionId' | 'eTag' | 'unreadable'>;
+}
+
+/**
+ * Reads the report version the event names (its version id; on an unversioned bucket the object,
+ * checked against the event's ETag), whole when it is admitted for parsing, else only its digest.
+ */
+async function readAnnouncedReport(deps: IntakeDeps, upload: ReportUpload, admitted: boolean): Promise<AnnouncedReport> {
+  const announced = upload.eTag.replace(/^"|"$/g, '');
+  const read = admitted ? await deps.store.read(upload.key, upload.versionId) : await deps.store.digest(upload.key, upload.versionId);
+  if (!read.ok) {
+    const reason = UNREADABLE_REASONS[read.reason];
+    return { fault: issueOf('EVD-REPORT-UNREADABLE', { field: 'report', found: reason }), file: { sha256: '', unreadable: reason } };
+  }
+  const { object } = read;
+  const version = { ...(object.versionId ? { versionId: object.versionId } : {}), eTag: object.eTag };
+  if (!upload.versionId && announced && object.eTag && object.eTag !== announced) {
+    const found = `ETag ${object.eTag}`;
+    return {
+      fault: issueOf('EVD-REPORT-CHANGED', { field: 'report', found, expected: `ETag ${announced}` }),
+      file: { sha256: '', ...version, unreadable: `${found} ≠ ETag ${announced}` },
+    };
+  }
+  if ('bytes' in object) return { bytes: object.bytes, file: { sha256: sha256Hex(object.bytes), ...version } };
+  return { file: { sha256: object.sha256, ...version } };
+}
+
+/** An evidence file as checked, with the version that was read. */
+type ReadEvidence = EvidenceFile & Partial<ObjectVersion>;
+
+/** A named evidence file: read, absent (undefined: reported missing), or present but unreadable. */
+async function readEvidence(deps: IntakeDeps, fileKey: string, fileName: string): Promise<ReadEvidence | undefined> {
+  const read = await deps.store.digest(fileKey);
+  if (read.ok) return { key: fileKey, fileName, ...read.object };
+  if (read.reason === 'missing') return undefined;
+  return { key: fileKey, fileName, size: 0, sha256: '', unreadable: UNREADABLE_REASONS[read.reason] };
 }
 
 function needsReview(attempt: Attempt): boolean {
@@ -187,18 +296,18 @@ async function finishDuplicate(deps: IntakeDeps, record: EnterprisePeriod | unde
   return { outcome: 'duplicate', attempt, attemptNumber: number, reviewQueued };
 }
 
-/** The SHA-256 of a report that is not read whole (refused unread, or unattributed). */
-async function digestOfReport(deps: IntakeDeps, key: string): Promise<string> {
-  const digest = await deps.store.digest(key);
-  // The event announced this object; under Object Lock it cannot be gone, so this is a fault to retry.
-  if (!digest) throw new Error(`report ${key} was announced but is not in the bucket`);
-  return digest.sha256;
-}
-
 /** An upload whose key names no enterprise and month is still recorded, with the reason. */
 async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemptId: string, reportVersion: string, reason: string): Promise<IntakeResult> {
-  const validation = summarise([issueOf('EVD-KEY-LAYOUT', { field: 'key', found: `${upload.key.slice(0, 300)} — ${reason}`, expected: 'reports/{enterpriseId}/{period}/{depositId}/{fileName}' })]);
+  const digest = await deps.store.digest(upload.key, upload.versionId);
+  const unread = digest.ok ? undefined : UNREADABLE_REASONS[digest.reason];
+  const validation = summarise([
+    issueOf('EVD-KEY-LAYOUT', { field: 'key', found: `${upload.key.slice(0, 300)} — ${reason}`, expected: 'reports/{enterpriseId}/{period}/{depositId}/{fileName}' }),
+    ...(unread ? [issueOf('EVD-REPORT-UNREADABLE', { field: 'report', found: unread })] : []),
+  ]);
   const receivedAt = new Date(upload.eventTime).toISOString();
+  const file: DepositFile = digest.ok
+    ? { role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: digest.object.sha256, eTag: digest.object.eTag, ...(digest.object.versionId ? { versionId: digest.object.versionId } : {}) }
+    : { role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: '', unreadable: unread };
   const attempt: Attempt = {
     attemptId,
     enterpriseId: UNATTRIBUTED,
@@ -210,9 +319,9 @@ async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemp
     timeliness: { lastDay: '', dueAt: '', onTime: false, lateBySeconds: 0 },
     verdict: validation.verdict,
     validation,
-    files: [{ role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: await digestOfReport(deps, upload.key) }],
+    files: [file],
     recordedAt: deps.now().toISOString(),
   };
-  const outcome = await deps.ledger.recordUnattributed(attempt);
+  const outcome = await deps.ledger.recordAttemptOnly(await storable(deps, attempt));
   return { outcome: outcome === 'duplicate' ? 'duplicate' : 'unattributed', attempt, attemptNumber: 1, reviewQueued: false };
 }

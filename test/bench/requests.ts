@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       sqs: counted(new SQSClient({ ...common, endpoint: emulators.endpoints.sqs }), 'SQS'),
     };
     // Imported only now: the handler module reads its configuration at load, as at cold start.
-    const { intakeDeps } = await import('../../functions/validate-deposit/handler.ts');
+    const { intakeDeps } = await import('../../functions/validate-deposit/make-handler.ts');
     const { recordDeposit } = await import('#app/record-deposit.ts');
     const deps = intakeDeps(loadConfig(IntakeConfigSchema), clients);
 
