@@ -5,6 +5,7 @@
  * through the standard AWS_ENDPOINT_URL_* variables, so the handlers have no local mode.
  */
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -83,6 +84,9 @@ export function functionEnvironment(endpoints: Endpoints, resources: TwinResourc
     [ENV.reviewQueueUrl]: resources.queues.review.url,
     [ENV.exportBucket]: resources.exportsBucket,
     ...(deadlineRules ? { [ENV.deadlineRules]: deadlineRules } : {}),
+    // The KMS key's stand-in: beside twin.json, outside the data dir a start wipes, so receipts
+    // issued by one run still verify in the next.
+    [ENV.receiptKeyFile]: process.env[ENV.receiptKeyFile] ?? fileURLToPath(new URL('../../.twin/receipt-signing-key.pem', import.meta.url)),
   };
 }
 

@@ -2,7 +2,8 @@
  * One stack, one construct per concern. Stateful constructs (storage, ledger, queues) are built
  * first and handed to the stateless ones as typed props, never looked up by name.
  */
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
@@ -27,6 +28,8 @@ export class EvidenceDepositStack extends Stack {
   readonly ledger: Ledger;
   readonly queues: Queues;
   readonly dashboard: DashboardHosting;
+  /** Signs receipts (回执); asymmetric, so there is no rotation: a new key would be a new published key. */
+  readonly receiptKey: Key;
   readonly functions: PipelineFunctions;
   readonly schedule?: NightlySchedule;
   readonly api?: QueryApi;
@@ -46,12 +49,21 @@ export class EvidenceDepositStack extends Stack {
     this.storage.notifyIntake(this.queues.pairs.intake.queue);
     this.dashboard = new DashboardHosting(this, 'Dashboard', { accessLogs: this.storage.accessLogs });
 
+    // Retained: receipts stay verifiable for at least five years, longer than any one stack lives.
+    this.receiptKey = new Key(this, 'ReceiptSigningKey', {
+      description: 'Signs deposit receipts with ECDSA P-256; its public key verifies them offline',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.functions = new PipelineFunctions(this, 'Functions', {
       config,
       depositBucket: this.storage.bucket,
       dashboardBucket: this.dashboard.bucket,
       ledger: this.ledger,
       queues: this.queues,
+      receiptKey: this.receiptKey,
       logRetention,
       entries: props.functionEntries,
     });
@@ -93,6 +105,7 @@ export class EvidenceDepositStack extends Stack {
       DepartmentPolicyArn: this.access.department.managedPolicyArn,
       AlarmTopicArn: this.alarms.topic.topicArn,
       ApiUrl: this.api?.stage.url,
+      ReceiptKeyArn: this.receiptKey.keyArn,
     };
     for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });
   }

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -39,6 +41,8 @@ export interface PipelineFunctionsProps {
   readonly dashboardBucket: IBucket;
   readonly ledger: Ledger;
   readonly queues: Queues;
+  /** The asymmetric key that signs receipts (query issues them). */
+  readonly receiptKey: IKey;
   readonly logRetention: RetentionDays;
   readonly entries?: FunctionEntries;
 }
@@ -51,7 +55,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { config, ledger, queues, depositBucket, dashboardBucket, logRetention, entries = {} } = props;
+    const { config, ledger, queues, depositBucket, dashboardBucket, receiptKey, logRetention, entries = {} } = props;
     const { tables } = ledger;
     const intake = queues.pairs.intake.queue;
     const review = queues.pairs.review.queue;
@@ -117,7 +121,7 @@ export class PipelineFunctions extends Construct {
       this.query = new EvidenceFunction(this, 'Query', {
         handler: 'query',
         entry: entryFor('query', entries),
-        description: 'Answers department queries: summaries, late list, enterprise history, one attempt',
+        description: 'Answers department queries: summaries, late list, enterprise history; issues signed receipts',
         memorySize: 512,
         // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
         timeout: Duration.seconds(10),
@@ -128,6 +132,10 @@ export class PipelineFunctions extends Construct {
         .bindTable(tables.deposits, 'deposits', 'read')
         .bindTable(tables.attempts, 'attempts', 'read')
         .bindTable(tables.registry, 'registry', 'read');
+      // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
+      // granted and named in one place, like the bind* calls.
+      this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));
+      this.query.addEnvironment(ENV.receiptKeyId, receiptKey.keyArn);
     }
 
     if (handlerExists('review', entries)) {

@@ -15,6 +15,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/summaries', function: 'query', access: 'department' },
   { method: 'GET', path: '/late', function: 'query', access: 'department' },
   { method: 'GET', path: '/enterprises/{enterpriseId}/history', function: 'query', access: 'department' },
+  // Receipts (回执) and the key that verifies them; departments' and reviewers' routes in the cloud.
+  { method: 'GET', path: '/attempts/{attemptId}/receipt', function: 'query', access: 'department' },
+  { method: 'GET', path: '/receipt-key', function: 'query', access: 'department' },
   { method: 'GET', path: '/attempts/{attemptId}', function: 'review', access: 'reviewer' },
   { method: 'POST', path: '/attempts/{attemptId}/decision', function: 'review', access: 'reviewer' },
 ];
