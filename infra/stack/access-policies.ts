@@ -8,7 +8,7 @@ import { type IRole, type IUser, ManagedPolicy, PolicyStatement, Role, User } fr
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
+import { EVIDENCE_PREFIX, VALIDATION_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENTERPRISE_TAG } from './deposit-storage.ts';
 import { acknowledge, wildcardResource } from './nag.ts';
 import type { ApiRoute } from '#resources/api-routes.ts';
@@ -56,7 +56,8 @@ export class AccessPolicies extends Construct {
     );
 
     const reviewer = attachTo(this, props.reviewerPrincipalArns);
-    const evidence = [REPORTS_PREFIX, EVIDENCE_PREFIX].map((prefix) => depositBucket.arnForObjects(`${prefix}*`));
+    // validation/: an attempt too large for its ledger item is read whole from there.
+    const evidence = [REPORTS_PREFIX, EVIDENCE_PREFIX, VALIDATION_PREFIX].map((prefix) => depositBucket.arnForObjects(`${prefix}*`));
     this.reviewer = new ManagedPolicy(this, 'Reviewer', {
       description: 'City/province reviewer: take review messages, read the deposits they refer to, query and decide through the API.',
       ...reviewer,

@@ -4,7 +4,7 @@
  * and the ABAC policy that confines each enterprise to its own prefixes.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -107,6 +107,7 @@ export class DepositStorage extends Construct {
       rule: { defaultRetention: { mode: config.objectLockMode, years: config.retentionYears } },
     };
 
+    refuseOverwrites(this.bucket);
     this.enterprisePolicy = enterpriseAccessPolicy(this, this.bucket);
   }
 
@@ -143,6 +144,27 @@ function retentionDays(years: number): number {
 }
 
 /**
+ * Deposit folders are write-once, for everyone: a PUT (or the completion of a multipart upload)
+ * under reports/ or evidence/ must carry `If-None-Match: *`, which S3 refuses with 412 when the key
+ * exists. Without it an evidence file could be replaced after its attempt was accepted (Object Lock
+ * keeps the old version, but a link to the key would serve the new bytes). S3's "enforce conditional
+ * writes" pattern: `s3:ObjectCreationOperation` exempts CreateMultipartUpload and UploadPart, which
+ * take no conditional header. CopyObject into these prefixes is refused too (S3 rejects it).
+ */
+function refuseOverwrites(bucket: Bucket): void {
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DepositFoldersAreWriteOnce',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [REPORTS_PREFIX, EVIDENCE_PREFIX].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+    }),
+  );
+}
+
+/**
  * Attribute-based access: one policy for every enterprise. IAM substitutes the caller's own
  * `enterpriseId` tag into the resource ARNs, so enterprise A's principal can never name B's keys.
  * No delete, no retention or legal-hold actions and no version-specific writes are granted, and
@@ -173,6 +195,22 @@ function enterpriseAccessPolicy(scope: Construct, bucket: IBucket): ManagedPolic
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
         conditions: { ...tagged, StringLike: { 's3:prefix': ENTERPRISE_PREFIXES.map((prefix) => `${prefix}*`) } },
+      }),
+      // The validator must be able to read what was deposited: no archive storage class on upload
+      // (GLACIER, DEEP_ARCHIVE need a restore) and no customer-provided key (SSE-C).
+      new PolicyStatement({
+        sid: 'OnlyStandardStorageClass',
+        effect: Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:x-amz-storage-class': 'false' }, StringNotEquals: { 's3:x-amz-storage-class': 'STANDARD' } },
+      }),
+      new PolicyStatement({
+        sid: 'NoCustomerProvidedKeys',
+        effect: Effect.DENY,
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
       }),
       new PolicyStatement({
         sid: 'NeverBypassRetention',

@@ -149,7 +149,8 @@ export class EvidenceFunction extends NodejsFunction {
   bindBucket(bucket: IBucket, env: EnvName, access: BucketAccess): this {
     const objects = (prefixes: readonly string[]) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
     if (access.read?.length) {
-      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
+      // GetObjectVersion: reads name the version an event announced or an attempt recorded.
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objects(access.read) }));
     }
     const prefixes = [...new Set([...(access.read ?? []), ...(access.write ?? [])])];
     acknowledge(

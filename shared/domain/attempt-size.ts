@@ -5,6 +5,7 @@
  * count of attribute names and values, with room to spare under the limit.
  */
 import { type AcceptedMonth, acceptedMonthOf, type Attempt } from './attempt.ts';
+import { VALIDATION_PREFIX } from './deposit-key.ts';
 
 /** An attempt item larger than this keeps its full content in an object beside the deposit. */
 export const ATTEMPT_ITEM_BUDGET = 300_000;
@@ -24,7 +25,7 @@ export const jsonBytes = (value: unknown): number => encoder.encode(JSON.stringi
 
 /** Where an attempt's full content is kept when it does not fit the ledger: written once, never by an enterprise. */
 export function detailKeyOf(attempt: Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>, contentSha256: string): string {
-  return `validation/${attempt.enterpriseId}/${attempt.period}/${attempt.attemptId}-${contentSha256.slice(0, 16)}.json`;
+  return `${VALIDATION_PREFIX}${attempt.enterpriseId}/${attempt.period}/${attempt.attemptId}-${contentSha256.slice(0, 16)}.json`;
 }
 
 /**

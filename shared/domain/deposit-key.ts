@@ -10,6 +10,8 @@ import { PERIOD_PATTERN } from './period.ts';
 
 export const REPORTS_PREFIX = 'reports/';
 export const EVIDENCE_PREFIX = 'evidence/';
+/** Objects the pipeline writes beside the deposits (an attempt too large for its ledger item); never an enterprise's. */
+export const VALIDATION_PREFIX = 'validation/';
 export const KEY_LAYOUT = 'reports/{enterpriseId}/{period}/{depositId}/{fileName}';
 
 const ENTERPRISE_SEGMENT = /^[0-9A-Z]{18}$/;
