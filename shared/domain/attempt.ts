@@ -96,6 +96,13 @@ export const AttemptSummarySchema = z.object({
   escalated: z.boolean().optional(),
   /** When a reviewer's decision made `verdict` final. */
   decidedAt: z.string().optional(),
+  /**
+   * The machine's verdict, kept when a reviewer's decision rewrites `verdict`, so a rate computed
+   * as of an instant before the decision sees the attempt as the machine left it. Absent: `verdict`.
+   */
+  machineVerdict: VerdictSchema.optional(),
+  /** When a reviewer escalated it; an escalation after a summary's instant does not count in it. */
+  escalatedAt: z.string().optional(),
 });
 export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
 
@@ -110,13 +117,6 @@ export const AcceptedMonthSchema = z.object({
   report: MonthlyReportSchema,
   evidence: z.array(z.object({ fileName: z.string(), sha256: z.string() })),
 });
-  /**
-   * The machine's verdict, kept when a reviewer's decision rewrites `verdict`, so a rate computed
-   * as of an instant before the decision sees the attempt as the machine left it. Absent: `verdict`.
-   */
-  machineVerdict: VerdictSchema.optional(),
-  /** When a reviewer escalated it; an escalation after a summary's instant does not count in it. */
-  escalatedAt: z.string().optional(),
 export type AcceptedMonth = z.infer<typeof AcceptedMonthSchema>;
 
 export const EnterprisePeriodSchema = z.object({
