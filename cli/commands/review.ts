@@ -15,14 +15,13 @@ import {
 } from "node:crypto";
 import { userInfo } from "node:os";
 import { createInterface, type Interface } from "node:readline/promises";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
 	ChangeMessageVisibilityCommand,
 	DeleteMessageCommand,
 	type Message,
 	ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { recordedFileLink } from "#adapters/evidence-links.ts";
 import type { Command } from "commander";
 import { DynamoDecisions } from "#adapters/dynamo-decisions.ts";
 import { DynamoLedger } from "#adapters/dynamo-ledger.ts";
@@ -457,11 +456,8 @@ class Reviewer {
 		for (const line of historyLines(history)) this.say(line);
 		this.say("\nEvidence (links valid for 1 hour):");
 		for (const file of attempt.files) {
-			const url = await getSignedUrl(
-				this.connection.clients.s3,
-				new GetObjectCommand({ Bucket: this.connection.bucket, Key: file.key }),
-				{ expiresIn: 3600 },
-			);
+			// The version the attempt recorded, as a download of the type the check found.
+			const url = await recordedFileLink(this.connection.clients.s3, this.connection.bucket, file);
 			this.say(
 				`  ${file.role.padEnd(8)} ${file.fileName}  sha256 ${file.sha256.slice(0, 12)}…\n           ${url}`,
 			);

@@ -15,6 +15,7 @@ import { type FunctionEntries, PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
 import { NightlySchedule } from './nightly-schedule.ts';
 import { QueryApi } from './query-api.ts';
+import { ReconcileSchedule } from './reconcile-schedule.ts';
 import { Queues } from './queues.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
@@ -32,6 +33,7 @@ export class EvidenceDepositStack extends Stack {
   readonly receiptKey: Key;
   readonly functions: PipelineFunctions;
   readonly schedule?: NightlySchedule;
+  readonly reconcileSchedule: ReconcileSchedule;
   readonly api?: QueryApi;
   readonly access: AccessPolicies;
   readonly alarms: Alarms;
@@ -70,6 +72,7 @@ export class EvidenceDepositStack extends Stack {
     const { nightlySummary, query, review } = this.functions;
 
     if (nightlySummary) this.schedule = new NightlySchedule(this, 'Schedule', { target: nightlySummary });
+    this.reconcileSchedule = new ReconcileSchedule(this, 'ReconcileSchedule', { target: this.functions.reconcile });
     if (query || review) {
       this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
     }
@@ -88,6 +91,7 @@ export class EvidenceDepositStack extends Stack {
       deadLetterQueues: {
         ...Object.fromEntries(Object.entries(this.queues.pairs).map(([name, pair]) => [name, pair.deadLetterQueue])),
         ...(this.schedule ? { nightly: this.schedule.deadLetterQueue } : {}),
+        reconcile: this.reconcileSchedule.deadLetterQueue,
       },
       functions: Object.fromEntries(this.functions.all().map((fn) => [fn.node.id, fn])),
       intakeQueue: this.queues.pairs.intake.queue,
@@ -100,6 +104,8 @@ export class EvidenceDepositStack extends Stack {
       DepositBucketName: this.storage.bucket.bucketName,
       DashboardBucketName: this.dashboard.bucket.bucketName,
       ReviewQueueUrl: this.queues.pairs.review.queue.queueUrl,
+      // For `evidence reconcile` run with an operator's credentials (INTAKE_QUEUE_URL).
+      IntakeQueueUrl: this.queues.pairs.intake.queue.queueUrl,
       EnterprisePolicyArn: this.storage.enterprisePolicy.managedPolicyArn,
       ReviewerPolicyArn: this.access.reviewer.managedPolicyArn,
       DepartmentPolicyArn: this.access.department.managedPolicyArn,

@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { EXPORTS_PREFIX } from '#app/nightly-summary.ts';
@@ -52,6 +53,7 @@ export class PipelineFunctions extends Construct {
   readonly nightlySummary?: EvidenceFunction;
   readonly query?: EvidenceFunction;
   readonly review?: EvidenceFunction;
+  readonly reconcile: EvidenceFunction;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
@@ -138,6 +140,8 @@ export class PipelineFunctions extends Construct {
       this.query.addEnvironment(ENV.receiptKeyId, receiptKey.keyArn);
     }
 
+    this.reconcile = reconcileFunction(this, { depositBucket, ledger, intake, logRetention });
+
     if (handlerExists('review', entries)) {
       this.review = new EvidenceFunction(this, 'Review', {
         handler: 'review',
@@ -154,8 +158,40 @@ export class PipelineFunctions extends Construct {
   }
 
   all(): EvidenceFunction[] {
-    return [this.validateDeposit, this.nightlySummary, this.query, this.review].filter(
+    return [this.validateDeposit, this.nightlySummary, this.query, this.review, this.reconcile].filter(
       (fn): fn is EvidenceFunction => fn !== undefined,
     );
   }
+}
+
+/**
+ * reconcile: lists the report uploads (every version), reads attempt keys, announces the missing
+ * ones to intake. Granted exactly that: listing under reports/ (no GetObject: LastModified comes
+ * from the listing), BatchGetItem on the attempts table, SendMessage on the intake queue.
+ */
+function reconcileFunction(
+  scope: Construct,
+  { depositBucket, ledger, intake, logRetention }: { depositBucket: IBucket; ledger: Ledger; intake: IQueue; logRetention: RetentionDays },
+): EvidenceFunction {
+  const fn = new EvidenceFunction(scope, 'Reconcile', {
+    handler: 'reconcile',
+    description: 'Finds report uploads without an attempt (a lost S3 event) and announces them to intake again',
+    memorySize: 512,
+    // Listing a few hundred thousand versions at 1,000 a page takes minutes, not hours.
+    timeout: Duration.minutes(15),
+    logRetention,
+  });
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [depositBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${REPORTS_PREFIX}*`] } },
+    }),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [ledger.tables.attempts.tableArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [intake.queueArn] }));
+  fn.addEnvironment(ENV.depositBucket, depositBucket.bucketName);
+  fn.addEnvironment(ENV.attemptsTable, ledger.tables.attempts.tableName);
+  fn.addEnvironment(ENV.intakeQueueUrl, intake.queueUrl);
+  return fn;
 }

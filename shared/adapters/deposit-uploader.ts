@@ -56,6 +56,13 @@ function checksumOf(file: UploadFile): { ChecksumSHA256?: string } {
   return hex ? { ChecksumSHA256: Buffer.from(hex, 'hex').toString('base64') } : {};
 }
 
+/**
+ * Deposit folders are write-once: S3 refuses (412) a PUT with `If-None-Match: *` to a key that
+ * exists, and the bucket policy refuses a PUT without it. Storage class STANDARD and no
+ * customer-provided key: the validator must be able to read what was deposited.
+ */
+const WRITE_ONCE = { IfNoneMatch: '*', StorageClass: 'STANDARD' } as const;
+
 export async function uploadDeposit(s3: S3Client, bucket: string, deposit: DepositUpload, now: Date = new Date()): Promise<UploadedDeposit> {
   const depositId = deposit.depositId ?? newDepositId(now);
   const base = { enterpriseId: deposit.enterpriseId, period: deposit.period, depositId };
@@ -64,7 +71,7 @@ export async function uploadDeposit(s3: S3Client, bucket: string, deposit: Depos
     const key = evidenceKey({ ...base, fileName: file.fileName });
     await s3.send(
       new PutObjectCommand({
-        Bucket: bucket, Key: key, Body: file.body, ContentType: contentType(file.fileName),
+        Bucket: bucket, Key: key, Body: file.body, ContentType: contentType(file.fileName), ...WRITE_ONCE,
         ...(file.size !== undefined ? { ContentLength: file.size } : {}),
         ...checksumOf(file),
       }),
@@ -74,7 +81,7 @@ export async function uploadDeposit(s3: S3Client, bucket: string, deposit: Depos
   const key = reportKey({ ...base, fileName: deposit.report.fileName });
   await s3.send(
     new PutObjectCommand({
-      Bucket: bucket, Key: key, Body: deposit.report.body, ContentType: contentType(deposit.report.fileName),
+      Bucket: bucket, Key: key, Body: deposit.report.body, ContentType: contentType(deposit.report.fileName), ...WRITE_ONCE,
       ...(deposit.report.size !== undefined ? { ContentLength: deposit.report.size } : {}),
       ...checksumOf(deposit.report),
       ...(deposit.reportMetadata ? { Metadata: deposit.reportMetadata } : {}),

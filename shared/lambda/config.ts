@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type CheckSettings, CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules, DeadlineRulesSchema } from '#domain/deadline.ts';
 import { ENV } from '#resources/env.ts';
+import { DEFAULT_RECONCILE_LOOKBACK_DAYS } from '#app/reconcile-deposits.ts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -96,6 +97,8 @@ export const ReconcileConfigSchema = z.object({
   [ENV.depositBucket]: name,
   [ENV.attemptsTable]: name,
   [ENV.intakeQueueUrl]: z.url(),
-  [ENV.reconcileLookbackDays]: z.coerce.number().int().min(1).max(3650).default(45),
+  [ENV.reconcileLookbackDays]: z.coerce.number().int().min(1).max(3650).default(DEFAULT_RECONCILE_LOOKBACK_DAYS),
+  /** Set by Lambda; written into the S3 event records announced. */
+  AWS_REGION: name,
 });
 export type ReconcileConfig = z.infer<typeof ReconcileConfigSchema>;

@@ -124,7 +124,7 @@ describe('ledger tables', () => {
 describe('queues', () => {
   it('encrypts every queue and refuses non-TLS access', () => {
     const queues = Object.values(template.findResources('AWS::SQS::Queue') as Resources);
-    expect(queues.length).toBe(Object.keys(QUEUES).length * 2 + 1); // + the nightly dead-letter queue
+    expect(queues.length).toBe(Object.keys(QUEUES).length * 2 + 2); // + the nightly and the reconcile dead-letter queues
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources);
     for (const policy of policies) {
@@ -278,12 +278,12 @@ describe('alarms', () => {
 
   it('fires when any dead-letter queue holds a message', () => {
     const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(dlqAlarms).toHaveLength(3);
+    expect(dlqAlarms).toHaveLength(4); // intake, review, nightly, reconcile
     for (const alarm of dlqAlarms) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('fires on errors of every function', () => {
-    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4);
+    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(5); // + reconcile
   });
 
   it('fires when intake falls behind', () => {
