@@ -69,6 +69,18 @@ export const CheckSettingsSchema = z.object({
       allowedTypes: z.array(z.enum(EVIDENCE_TYPES)).default([...EVIDENCE_TYPES]),
     })
     .default({ maxBytes: 200 * 1024 * 1024, maxFiles: 100, allowedTypes: [...EVIDENCE_TYPES] }),
+  /**
+   * The largest report table read. A month is one row per unit and parameter (a few hundred rows
+   * in eight columns); far beyond that a file is generated or hostile, and an XLSX sheet's extent
+   * is checked before the workbook is opened, since a spreadsheet reader allocates every row up to
+   * the last one.
+   */
+  report: z
+    .object({
+      maxRows: z.number().int().positive().default(5000),
+      maxColumns: z.number().int().positive().default(50),
+    })
+    .default({ maxRows: 5000, maxColumns: 50 }),
   history: z
     .object({
       /** How many earlier months the pipeline reads (bounded, so the query stays small). */

@@ -10,9 +10,9 @@
  * `node --import tsx scripts/checks-doc.ts` to refresh docs/checks.md.
  */
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
-import { sniffFileType, typeOfExtension } from './file-types.ts';
+import { judgeContent, typeOfExtension } from './file-types.ts';
 import { HISTORY_CHECKS, type PriorMonth } from './history-checks.ts';
-import type { Category, Finding, Issue, Severity } from './issues.ts';
+import { boundedText, type Category, type Finding, type Issue, MAX_ISSUE_UNIT_ID, type Severity } from './issues.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, isParameterCode, requiredParameters } from './parameters.ts';
 import { hoursInMonth, parsePeriod } from './period.ts';
 import type { Enterprise } from './registry.ts';
@@ -22,7 +22,9 @@ import type { MonthlyReport, UnitReport } from './report.ts';
  * An evidence file the report names, as the pipeline found it in the deposit's folder. `sha256` is computed over a
  * stream; `head` is the file's first bytes (at least `EVIDENCE_HEAD_BYTES` where the file is that
  * long), read from the same stream, so the type is judged by content. Without `head` the type
- * checks are skipped.
+ * checks are skipped. `unreadable` says why a file that is in the folder could not be read
+ * (archived, encrypted with a customer key, access denied…): EVD-EVIDENCE-UNREADABLE reports it
+ * and every other evidence check passes over it, since its size, hash and bytes are not known.
  */
 export interface EvidenceFile {
   readonly fileName: string;
@@ -30,6 +32,12 @@ export interface EvidenceFile {
   readonly size: number;
   readonly sha256: string;
   readonly head?: Uint8Array;
+  readonly unreadable?: string;
+}
+
+/** The files whose bytes were read: the only ones size, type and hash checks can judge. */
+function readable(evidence: readonly EvidenceFile[]): EvidenceFile[] {
+  return evidence.filter((e) => e.unreadable === undefined);
 }
 
 export interface CheckContext {
@@ -163,8 +171,20 @@ export const CHECKS: readonly CheckDefinition[] = [
   intake('EVD-FILE-ENCODING', '报告文件编码无法识别：{found}（应为 {expected}）', 'The report file\'s encoding is not readable: {found} (expected {expected})',
     'CSV is accepted as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 as Excel saves it on Chinese Windows.'),
   intake('EVD-FILE-UNPARSABLE', '报告文件无法解析：{found}', 'The report file cannot be parsed: {found}', 'The file is damaged or not in the declared format.'),
+  intake('EVD-REPORT-UNREADABLE', '报告文件无法读取：{found}', 'The report file cannot be read: {found}',
+    'The event announced a report the validator cannot read (gone before it was read, in an archive storage class, encrypted with a customer-provided key (SSE-C), access denied, version not found). Nothing in it can be judged, so the attempt is returned with the reason; the enterprise uploads it again as a plain object.'),
+  intake('EVD-REPORT-CHANGED', '读取到的报告不是事件通知的版本：读到 {found}，通知为 {expected}', 'The report read is not the version the event announced: read {found}, announced {expected}',
+    'An attempt is one uploaded version. If the object was overwritten between upload and read, the bytes judged would not be the ones announced (and recorded as received at the event\'s time); the attempt is returned rather than credited with another upload\'s content.'),
+  intake('EVD-ATTEMPTS-TOO-MANY', '本企业本月已有 {expected} 次存证，第 {found} 次不再计入月度记录，请联系审核人员', 'This enterprise already has {expected} attempts for the month; attempt {found} is recorded but no longer added to the month\'s record — contact the reviewers',
+    'A month has a handful of attempts. The enterprise-period record that lists them is one ledger item (at most 400 KB), so it lists at most 200; every further upload is still recorded as an attempt of its own, returned, and visible to reviewers, but it cannot change the month\'s standing.'),
+  intake('EVD-REPORT-TOO-MANY-ROWS', '报告表格过大：{found}（上限 {expected}）', 'The report table is too large: {found} (limit {expected})',
+    'A month is one row per unit and parameter (a few hundred rows, eight columns). A sheet with a cell at row 1,048,576 is a few kilobytes zipped but makes a spreadsheet reader build a million rows (seconds of CPU, a gigabyte of memory), so the extent of every XLSX sheet is read from its XML before the workbook is opened, and CSV and JSON tables are held to the same bound (configurable: report.maxRows, report.maxColumns).'),
   intake('EVD-REPORT-HEADER', '报告表头缺少列：{field}（应有 {expected}）', 'The report header lacks columns: {field} (expected {expected})',
     'The template\'s columns say what each value is; without them no value can be read.', 'error', 'conformity'),
+  intake('EVD-REPORT-COLUMN-DUPLICATE', '报告表头中 {field} 列出现了两次：{found}', 'The report header gives the column {field} twice: {found}',
+    'A column may be headed by its English or its Chinese name; with both (e.g. 数值 and value), one reader takes the first and a reviewer may read the second. Which one is meant cannot be known, so the report is not read.', 'error', 'conformity'),
+  intake('EVD-XLSX-HIDDEN-SHEET', 'XLSX 文件中有隐藏的工作表含有数据：{found}；仅读取第一个可见工作表 {expected}', 'The workbook has hidden sheets holding data: {found}; only the first visible sheet {expected} is read',
+    'The validator reads the first visible sheet, the one a reviewer sees when opening the workbook, so what is judged is what is shown. A hidden (or very hidden, only reachable from the VBA editor) sheet with data may be a template\'s lookup list, or a second set of figures kept out of sight; it is not read, and a warning (not an error: the values judged are the visible ones) asks a reviewer to look at it.', 'warning', 'conformity'),
   intake('EVD-REPORT-SCHEMA', 'JSON 报告结构不符：{field} — {expected}', 'The JSON report does not match the template: {field} — {expected}',
     'The JSON template fixes where each value sits.', 'error', 'conformity'),
   intake('EVD-REPORT-EMPTY', '报告中没有任何参数行', 'The report has no parameter rows', 'A report must carry the month\'s parameters.', 'error', 'completeness'),
@@ -286,29 +306,35 @@ export const CHECKS: readonly CheckDefinition[] = [
     },
   },
   {
+    code: 'EVD-EVIDENCE-UNREADABLE', severity: 'error', category: 'evidence',
+    rationale: 'A named evidence file is in the deposit but cannot be read (archive storage class, encrypted with a customer-provided key, access denied…): its hash and type cannot be checked and a reviewer could not open it. It is present, so it is not reported missing; the other evidence checks pass over it.',
+    message: { zh: '证据文件 {field} 无法读取：{found}', en: 'Evidence file {field} cannot be read: {found}' },
+    run: ({ evidence }) =>
+      evidence.filter((e) => e.unreadable !== undefined).map((e) => ({ field: e.fileName, expected: 'a file the validator and reviewers can read', found: e.unreadable })),
+  },
+  {
     code: 'EVD-EVIDENCE-EMPTY', severity: 'error', category: 'conformity',
     rationale: 'An empty evidence file documents nothing; usually an interrupted upload.',
     message: { zh: '证据文件 {field} 为空', en: 'Evidence file {field} is empty' },
-    run: ({ evidence }) => evidence.filter((e) => e.size === 0).map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
+    run: ({ evidence }) => readable(evidence).filter((e) => e.size === 0).map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
   },
   {
     code: 'EVD-EVIDENCE-TOO-LARGE', severity: 'error', category: 'conformity',
     rationale: 'Scanned ledgers run to 20–100 MB; beyond the configured limit (default 200 MB) a file is a mistake or abuse and is too costly to keep for 5 years.',
     message: { zh: '证据文件 {field} 过大：{found}（上限 {expected}）', en: 'Evidence file {field} is too large: {found} (limit {expected})' },
     run: ({ evidence, settings }) =>
-      evidence.filter((e) => e.size > settings.evidence.maxBytes).map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
+      readable(evidence).filter((e) => e.size > settings.evidence.maxBytes).map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
   },
   {
     code: 'EVD-EVIDENCE-TYPE', severity: 'error', category: 'conformity',
-    rationale: 'Evidence must be a PDF, JPEG, PNG or OFD scan, judged by the file\'s content (magic bytes), not its name: a renamed document cannot be opened by reviewers.',
-    message: { zh: '证据文件 {field} 的内容类型为 {found}，不是允许的类型（{expected}）', en: 'Evidence file {field} contains {found}, not an allowed type ({expected})' },
+    rationale: 'Evidence must be a PDF, JPEG, PNG or OFD scan, judged by the file\'s content, not its name: a renamed document cannot be opened by reviewers. The judgement is strict, because the file is later served to reviewers\' browsers: the full signature at byte 0 (a PDF: %PDF- and a version; a PNG: its signature and IHDR; a JPEG: SOI and a marker), a PDF of a plausible size, the end marker (%%EOF, EOI, IEND) where the whole file is in the first 4 KiB read, and no HTML, SVG, XML or script markup anywhere in those bytes (an HTML page with %PDF- in a comment would otherwise pass as a PDF).',
+    message: { zh: '证据文件 {field} 的内容为 {found}，不是允许的类型（{expected}）', en: 'Evidence file {field} contains {found}, not an allowed type ({expected})' },
     run: ({ evidence, settings }) =>
-      evidence.flatMap((e) => {
+      readable(evidence).flatMap((e) => {
         if (!e.head || e.size === 0) return [];
-        const type = sniffFileType(e.head);
-        return (settings.evidence.allowedTypes as readonly string[]).includes(type)
-          ? []
-          : [{ field: e.fileName, expected: settings.evidence.allowedTypes.join(', '), found: type }];
+        const judged = judgeContent(e.head, e.size);
+        if (judged.refusal === undefined && (settings.evidence.allowedTypes as readonly string[]).includes(judged.type)) return [];
+        return [{ field: e.fileName, expected: settings.evidence.allowedTypes.join(', '), found: judged.refusal ?? judged.type }];
       }),
   },
   {
@@ -316,10 +342,10 @@ export const CHECKS: readonly CheckDefinition[] = [
     rationale: 'A file whose name says one type and whose content is another (a PNG named .pdf) opens wrongly for reviewers and may have been renamed to pass a check.',
     message: { zh: '证据文件 {field} 的扩展名与内容不符：内容为 {found}', en: 'Evidence file {field}: the extension does not match the content, which is {found}' },
     run: ({ evidence, settings }) =>
-      evidence.flatMap((e) => {
+      readable(evidence).flatMap((e) => {
         if (!e.head || e.size === 0) return [];
-        const type = sniffFileType(e.head);
-        if (!(settings.evidence.allowedTypes as readonly string[]).includes(type)) return [];
+        const { type, refusal } = judgeContent(e.head, e.size);
+        if (refusal !== undefined || !(settings.evidence.allowedTypes as readonly string[]).includes(type)) return [];
         const claimed = typeOfExtension(e.fileName);
         return claimed === type ? [] : [{ field: e.fileName, expected: `.${type === 'jpeg' ? 'jpg' : type}`, found: type }];
       }),
@@ -550,7 +576,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     run: ({ report, evidence }) =>
       report.units.flatMap((unit) =>
         referencedEvidence(unit).flatMap((ref) => {
-          const file = evidence.find((e) => e.fileName === ref.fileName);
+          const file = readable(evidence).find((e) => e.fileName === ref.fileName);
           return file && ref.sha256 && file.sha256 !== ref.sha256
             ? [{ unitId: unit.unitId, field: ref.fileName, row: ref.row, expected: ref.sha256, found: file.sha256 }]
             : [];
@@ -613,9 +639,21 @@ function interpolate(template: string, finding: Finding, language: 'zh' | 'en'):
   });
 }
 
+/** A finding's texts cut to what an issue keeps (see MAX_ISSUE_TEXT): the stored fields and the messages agree. */
+function boundedFinding(finding: Finding): Finding {
+  const cut = (v: string | number | undefined, max?: number) => (v === undefined ? undefined : boundedText(String(v), max));
+  const bounded: Finding = { ...finding };
+  if (finding.unitId !== undefined) bounded.unitId = cut(finding.unitId, MAX_ISSUE_UNIT_ID);
+  if (finding.field !== undefined) bounded.field = cut(finding.field);
+  if (finding.expected !== undefined) bounded.expected = cut(finding.expected);
+  if (finding.found !== undefined) bounded.found = cut(finding.found);
+  return bounded;
+}
+
 /** The catalogue entry `code` applied to a finding: the Issue stored and shown everywhere. */
-export function issueOf(code: string, finding: Finding = {}): Issue {
+export function issueOf(code: string, raw: Finding = {}): Issue {
   const check = checkDefinition(code);
+  const finding = boundedFinding(raw);
   const defined = <T>(v: T | undefined) => v !== undefined;
   return {
     code,

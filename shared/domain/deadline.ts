@@ -9,6 +9,15 @@ import { type Period, PeriodSchema, parsePeriod } from './period.ts';
 
 export const DEADLINE_TIME_ZONE = 'Asia/Shanghai';
 
+/** `YYYY-MM-DD` naming a real day (no 2026-13-00, no 2026-02-30), in the years a period may have. */
+function isCalendarDay(text: string): boolean {
+  const match = /^(19\d{2}|[2-9]\d{3})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** `province:<name>` or `city:<name>`; the registry's province/city names. */
 export const ScopeSchema = z
   .string()
@@ -25,7 +34,7 @@ export const DeadlineRulesSchema = z.object({
       z.object({
         period: PeriodSchema,
         scope: ScopeSchema.optional(),
-        lastDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'lastDay is a date written YYYY-MM-DD'),
+        lastDay: z.string().refine(isCalendarDay, 'lastDay is a calendar date written YYYY-MM-DD (years 1900–9999)'),
       }),
     )
     .default([]),

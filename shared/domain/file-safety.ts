@@ -1,11 +1,14 @@
 /**
  * Guards that run before a report is parsed, against files built to hurt the parser rather
- * than to report a month: ZIP bombs and macro or external-link workbooks posing as XLSX, and
+ * than to report a month: ZIP bombs, sheets whose last cell sits a million rows down (a few
+ * kilobytes zipped, a gigabyte once a spreadsheet reader builds the rows), macro or
+ * external-link workbooks posing as XLSX, and
  * JSON nested a million deep or with duplicate keys (which JSON.parse silently resolves to the
  * last value — a reviewer would see one number, the pipeline another).
  */
 import { visit } from 'jsonc-parser';
 import yauzl from 'yauzl';
+import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './checks.ts';
 import type { Issue } from './issues.ts';
 
@@ -14,15 +17,68 @@ export const MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024;
 export const MAX_XLSX_ENTRIES = 500;
 export const MAX_JSON_DEPTH = 32;
 
+export type TableLimits = CheckSettings['report'];
+
+/** How far down and across a sheet reaches. */
+export interface SheetExtent {
+  readonly sheet: string;
+  readonly rows: number;
+  readonly columns: number;
+}
+
+/** The entries exceljs reads as worksheets: its own (unanchored) pattern, so no sheet escapes the count. */
+const WORKSHEET_ENTRY = /xl\/worksheets\/sheet\d+\.xml/i;
+/**
+ * A `<row …>` or `<c …>` start tag, with or without a namespace prefix; quoted attribute values
+ * may hold `>`, so they are matched whole.
+ */
+const ROW_OR_CELL = /<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>/g;
+const REFERENCE = /(?:^|\s)r\s*=\s*["']([A-Za-z]*)(\d*)["']/;
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const c of letters.toUpperCase()) n = n * 26 + (c.charCodeAt(0) - 64);
+  return n;
+}
+
+/**
+ * A sheet's extent from its XML, without building it: the largest row and column any `<row>` or
+ * `<c>` reaches, by its `r` reference or, where a producer leaves it out, by its position after
+ * the previous one (as readers number them). The XML is held whole (the unpacked total is
+ * bounded by MAX_XLSX_UNPACKED_BYTES), so no tag is missed at a chunk boundary.
+ */
+export function sheetExtentOf(xml: string): { rows: number; columns: number } {
+  let rows = 0;
+  let columns = 0;
+  let row = 0;
+  let column = 0;
+  ROW_OR_CELL.lastIndex = 0;
+  for (let m = ROW_OR_CELL.exec(xml); m; m = ROW_OR_CELL.exec(xml)) {
+    const [, letters = '', digits = ''] = REFERENCE.exec(m[2] ?? '') ?? [];
+    if (m[1] === 'row') {
+      row = digits ? Number(digits) : row + 1;
+      column = 0;
+    } else {
+      if (digits) row = Math.max(row, Number(digits));
+      column = letters ? columnNumber(letters) : column + 1;
+    }
+    rows = Math.max(rows, row);
+    columns = Math.max(columns, column);
+  }
+  return { rows, columns };
+}
+
 interface ZipEntrySummary {
   readonly names: string[];
   readonly unpackedBytes: number;
   readonly tooLarge: boolean;
   readonly tooMany: boolean;
+  /** The first sheet found reaching beyond the limits. */
+  readonly oversized?: SheetExtent;
 }
 
 /** Walks the ZIP, inflating every entry and counting real bytes: declared sizes can lie. */
-function summariseZip(bytes: Uint8Array): Promise<ZipEntrySummary> {
+function summariseZip(bytes: Uint8Array, limits: TableLimits): Promise<ZipEntrySummary> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
       if (error || !zip) return reject(error ?? new Error('not a ZIP file'));
@@ -46,6 +102,7 @@ function summariseZip(bytes: Uint8Array): Promise<ZipEntrySummary> {
         names.push(entry.fileName);
         if (names.length > MAX_XLSX_ENTRIES) return finish({ tooLarge: false, tooMany: true });
         if (entry.fileName.endsWith('/')) return zip.readEntry();
+        const sheetXml: Buffer[] | undefined = WORKSHEET_ENTRY.test(entry.fileName) ? [] : undefined;
         zip.openReadStream(entry, (streamError, stream) => {
           if (streamError || !stream) {
             settled = true;
@@ -55,8 +112,9 @@ function summariseZip(bytes: Uint8Array): Promise<ZipEntrySummary> {
             unpackedBytes += chunk.length;
             if (unpackedBytes > MAX_XLSX_UNPACKED_BYTES) {
               stream.destroy();
-              finish({ tooLarge: true, tooMany: false });
+              return finish({ tooLarge: true, tooMany: false });
             }
+            sheetXml?.push(chunk);
           });
           stream.on('error', (e) => {
             if (!settled) {
@@ -64,7 +122,16 @@ function summariseZip(bytes: Uint8Array): Promise<ZipEntrySummary> {
               reject(e);
             }
           });
-          stream.on('end', () => zip.readEntry());
+          stream.on('end', () => {
+            if (sheetXml) {
+              // Latin-1: one character per byte, and the markup sought is ASCII.
+              const extent = sheetExtentOf(Buffer.concat(sheetXml).toString('latin1'));
+              if (extent.rows > limits.maxRows || extent.columns > limits.maxColumns) {
+                return finish({ tooLarge: false, tooMany: false, oversized: { sheet: entry.fileName, ...extent } });
+              }
+            }
+            zip.readEntry();
+          });
         });
       });
       zip.readEntry();
@@ -72,13 +139,22 @@ function summariseZip(bytes: Uint8Array): Promise<ZipEntrySummary> {
   });
 }
 
+/** The issue for a table beyond the limits (rows or columns), the same for every format. */
+export function tooManyRowsIssue(extent: Omit<SheetExtent, 'sheet'> & { sheet?: string }, limits: TableLimits): Issue {
+  const where = extent.sheet ? `${extent.sheet}: ` : '';
+  return issueOf('EVD-REPORT-TOO-MANY-ROWS', {
+    expected: `${limits.maxRows} rows × ${limits.maxColumns} columns`,
+    found: `${where}${extent.rows > limits.maxRows ? `row ${extent.rows}` : `${extent.rows} rows`}, ${extent.columns > limits.maxColumns ? `column ${extent.columns}` : `${extent.columns} columns`}`,
+  });
+}
+
 /** Problems that make a workbook unsafe to open; empty when it may be parsed. */
-export async function inspectXlsx(bytes: Uint8Array): Promise<Issue[]> {
+export async function inspectXlsx(bytes: Uint8Array, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): Promise<Issue[]> {
   // Not a ZIP at all: the XLSX parser names that (EVD-FILE-TYPE); nothing to guard here.
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) return [];
   let zip: ZipEntrySummary;
   try {
-    zip = await summariseZip(bytes);
+    zip = await summariseZip(bytes, limits);
   } catch (error) {
     return [issueOf('EVD-FILE-UNPARSABLE', { expected: 'a readable XLSX workbook', found: (error as Error).message.slice(0, 200) })];
   }
@@ -90,6 +166,7 @@ export async function inspectXlsx(bytes: Uint8Array): Promise<Issue[]> {
       }),
     ];
   }
+  if (zip.oversized) return [tooManyRowsIssue(zip.oversized, limits)];
   const issues: Issue[] = [];
   const macros = zip.names.filter((n) => /vbaProject\.bin$|\.bin$/i.test(n) && /^xl\//i.test(n));
   if (macros.length > 0) issues.push(issueOf('EVD-XLSX-MACROS', { found: macros.slice(0, 5).join(', '), expected: 'a workbook without macros (.xlsx, not .xlsm)' }));

@@ -3,13 +3,43 @@
  * screenshot saved as `.pdf` is caught here. OFD (the Chinese fixed-layout format, GB/T 33190)
  * is a ZIP whose entries include `OFD.xml`; producers write it first, so its local header sits
  * in the first few hundred bytes.
+ *
+ * The judgement is strict because evidence is later served to reviewers' browsers: a file must
+ * carry its format's whole signature at byte 0, and nothing in the bytes read may look like
+ * HTML, SVG, XML or script (an HTML page with `%PDF-` in a comment is a web page, whatever a
+ * lenient PDF reader makes of it).
  */
 import type { EvidenceType } from './check-settings.ts';
 
 /** How many leading bytes the pipeline passes for each evidence file (`EvidenceFile.head`). */
 export const EVIDENCE_HEAD_BYTES = 4096;
 
-export type SniffedType = EvidenceType | 'zip' | 'unknown';
+/**
+ * The smallest PDF accepted. A well-formed one-page PDF (catalogue, page tree, page, cross-reference
+ * table, trailer) is about 300 bytes and a scan is kilobytes; a file of a few bytes that starts
+ * `%PDF-` is not a document.
+ */
+export const MIN_PDF_BYTES = 200;
+
+/** PDF readers look for `%%EOF` in the last 1024 bytes (ISO 32000 implementation note). */
+const TAIL_BYTES = 1024;
+
+export type SniffedType = EvidenceType | 'zip' | 'markup' | 'unknown';
+
+/** What the content is, and why it is refused though it may start like an allowed type. */
+export interface ContentJudgement {
+  readonly type: SniffedType;
+  /** Absent when the content is plausibly `type`; otherwise what a reviewer reads in `found`. */
+  readonly refusal?: string;
+}
+
+const MIME_TYPES: Readonly<Record<EvidenceType, string>> = {
+  pdf: 'application/pdf',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  // No registered type; the name OFD readers and Chinese e-government portals use.
+  ofd: 'application/ofd',
+};
 
 const EXTENSIONS: Readonly<Record<EvidenceType, readonly string[]>> = {
   pdf: ['pdf'],
@@ -22,10 +52,46 @@ function startsWith(head: Uint8Array, bytes: readonly number[], offset = 0): boo
   return head.length >= offset + bytes.length && bytes.every((b, i) => head[offset + i] === b);
 }
 
-const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
-const JPEG = [0xff, 0xd8, 0xff];
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+function indexOf(head: Uint8Array, bytes: readonly number[], from = 0): number {
+  for (let i = from; i + bytes.length <= head.length; i++) if (startsWith(head, bytes, i)) return i;
+  return -1;
+}
+
+const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+
+const PDF = ascii('%PDF-');
+const PDF_EOF = ascii('%%EOF');
+const JPEG_SOI = [0xff, 0xd8, 0xff];
+const JPEG_EOI = [0xff, 0xd9];
+/** PNG signature, then the first chunk, which must be a 13-byte IHDR. */
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, ...ascii('IHDR')];
+const PNG_IEND = ascii('IEND');
 const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
+
+/** The byte after SOI that starts a JPEG segment: SOFn, DHT, DQT, DRI, APPn or COM. */
+function isJpegMarker(byte: number | undefined): boolean {
+  return byte !== undefined && ((byte >= 0xc0 && byte <= 0xcf && byte !== 0xc8) || (byte >= 0xdb && byte <= 0xdf) || (byte >= 0xe0 && byte <= 0xef) || byte === 0xfe);
+}
+
+/**
+ * Markup a browser could render or run, in a PDF or an image: HTML and SVG elements and XML
+ * declarations. Tag names are followed by a blank, `>` or `/`, so the chance that compressed
+ * image or PDF data spells one by accident is below one in a million. An HTML comment counts:
+ * browsers sniff a page that starts with one as HTML. (XMP metadata starts
+ * `<?xpacket`, not `<?xml`, and uses prefixed elements, so it does not match.)
+ */
+const MARKUP = /<(?:!doctype\s+html|html|head|body|script|iframe|frameset|frame|svg|object|embed|meta|link|style|base|form|img)[\s>/]|<\?xml[\s?]|<!--/i;
+/**
+ * In a ZIP (OFD) the entries are XML by design, and an OFD's own elements may be unprefixed
+ * (`<Body>`, `<Link>`): only what is HTML or SVG and nothing else is refused there.
+ */
+const ZIP_MARKUP = /<(?:!doctype\s+html|html|script|iframe|svg)[\s>/]/i;
+
+function markupIn(head: Uint8Array, inZip: boolean): { at: number; text: string } | undefined {
+  // Latin-1 keeps one character per byte, so the match index is the byte offset.
+  const match = (inZip ? ZIP_MARKUP : MARKUP).exec(new TextDecoder('latin1').decode(head));
+  return match ? { at: match.index, text: match[0].replace(/[\s>/?]+$/, '').slice(0, 20) } : undefined;
+}
 
 /** Names of the ZIP entries whose local headers lie wholly inside `head`. */
 function zipEntryNames(head: Uint8Array): string[] {
@@ -46,18 +112,71 @@ function zipEntryNames(head: Uint8Array): string[] {
   return names;
 }
 
-/** The type of a file from its leading bytes. */
-export function sniffFileType(head: Uint8Array): SniffedType {
-  // PDF readers accept the header anywhere in the first 1024 bytes; scanners sometimes prepend junk.
+/** What the leading bytes announce, before plausibility. */
+function announcedType(head: Uint8Array): SniffedType {
   if (startsWith(head, PDF)) return 'pdf';
-  if (startsWith(head, JPEG)) return 'jpeg';
-  if (startsWith(head, PNG)) return 'png';
+  if (startsWith(head, JPEG_SOI)) return 'jpeg';
+  if (startsWith(head, PNG.slice(0, 8))) return 'png';
   if (startsWith(head, ZIP_LOCAL_HEADER)) {
     return zipEntryNames(head).some((n) => n.replace(/^\.?\//, '').toLowerCase() === 'ofd.xml') ? 'ofd' : 'zip';
   }
-  const window = head.subarray(0, 1024);
-  for (let i = 1; i + PDF.length <= window.length; i++) if (startsWith(window, PDF, i)) return 'pdf';
   return 'unknown';
+}
+
+/**
+ * The content of an evidence file judged from its first bytes and, where known, its size. When
+ * the whole file is in `head` (size ≤ head length) its end is checked too; otherwise only the
+ * pipeline's first `EVIDENCE_HEAD_BYTES` are seen, and the end cannot be.
+ */
+export function judgeContent(head: Uint8Array, size?: number): ContentJudgement {
+  const type = announcedType(head);
+  const markup = markupIn(head, type === 'ofd' || type === 'zip');
+  if (markup) return { type: 'markup', refusal: `HTML/SVG/XML/script markup (${markup.text}) at byte ${markup.at}` };
+  const whole = size !== undefined && size <= head.length;
+  const tail = whole ? head.subarray(Math.max(0, size - TAIL_BYTES), size) : undefined;
+  switch (type) {
+    case 'pdf': {
+      if (!/^%PDF-[12]\.\d/.test(new TextDecoder('latin1').decode(head.subarray(0, 8)))) {
+        return { type, refusal: `a %PDF- header without a version such as 1.7 or 2.0 (${JSON.stringify(new TextDecoder('latin1').decode(head.subarray(0, 8)))})` };
+      }
+      const bytes = size ?? head.length;
+      if (size !== undefined && bytes < MIN_PDF_BYTES) return { type, refusal: `a PDF of ${bytes} bytes, too small to be a document (at least ${MIN_PDF_BYTES})` };
+      if (tail && indexOf(tail, PDF_EOF) < 0) return { type, refusal: 'a PDF without its end marker %%EOF (truncated?)' };
+      return { type };
+    }
+    case 'jpeg':
+      if (!isJpegMarker(head[3])) return { type, refusal: 'a JPEG start of image (FF D8 FF) not followed by a JPEG segment marker' };
+      if (tail && indexOf(tail, JPEG_EOI) < 0) return { type, refusal: 'a JPEG without its end-of-image marker (FF D9) (truncated?)' };
+      return { type };
+    case 'png':
+      if (!startsWith(head, PNG)) return { type, refusal: 'a PNG signature not followed by the IHDR header chunk' };
+      if (tail && indexOf(tail, PNG_IEND) < 0) return { type, refusal: 'a PNG without its IEND end chunk (truncated?)' };
+      return { type };
+    case 'ofd':
+      return { type };
+    case 'zip':
+      return { type, refusal: 'a ZIP archive without OFD.xml (e.g. a Word or Excel file)' };
+    default: {
+      const pdfAt = indexOf(head.subarray(0, TAIL_BYTES), PDF);
+      return pdfAt > 0 ? { type, refusal: `content with a %PDF- header at byte ${pdfAt}, not at the start` } : { type, refusal: 'content of no allowed type (not PDF, JPEG, PNG or OFD)' };
+    }
+  }
+}
+
+/** The type of a file from its leading bytes: `judgeContent` without the reasons. */
+export function sniffFileType(head: Uint8Array, size?: number): SniffedType {
+  const { type, refusal } = judgeContent(head, size);
+  return refusal === undefined ? type : type === 'zip' ? 'zip' : type === 'markup' ? 'markup' : 'unknown';
+}
+
+/**
+ * The MIME type of an evidence file as the type check judged it (`application/pdf`, `image/jpeg`,
+ * `image/png`, `application/ofd`), or undefined when the check refuses the content: what a
+ * presigned link may name as the response's Content-Type.
+ */
+export function contentTypeOf(head: Uint8Array, size?: number): string | undefined {
+  const { type, refusal } = judgeContent(head, size);
+  return refusal === undefined && type in MIME_TYPES ? MIME_TYPES[type as EvidenceType] : undefined;
 }
 
 /** The evidence type a file name's extension claims, if any. */

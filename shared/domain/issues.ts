@@ -27,6 +27,28 @@ export const IssueSchema = z.object({
 });
 export type Issue = z.infer<typeof IssueSchema>;
 
+/**
+ * Longest `found`, `expected` and `field` text an issue keeps, in characters: an attempt (with up
+ * to 200 issues and their two messages) must stay well inside DynamoDB's 400 KB item, whatever a
+ * hostile cell holds.
+ */
+export const MAX_ISSUE_TEXT = 300;
+/** Longest unit id an issue keeps: registered unit ids are a few characters. */
+export const MAX_ISSUE_UNIT_ID = 100;
+
+/**
+ * `text` cut to at most `max` characters (code points, so no character is split), the cut marked
+ * with the full length in both languages: `…(共 150000 字符 / 150000 characters)`.
+ */
+export function boundedText(text: string, max: number = MAX_ISSUE_TEXT): string {
+  // UTF-16 length ≥ code points: most texts are decided without splitting them.
+  if (text.length <= max) return text;
+  const characters = Array.from(text);
+  if (characters.length <= max) return text;
+  const marker = `…(共 ${characters.length} 字符 / ${characters.length} characters)`;
+  return characters.slice(0, Math.max(0, max - marker.length)).join('') + marker;
+}
+
 /** Where and what, before the catalogue turns it into an Issue. */
 export interface Finding {
   unitId?: string;

@@ -1,13 +1,16 @@
 /**
  * Reading a report file into the long table every format shares: one row per unit and parameter.
  * CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 as Excel on a Chinese Windows saves it),
- * XLSX (first sheet) and JSON all end here. Parsing never throws for bad input: it returns the
- * rows it could read and the problems it found.
+ * XLSX (the first visible sheet: what a reviewer sees on opening the workbook) and JSON all end
+ * here. Parsing never throws for bad input: it returns the rows it could read and the problems
+ * it found.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './checks.ts';
+import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import type { Issue } from './issues.ts';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
@@ -99,8 +102,14 @@ function decodeStrict(bytes: Uint8Array, label: string, name: string): { text?: 
   }
 }
 
-function tableFromGrid(format: ReportFormat, grid: CellValue[][], firstRow: number): TableResult {
+/**
+ * A grid of cells, header first. `lines[i]` is where grid row i starts in the file (a CSV record
+ * may span lines); without it, row i is line `i + 1`.
+ */
+function tableFromGrid(format: ReportFormat, grid: CellValue[][], lines?: readonly number[]): TableResult {
   const [header, ...body] = grid;
+  const lineOf = (i: number) => lines?.[i] ?? i + 1;
+  const firstRow = lineOf(0);
   if (!header || header.every((h) => h === null || String(h).trim() === '')) {
     return { issues: [issueOf('EVD-REPORT-HEADER', { row: firstRow, expected: REQUIRED_COLUMNS.join(', '), found: 'no header row' })] };
   }
@@ -109,11 +118,25 @@ function tableFromGrid(format: ReportFormat, grid: CellValue[][], firstRow: numb
   const issues: Issue[] = [];
   header.forEach((h, i) => {
     const column = columnOf(String(h ?? ''));
-    if (column && indexOf[column] === undefined) {
-      indexOf[column] = i;
-      columnLetters[column] = columnLetter(i);
+    if (!column) return;
+    const first = indexOf[column];
+    if (first !== undefined) {
+      // Two headers for one column (数值 and value): which one holds the month cannot be known.
+      issues.push(
+        issueOf('EVD-REPORT-COLUMN-DUPLICATE', {
+          row: firstRow,
+          cell: `${columnLetter(i)}${firstRow}`,
+          field: column,
+          expected: 'each column once, under its English or its Chinese name',
+          found: `"${String(header[first] ?? '').trim()}" (${columnLetter(first)}) and "${String(h ?? '').trim()}" (${columnLetter(i)})`,
+        }),
+      );
+      return;
     }
+    indexOf[column] = i;
+    columnLetters[column] = columnLetter(i);
   });
+  if (issues.length > 0) return { issues };
   const missing = REQUIRED_COLUMNS.filter((c) => indexOf[c] === undefined);
   if (missing.length > 0) {
     issues.push(
@@ -131,24 +154,40 @@ function tableFromGrid(format: ReportFormat, grid: CellValue[][], firstRow: numb
     if (line.every((c) => c === null || String(c).trim() === '')) return;
     const cells: Partial<Record<Column, CellValue>> = {};
     for (const [column, index] of Object.entries(indexOf) as [Column, number][]) cells[column] = line[index] ?? null;
-    rows.push({ row: firstRow + 1 + i, cells });
+    rows.push({ row: lineOf(i + 1), cells });
   });
   return { table: { format, rows, columnLetters }, issues };
 }
 
-export function parseCsvTable(bytes: Uint8Array): TableResult {
+/** A grid beyond the limits, judged before a row is converted. */
+function gridTooLarge(grid: readonly (readonly unknown[])[], limits: TableLimits, sheet?: string): Issue | undefined {
+  const rows = grid.length;
+  const columns = grid.reduce((most, r) => Math.max(most, r.length), 0);
+  return rows > limits.maxRows || columns > limits.maxColumns ? tooManyRowsIssue({ rows, columns, ...(sheet ? { sheet } : {}) }, limits) : undefined;
+}
+
+export function parseCsvTable(bytes: Uint8Array, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): TableResult {
   const decoded = decodeText(bytes);
   if (decoded.text === undefined) return { issues: decoded.issue ? [decoded.issue] : [] };
-  let records: string[][];
+  // Every line ending ends a line, whichever the file mixes (Excel writes CRLF, a script appends
+  // LF); csv-parse would otherwise take the first one it meets as the only record delimiter and
+  // fold the other lines into cells. Inside a quoted cell the line break stays a line break.
+  const text = decoded.text.replace(/\r\n?/g, '\n');
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(decoded.text, { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true });
+    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true, info: true }) as unknown as typeof records;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const line = /line (\d+)/.exec(message)?.[1];
     return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'CSV (RFC 4180)', found: message.slice(0, 200), ...(line ? { row: Number(line) } : {}) })] };
   }
-  const grid = records.map((r) => r.map((c) => (c === '' ? null : c)));
-  return tableFromGrid('csv', grid, 1);
+  const grid = records.map(({ record }) => record.map((c) => (c === '' ? null : c)));
+  const tooLarge = gridTooLarge(grid, limits);
+  if (tooLarge) return { issues: [tooLarge] };
+  // `info.lines` is the line a record ends on; with empty lines kept as records, the next record
+  // starts on the line after it. Issue rows are file lines, where an editor puts the cursor.
+  const lines = records.map((_, i) => (i === 0 ? 1 : (records[i - 1]?.info.lines ?? i) + 1));
+  return tableFromGrid('csv', grid, lines);
 }
 
 function excelCellValue(value: ExcelJS.CellValue): CellValue {
@@ -158,6 +197,14 @@ function excelCellValue(value: ExcelJS.CellValue): CellValue {
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('formula' in value || 'sharedFormula' in value) {
+      // The cached result is what Excel shows and what the enterprise saw; without one (a file
+      // written by a script, never opened in Excel) there is no value to read, only the formula.
+      const formula = 'formula' in value ? value.formula : value.sharedFormula;
+      return value.result !== undefined && value.result !== null
+        ? excelCellValue(value.result as ExcelJS.CellValue)
+        : `=${String(formula)} (无计算结果 / no cached value)`;
+    }
     if ('result' in value) return excelCellValue(value.result as ExcelJS.CellValue);
     if ('text' in value) return String(value.text);
     if ('error' in value) return String(value.error);
@@ -167,7 +214,15 @@ function excelCellValue(value: ExcelJS.CellValue): CellValue {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-export async function parseXlsxTable(bytes: Uint8Array): Promise<TableResult> {
+function cellsWithValues(sheet: ExcelJS.Worksheet): number {
+  let cells = 0;
+  sheet.eachRow((row) => row.eachCell((cell) => {
+    if (excelCellValue(cell.value) !== null && String(cell.value).trim() !== '') cells++;
+  }));
+  return cells;
+}
+
+export async function parseXlsxTable(bytes: Uint8Array, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): Promise<TableResult> {
   if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
     return { issues: [issueOf('EVD-FILE-TYPE', { expected: 'an XLSX workbook (a ZIP container)', found: 'content that is not a ZIP container' })] };
   }
@@ -178,8 +233,27 @@ export async function parseXlsxTable(bytes: Uint8Array): Promise<TableResult> {
     const message = error instanceof Error ? error.message : String(error);
     return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'a readable XLSX workbook', found: message.slice(0, 200) })] };
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { issues: [issueOf('EVD-REPORT-HEADER', { expected: 'a worksheet with the report table', found: 'no worksheet' })] };
+  // The first visible sheet is the one a reviewer sees; Excel keeps at least one sheet visible.
+  const sheet = workbook.worksheets.find((s) => s.state === undefined || s.state === 'visible');
+  if (!sheet) return { issues: [issueOf('EVD-REPORT-HEADER', { expected: 'a visible worksheet with the report table', found: workbook.worksheets.length > 0 ? 'only hidden worksheets' : 'no worksheet' })] };
+  // inspectXlsx bounded every sheet before the load; this holds for callers that did not run it.
+  if (sheet.rowCount > limits.maxRows || sheet.columnCount > limits.maxColumns) {
+    return { issues: [tooManyRowsIssue({ sheet: sheet.name, rows: sheet.rowCount, columns: sheet.columnCount }, limits)] };
+  }
+  const issues: Issue[] = [];
+  const hidden = workbook.worksheets
+    .filter((s) => s !== sheet && s.state !== undefined && s.state !== 'visible')
+    .map((s) => ({ s, cells: cellsWithValues(s) }))
+    .filter(({ cells }) => cells > 0);
+  if (hidden.length > 0) {
+    issues.push(
+      issueOf('EVD-XLSX-HIDDEN-SHEET', {
+        field: 'sheet',
+        expected: `"${sheet.name}"`,
+        found: hidden.map(({ s, cells }) => `"${s.name}" (${s.state === 'veryHidden' ? 'very hidden' : 'hidden'}, ${cells} cells)`).join(', '),
+      }),
+    );
+  }
   const grid: CellValue[][] = [];
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
@@ -187,5 +261,6 @@ export async function parseXlsxTable(bytes: Uint8Array): Promise<TableResult> {
     for (let c = 1; c <= Math.max(row.cellCount, 1); c++) line.push(excelCellValue(row.getCell(c).value));
     grid.push(line);
   }
-  return tableFromGrid('xlsx', grid, 1);
+  const table = tableFromGrid('xlsx', grid);
+  return { ...table, issues: [...issues, ...table.issues] };
 }

@@ -4,8 +4,10 @@
  * same content as one row per unit and parameter.
  */
 import { z } from 'zod';
+import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './checks.ts';
-import type { Issue } from './issues.ts';
+import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
+import { boundedText, type Issue, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from './issues.ts';
 import { readNumber } from './numbers.ts';
 import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from './parameters.ts';
 import type { CellValue, Column, ReportTable, TableResult, TableRow } from './report-table.ts';
@@ -83,14 +85,41 @@ export const JsonReportSchema = z.object({
     .max(1000),
 });
 
+/**
+ * Keys that name an object's prototype machinery. JSON.parse keeps them as plain keys, but
+ * copying one into an object (as a record parser does) sets that object's prototype instead of
+ * a property: the parameter would vanish without a word. They are taken out first and reported.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Removes prototype keys from each unit's parameters, with an unknown-parameter issue for each. */
+function withoutPrototypeKeys(data: unknown): Issue[] {
+  if (!isObject(data) || !Array.isArray(data.units)) return [];
+  const issues: Issue[] = [];
+  for (const unit of data.units) {
+    if (!isObject(unit) || !isObject(unit.parameters)) continue;
+    const parameters = unit.parameters;
+    for (const key of Object.keys(parameters).filter((k) => PROTOTYPE_KEYS.has(k))) {
+      issues.push(issueOf('EVD-PARAM-UNKNOWN', { unitId: String(unit.unitId ?? ''), field: key, expected: PARAMETER_CODES.join(', '), found: key }));
+      delete parameters[key];
+    }
+  }
+  return issues;
+}
+
 /** JSON bytes → the long table, so every format meets the same conversion and checks. */
-export function parseJsonTable(text: string): TableResult {
+export function parseJsonTable(text: string, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): TableResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     return { issues: [issueOf('EVD-FILE-UNPARSABLE', { expected: 'JSON', found: (error as Error).message.slice(0, 200) })] };
   }
+  const prototypeKeys = withoutPrototypeKeys(data);
   const parsed = JsonReportSchema.safeParse(data);
   if (!parsed.success) {
     return {
@@ -115,7 +144,9 @@ export function parseJsonTable(text: string): TableResult {
       if (lab.issuedOn !== undefined) rows.push({ path: `units[${u}].labReport.issuedOn`, cells: { ...base, parameter: 'labReportIssuedOn', value: lab.issuedOn } });
     }
   });
-  return { table: { format: 'json', rows, columnLetters: {} }, issues: [] };
+  // One row per value, as in CSV and XLSX; a JSON report has its eight "columns" by construction.
+  if (rows.length > limits.maxRows) return { issues: [tooManyRowsIssue({ rows: rows.length, columns: 8 }, limits)] };
+  return { table: { format: 'json', rows, columnLetters: {} }, issues: prototypeKeys };
 }
 
 function text(value: CellValue | undefined): string {
@@ -139,16 +170,18 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
   const issues: Issue[] = [];
   const first = table.rows[0];
   if (!first) return { issues: [issueOf('EVD-REPORT-EMPTY', { expected: 'at least one row of parameters', found: 'no rows' })] };
-  const enterpriseId = text(first.cells.enterpriseId);
-  const period = text(first.cells.period);
+  // Texts kept in the model are bounded like issue texts: the parsed report is stored with the attempt.
+  const enterpriseId = boundedText(text(first.cells.enterpriseId), MAX_ISSUE_TEXT);
+  const period = boundedText(text(first.cells.period), MAX_ISSUE_TEXT);
   const units = new Map<string, UnitReport>();
   for (const row of table.rows) {
     for (const column of ['enterpriseId', 'period'] as const) {
-      const found = text(row.cells[column]);
+      const found = boundedText(text(row.cells[column]), MAX_ISSUE_TEXT);
       const expected = column === 'enterpriseId' ? enterpriseId : period;
       if (found !== expected) issues.push(issueOf('EVD-REPORT-INCONSISTENT', { ...where(table, row, column), field: column, expected, found }));
     }
-    const unitId = text(row.cells.unitId);
+    // A registered unit id is a few characters; a longer one is an unknown unit either way.
+    const unitId = boundedText(text(row.cells.unitId), MAX_ISSUE_UNIT_ID);
     const parameter = text(row.cells.parameter);
     if (unitId === '') {
       issues.push(issueOf('EVD-PARAM-EMPTY', { ...where(table, row, 'unitId'), field: 'unitId', expected: 'a generating unit id', found: '(empty)' }));
@@ -170,7 +203,7 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     const rowRef = row.row !== undefined ? { row: row.row } : {};
     const labField = (Object.keys(LAB_REPORT_FIELDS) as LabReportField[]).find((f) => f.toLowerCase() === parameter.toLowerCase());
     if (labField) {
-      const value = text(row.cells.value);
+      const value = boundedText(text(row.cells.value), MAX_ISSUE_TEXT);
       if (labField === 'labReportNo') unit.labReport = { ...unit.labReport, reportNo: value, ...evidence, ...rowRef };
       else unit.labReport = { reportNo: unit.labReport?.reportNo ?? '', ...unit.labReport, issuedOn: value };
       continue;

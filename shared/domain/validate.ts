@@ -2,7 +2,7 @@
  * Validating one deposit, from the report's bytes to a validation report. Pure: the caller reads
  * the files, the registry and the clock and passes them in.
  */
-import type { CheckSettings } from './check-settings.ts';
+import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { type EvidenceFile, issueOf, runChecks } from './checks.ts';
 import type { DepositKey } from './deposit-key.ts';
 import { periodHasEnded } from './deadline.ts';
@@ -33,13 +33,28 @@ export interface DepositToValidate {
 
 /** More issues than this are not stored one by one: the stats still count them all. */
 export const MAX_STORED_ISSUES = 200;
+/**
+ * Nor more than this many bytes of them (UTF-8 JSON): each issue's texts are bounded
+ * (MAX_ISSUE_TEXT), but 200 issues of 300 Chinese characters in three texts and two messages
+ * would still pass DynamoDB's 400 KB item, which also holds the parsed report.
+ */
+export const MAX_STORED_ISSUE_BYTES = 200_000;
+
+const utf8 = new TextEncoder();
 
 function finish(issues: Issue[]): ValidationReport {
   const report = summarise(issues);
-  if (issues.length <= MAX_STORED_ISSUES) return report;
+  let kept = 0;
+  let bytes = 0;
+  for (const issue of issues) {
+    bytes += utf8.encode(JSON.stringify(issue)).length;
+    if (kept >= MAX_STORED_ISSUES || bytes > MAX_STORED_ISSUE_BYTES) break;
+    kept++;
+  }
+  if (kept === issues.length) return report;
   return {
     ...report,
-    issues: [...report.issues.slice(0, MAX_STORED_ISSUES), issueOf('EVD-ISSUES-TRUNCATED', { found: String(issues.length), expected: String(MAX_STORED_ISSUES) })],
+    issues: [...report.issues.slice(0, kept), issueOf('EVD-ISSUES-TRUNCATED', { found: String(issues.length), expected: String(kept) })],
   };
 }
 
@@ -56,19 +71,21 @@ export interface ReportReading {
   readonly issues: readonly Issue[];
 }
 
-export async function readReport(fileName: string, bytes: Uint8Array): Promise<ReportReading> {
+/** `settings` bounds the table (`report.maxRows`, `report.maxColumns`); defaults when absent. */
+export async function readReport(fileName: string, bytes: Uint8Array, settings: CheckSettings = DEFAULT_CHECK_SETTINGS): Promise<ReportReading> {
   const format = formatOfFileName(fileName);
+  const limits = settings.report;
   let table: TableResult;
   if (format === 'xlsx') {
-    const unsafe = await inspectXlsx(bytes);
-    table = unsafe.length > 0 ? { issues: unsafe } : await parseXlsxTable(bytes);
+    const unsafe = await inspectXlsx(bytes, limits);
+    table = unsafe.length > 0 ? { issues: unsafe } : await parseXlsxTable(bytes, limits);
   }
-  else if (format === 'csv') table = parseCsvTable(bytes);
+  else if (format === 'csv') table = parseCsvTable(bytes, limits);
   else if (format === 'json') {
     const decoded = decodeText(bytes);
     const unsafe = decoded.text === undefined ? [] : inspectJsonText(decoded.text);
     table =
-      decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : unsafe.length > 0 ? { issues: unsafe } : parseJsonTable(decoded.text);
+      decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : unsafe.length > 0 ? { issues: unsafe } : parseJsonTable(decoded.text, limits);
   } else return { issues: [issueOf('EVD-FILE-TYPE', { found: fileName, expected: '.csv, .xlsx or .json' })] };
   if (!table.table) return { issues: table.issues };
   const converted = reportFromTable(table.table);
@@ -85,7 +102,7 @@ export async function validateDeposit(deposit: DepositToValidate): Promise<Depos
   const reused = deposit.keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: deposit.key.fileName })] : [];
   const admitted = [...reused, ...admitReport(deposit.key, deposit.reportSize)];
   if (admitted.length > reused.length || !(deposit.reading || deposit.reportBytes)) return { validation: finish(admitted) };
-  const reading = deposit.reading ?? (await readReport(deposit.key.fileName, deposit.reportBytes as Uint8Array));
+  const reading = deposit.reading ?? (await readReport(deposit.key.fileName, deposit.reportBytes as Uint8Array, deposit.settings));
   const { report } = reading;
   const issues = [...reused, ...reading.issues];
   if (!report) return { validation: finish(issues) };

@@ -1,10 +1,12 @@
 /**
  * Report files built to attack the parser rather than to report a month: a ZIP bomb posing as
- * XLSX, workbooks with macros or external links, JSON nested a million deep or with a key twice.
+ * XLSX, workbooks with macros or external links, a sheet reaching its last row, a hidden sheet
+ * holding other figures, JSON nested a million deep or with a key twice.
  */
 import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import yazl from 'yazl';
-import { writeJson } from '#domain/report-writers.ts';
+import { reportRows, writeJson } from '#domain/report-writers.ts';
 import type { MonthlyReport } from '#domain/report.ts';
 import type { CorpusFile } from './cases.ts';
 
@@ -63,4 +65,25 @@ export function deepJson(): CorpusFile {
 export function duplicateKeyJson(report: MonthlyReport): CorpusFile {
   const text = writeJson(report).replace('"period":', '"period": "2025-01", "period":');
   return { fileName: 'report.json', bytes: new TextEncoder().encode(text) };
+}
+
+/** A workbook whose first sheet is hidden and holds other figures; the report is on the second, visible one. */
+export async function hiddenFirstSheetXlsx(report: MonthlyReport): Promise<CorpusFile> {
+  const workbook = new ExcelJS.Workbook();
+  const draft = workbook.addWorksheet('草稿');
+  draft.state = 'hidden';
+  const altered = reportRows(report).map((row, i) => (i === 0 ? row : row.map((cell, j) => (j === 4 && typeof cell === 'number' ? cell * 2 : cell))));
+  for (const row of altered) draft.addRow(row);
+  const shown = workbook.addWorksheet('月度存证');
+  for (const row of reportRows(report)) shown.addRow(row);
+  return { fileName: 'report.xlsx', bytes: new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer) };
+}
+
+/** A few kilobytes zipped: the header in row 1 and one cell at the sheet's last row, 1,048,576. */
+export async function lastRowXlsx(report: MonthlyReport): Promise<CorpusFile> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('月度存证');
+  for (const row of reportRows(report)) sheet.addRow(row);
+  sheet.getCell('A1048576').value = 'x';
+  return { fileName: 'report.xlsx', bytes: new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer) };
 }

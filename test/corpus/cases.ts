@@ -7,7 +7,7 @@
  * directly; a twin-level runner uploads `before` deposits first (each must come out accepted),
  * then the evidence files, then the report under the key the case names.
  */
-import { deepJson, duplicateKeyJson, externalLinkXlsx, macroXlsx, zipBombXlsx } from './abuse-files.ts';
+import { deepJson, duplicateKeyJson, externalLinkXlsx, hiddenFirstSheetXlsx, lastRowXlsx, macroXlsx, zipBombXlsx } from './abuse-files.ts';
 import { MAX_REPORT_BYTES } from '#domain/report-table.ts';
 import { type ParameterCode, PARAMETERS, unitFactor } from '#domain/parameters.ts';
 import type { Enterprise } from '#domain/registry.ts';
@@ -31,6 +31,8 @@ import {
 export interface CorpusFile {
   readonly fileName: string;
   readonly bytes: Uint8Array;
+  /** The file is in the deposit but intake could not read it (the reason); runners pass it on as `EvidenceFile.unreadable`. */
+  readonly unreadable?: string;
 }
 
 /** One deposit: what is uploaded, under which key, and when. */
@@ -56,8 +58,13 @@ export interface CorpusCase extends CorpusDeposit {
   readonly expected: { readonly verdict: Verdict; readonly codes: readonly string[] };
 }
 
-/** Codes no report-level case can produce: they are raised before a deposit is attributed. */
-export const PIPELINE_ONLY_CODES = ['EVD-KEY-LAYOUT'] as const;
+/**
+ * Codes no report-level case can produce: they are raised before a deposit is attributed, or by
+ * intake before there are report bytes to validate (EVD-REPORT-UNREADABLE: the object cannot be
+ * read — archived, SSE-C, access denied, gone; EVD-REPORT-CHANGED: it is not the version its
+ * event announced).
+ */
+export const PIPELINE_ONLY_CODES = ['EVD-KEY-LAYOUT', 'EVD-ATTEMPTS-TOO-MANY', 'EVD-REPORT-UNREADABLE', 'EVD-REPORT-CHANGED'] as const;
 
 const ENTERPRISE = DEMO_ENTERPRISE;
 const received = (period: string) => {
@@ -293,6 +300,11 @@ const INTAKE: Spec[] = [
     build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[6] = 'scans/unit1-ledger.pdf'; return rows; } },
   },
   {
+    name: 'a value column given twice, under its Chinese and its English name, is returned',
+    verdict: 'returned', codes: ['EVD-REPORT-COLUMN-DUPLICATE'],
+    build: { rows: (rows) => rows.map((r, i) => [...r, i === 0 ? '数值' : r[4] ?? null]) },
+  },
+  {
     name: 'a report with hundreds of problems lists the first ones and says it was truncated',
     verdict: 'returned', codes: ['EVD-PARAM-UNKNOWN', 'EVD-ISSUES-TRUNCATED'],
     build: { rows: (rows) => [...rows, ...Array.from({ length: 250 }, (_, i): Cell[] => [ENTERPRISE.enterpriseId, DEMO_PERIOD, '1', `extra${i}`, 1, 't', null, null])] },
@@ -375,6 +387,11 @@ const EVIDENCE: Spec[] = [
     name: 'a PNG named .jpg needs review',
     verdict: 'needs-review', codes: ['EVD-EVIDENCE-EXTENSION'],
     build: { evidence: (f) => replaceFile(f, DEMO_EVIDENCE_NAMES.heat, pngBytes('heat ledger photo')) },
+  },
+  {
+    name: 'an evidence file in the deposit that cannot be read is returned as unreadable, not as missing or mismatched',
+    verdict: 'returned', codes: ['EVD-EVIDENCE-UNREADABLE'],
+    build: { evidence: (f) => f.map((e) => (e.fileName === lab('1') ? { ...e, unreadable: 'archived storage class (GLACIER)' } : e)) },
   },
   {
     name: 'an evidence file swapped after its hash was declared is returned',
@@ -533,6 +550,11 @@ const ABUSE: Spec[] = [
   { name: 'a ZIP bomb posing as XLSX is returned without being unpacked', verdict: 'returned', codes: ['EVD-XLSX-UNPACKS-TOO-LARGE'], report: await zipBombXlsx() },
   { name: 'a workbook with macros is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-MACROS'], report: await macroXlsx() },
   { name: 'a workbook linking to other workbooks is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-EXTERNAL-LINKS'], report: await externalLinkXlsx() },
+  { name: 'a sheet with a cell on its last row (1,048,576) is returned without being opened', verdict: 'returned', codes: ['EVD-REPORT-TOO-MANY-ROWS'], report: await lastRowXlsx(demoReport()) },
+  {
+    name: 'a workbook whose first sheet is hidden is read from its first visible sheet and needs review',
+    verdict: 'needs-review', codes: ['EVD-XLSX-HIDDEN-SHEET'], report: await hiddenFirstSheetXlsx(demoReport()),
+  },
   { name: 'JSON nested a million deep is returned unparsed', verdict: 'returned', codes: ['EVD-JSON-TOO-DEEP'], report: deepJson() },
   { name: 'JSON with a key written twice is returned', verdict: 'returned', codes: ['EVD-JSON-DUPLICATE-KEY'], report: duplicateKeyJson(demoReport()) },
 ];

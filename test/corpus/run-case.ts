@@ -14,13 +14,12 @@ import { type DepositValidation, validateDeposit } from '#domain/validate.ts';
 import type { CorpusCase, CorpusDeposit } from './cases.ts';
 
 export function evidenceFilesOf(deposit: CorpusDeposit): EvidenceFile[] {
-  return deposit.files.evidence.map((f) => ({
-    fileName: f.fileName,
-    key: evidenceKey({ enterpriseId: deposit.enterpriseId, period: deposit.period, depositId: deposit.depositId, fileName: f.fileName }),
-    size: f.bytes.length,
-    sha256: createHash('sha256').update(f.bytes).digest('hex'),
-    head: f.bytes.subarray(0, EVIDENCE_HEAD_BYTES),
-  }));
+  return deposit.files.evidence.map((f) => {
+    const key = evidenceKey({ enterpriseId: deposit.enterpriseId, period: deposit.period, depositId: deposit.depositId, fileName: f.fileName });
+    // An unreadable file: its listing size is known, its bytes (hash, head) are not.
+    if (f.unreadable !== undefined) return { fileName: f.fileName, key, size: f.bytes.length, sha256: '', unreadable: f.unreadable };
+    return { fileName: f.fileName, key, size: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex'), head: f.bytes.subarray(0, EVIDENCE_HEAD_BYTES) };
+  });
 }
 
 export function validateCorpusDeposit(
