@@ -12,7 +12,7 @@ import { reportKey } from '#domain/deposit-key.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 import { demoPdf, demoReport } from '../../infra/local/demo.ts';
 import { encodeEventKey, SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
-import { eventually, reviewMessagesFor, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
+import { eventually, queueDepth, reviewMessagesFor, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const twin = useTwin();
 const PERIOD = '2026-01';
@@ -186,6 +186,32 @@ describe('at-least-once delivery', () => {
     const byTime = [1, 2, 0, 3].map((i) => uploads[i]?.reportKey);
     expect(record?.attempts.map((a) => a.reportKey)).toEqual(byTime);
   });
+});
+
+describe('a surge on one enterprise-period', () => {
+  it('records 40 concurrent uploads of one enterprise-period, in receipt order, without starving others, none in the DLQ', async () => {
+    const enterprise = testEnterprise();
+    const others = Array.from({ length: 5 }, () => testEnterprise());
+    await twin.registry.putAll([enterprise, ...others]);
+    const period = '2026-03';
+    const at = (i: number) => new Date(Date.UTC(2026, 3, 2, 1, 0, 0) + (40 - i) * 1000).toISOString();
+
+    const uploads = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 100 + i)) }, { at: at(i), period })),
+      ...others.map((other) => deposit(other.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(other, period, 1)) }, { at: at(0), period })),
+    ]);
+
+    const attempts = await eventually(async () => {
+      const found = await twin.ledger.attemptsOf(enterprise.enterpriseId, period);
+      return found.length >= 40 ? found : undefined;
+    }, '40 attempts', 60_000);
+    for (const other of others) await waitForAttempts(twin.ledger, other.enterpriseId, period, 1);
+    expect(new Set(attempts.map((a) => a.reportKey)).size).toBe(40);
+    const [record] = await twin.ledger.depositsOf(enterprise.enterpriseId, period);
+    const byReceipt = uploads.slice(0, 40).map((u, i) => ({ key: u.reportKey, at: at(i) })).sort((a, b) => a.at.localeCompare(b.at)).map((u) => u.key);
+    expect(record?.attempts.map((a) => a.reportKey)).toEqual(byReceipt);
+    expect(await queueDepth(twin, twin.resources.queues.intake.deadLetterUrl)).toBe(0);
+  }, 120_000);
 });
 
 describe('a poison message', () => {
