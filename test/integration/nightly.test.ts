@@ -10,8 +10,8 @@ import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { S3Exports } from '#adapters/s3-exports.ts';
 import { runNightly } from '#app/nightly-summary.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
-import { useTwin } from '../support/twin.ts';
-import { invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
+import { eventually, useTwin } from '../support/twin.ts';
+import { depositFor, invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 
 const twin = useTwin();
 let fixture: Awaited<ReturnType<typeof seedCity>>;
@@ -91,7 +91,8 @@ describe('the nightly summary', () => {
     expect(json.standings.find((s) => s.enterpriseId === fixture.enterprises.missing.enterpriseId)?.submission).toBe('missing');
     expect(csv).toContain(`${fixture.enterprises.corrected.enterpriseId},"'=HYPERLINK(""http://x"")退回电厂"`);
     expect(csv).not.toMatch(/,=HYPERLINK/);
-    expect(await exportText(`exports/${PERIOD}/summaries.csv`)).toContain(`${fixture.scope},${PERIOD},5,3,1,1,0,60.00,2,1,1,66.67`);
+    // …, firstPassAccepted, returned, withdrawn, awaitingReview, firstPassRatePercent, …
+    expect(await exportText(`exports/${PERIOD}/summaries.csv`)).toContain(`${fixture.scope},${PERIOD},5,3,1,1,0,60.00,2,1,0,1,66.67`);
   });
 
   it('is idempotent: running again later that night rewrites nothing of ours', async () => {
@@ -127,5 +128,34 @@ describe('the nightly summary', () => {
 
     expect(new Set(sent)).toEqual(new Set(['QueryCommand', 'PutCommand']));
     expect(run.itemsRead.deposits).toBe((await Promise.all(run.periods.map((p) => reader.recordsOf(p)))).flat().length);
+  });
+
+  // Last: it moves the city's ledger on past NIGHT.
+  it('gives, replayed as of last night, what last night gave: a deposit received and a decision taken since change nothing then', async () => {
+    const before = await summaryOf(fixture.scope, PERIOD);
+    const { inReview, missing } = fixture.enterprises;
+    const [record] = await twin.ledger.depositsOf(inReview.enterpriseId, PERIOD);
+    const attemptId = record?.attempts[0]?.attemptId ?? '';
+    // The reviewer accepts it now (after NIGHT); the missing enterprise deposits on 10 April.
+    const decided = await fetch(`${twin.apiUrl}/attempts/${attemptId}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'accept', reviewer: 'li.wei', comment: '化验报告已核实 / lab report checked' }),
+    });
+    expect(decided.status).toBe(201);
+    await depositFor(twin, missing, '2026-04-10T10:00:00+08:00');
+    await eventually(async () => ((await twin.ledger.depositsOf(missing.enterpriseId, PERIOD))[0]?.attempts.length ? true : undefined), 'the late deposit');
+
+    const replay = await invokeNightly(twin, NIGHT);
+    const replayed = await summaryOf(fixture.scope, PERIOD);
+    await invokeNightly(twin, '2026-04-11T02:00:00+08:00');
+    const afterTheDeposit = await summaryOf(fixture.scope, PERIOD);
+    await invokeNightly(twin, new Date().toISOString());
+
+    expect(replayed).toEqual(before);
+    expect(replay.summaries.written).toBe(0);
+    // The deposit counts from its receipt on; the decision, taken today, only from today.
+    expect(afterTheDeposit).toMatchObject({ missing: 0, late: 2, awaitingReview: 1, firstPassAccepted: 3, attempts: 6 });
+    expect(await summaryOf(fixture.scope, PERIOD)).toMatchObject({ missing: 0, late: 2, awaitingReview: 0, firstPassAccepted: 4, attempts: 6 });
   });
 });

@@ -4,6 +4,7 @@
  * awaiting review, and one enterprise that never deposits.
  */
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
+import type { Enterprise } from '#domain/registry.ts';
 import type { DemoFlaw } from '../../infra/local/demo.ts';
 import { demoPdf, demoReport } from '../../infra/local/demo.ts';
 import { SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
@@ -14,6 +15,25 @@ export const PERIOD = '2026-01';
 export const NIGHT = '2026-04-01T02:00:00+08:00';
 
 type Twin = ReturnType<typeof useTwin>;
+
+/** A January deposit through the real pipeline, received (as S3 would say) at `at`. */
+export function depositFor(twin: Twin, enterprise: Enterprise, at: string, flaw: DemoFlaw = 'none', seed = 1) {
+  return uploadDeposit(twin.clients.s3, twin.resources.bucket, {
+    enterpriseId: enterprise.enterpriseId,
+    period: PERIOD,
+    report: {
+      fileName: 'report.json',
+      body: JSON.stringify(demoReport(enterprise, PERIOD, seed, flaw)),
+    },
+    evidence: [
+      { fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${seed}`) },
+      { fileName: 'lab-report.pdf', body: demoPdf(`lab ${seed}`) },
+    ],
+    reportMetadata: {
+      [SIMULATED_RECEIPT_METADATA]: new Date(at).toISOString(),
+    },
+  });
+}
 
 export async function seedCity(twin: Twin) {
   const city = `测试市${Math.random().toString(36).slice(2, 8)}`;
@@ -27,22 +47,7 @@ export async function seedCity(twin: Twin) {
     left: make('已退出电厂', { obligedUntil: '2025-12' }),
   };
   await twin.registry.putAll(Object.values(e));
-  const deposit = (who: keyof typeof e, at: string, flaw: DemoFlaw = 'none', seed = 1) =>
-    uploadDeposit(twin.clients.s3, twin.resources.bucket, {
-      enterpriseId: e[who].enterpriseId,
-      period: PERIOD,
-      report: {
-        fileName: 'report.json',
-        body: JSON.stringify(demoReport(e[who], PERIOD, seed, flaw)),
-      },
-      evidence: [
-        { fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${seed}`) },
-        { fileName: 'lab-report.pdf', body: demoPdf(`lab ${seed}`) },
-      ],
-      reportMetadata: {
-        [SIMULATED_RECEIPT_METADATA]: new Date(at).toISOString(),
-      },
-    });
+  const deposit = (who: keyof typeof e, at: string, flaw: DemoFlaw = 'none', seed = 1) => depositFor(twin, e[who], at, flaw, seed);
   await deposit('onTime', '2026-03-12T23:59:59+08:00');
   await deposit('late', '2026-03-20T10:00:00+08:00');
   await deposit('corrected', '2026-02-20T10:00:00+08:00', 'supplied-exceeds-generated', 2);
