@@ -188,6 +188,29 @@ describe('at-least-once delivery', () => {
   });
 });
 
+describe('inputs too large for one ledger item', () => {
+  it('records a 300 KB report of hundreds of units, and a 150,000-character cell, as attempts that fit DynamoDB', async () => {
+    const enterprise = testEnterprise();
+    await twin.registry.putAll([enterprise]);
+    const many = { ...enterprise, units: Array.from({ length: 330 }, (_, i) => ({ unitId: `U${i}`, fuel: 'coal' as const, capacityMW: 600 })) };
+    const big = JSON.stringify(demoReport(many, PERIOD, 1));
+    const cell = demoReport(enterprise, '2025-12', 1);
+    const first = cell.units[0];
+    if (first) first.unitId = 'X'.repeat(150_000);
+    expect(big.length).toBeGreaterThan(250_000);
+
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: big });
+    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(cell) }, { period: '2025-12' });
+
+    const [large] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    const [long] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, '2025-12', 1);
+    expect(large?.verdict).toBe('returned');
+    expect(large?.detailKey).toMatch(/^validation\//);
+    expect(long?.verdict).toBe('returned');
+    expect(await queueDepth(twin, twin.resources.queues.intake.deadLetterUrl)).toBe(0);
+  }, 60_000);
+});
+
 describe('a surge on one enterprise-period', () => {
   it('records 40 concurrent uploads of one enterprise-period, in receipt order, without starving others, none in the DLQ', async () => {
     const enterprise = testEnterprise();
