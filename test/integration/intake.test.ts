@@ -3,6 +3,7 @@
  * local-aws-sqs, validate-deposit, DynamoDB Local, the review queue.
  */
 import { createHash } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import iconv from 'iconv-lite';
@@ -185,6 +186,27 @@ describe('at-least-once delivery', () => {
 
     const byTime = [1, 2, 0, 3].map((i) => uploads[i]?.reportKey);
     expect(record?.attempts.map((a) => a.reportKey)).toEqual(byTime);
+  });
+});
+
+describe('two quick uploads to one key', () => {
+  it('refuses the second, so the attempt is the first upload\'s bytes and stays so', async () => {
+    const enterprise = testEnterprise();
+    await twin.registry.putAll([enterprise]);
+    const garbage = 'not a report at all\n';
+    const first = await deposit(enterprise.enterpriseId, { fileName: 'report.csv', body: garbage });
+    const overwrite = twin.clients.s3.send(
+      new PutObjectCommand({ Bucket: twin.resources.bucket, Key: first.reportKey, Body: JSON.stringify(demoReport(enterprise, PERIOD, 1)) }),
+    );
+    const evidenceSwap = twin.clients.s3.send(new PutObjectCommand({ Bucket: twin.resources.bucket, Key: first.evidenceKeys[0], Body: demoPdf('swapped') }));
+
+    await expect(overwrite).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await expect(evidenceSwap).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    expect(attempt?.verdict).toBe('returned');
+    expect(attempt?.files[0]?.sha256).toBe(createHash('sha256').update(garbage).digest('hex'));
+    const stored = await twin.clients.s3.send(new GetObjectCommand({ Bucket: twin.resources.bucket, Key: first.reportKey }));
+    expect(await stored.Body?.transformToString()).toBe(garbage);
   });
 });
 
