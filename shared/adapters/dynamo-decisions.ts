@@ -140,6 +140,8 @@ export class DynamoDecisions implements DecisionStore {
 			const reasons = error.CancellationReasons ?? [];
 			if (reasons[0]?.Code === "ConditionalCheckFailed")
 				return "attempt-changed";
+			// DynamoDB cancels with ValidationError when the update would take the item past 400 KB.
+			if (reasons[0]?.Code === "ValidationError") return "too-large";
 			if (reasons[1]?.Code === "ConditionalCheckFailed") return "conflict";
 			throw error;
 		}

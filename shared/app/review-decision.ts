@@ -28,8 +28,16 @@ import type { ReviewQueue } from "./ports.ts";
 
 export type Ruling = Extract<ReviewRuling, { kind: "decide" | "escalate" }>;
 
-/** 'attempt-changed': the attempt was decided or escalated meanwhile; 'conflict': the record moved on. */
-export type RulingWriteOutcome = "recorded" | "attempt-changed" | "conflict";
+/**
+ * 'attempt-changed': the attempt was decided or escalated meanwhile; 'conflict': the record moved on;
+ * 'too-large': the store refused the attempt item as too large (the domain's size budget should
+ * have refused it first; this keeps the caller's text from ever becoming a fault).
+ */
+export type RulingWriteOutcome =
+	| "recorded"
+	| "attempt-changed"
+	| "conflict"
+	| "too-large";
 
 export interface DecisionStore {
 	/** The attempt with this id wherever it is (attempt ids are unique across enterprises). */
@@ -146,6 +154,16 @@ export async function decideOnAttempt(
 			next,
 			record.version,
 		);
+		if (outcome === "too-large")
+			return {
+				status: "refused",
+				refusal: {
+					code: "too-long",
+					message:
+						"意见过长，存证记录无法保存，请缩短意见 / the comments are too long for the ledger to store with this attempt: shorten them",
+				},
+				attempt,
+			};
 		if (outcome === "recorded") {
 			const decided = applyRuling(attempt, ruling);
 			if (ruling.kind === "escalate")

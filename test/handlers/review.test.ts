@@ -478,6 +478,31 @@ describe("what a caller may send", () => {
 		expect(db).not.toReceiveCommand(TransactWriteCommand);
 	});
 
+	it("answers 400, not 500, if DynamoDB still finds the attempt item too large for the decision", async () => {
+		stored();
+		db.on(TransactWriteCommand).rejects(
+			new TransactionCanceledException({
+				message: "Transaction cancelled",
+				$metadata: {},
+				CancellationReasons: [
+					{ Code: "ValidationError", Message: "Item size to update has exceeded the maximum allowed size" },
+					{ Code: "None" },
+				],
+			}),
+		);
+
+		const reply = await handler(
+			post({ outcome: "accept", reviewer: "li.wei", comment: "ok" }),
+			context,
+		);
+
+		expect(reply.statusCode).toBe(400);
+		expect(bodyOf(reply)).toMatchObject({
+			error: "too-long",
+			message: expect.stringMatching(/意见过长.*too long/),
+		});
+	});
+
 	it("stores a comment of exactly 2,000 characters", async () => {
 		dynamoLike();
 
