@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerChecksCommand } from './commands/checks.ts';
 import { registerDepositCommands } from './commands/deposit.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
+import { registerReceiptCommands } from './commands/receipt.ts';
 import { registerReviewCommands } from './commands/review.ts';
 import { registerSummaryCommands } from './commands/summary.ts';
 
@@ -14,7 +15,7 @@ const program = new Command('evidence')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-for (const register of [registerDepositCommands, registerChecksCommand, registerSummaryCommands, registerReviewCommands, registerReconcileCommand]) register(program);
+for (const register of [registerDepositCommands, registerChecksCommand, registerSummaryCommands, registerReviewCommands, registerReceiptCommands, registerReconcileCommand]) register(program);
 
 try {
   await program.parseAsync(process.argv);

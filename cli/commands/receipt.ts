@@ -1,0 +1,139 @@
+/**
+ * Receipts (回执): `evidence receipt` fetches an attempt's signed receipt through the API,
+ * `evidence receipt-key` the public key that verifies it, and `evidence verify-receipt` checks a
+ * receipt offline — with nothing but that public key and, optionally, the deposited files.
+ */
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { type PresentedFile, type PublishedReceiptKey, type Receipt, type ReceiptCheck, verifyReceipt } from '#domain/receipt.ts';
+import { type Connection, connect } from '../connection.ts';
+import { duration } from '../format.ts';
+import { signedFetch } from './review.ts';
+
+function apiOf(connection: Connection): string {
+  if (!connection.apiUrl)
+    throw new Error('没有 API 地址：请启动本地孪生环境（npm start）或设置 EVIDENCE_API_URL / no API URL: start the local twin (npm start) or set EVIDENCE_API_URL');
+  return connection.apiUrl.endsWith('/') ? connection.apiUrl : `${connection.apiUrl}/`;
+}
+
+async function getJson<T>(connection: Connection, path: string): Promise<T> {
+  const url = new URL(path.replace(/^\//, ''), apiOf(connection));
+  const response = await signedFetch(connection, url, { method: 'GET' });
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON: show it as it came
+    }
+    throw new Error(`GET ${path}: HTTP ${response.status} ${message}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** A PEM public key, a JWK, or the JSON GET /receipt-key answers. */
+export function readPublicKey(path: string): KeyObject {
+  const text = readFileSync(path, 'utf8');
+  if (text.includes('-----BEGIN')) return createPublicKey(text);
+  const json = JSON.parse(text) as Partial<PublishedReceiptKey> & JsonWebKey;
+  if (typeof json.publicKeyPem === 'string') return createPublicKey(json.publicKeyPem);
+  return createPublicKey({ key: json, format: 'jwk' });
+}
+
+const beijing = (iso: string) => iso.replace('T', ' ').replace(/\.\d+\+08:00$/, '').replace(/\+08:00$/, '');
+
+function describeReceipt(r: Receipt): string[] {
+  const t = r.timeliness;
+  const timely = t.onTime ? '按时 / on time' : `逾期 / LATE by ${duration(t.lateBySeconds)}`;
+  const d = r.verdict.decision;
+  return [
+    `回执 / Receipt  企业 enterprise ${r.enterpriseId}  期间 period ${r.period}  第 ${r.attempt.number ?? '—'} 次提交 / attempt ${r.attempt.number ?? '—'} (${r.attempt.attemptId})`,
+    `  接收时间 / received   ${beijing(r.receivedAt.shanghai)} 北京时间 (Beijing)   ${r.receivedAt.utc} UTC`,
+    `  截止 / deadline       ${t.lastDay} 当日结束 (end of day, Beijing): ${timely}`,
+    `  结论 / verdict        ${r.verdict.current}（机器审核 / machine: ${r.verdict.machine}; ${r.verdict.errors} error(s), ${r.verdict.warnings} warning(s)）`,
+    ...(d ? [`  审核决定 / decision   ${d.outcome} (${d.level}) ${beijing(d.decidedAt.shanghai)} 北京时间${d.comment ? ` — ${d.comment}` : ''}`] : []),
+    `  回执类型 / kind       ${r.kind}, 签发 / issued ${r.issuedAt}`,
+    `  文件 / files          ${r.files.length}`,
+  ];
+}
+
+export function reportOf(check: ReceiptCheck): string {
+  const lines: string[] = [];
+  if (check.receipt) {
+    lines.push(...describeReceipt(check.receipt));
+    lines.push(
+      check.signatureValid
+        ? `签名 / signature      ✓ 有效 / valid (${check.receipt.signature.alg}, ${check.receipt.signature.keyId})`
+        : '签名 / signature      ✗ 无效 / INVALID',
+    );
+  }
+  for (const file of check.files) lines.push(`  ${file.matches ? '✓' : '✗'} ${file.fileName}  sha256 ${file.actual}${file.matches ? '  与回执一致 / matches the receipt' : ''}`);
+  for (const problem of check.problems) lines.push(`  ✗ ${problem.message.zh}\n    ${problem.message.en}`);
+  lines.push(check.valid ? '结果 / result: 回执有效 / RECEIPT VALID' : '结果 / result: 回执无效 / RECEIPT INVALID');
+  return lines.join('\n');
+}
+
+export function registerReceiptCommands(program: Command): void {
+  program
+    .command('receipt')
+    .description("an attempt's signed receipt (回执), through the API, as JSON")
+    .requiredOption('--attempt <id>', 'the attempt id (evidence status shows it)')
+    .option('--out <file>', 'write the receipt to this file instead of printing it')
+    .action(async (options: { attempt: string; out?: string }) => {
+      const receipt = await getJson<Receipt>(connect(), `/attempts/${encodeURIComponent(options.attempt)}/receipt`);
+      const json = `${JSON.stringify(receipt, null, 2)}\n`;
+      if (!options.out) {
+        process.stdout.write(json);
+        return;
+      }
+      writeFileSync(options.out, json);
+      console.log(`回执已保存 / receipt saved: ${options.out} (${receipt.kind}, attempt ${receipt.attempt.number ?? '—'}, ${receipt.files.length} file(s))`);
+    });
+
+  program
+    .command('receipt-key')
+    .description('the public key that verifies receipts, PEM')
+    .option('--out <file>', 'write the PEM to this file instead of printing it')
+    .action(async (options: { out?: string }) => {
+      const key = await getJson<PublishedReceiptKey>(connect(), '/receipt-key');
+      if (!options.out) {
+        process.stdout.write(key.publicKeyPem);
+        return;
+      }
+      writeFileSync(options.out, key.publicKeyPem);
+      console.log(`公钥已保存 / public key saved: ${options.out}\n  指纹 / fingerprint (SHA-256 of the DER key): ${key.fingerprint}`);
+    });
+
+  program
+    .command('verify-receipt')
+    .description('check a receipt offline: its signature with the public key, and that each given file has the SHA-256 the receipt records for its name')
+    .argument('<receipt>', 'the receipt JSON file')
+    .argument('[files...]', 'deposited files to check against the receipt, matched by file name')
+    .requiredOption('--public-key <file>', 'the public key: PEM, JWK, or the JSON of GET /receipt-key')
+    .option('--json', 'machine-readable output')
+    .action(async (receiptPath: string, files: string[], options: { publicKey: string; json?: boolean }) => {
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(receiptPath, 'utf8'));
+      } catch (error) {
+        throw new Error(`${receiptPath}: 不是 JSON / not JSON: ${(error as Error).message}`);
+      }
+      const presented: PresentedFile[] = await Promise.all(files.map(async (path) => ({ fileName: basename(path), sha256: await sha256Of(path) })));
+      const check = verifyReceipt(input, readPublicKey(options.publicKey), presented);
+      if (options.json) {
+        const { receipt: _, ...rest } = check;
+        console.log(JSON.stringify(rest, null, 2));
+      } else console.log(reportOf(check));
+      if (!check.valid) process.exitCode = 1;
+    });
+}
