@@ -94,6 +94,15 @@ function bodyOf(event: ReviewEvent): unknown {
 	}
 }
 
+/** A malformed escape (`%E0%A4%A`) is the caller's text, not a fault: left as sent, it names no attempt. */
+function decodedOrRaw(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
+}
+
 /** The route API Gateway matched; a bare method + path when a router sends no route key. */
 function routeOf(event: ReviewEvent): {
 	route: "decide" | "show" | undefined;
@@ -104,7 +113,7 @@ function routeOf(event: ReviewEvent): {
 	const path = event.rawPath ?? "";
 	const attemptId =
 		event.pathParameters?.attemptId ??
-		decodeURIComponent(/^\/attempts\/([^/]+)/.exec(path)?.[1] ?? "");
+		decodedOrRaw(/^\/attempts\/([^/]+)/.exec(path)?.[1] ?? "");
 	if (
 		method === "POST" &&
 		(event.routeKey === "POST /attempts/{attemptId}/decision" ||

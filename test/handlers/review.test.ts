@@ -537,6 +537,18 @@ describe("what a caller may send", () => {
 		expect(bodyOf(reply).message).toMatch(/[\u4e00-\u9fff].*\/ [a-z]/);
 	});
 
+	it("answers a malformed escape in the path with 400 when no router decoded it", async () => {
+		dynamoLike();
+		const event = post({ outcome: "accept", reviewer: "li.wei", comment: "ok" });
+
+		const reply = await handler(
+			{ ...event, rawPath: "/attempts/%E0%A4%A/decision", pathParameters: undefined },
+			context,
+		);
+
+		expect(reply.statusCode).toBe(400);
+	});
+
 	it("answers nothing a caller sends with a 500", async () => {
 		const decisionLike = fc.record(
 			{
