@@ -22,6 +22,8 @@ export const DepositFileSchema = z.object({
   fileName: z.string(),
   size: z.number().int(),
   sha256: z.string(),
+  /** The S3 version read and recorded (absent where the bucket is unversioned, as on the twin). */
+  versionId: z.string().optional(),
 });
 export type DepositFile = z.infer<typeof DepositFileSchema>;
 
