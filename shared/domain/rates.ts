@@ -176,7 +176,12 @@ function firstPassOf(attempts: readonly RatedAttempt[]): FirstPass {
 
 /** Each obliged enterprise's standing for the period as of `now`, registry order. */
 export function standingsFor(inputs: Omit<PeriodInputs, 'problems'>): Standing[] {
-  const records = new Map(inputs.records.map((r) => [r.enterpriseId, recordAsOf(r, inputs.now)]));
+  return standingsOfRecordsAsOf({ ...inputs, records: inputs.records.map((r) => recordAsOf(r, inputs.now)) });
+}
+
+/** standingsFor, with `inputs.records` already as of `inputs.now`. */
+function standingsOfRecordsAsOf(inputs: Omit<PeriodInputs, 'problems'>): Standing[] {
+  const records = new Map(inputs.records.map((r) => [r.enterpriseId, r]));
   const now = inputs.now.getTime();
   return inputs.registry
     .filter((e) => isObliged(e, inputs.period))
@@ -293,7 +298,7 @@ export interface PeriodResult {
  */
 export function summarisePeriod(given: PeriodInputs): PeriodResult {
   const inputs = { ...given, records: given.records.map((r) => recordAsOf(r, given.now)) };
-  const standings = standingsFor(inputs);
+  const standings = standingsOfRecordsAsOf(inputs);
   const obliged = new Set(standings.map((s) => s.enterpriseId));
   const byId = new Map(inputs.registry.map((e) => [e.enterpriseId, e]));
   const unobliged = inputs.records.filter((r) => r.attempts.length > 0 && !obliged.has(r.enterpriseId));
