@@ -15,11 +15,11 @@ import type { EvidenceType } from './check-settings.ts';
 export const EVIDENCE_HEAD_BYTES = 4096;
 
 /**
- * The smallest PDF accepted. A well-formed one-page PDF (catalogue, page tree, page, cross-reference
- * table, trailer) is about 300 bytes and a scan is kilobytes; a file of a few bytes that starts
- * `%PDF-` is not a document.
+ * The smallest PDF accepted: the least a reader opens (header, a catalogue object, a trailer,
+ * `%%EOF`) is about 70 bytes, a one-page document about 300 and a scan kilobytes. A file of a few
+ * bytes that starts `%PDF-` is not a document.
  */
-export const MIN_PDF_BYTES = 200;
+export const MIN_PDF_BYTES = 64;
 
 /** PDF readers look for `%%EOF` in the last 1024 bytes (ISO 32000 implementation note). */
 const TAIL_BYTES = 1024;
