@@ -103,7 +103,8 @@ export const HISTORY_CHECKS: readonly CheckDefinition[] = [
     },
     run: (context) => {
       const months = earlierMonths(context);
-      return context.evidence.flatMap((file): Finding[] => {
+      // An unreadable file has no hash to compare (EVD-EVIDENCE-UNREADABLE speaks for it).
+      return context.evidence.filter((file) => file.unreadable === undefined && file.sha256 !== '').flatMap((file): Finding[] => {
         const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
         return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
       });

@@ -287,3 +287,18 @@ describe('the intake-time codes another stage raises', () => {
     expect(issue.message.en).toBe('The report read is not the version the event announced: read version v2 (ETag b…), announced version v1 (ETag a…)');
   });
 });
+
+describe('an unreadable evidence file and the history signals', () => {
+  it('is not "reused" from an earlier month where a file was unreadable too: neither has a hash', () => {
+    const unreadable = (fileName: string): EvidenceFile => ({ fileName, key: `evidence/${fileName}`, size: 10, sha256: '', unreadable: 'access denied' });
+    const february = demoReport('2026-02');
+    const issues = runChecks({
+      report,
+      enterprise: DEMO_ENTERPRISE,
+      evidence: [unreadable('unit1-lab-report.pdf')],
+      history: [{ period: '2026-02', report: february, evidence: [{ fileName: 'unit1-lab-report.pdf', sha256: '' }] }],
+    });
+    expect(issues.map((i) => i.code)).not.toContain('EVD-HIST-EVIDENCE-REUSED');
+    expect(issues.map((i) => i.code)).toContain('EVD-EVIDENCE-UNREADABLE');
+  });
+});
