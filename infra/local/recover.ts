@@ -78,8 +78,18 @@ export async function reseedReviewQueue(clients: Pick<TwinClients, 'db' | 'sqs'>
   const ledger = new DynamoLedger(clients.db, resources.tables);
   const registry = new DynamoRegistry(clients.db, resources.tables.registry);
   const queue = new SqsReviewQueue(clients.sqs, resources.queues.review.url);
-  await mapLimit(waiting, 8, async (attempt) => {
-    const [record, enterprise] = await Promise.all([ledger.getDeposit(attempt.enterpriseId, attempt.period), registry.get(attempt.enterpriseId)]);
+  // A restart after the demo re-queues hundreds: each enterprise and record is read once.
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key) as Promise<T>;
+  };
+  const enterprises = new Map<string, ReturnType<DynamoRegistry['get']>>();
+  const records = new Map<string, ReturnType<DynamoLedger['getDeposit']>>();
+  await mapLimit(waiting, 16, async (attempt) => {
+    const [record, enterprise] = await Promise.all([
+      once(records, `${attempt.enterpriseId}#${attempt.period}`, () => ledger.getDeposit(attempt.enterpriseId, attempt.period)),
+      once(enterprises, attempt.enterpriseId, () => registry.get(attempt.enterpriseId)),
+    ]);
     const where = enterprise ? { enterpriseName: enterprise.name, province: enterprise.province, city: enterprise.city } : {};
     const base = reviewMessageOf(attempt, record ? attemptNumber(record, attempt.attemptId) : 1, where);
     const { escalation } = attempt;
