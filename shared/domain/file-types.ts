@@ -126,9 +126,12 @@ function announcedType(head: Uint8Array): SniffedType {
 /**
  * The content of an evidence file judged from its first bytes and, where known, its size. When
  * the whole file is in `head` (size ≤ head length) its end is checked too; otherwise only the
- * pipeline's first `EVIDENCE_HEAD_BYTES` are seen, and the end cannot be.
+ * pipeline's first `EVIDENCE_HEAD_BYTES` are seen, and the end cannot be. Without `size`, a head
+ * shorter than `EVIDENCE_HEAD_BYTES` is taken as the whole file: the pipeline passes fewer bytes
+ * only for a shorter file.
  */
-export function judgeContent(head: Uint8Array, size?: number): ContentJudgement {
+export function judgeContent(head: Uint8Array, knownSize?: number): ContentJudgement {
+  const size = knownSize ?? (head.length < EVIDENCE_HEAD_BYTES ? head.length : undefined);
   const type = announcedType(head);
   const markup = markupIn(head, type === 'ofd' || type === 'zip');
   if (markup) return { type: 'markup', refusal: `HTML/SVG/XML/script markup (${markup.text}) at byte ${markup.at}` };

@@ -61,6 +61,11 @@ describe('content that only starts like an allowed type is refused, with the rea
     expect(contentTypeOf(bytes.subarray(0, EVIDENCE_HEAD_BYTES), bytes.length)).toBeUndefined();
   });
 
+  it('takes a head shorter than EVIDENCE_HEAD_BYTES, without a size, as the whole file', () => {
+    expect(contentTypeOf(ascii('%PDF-1.7\n%%EOF\n'))).toBeUndefined();
+    expect(judgeContent(pdfBytes('x').subarray(0, 100)).refusal).toMatch(/without its end marker/);
+  });
+
   it('judges a large file by its head alone: its end is not checked, since the pipeline never sees it', () => {
     // A 5 MB scan: the head is the first 4 KiB, without %%EOF.
     const head = concat(page.subarray(0, page.length - 7), new Uint8Array(EVIDENCE_HEAD_BYTES));
