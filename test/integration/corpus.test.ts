@@ -13,7 +13,8 @@ import { corpusCases } from '../corpus/cases.ts';
 import { eventually, useTwin } from '../support/twin.ts';
 
 const twin = useTwin();
-const cases = (await corpusCases()).filter((c) => !c.before && !c.keyReused && !c.settings);
+// An evidence file marked unreadable stands for one S3 will not serve (archived, SSE-C…); uploaded here it would read fine.
+const cases = (await corpusCases()).filter((c) => !c.before && !c.keyReused && !c.settings && !c.files.evidence.some((f) => f.unreadable !== undefined));
 
 describe('the corpus through the pipeline', () => {
   it('keeps most cases for the twin run', () => {
