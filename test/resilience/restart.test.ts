@@ -276,4 +276,26 @@ describe('the embedded twin across restarts', () => {
     await exited(fresh.child);
     expect(alive(jvm)).toBe(false);
   });
+
+  it('stops DynamoDB Local when the process dies of an uncaught error', async () => {
+    const crashDir = join(root, 'crash');
+    // .mts: the script lies outside the package, whose "type": "module" would make .ts an ES module.
+    const script = join(root, 'crash.mts');
+    writeFileSync(
+      script,
+      `import { readFileSync } from 'node:fs';\n` +
+        `import { DYNAMODB_PID_FILE, startEmulators } from ${JSON.stringify(join(ROOT, 'infra/local/emulators.ts'))};\n` +
+        `await startEmulators(${JSON.stringify(crashDir)}, { persistDynamoDb: true });\n` +
+        `console.log(readFileSync(${JSON.stringify(crashDir)} + '/' + DYNAMODB_PID_FILE, 'utf8'));\n` +
+        `setTimeout(() => { throw new Error('boom'); }, 10);\n`,
+    );
+    const crash = (await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: ROOT }).catch((error: unknown) => error)) as { code?: number; stdout: string; stderr: string };
+
+    expect(crash.code, JSON.stringify(crash)).toBe(1);
+    const jvm = Number(crash.stdout.trim());
+    expect(jvm, crash.stderr).toBeGreaterThan(0);
+    // SIGKILL is sent from the exit hook; give the kernel a moment to reap the orphan.
+    for (let i = 0; i < 40 && alive(jvm); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(jvm)).toBe(false);
+  });
 });
