@@ -177,7 +177,7 @@ async function buildAttempt(
   const receivedAt = new Date(upload.eventTime);
   const keyReused = keyReusedIn(existing, upload.key);
   const report = await readAnnouncedReport(deps, upload, admitReport(key, upload.size).length === 0);
-  const reading = report.bytes ? await readReport(key.fileName, report.bytes) : undefined;
+  const reading = report.bytes ? await readReport(key.fileName, report.bytes, settings) : undefined;
   // Only the files the report names are read: one GET each, and none to list the folder.
   const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
   const found = await mapLimited(named, HASH_CONCURRENCY, (fileName) => readEvidence(deps, evidenceKey({ ...key, fileName }), fileName));
