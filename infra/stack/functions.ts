@@ -12,7 +12,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
+import { EVIDENCE_PREFIX, VALIDATION_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { EXPORTS_PREFIX } from '#app/nightly-summary.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
@@ -84,6 +84,8 @@ export class PipelineFunctions extends Construct {
     })
       .bindBucket(depositBucket, ENV.depositBucket, {
         read: [REPORTS_PREFIX, EVIDENCE_PREFIX],
+        // An attempt too large for its ledger item is kept whole beside the deposit, written once.
+        write: [VALIDATION_PREFIX],
         // Intake never lists, but a named evidence file that is not there must read as
         // EVD-EVIDENCE-MISSING (404), not as a fault (403) that retries into the DLQ.
         missingAsNotFound: true,

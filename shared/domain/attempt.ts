@@ -24,6 +24,12 @@ export const DepositFileSchema = z.object({
   sha256: z.string(),
   /** The S3 version read and recorded (absent where the bucket is unversioned, as on the twin). */
   versionId: z.string().optional(),
+  /** The ETag of the bytes read (without quotes). */
+  eTag: z.string().optional(),
+  /** The type the content check found (`application/pdf`…), served with every link to the file. */
+  contentType: z.string().optional(),
+  /** Present but unreadable (archived, customer-encrypted…): why. Its hash is then unknown (empty). */
+  unreadable: z.string().optional(),
 });
 export type DepositFile = z.infer<typeof DepositFileSchema>;
 
@@ -79,6 +85,12 @@ export const AttemptSchema = z.object({
   /** The values as parsed (canonical units), kept for month-over-month checks and reviewers. */
   report: MonthlyReportSchema.optional(),
   files: z.array(DepositFileSchema),
+  /**
+   * Where the full attempt (every issue, the parsed report) is kept when it is too large for one
+   * ledger item: an object in the deposit bucket, written once. The ledger item then holds the
+   * counts, the first issues and no parsed report.
+   */
+  detailKey: z.string().optional(),
   recordedAt: z.string(),
   /** Set once by a reviewer; `verdict` then holds the final outcome and `validation.verdict` the machine's. */
   decision: DecisionSchema.optional(),

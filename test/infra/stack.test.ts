@@ -181,8 +181,12 @@ describe('functions', () => {
     const statements = policyStatementsOfRoleOf('validate-deposit');
     const actions = actionsOf(statements);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(actions.filter((a) => /Delete(Item|Object)|Scan|PutObject/.test(a))).toEqual([]);
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
+    expect(actions.filter((a) => /Delete(Item|Object)|Scan/.test(a))).toEqual([]);
+    // It writes only the detail objects of attempts too large for a ledger item, never a deposit file.
+    const writes = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    expect(JSON.stringify(writes)).toMatch(/\/validation\/\*/);
+    expect(JSON.stringify(writes)).not.toMatch(/\/(reports|evidence)\//);
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
   });
 
   it('review may write the ledger and send review messages but never receive or delete them; query may only read', () => {
