@@ -5,30 +5,14 @@
  * (DEPOSIT_BUCKET, DEPOSITS_TABLE, …), e.g. exported from the stack's outputs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
 import { ENV } from '#resources/env.ts';
-import type { Endpoints } from '../infra/local/emulators.ts';
-import type { TwinResources } from '../infra/local/provision.ts';
-import { type TwinClients, twinClients } from '../infra/local/twin.ts';
-
-export const TWIN_STATE_FILE = process.env.EVIDENCE_TWIN_STATE ?? fileURLToPath(new URL('../.twin/twin.json', import.meta.url));
-
-export interface TwinState {
-  readonly endpoints: Endpoints;
-  readonly resources: TwinResources;
-  readonly apiUrl?: string;
-  readonly pid: number;
-  readonly startedAt: string;
-}
+import { TWIN_STATE_FILE, type TwinState, twinClientSettings } from '#resources/twin-state.ts';
 
 export interface Connection {
   readonly target: 'twin' | 'aws';
-  readonly clients: TwinClients;
+  readonly clients: AwsClients;
   readonly bucket: string;
   readonly tables: { readonly deposits: string; readonly attempts: string; readonly registry: string; readonly summaries: string };
   readonly reviewQueueUrl?: string;
@@ -67,7 +51,7 @@ export function connect(): Connection {
     const { resources } = twin;
     return {
       target: 'twin',
-      clients: twinClients(twin.endpoints),
+      clients: createAwsClients(twinClientSettings(twin.endpoints)),
       bucket: resources.bucket,
       tables: resources.tables,
       reviewQueueUrl: resources.queues.review.url,
@@ -82,10 +66,9 @@ export function connect(): Connection {
     );
   }
   const env = names.data;
-  const dynamodb = new DynamoDBClient({});
   return {
     target: 'aws',
-    clients: { s3: new S3Client({}), dynamodb, db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), sqs: new SQSClient({}) },
+    clients: createAwsClients(),
     bucket: env[ENV.depositBucket],
     tables: { deposits: env[ENV.depositsTable], attempts: env[ENV.attemptsTable], registry: env[ENV.registryTable], summaries: env[ENV.summariesTable] ?? '' },
     ...(env[ENV.reviewQueueUrl] ? { reviewQueueUrl: env[ENV.reviewQueueUrl] } : {}),

@@ -9,7 +9,7 @@ import { parseDepositKey } from '#domain/deposit-key.ts';
 import { PeriodSchema } from '#domain/period.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
-import { SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#resources/twin-state.ts';
 import { type Connection, connect } from '../connection.ts';
 import { attemptBlock } from '../format.ts';
 

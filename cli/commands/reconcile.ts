@@ -13,10 +13,8 @@ import { S3ReportObjects } from '#adapters/s3-report-lister.ts';
 import { SqsIntakeAnnouncer } from '#adapters/sqs-intake-announcer.ts';
 import { DEFAULT_RECONCILE_LOOKBACK_DAYS, type ReconcileDeps, reconcileDeposits, sinceDaysAgo } from '#app/reconcile-deposits.ts';
 import { ENV } from '#resources/env.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#resources/twin-state.ts';
 import { type Connection, connect } from '../connection.ts';
-
-/** The user metadata the twin's replays carry their simulated receipt time in (as its relay reads it). */
-const TWIN_RECEIPT_METADATA = 'twin-received-at';
 
 async function depsFor(connection: Connection): Promise<ReconcileDeps> {
   const { clients, bucket } = connection;
@@ -25,7 +23,7 @@ async function depsFor(connection: Connection): Promise<ReconcileDeps> {
   const onTwin = connection.target === 'twin';
   return {
     // s3rver keeps no versions; the cloud's bucket does, and every version is an upload.
-    reports: new S3ReportObjects(clients.s3, bucket, onTwin ? { versioned: false, receiptTimeMetadata: TWIN_RECEIPT_METADATA } : { versioned: true }),
+    reports: new S3ReportObjects(clients.s3, bucket, onTwin ? { versioned: false, receiptTimeMetadata: SIMULATED_RECEIPT_METADATA } : { versioned: true }),
     attempts: new DynamoAttemptIndex(clients.db, connection.tables.attempts),
     intake: new SqsIntakeAnnouncer(clients.sqs, { queueUrl, bucket, region: await clients.sqs.config.region() }),
   };

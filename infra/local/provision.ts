@@ -7,23 +7,13 @@ import { CreateTableCommand, type DynamoDBClient, type CreateTableCommandInput }
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueName, TABLES, type TableName, type TableSpec } from '#resources/specs.ts';
+import type { QueueHandle, TwinResources } from '#resources/twin-state.ts';
 
 export const TWIN_BUCKET = 'evidence-deposits';
 export const TWIN_EXPORTS_BUCKET = 'evidence-exports';
 
-export interface QueueHandle {
-  readonly url: string;
-  readonly arn: string;
-  readonly deadLetterUrl: string;
-  readonly deadLetterArn: string;
-}
-
-export interface TwinResources {
-  readonly bucket: string;
-  readonly exportsBucket: string;
-  readonly tables: Readonly<Record<TableName, string>>;
-  readonly queues: Readonly<Record<QueueName, QueueHandle>>;
-}
+// The shapes live in shared/resources, where the CLI reads them from the twin's state file.
+export type { QueueHandle, TwinResources };
 
 export function createTableInput(tableName: string, spec: TableSpec): CreateTableCommandInput {
   const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];

@@ -14,11 +14,11 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { mapLimit } from '#adapters/period-reader.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '../../examples/enterprise.ts';
-import { TWIN_STATE_FILE, type TwinState } from '../../cli/connection.ts';
+import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { killStaleDynamoDb } from './emulators.ts';
 import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
-import { LocalTwin, SIMULATED_RECEIPT_METADATA } from './twin.ts';
+import { LocalTwin } from './twin.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -6,24 +6,22 @@
  */
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
 import { encodeEventKey } from '#adapters/sqs-intake-announcer.ts';
 import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENV } from '#resources/env.ts';
-import { CACHED_MIDDLEWARE } from '#lambda/clients.ts';
+import { type AwsClientsWithDynamoDb, createAwsClients } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
-import { type Emulators, type Endpoints, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from './emulators.ts';
-import { provision, TWIN_BUCKET, type TwinResources } from './provision.ts';
+import { type Endpoints, SIMULATED_RECEIPT_METADATA, TWIN_CREDENTIALS, TWIN_REGION, type TwinResources, twinClientSettings } from '#resources/twin-state.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { provision, TWIN_BUCKET } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
 import { TwinHttpApi } from './http-api.ts';
 import { TwinScheduler } from './scheduler.ts';
 
-/** Object metadata the twin's clock reads: the receipt time to use instead of now (replays only). */
-export const SIMULATED_RECEIPT_METADATA = 'twin-received-at';
+// Named in shared/resources, where the CLI reads it too; re-exported for the twin's own tests and scripts.
+export { SIMULATED_RECEIPT_METADATA };
 
 export interface TwinOptions {
   /** Where s3rver keeps objects. */
@@ -42,26 +40,14 @@ export interface TwinOptions {
   readonly wrapIntakeHandler?: (handler: SqsHandler) => SqsHandler;
 }
 
-export interface TwinClients {
-  readonly s3: S3Client;
-  readonly dynamodb: DynamoDBClient;
-  readonly db: DynamoDBDocumentClient;
-  readonly sqs: SQSClient;
-}
+/** The twin's clients: the functions' own, plus the raw DynamoDB client provisioning creates tables with. */
+export type TwinClients = AwsClientsWithDynamoDb;
 
 // One encoding for the relay and the reconciliation, which both write S3 event messages.
 export { encodeEventKey };
 
 export function twinClients(endpoints: Endpoints): TwinClients {
-  const common = { region: TWIN_REGION, credentials: TWIN_CREDENTIALS };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
-  return {
-    // s3rver knows no flexible checksums: a streamed upload would be stored aws-chunked, trailer and all.
-    s3: new S3Client({ ...common, ...CACHED_MIDDLEWARE, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
-    dynamodb,
-    db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
-    sqs: new SQSClient({ ...common, ...CACHED_MIDDLEWARE, endpoint: endpoints.sqs }),
-  };
+  return createAwsClients(twinClientSettings(endpoints));
 }
 
 /** The environment a function sees on the twin: endpoints, credentials and resource names. */

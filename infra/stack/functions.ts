@@ -13,7 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX, VALIDATION_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
-import { EXPORTS_PREFIX } from '#app/nightly-summary.ts';
+import { EXPORTS_PREFIX } from '#resources/exports.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 import type { InfraConfig } from '../config.ts';

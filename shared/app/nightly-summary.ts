@@ -12,9 +12,7 @@ import type { DeadlineRules } from '#domain/deadline.ts';
 import type { Period } from '#domain/period.ts';
 import { periodsToSummarise, summarisePeriod } from '#domain/rates.ts';
 import { periodExports } from '#domain/summary-export.ts';
-
-/** Exports sit under this prefix in the export bucket (the dashboard bucket in the cloud). */
-export const EXPORTS_PREFIX = 'exports/';
+import { EXPORTS_PREFIX } from '#resources/exports.ts';
 
 export interface NightlyDeps {
   readonly reader: DynamoPeriodReader;
