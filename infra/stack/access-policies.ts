@@ -21,7 +21,7 @@ export interface AccessPoliciesProps {
   readonly dashboardBucket: IBucket;
   readonly reviewQueue: IQueue;
   readonly enterprisePolicy: ManagedPolicy;
-  readonly api?: QueryApi;
+  readonly api: QueryApi;
 }
 
 const ROUTE_WILDCARD_REASON =
@@ -35,10 +35,10 @@ export class AccessPolicies extends Construct {
     super(scope, id);
     const { api, depositBucket, dashboardBucket, reviewQueue } = props;
     // Reviewers read what departments read, and decide; API_ROUTES says which route is which.
-    const departmentRoutes = api?.routesFor('department') ?? [];
-    const reviewerRoutes = api?.routesFor('department', 'reviewer') ?? [];
-    const readRouteArns = api ? departmentRoutes.map((route) => api.routeArn(route)) : [];
-    const reviewerRouteArns = api ? reviewerRoutes.map((route) => api.routeArn(route)) : [];
+    const departmentRoutes = api.routesFor('department');
+    const reviewerRoutes = api.routesFor('department', 'reviewer');
+    const readRouteArns = departmentRoutes.map((route) => api.routeArn(route));
+    const reviewerRouteArns = reviewerRoutes.map((route) => api.routeArn(route));
 
     const department = attachTo(this, props.departmentPrincipalArns);
     this.department = new ManagedPolicy(this, 'Department', {
@@ -83,24 +83,22 @@ export class AccessPolicies extends Construct {
       ...evidence.map((arn) => wildcardResource(this, arn)),
     );
 
-    if (api) {
-      const parameterised = (routes: readonly ApiRoute[]) =>
-        routes.filter((route) => route.path.includes('{')).map((route) => wildcardResource(this, api.routeArn(route)));
-      acknowledge(this.department, ROUTE_WILDCARD_REASON, ...parameterised(departmentRoutes));
-      acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...parameterised(reviewerRoutes));
+    const parameterised = (routes: readonly ApiRoute[]) =>
+      routes.filter((route) => route.path.includes('{')).map((route) => wildcardResource(this, api.routeArn(route)));
+    acknowledge(this.department, ROUTE_WILDCARD_REASON, ...parameterised(departmentRoutes));
+    acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...parameterised(reviewerRoutes));
 
-      // An enterprise may call the routes scoped by {enterpriseId} for itself only: IAM puts the
-      // caller's own tag where the path parameter goes, so no other enterprise's id can match.
-      const ownRoutes = api.routes.filter((route) => route.path.includes(ENTERPRISE_PARAMETER) && route.method === 'GET');
-      if (ownRoutes.length) {
-        props.enterprisePolicy.addStatements(
-          new PolicyStatement({
-            sid: 'OwnHistory',
-            actions: ['execute-api:Invoke'],
-            resources: ownRoutes.map((route) => api.routeArn(route, route.path.replace(ENTERPRISE_PARAMETER, `\${aws:PrincipalTag/${ENTERPRISE_TAG}}`))),
-          }),
-        );
-      }
+    // An enterprise may call the routes scoped by {enterpriseId} for itself only: IAM puts the
+    // caller's own tag where the path parameter goes, so no other enterprise's id can match.
+    const ownRoutes = api.routes.filter((route) => route.path.includes(ENTERPRISE_PARAMETER) && route.method === 'GET');
+    if (ownRoutes.length) {
+      props.enterprisePolicy.addStatements(
+        new PolicyStatement({
+          sid: 'OwnHistory',
+          actions: ['execute-api:Invoke'],
+          resources: ownRoutes.map((route) => api.routeArn(route, route.path.replace(ENTERPRISE_PARAMETER, `\${aws:PrincipalTag/${ENTERPRISE_TAG}}`))),
+        }),
+      );
     }
   }
 }

@@ -28,7 +28,7 @@ export interface AlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly functions: Readonly<Record<string, IFunction>>;
   readonly intakeQueue: IQueue;
-  readonly nightlySummary?: IFunction;
+  readonly nightlySummary: IFunction;
   readonly alarmEmail?: string;
 }
 
@@ -93,32 +93,30 @@ export class Alarms extends Construct {
       }),
     );
 
-    if (props.nightlySummary) {
-      // Lambda's own Invocations and Errors, not a custom metric: they are emitted by the service
-      // whether or not the handler gets as far as flushing its metrics, so an init crash or a
-      // schedule that never fires still reads as "no success". FILL turns silence into 0 and
-      // the alarm fires only when all 26 hourly points lack a success.
-      const successes = new MathExpression({
-        label: 'nightly-summary successful runs',
-        expression: 'FILL(invocations, 0) - FILL(errors, 0)',
-        period: Duration.hours(1),
-        usingMetrics: {
-          invocations: props.nightlySummary.metricInvocations({ period: Duration.hours(1), statistic: 'Sum' }),
-          errors: props.nightlySummary.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-        },
-      });
-      this.add(
-        new Alarm(this, 'NightlySummaryMissed', {
-          alarmDescription: `nightly-summary has not completed successfully in ${NIGHTLY_GRACE_HOURS} hours: the departments' morning figures are stale.`,
-          metric: successes,
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-          evaluationPeriods: NIGHTLY_GRACE_HOURS,
-          datapointsToAlarm: NIGHTLY_GRACE_HOURS,
-          treatMissingData: TreatMissingData.BREACHING,
-        }),
-      );
-    }
+    // Lambda's own Invocations and Errors, not a custom metric: they are emitted by the service
+    // whether or not the handler gets as far as flushing its metrics, so an init crash or a
+    // schedule that never fires still reads as "no success". FILL turns silence into 0 and
+    // the alarm fires only when all 26 hourly points lack a success.
+    const successes = new MathExpression({
+      label: 'nightly-summary successful runs',
+      expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+      period: Duration.hours(1),
+      usingMetrics: {
+        invocations: props.nightlySummary.metricInvocations({ period: Duration.hours(1), statistic: 'Sum' }),
+        errors: props.nightlySummary.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      },
+    });
+    this.add(
+      new Alarm(this, 'NightlySummaryMissed', {
+        alarmDescription: `nightly-summary has not completed successfully in ${NIGHTLY_GRACE_HOURS} hours: the departments' morning figures are stale.`,
+        metric: successes,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: NIGHTLY_GRACE_HOURS,
+        datapointsToAlarm: NIGHTLY_GRACE_HOURS,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    );
   }
 
   private add(alarm: Alarm): void {

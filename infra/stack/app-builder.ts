@@ -6,7 +6,6 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadInfraConfig } from '../config.ts';
 import { EvidenceDepositStack } from './evidence-deposit-stack.ts';
-import type { FunctionEntries } from './functions.ts';
 
 export interface BuiltApp {
   readonly app: App;
@@ -14,16 +13,11 @@ export interface BuiltApp {
   readonly nag: AwsSolutionsChecks;
 }
 
-export interface BuildAppOptions extends AppProps {
-  readonly functionEntries?: FunctionEntries;
-}
-
-export function buildApp({ functionEntries, ...props }: BuildAppOptions = {}): BuiltApp {
+export function buildApp(props: AppProps = {}): BuiltApp {
   const app = new App(props);
   const config = loadInfraConfig(app);
   const stack = new EvidenceDepositStack(app, `EvidenceDeposit-${config.environmentName}`, {
     config,
-    functionEntries,
     description: `Monthly evidence deposit pipeline (${config.environmentName})`,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });

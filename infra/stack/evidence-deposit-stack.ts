@@ -11,7 +11,7 @@ import { AccessPolicies } from './access-policies.ts';
 import { Alarms } from './alarms.ts';
 import { DashboardHosting } from './dashboard-hosting.ts';
 import { DepositStorage } from './deposit-storage.ts';
-import { type FunctionEntries, PipelineFunctions } from './functions.ts';
+import { PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
 import { NightlySchedule } from './nightly-schedule.ts';
 import { QueryApi } from './query-api.ts';
@@ -20,8 +20,6 @@ import { Queues } from './queues.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
   readonly config: InfraConfig;
-  /** Test seam: build functions whose handler has not landed yet from a stub entry. */
-  readonly functionEntries?: FunctionEntries;
 }
 
 export class EvidenceDepositStack extends Stack {
@@ -32,9 +30,9 @@ export class EvidenceDepositStack extends Stack {
   /** Signs receipts (回执); asymmetric, so there is no rotation: a new key would be a new published key. */
   readonly receiptKey: Key;
   readonly functions: PipelineFunctions;
-  readonly schedule?: NightlySchedule;
+  readonly schedule: NightlySchedule;
   readonly reconcileSchedule: ReconcileSchedule;
-  readonly api?: QueryApi;
+  readonly api: QueryApi;
   readonly access: AccessPolicies;
   readonly alarms: Alarms;
 
@@ -67,15 +65,12 @@ export class EvidenceDepositStack extends Stack {
       queues: this.queues,
       receiptKey: this.receiptKey,
       logRetention,
-      entries: props.functionEntries,
     });
     const { nightlySummary, query, review } = this.functions;
 
-    if (nightlySummary) this.schedule = new NightlySchedule(this, 'Schedule', { target: nightlySummary });
+    this.schedule = new NightlySchedule(this, 'Schedule', { target: nightlySummary });
     this.reconcileSchedule = new ReconcileSchedule(this, 'ReconcileSchedule', { target: this.functions.reconcile });
-    if (query || review) {
-      this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
-    }
+    this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
 
     this.access = new AccessPolicies(this, 'Access', {
       reviewerPrincipalArns: config.reviewerPrincipalArns,
@@ -90,7 +85,7 @@ export class EvidenceDepositStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', {
       deadLetterQueues: {
         ...Object.fromEntries(Object.entries(this.queues.pairs).map(([name, pair]) => [name, pair.deadLetterQueue])),
-        ...(this.schedule ? { nightly: this.schedule.deadLetterQueue } : {}),
+        nightly: this.schedule.deadLetterQueue,
         reconcile: this.reconcileSchedule.deadLetterQueue,
       },
       functions: Object.fromEntries(this.functions.all().map((fn) => [fn.node.id, fn])),
@@ -110,7 +105,7 @@ export class EvidenceDepositStack extends Stack {
       ReviewerPolicyArn: this.access.reviewer.managedPolicyArn,
       DepartmentPolicyArn: this.access.department.managedPolicyArn,
       AlarmTopicArn: this.alarms.topic.topicArn,
-      ApiUrl: this.api?.stage.url,
+      ApiUrl: this.api.stage.url,
       ReceiptKeyArn: this.receiptKey.keyArn,
     };
     for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });

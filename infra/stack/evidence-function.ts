@@ -20,7 +20,7 @@ import { TABLES, type TableName } from '#resources/specs.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `functions/<name>/handler.ts`, absolute, for `entry` and for the existsSync check. */
+/** `functions/<name>/handler.ts`, absolute, for `entry`. */
 export function handlerEntry(name: string): string {
   return fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url));
 }
@@ -69,8 +69,6 @@ export interface BucketAccess {
 export interface EvidenceFunctionProps {
   /** Folder name under `functions/`. */
   readonly handler: string;
-  /** Overrides `functions/<handler>/handler.ts`; tests point it at a stub to build the full stack. */
-  readonly entry?: string;
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -94,7 +92,7 @@ export class EvidenceFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: props.entry ?? handlerEntry(props.handler),
+      entry: handlerEntry(props.handler),
       handler: 'handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,

@@ -1,9 +1,7 @@
 /**
- * The pipeline's functions. validate-deposit always exists; nightly-summary, query and review are
- * created only once their handler file exists, so the stack synthesizes while they are being
- * written and picks each one up the day it lands, without an edit here.
+ * The pipeline's functions: validate-deposit, nightly-summary, query, review and reconcile, each
+ * granted exactly the tables, queues and prefixes it uses.
  */
-import { existsSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -17,24 +15,9 @@ import { EXPORTS_PREFIX } from '#resources/exports.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 import type { InfraConfig } from '../config.ts';
-import { EvidenceFunction, handlerEntry } from './evidence-function.ts';
+import { EvidenceFunction } from './evidence-function.ts';
 import type { Ledger } from './ledger.ts';
 import type { Queues } from './queues.ts';
-
-export const FUNCTION_NAMES = ['validate-deposit', 'nightly-summary', 'query', 'review'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-
-/** Entry file per function; absent keys use `functions/<name>/handler.ts`. */
-export type FunctionEntries = Partial<Record<FunctionName, string>>;
-
-export function entryFor(name: FunctionName, entries: FunctionEntries = {}): string {
-  return entries[name] ?? handlerEntry(name);
-}
-
-export function handlerExists(name: FunctionName, entries: FunctionEntries = {}): boolean {
-  return existsSync(entryFor(name, entries));
-}
 
 export interface PipelineFunctionsProps {
   readonly config: InfraConfig;
@@ -45,19 +28,18 @@ export interface PipelineFunctionsProps {
   /** The asymmetric key that signs receipts (query issues them). */
   readonly receiptKey: IKey;
   readonly logRetention: RetentionDays;
-  readonly entries?: FunctionEntries;
 }
 
 export class PipelineFunctions extends Construct {
   readonly validateDeposit: EvidenceFunction;
-  readonly nightlySummary?: EvidenceFunction;
-  readonly query?: EvidenceFunction;
-  readonly review?: EvidenceFunction;
+  readonly nightlySummary: EvidenceFunction;
+  readonly query: EvidenceFunction;
+  readonly review: EvidenceFunction;
   readonly reconcile: EvidenceFunction;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { config, ledger, queues, depositBucket, dashboardBucket, receiptKey, logRetention, entries = {} } = props;
+    const { config, ledger, queues, depositBucket, dashboardBucket, receiptKey, logRetention } = props;
     const { tables } = ledger;
     const intake = queues.pairs.intake.queue;
     const review = queues.pairs.review.queue;
@@ -70,7 +52,6 @@ export class PipelineFunctions extends Construct {
 
     this.validateDeposit = new EvidenceFunction(this, 'ValidateDeposit', {
       handler: 'validate-deposit',
-      entry: entryFor('validate-deposit', entries),
       description: 'Validates an uploaded monthly report, records the attempt, queues problems for review',
       // XLSX and GB18030 CSV parsing of reports up to ~10 MB; on ARM CPU scales with memory.
       memorySize: 1024,
@@ -103,66 +84,55 @@ export class PipelineFunctions extends Construct {
       }),
     );
 
-    if (handlerExists('nightly-summary', entries)) {
-      this.nightlySummary = new EvidenceFunction(this, 'NightlySummary', {
-        handler: 'nightly-summary',
-        entry: entryFor('nightly-summary', entries),
-        description: 'Computes on-time and first-pass rates per scope and period; writes summaries and exports',
-        memorySize: 1024,
-        timeout: Duration.minutes(5),
-        logRetention,
-        environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
-      })
-        .bindTable(tables.registry, 'registry', 'read')
-        .bindTable(tables.deposits, 'deposits', 'read')
-        .bindTable(tables.attempts, 'attempts', 'read')
-        .bindTable(tables.summaries, 'summaries', 'read', 'write')
-        // Read as well as write: an export is rewritten only when its content hash changed (HeadObject).
-        .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], write: [EXPORTS_PREFIX] });
-    }
+    this.nightlySummary = new EvidenceFunction(this, 'NightlySummary', {
+      handler: 'nightly-summary',
+      description: 'Computes on-time and first-pass rates per scope and period; writes summaries and exports',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      logRetention,
+      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+    })
+      .bindTable(tables.registry, 'registry', 'read')
+      .bindTable(tables.deposits, 'deposits', 'read')
+      .bindTable(tables.attempts, 'attempts', 'read')
+      .bindTable(tables.summaries, 'summaries', 'read', 'write')
+      // Read as well as write: an export is rewritten only when its content hash changed (HeadObject).
+      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], write: [EXPORTS_PREFIX] });
 
-    if (handlerExists('query', entries)) {
-      this.query = new EvidenceFunction(this, 'Query', {
-        handler: 'query',
-        entry: entryFor('query', entries),
-        description: 'Answers department queries: summaries, late list, enterprise history; issues signed receipts',
-        memorySize: 512,
-        // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
-        timeout: Duration.seconds(10),
-        logRetention,
-        environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
-      })
-        .bindTable(tables.summaries, 'summaries', 'read')
-        .bindTable(tables.deposits, 'deposits', 'read')
-        .bindTable(tables.attempts, 'attempts', 'read')
-        .bindTable(tables.registry, 'registry', 'read');
-      // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
-      // granted and named in one place, like the bind* calls.
-      this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));
-      this.query.addEnvironment(ENV.receiptKeyId, receiptKey.keyArn);
-    }
+    this.query = new EvidenceFunction(this, 'Query', {
+      handler: 'query',
+      description: 'Answers department queries: summaries, late list, enterprise history; issues signed receipts',
+      memorySize: 512,
+      // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+    })
+      .bindTable(tables.summaries, 'summaries', 'read')
+      .bindTable(tables.deposits, 'deposits', 'read')
+      .bindTable(tables.attempts, 'attempts', 'read')
+      .bindTable(tables.registry, 'registry', 'read');
+    // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
+    // granted and named in one place, like the bind* calls.
+    this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));
+    this.query.addEnvironment(ENV.receiptKeyId, receiptKey.keyArn);
 
     this.reconcile = reconcileFunction(this, { depositBucket, ledger, intake, logRetention });
 
-    if (handlerExists('review', entries)) {
-      this.review = new EvidenceFunction(this, 'Review', {
-        handler: 'review',
-        entry: entryFor('review', entries),
-        description: "Records a reviewer's decision on an attempt",
-        memorySize: 512,
-        timeout: Duration.seconds(10),
-        logRetention,
-      })
-        .bindTable(tables.attempts, 'attempts', 'read', 'write')
-        .bindTable(tables.deposits, 'deposits', 'read', 'write')
-        .bindQueue(review, ENV.reviewQueueUrl, 'send');
-    }
+    this.review = new EvidenceFunction(this, 'Review', {
+      handler: 'review',
+      description: "Records a reviewer's decision on an attempt",
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+    })
+      .bindTable(tables.attempts, 'attempts', 'read', 'write')
+      .bindTable(tables.deposits, 'deposits', 'read', 'write')
+      .bindQueue(review, ENV.reviewQueueUrl, 'send');
   }
 
   all(): EvidenceFunction[] {
-    return [this.validateDeposit, this.nightlySummary, this.query, this.review, this.reconcile].filter(
-      (fn): fn is EvidenceFunction => fn !== undefined,
-    );
+    return [this.validateDeposit, this.nightlySummary, this.query, this.review, this.reconcile];
   }
 }
 

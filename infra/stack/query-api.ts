@@ -30,8 +30,8 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 export interface QueryApiProps {
-  readonly query?: IFunction;
-  readonly review?: IFunction;
+  readonly query: IFunction;
+  readonly review: IFunction;
   readonly throttle: InfraConfig['apiThrottle'];
   readonly logRetention: RetentionDays;
 }
@@ -39,7 +39,7 @@ export interface QueryApiProps {
 export class QueryApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  /** The routes of API_ROUTES whose function exists in this build. */
+  /** API_ROUTES, each integrated with its function. */
   readonly routes: readonly ApiRoute[];
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
@@ -64,11 +64,11 @@ export class QueryApi extends Construct {
     // The route table is shared with the local twin (shared/resources/api-routes.ts).
     const functions = { query: props.query, review: props.review };
     const integrations = new Map<ApiRoute['function'], HttpLambdaIntegration>();
-    this.routes = API_ROUTES.filter((route) => functions[route.function] !== undefined);
+    this.routes = API_ROUTES;
     for (const route of this.routes) {
       let integration = integrations.get(route.function);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${route.function}Integration`, functions[route.function] as IFunction);
+        integration = new HttpLambdaIntegration(`${route.function}Integration`, functions[route.function]);
         integrations.set(route.function, integration);
       }
       this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });

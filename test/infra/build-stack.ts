@@ -10,18 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { type BuiltApp, buildApp } from '../../infra/stack/app-builder.ts';
-import { FUNCTION_NAMES, type FunctionEntries, handlerExists } from '../../infra/stack/functions.ts';
+import { type BuiltApp, buildApp } from '#infra/stack/app-builder.ts';
 
-export const STUB_HANDLER = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 export const REVIEWER_ARN = 'arn:aws:iam::123456789012:role/ReviewerShandong';
 export const DEPARTMENT_ARN = 'arn:aws:iam::123456789012:user/departments/ShandongDEE';
 
 export interface BuildOptions {
-  /** Stand in a stub for every handler not written yet, so every construct can be asserted. */
-  readonly stubMissingHandlers?: boolean;
   /**
    * Run CDK's built-in CloudFormation schema validation as `cdk synth` does. Off by default in the
    * assertion tests: it is most of synth time and asserts nothing they check.
@@ -40,10 +36,6 @@ export function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
-export function stubsForMissingHandlers(): FunctionEntries {
-  return Object.fromEntries(FUNCTION_NAMES.filter((name) => !handlerExists(name)).map((name) => [name, STUB_HANDLER]));
-}
-
 export function buildStack(options: BuildOptions = {}): BuiltStack {
   const base = cdkJsonContext();
   const context: Record<string, unknown> = {
@@ -59,7 +51,6 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
     context,
     builtinCloudFormationValidation: options.cfnValidation ?? false,
     outdir: mkdtempSync(join(tmpdir(), 'evidence-cdk-')),
-    functionEntries: options.stubMissingHandlers ? stubsForMissingHandlers() : {},
   });
   const assembly = built.app.synth();
   return { ...built, assembly, template: Template.fromStack(built.stack) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, parseInfraConfig } from '../../infra/config.ts';
+import { InfraConfigError, parseInfraConfig } from '#infra/config.ts';
 import { cdkJsonContext } from './build-stack.ts';
 
 describe('infra config', () => {

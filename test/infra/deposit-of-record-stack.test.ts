@@ -9,7 +9,7 @@ import { buildStack } from './build-stack.ts';
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack({ stubMissingHandlers: true }).template;
+  template = buildStack().template;
 }, 180_000);
 
 /** Every policy statement in the template, from role policies, managed policies and bucket policies. */

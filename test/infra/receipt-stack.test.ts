@@ -14,7 +14,7 @@ let template: Template;
 let keyId: string;
 
 beforeAll(() => {
-  template = buildStack({ stubMissingHandlers: true }).template;
+  template = buildStack().template;
   const keys = Object.keys(template.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }));
   expect(keys).toHaveLength(1);
   keyId = keys[0] as string;

@@ -9,7 +9,7 @@ type Resources = Record<string, { Properties: Record<string, any> }>;
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack({ stubMissingHandlers: true }).template;
+  template = buildStack().template;
 });
 
 function reconcileFunction(): { id: string; props: Record<string, any> } {

@@ -1,8 +1,6 @@
 /**
  * One describe per concern of the cloud stack, asserting the properties a security reviewer or an
- * operator relies on. Functions whose handler has not landed yet are stood in by a stub so their
- * wiring (schedule, routes, grants, alarms) is asserted today; the real handlers replace the stub
- * as they arrive.
+ * operator relies on.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +14,7 @@ type Resources = Record<string, { Properties: Record<string, any> }>;
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack({ stubMissingHandlers: true }).template;
+  template = buildStack().template;
 });
 
 function functionByHandler(name: string): { id: string; props: Record<string, any> } {
