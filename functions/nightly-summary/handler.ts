@@ -1,64 +1,7 @@
-/**
- * nightly-summary: invoked by EventBridge Scheduler at 02:00 Asia/Shanghai (and on the twin by
- * its scheduler or `evidence nightly`). The event may name the instant to compute as of and how
- * many periods; a scheduled event names neither.
- */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
-import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
-import { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import { S3Exports } from '#adapters/s3-exports.ts';
-import { type NightlyDeps, runNightly } from '#app/nightly-summary.ts';
-import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
-import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
-import { lambda, type Observability, observability } from '#lambda/middy.ts';
-import { ENV } from '#resources/env.ts';
-
-const name = z.string().min(1);
-
-export const NightlyConfigSchema = z.object({
-  [ENV.depositsTable]: name,
-  [ENV.attemptsTable]: name,
-  [ENV.registryTable]: name,
-  [ENV.summariesTable]: name,
-  [ENV.exportBucket]: name,
-  [ENV.deadlineRules]: DeadlineRulesVariable,
-  [ENV.nightlyPeriods]: z.coerce.number().int().min(1).max(120).default(13),
-});
-export type NightlyConfig = z.infer<typeof NightlyConfigSchema>;
-
-/** Scheduler's payload names neither field (now, default periods); a malformed `at` fails loudly. */
-export const NightlyEventSchema = z.looseObject({
-  at: z.iso.datetime({ offset: true }).optional(),
-  periods: z.number().int().min(1).max(120).optional(),
-});
-
-export function nightlyDeps(config: NightlyConfig, clients: AwsClients): NightlyDeps {
-  return {
-    reader: new DynamoPeriodReader(clients.db, {
-      deposits: config[ENV.depositsTable],
-      attempts: config[ENV.attemptsTable],
-      registry: config[ENV.registryTable],
-    }),
-    summaries: new DynamoSummaries(clients.db, config[ENV.summariesTable]),
-    exports: new S3Exports(clients.s3, config[ENV.exportBucket]),
-    rules: config[ENV.deadlineRules],
-    periods: config[ENV.nightlyPeriods],
-  };
-}
-
-export function makeHandler(deps: NightlyDeps, { logger, metrics }: Observability) {
-  return lambda(
-    async (event: unknown) => {
-      const request = NightlyEventSchema.parse(event !== null && typeof event === 'object' ? event : {});
-      const run = await runNightly(deps, request.at ? new Date(request.at) : new Date(), request.periods);
-      logger.info('nightly summary done', { ...run });
-      metrics.addMetric('SummariesWritten', MetricUnit.Count, run.summaries.written);
-      metrics.addMetric('NightlyItemsRead', MetricUnit.Count, run.itemsRead.registry + run.itemsRead.deposits + run.itemsRead.attempts);
-      return run;
-    },
-    { logger, metrics },
-  );
-}
+/** nightly-summary's entry point: configuration and clients at cold start, then the handler. */
+import { createAwsClients } from '#lambda/clients.ts';
+import { loadConfig } from '#lambda/config.ts';
+import { observability } from '#lambda/middy.ts';
+import { makeHandler, NightlyConfigSchema, nightlyDeps } from './make-handler.ts';
 
 export const handler = makeHandler(nightlyDeps(loadConfig(NightlyConfigSchema), createAwsClients()), observability('nightly-summary'));

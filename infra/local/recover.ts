@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptIndex } from '#adapters/dynamo-attempt-index.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { mapLimit } from '#adapters/period-reader.ts';
+import { mapLimit } from '#app/map-limit.ts';
 import { S3ReportObjects } from '#adapters/s3-report-lister.ts';
 import { SqsIntakeAnnouncer } from '#adapters/sqs-intake-announcer.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SummaryStore, WriteOutcome } from '#app/ports.ts';
 import type { Period } from '#domain/period.ts';
 import type { PeriodSummary } from '#domain/rates.ts';
 
@@ -17,14 +18,14 @@ export function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 }
 
-export class DynamoSummaries {
+export class DynamoSummaries implements SummaryStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
   /** 'written' if the stored figures changed (or were absent), else 'unchanged'. */
-  async put(summary: PeriodSummary, computedAt: string): Promise<'written' | 'unchanged'> {
+  async put(summary: PeriodSummary, computedAt: string): Promise<WriteOutcome> {
     const hash = contentHash(summary);
     try {
       await this.db.send(

@@ -3,9 +3,12 @@
  * per provincial division on byProvince), a period's enterprise-period records (one paged Query on
  * deposits.byPeriod) and the problems of an enterprise's attempts in a window of periods (one
  * Query per enterprise on the attempts table's key). Every item read is counted, so the
- * benchmark can compare items read with items that exist.
+ * benchmark can compare items read with items that exist; the count belongs to this reader, so a
+ * caller that wants one run's figures makes one reader per run.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { mapLimit } from '#app/map-limit.ts';
+import type { ItemsRead, PeriodReader } from '#app/ports.ts';
 import type { Period } from '#domain/period.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { type ProblemRef, ProblemRefSchema, type RatedRecord, RatedRecordSchema } from '#domain/rates.ts';
@@ -17,28 +20,8 @@ export interface PeriodTables {
   readonly registry: string;
 }
 
-export interface ItemsRead {
-  registry: number;
-  deposits: number;
-  attempts: number;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-export class DynamoPeriodReader {
-  readonly itemsRead: ItemsRead = { registry: 0, deposits: 0, attempts: 0 };
+export class DynamoPeriodReader implements PeriodReader {
+  private readonly counts: { -readonly [T in keyof ItemsRead]: number } = { registry: 0, deposits: 0, attempts: 0 };
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -108,6 +91,11 @@ export class DynamoPeriodReader {
     return items.map((item) => RatedRecordSchema.parse(item));
   }
 
+  /** Items read so far by this reader (a copy). */
+  get itemsRead(): ItemsRead {
+    return { ...this.counts };
+  }
+
   async enterprise(enterpriseId: string): Promise<Enterprise | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
@@ -115,7 +103,7 @@ export class DynamoPeriodReader {
         Key: { enterpriseId },
       }),
     );
-    if (Item) this.itemsRead.registry++;
+    if (Item) this.counts.registry++;
     return Item ? EnterpriseSchema.parse(Item) : undefined;
   }
 
@@ -125,7 +113,7 @@ export class DynamoPeriodReader {
     do {
       const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
       items.push(...(page.Items ?? []));
-      this.itemsRead[counter] += page.Items?.length ?? 0;
+      this.counts[counter] += page.Items?.length ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
     return items;

@@ -4,22 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-export interface ExportFile {
-  readonly key: string;
-  readonly body: string;
-  readonly contentType: string;
-}
+import type { ExportFile, ExportStore, WriteOutcome } from '#app/ports.ts';
 
 const HASH_METADATA = 'content-sha256';
 
-export class S3Exports {
+export class S3Exports implements ExportStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
-  async put(file: ExportFile): Promise<'written' | 'unchanged'> {
+  async put(file: ExportFile): Promise<WriteOutcome> {
     const hash = createHash('sha256').update(file.body).digest('hex');
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: file.key }));

@@ -5,19 +5,22 @@
  * re-running is harmless.
  */
 
-import type { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
-import { type DynamoPeriodReader, type ItemsRead, mapLimit } from '#adapters/period-reader.ts';
-import type { S3Exports } from '#adapters/s3-exports.ts';
+import { mapLimit } from '#app/map-limit.ts';
+import type { ExportStore, ItemsRead, PeriodReader, SummaryStore } from '#app/ports.ts';
 import type { DeadlineRules } from '#domain/deadline.ts';
 import type { Period } from '#domain/period.ts';
-import { periodsToSummarise, summarisePeriod } from '#domain/rates.ts';
+import { periodsToSummarise, type RatedRecord, summarisePeriod } from '#domain/rates.ts';
 import { periodExports } from '#domain/summary-export.ts';
 import { EXPORTS_PREFIX } from '#resources/exports.ts';
 
+/** Summary Puts in flight at once: enough to hide DynamoDB latency, few enough not to throttle. */
+const PUT_CONCURRENCY = 16;
+
 export interface NightlyDeps {
-  readonly reader: DynamoPeriodReader;
-  readonly summaries: DynamoSummaries;
-  readonly exports: S3Exports;
+  /** A fresh reader per run: its item count is then that run's alone, however runs overlap. */
+  readonly reader: () => PeriodReader;
+  readonly summaries: SummaryStore;
+  readonly exports: ExportStore;
   readonly rules: DeadlineRules;
   readonly periods: number;
 }
@@ -34,16 +37,16 @@ export interface NightlyRun {
 
 export async function runNightly(deps: NightlyDeps, at: Date, periodCount = deps.periods): Promise<NightlyRun> {
   const started = Date.now();
-  const before = { ...deps.reader.itemsRead };
+  const reader = deps.reader();
   const periods = periodsToSummarise(at, periodCount);
   const first = periods[0] as Period;
   const last = periods.at(-1) as Period;
-  const registry = await deps.reader.registry();
-  const records = new Map<Period, Awaited<ReturnType<DynamoPeriodReader['recordsOf']>>>();
-  for (const period of periods) records.set(period, await deps.reader.recordsOf(period));
+  const registry = await reader.registry();
+  const records = new Map<Period, RatedRecord[]>();
+  for (const period of periods) records.set(period, await reader.recordsOf(period));
   // One Query per depositing enterprise covers all its attempts in the window.
   const depositors = [...new Set([...records.values()].flat().map((r) => r.enterpriseId))].sort();
-  const problems = await deps.reader.problemsOf(depositors, first, last);
+  const problems = await reader.problemsOf(depositors, first, last);
 
   const counts = {
     summaries: { written: 0, unchanged: 0 },
@@ -60,22 +63,16 @@ export async function runNightly(deps: NightlyDeps, at: Date, periodCount = deps
       rules: deps.rules,
       now: at,
     });
-    const outcomes = await mapLimit(result.summaries, 16, (s) => deps.summaries.put(s, computedAt));
+    const outcomes = await mapLimit(result.summaries, PUT_CONCURRENCY, (s) => deps.summaries.put(s, computedAt));
     for (const o of outcomes) counts.summaries[o]++;
     for (const file of periodExports(EXPORTS_PREFIX, period, result)) counts.exports[await deps.exports.put(file)]++;
   }
-  const read = deps.reader.itemsRead;
-  const itemsRead = {
-    registry: read.registry - before.registry,
-    deposits: read.deposits - before.deposits,
-    attempts: read.attempts - before.attempts,
-  };
   return {
     at: computedAt,
     periods,
     enterprises: registry.length,
     ...counts,
-    itemsRead,
+    itemsRead: reader.itemsRead,
     durationMs: Date.now() - started,
   };
 }

@@ -149,3 +149,118 @@ export interface AttemptLookup {
   findAttempt(attemptId: string): Promise<Attempt | undefined>;
   getDeposit(enterpriseId: string, period: string): Promise<EnterprisePeriod | undefined>;
 }
+
+// The nightly summary's ports (shared/app/nightly-summary.ts).
+import type { Period } from '#domain/period.ts';
+import type { PeriodSummary, ProblemRef, RatedRecord } from '#domain/rates.ts';
+
+/** Items each table answered with: what a run cost, to compare with the items that exist. */
+export interface ItemsRead {
+  readonly registry: number;
+  readonly deposits: number;
+  readonly attempts: number;
+}
+
+/**
+ * What the nightly job reads, by Query only. A reader serves one run: `itemsRead` counts what this
+ * reader read, so two runs that overlap (the twin's scheduler and `evidence nightly`) never mix
+ * their figures — each asks its `NightlyDeps.reader` for a fresh one.
+ */
+export interface PeriodReader {
+  /** Every registered enterprise, in credit-code order within province order. */
+  registry(): Promise<Enterprise[]>;
+  /** The period's enterprise-period records, credit-code order. */
+  recordsOf(period: Period): Promise<RatedRecord[]>;
+  /** Problems per attemptId for the enterprises' attempts in periods `from`..`to`. */
+  problemsOf(enterpriseIds: readonly string[], from: Period, to: Period): Promise<Map<string, ProblemRef[]>>;
+  /** Items this reader has read so far. */
+  readonly itemsRead: ItemsRead;
+}
+
+/** A write that is skipped when the stored content is already the same. */
+export type WriteOutcome = 'written' | 'unchanged';
+
+export interface SummaryStore {
+  /** 'written' if the stored figures changed (or were absent), else 'unchanged'. */
+  put(summary: PeriodSummary, computedAt: string): Promise<WriteOutcome>;
+}
+
+/** One export object: a period's summaries or standings as JSON or CSV. */
+export interface ExportFile {
+  readonly key: string;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+export interface ExportStore {
+  /** Rewrites the object only when its bytes change. */
+  put(file: ExportFile): Promise<WriteOutcome>;
+}
+
+/**
+ * A review message as a reviewer holds it: the handle that settles it, and what it asks for —
+ * or, where the body is no review message, why (it is left for the queue's DLQ, which says so).
+ */
+export type HeldReview = { readonly messageId: string; readonly receiptHandle: string } & (
+  | { readonly ok: true; readonly review: ReviewMessage }
+  | { readonly ok: false; readonly problem: string }
+);
+
+/** The review queue as a reviewer reads it: one message at a time, held (invisible to others) while they decide. */
+export interface ReviewInbox {
+  /** The next message, waiting up to `waitSeconds` for one; undefined when none came. */
+  receive(waitSeconds: number): Promise<HeldReview | undefined>;
+  /** Keep holding it: invisible to other reviewers for `seconds` from now. */
+  extend(held: HeldReview, seconds: number): Promise<void>;
+  /** Let the next reviewer have it now. */
+  handBack(held: HeldReview): Promise<void>;
+  /** What it asked for is settled: the message goes. */
+  delete(held: HeldReview): Promise<void>;
+}
+
+// The department queries' ports (shared/app/department-queries.ts), the review decision's
+// (shared/app/review-decision.ts) and showing an attempt (shared/app/show-attempt.ts).
+import type { ReviewRuling } from '#domain/review.ts';
+
+/** A nightly summary as stored: the figures, when they were computed and their content hash. */
+export type StoredSummary = PeriodSummary & {
+  readonly computedAt: string;
+  readonly contentHash: string;
+};
+
+export interface SummaryRange {
+  /** A scope's stored summaries for periods `from`..`to`, oldest first. */
+  range(scope: string, from: Period, to: Period): Promise<StoredSummary[]>;
+}
+
+/** What the department queries read from the registry and the ledger, by Query and Get only. */
+export interface DepartmentReader {
+  /** The registered enterprises of these provinces (every province when absent). */
+  registry(provinces?: readonly string[]): Promise<Enterprise[]>;
+  /** The period's enterprise-period records. */
+  recordsOf(period: Period): Promise<RatedRecord[]>;
+  /** An enterprise's enterprise-period records, oldest period first. */
+  historyOf(enterpriseId: string): Promise<RatedRecord[]>;
+  enterprise(enterpriseId: string): Promise<Enterprise | undefined>;
+}
+
+export type Ruling = Extract<ReviewRuling, { kind: 'decide' | 'escalate' }>;
+
+/**
+ * 'attempt-changed': the attempt was decided or escalated meanwhile; 'conflict': the record moved on;
+ * 'too-large': the store refused the attempt item as too large (the domain's size budget should
+ * have refused it first; this keeps the caller's text from ever becoming a fault).
+ */
+export type RulingWriteOutcome = 'recorded' | 'attempt-changed' | 'conflict' | 'too-large';
+
+/** Where reviewers' decisions are recorded: on the attempt and on its enterprise-period record. */
+export interface DecisionStore extends AttemptLookup {
+  /**
+   * Writes the ruling onto the attempt (only if it carries no decision, nor an escalation when
+   * escalating) and the record (only if still at `expectedVersion`), both or neither.
+   */
+  recordRuling(attempt: Attempt, ruling: Ruling, record: EnterprisePeriod, expectedVersion: number): Promise<RulingWriteOutcome>;
+  /** Notes that the escalated attempt is on the review queue for the province; true if this call set it. */
+  markEscalationQueued(attempt: AttemptLocation, at: string): Promise<boolean>;
+  escalationQueuedAt(attempt: AttemptLocation): Promise<string | undefined>;
+}

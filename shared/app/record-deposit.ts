@@ -17,6 +17,7 @@ import type { Enterprise } from '#domain/registry.ts';
 import { reviewMessageOf } from '#domain/review-message.ts';
 import { admitReport, readReport, validateDeposit } from '#domain/validate.ts';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
+import { mapLimit } from './map-limit.ts';
 import type { DepositStore, IntakeContext, ObjectVersion, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
@@ -69,16 +70,6 @@ export const WRITE_RETRY = { tries: 24, baseMs: 20, capMs: 1_000 } as const;
 
 const sha256Hex = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** The enterprise and month an upload belongs to, or undefined when its key names none. */
 export function enterprisePeriodOf(upload: Pick<ReportUpload, 'key'>): string | undefined {
@@ -180,7 +171,7 @@ async function buildAttempt(
   const reading = report.bytes ? await readReport(key.fileName, report.bytes, settings) : undefined;
   // Only the files the report names are read: one GET each, and none to list the folder.
   const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
-  const found = await mapLimited(named, HASH_CONCURRENCY, (fileName) => readEvidence(deps, evidenceKey({ ...key, fileName }), fileName));
+  const found = await mapLimit(named, HASH_CONCURRENCY, (fileName) => readEvidence(deps, evidenceKey({ ...key, fileName }), fileName));
   // By name, as a listing of the folder would show them.
   const evidence = found.filter((file): file is ReadEvidence => file !== undefined).sort((x, y) => (x.fileName < y.fileName ? -1 : 1));
   const validated = report.fault

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptRef } from '#adapters/dynamo-ledger.ts';
-import { mapLimit } from '#adapters/period-reader.ts';
+import { mapLimit } from '#app/map-limit.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { periodsToSummarise } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';

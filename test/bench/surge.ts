@@ -18,7 +18,8 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
 import { scratchDir } from '../../infra/local/emulators.ts';
 import { LocalTwin } from '../../infra/local/twin.ts';
-import { benchName, machineLine, mapLimited, percentile, writeResult } from './lib.ts';
+import { mapLimit } from '#app/map-limit.ts';
+import { benchName, machineLine, percentile, writeResult } from './lib.ts';
 
 /** demoReport cites two evidence files; make the third one (weighbridge.pdf) cited too, so a clean deposit stays clean. */
 function citingWeighbridge<R extends { units?: unknown }>(report: R): R {
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     const uploadedAt = new Map<string, number>();
     const flawedKeys = new Set<string>();
     const surgeStart = Date.now();
-    await mapLimited(deposits, UPLOAD_CONCURRENCY, async (d) => {
+    await mapLimit(deposits, UPLOAD_CONCURRENCY, async (d) => {
       const result = await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
         enterpriseId: d.enterprise.enterpriseId,
         period,

@@ -117,7 +117,7 @@ describe('the nightly summary', () => {
     const reader = new DynamoPeriodReader(spy, twin.resources.tables);
     const run = await runNightly(
       {
-        reader,
+        reader: () => reader,
         summaries: new DynamoSummaries(spy, twin.resources.tables.summaries),
         exports: new S3Exports(twin.clients.s3, twin.resources.exportsBucket),
         rules: DEFAULT_DEADLINE_RULES,

@@ -16,7 +16,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { mapLimit } from '#adapters/period-reader.ts';
+import { mapLimit } from '#app/map-limit.ts';
 import type { Attempt } from '#domain/attempt.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
