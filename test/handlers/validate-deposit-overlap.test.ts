@@ -8,9 +8,9 @@ import type { ReportUpload } from '#app/record-deposit.ts';
 import { reportKey } from '#domain/deposit-key.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { observability } from '#lambda/middy.ts';
-import { makeHandler } from '../../functions/validate-deposit/make-handler.ts';
-import { demoEnterprises, demoReport } from '../../infra/local/demo.ts';
-import { fakeIntake } from '../support/fake-ports.ts';
+import { makeHandler } from '#functions/validate-deposit/make-handler.ts';
+import { demoEnterprises, demoReport } from '#twin/demo.ts';
+import { fakeIntake } from '#test/support/fake-ports.ts';
 
 const [good, slow] = demoEnterprises(2, '2024-01') as [Enterprise, Enterprise];
 const context = { functionName: 'validate-deposit', awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;

@@ -10,8 +10,12 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, Tran
 import { sdkStreamMixin } from '@smithy/util-stream';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { intakeDeps, makeHandler } from '#functions/validate-deposit/make-handler.ts';
+import { createAwsClients } from '#lambda/clients.ts';
+import { IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
+import { observability } from '#lambda/middy.ts';
+import { demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
 
 const s3 = mockClient(S3Client);
 const db = mockClient(DynamoDBDocumentClient);
@@ -38,17 +42,24 @@ function sqsRecord(messageId: string, key: string, size: number): SQSRecord {
   return { messageId, receiptHandle: messageId, body: JSON.stringify(notification), attributes: {} as SQSRecord['attributes'], messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake', awsRegion: 'cn-north-1' };
 }
 
-let handler: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+/** The function's environment as the stack sets it. */
+const ENVIRONMENT = {
+  DEPOSIT_BUCKET: 'deposits',
+  DEPOSITS_TABLE: 'deposits-table',
+  ATTEMPTS_TABLE: 'attempts-table',
+  REGISTRY_TABLE: 'registry-table',
+  REVIEW_QUEUE_URL: 'https://sqs.cn-north-1.amazonaws.com.cn/1/review',
+};
 
-beforeAll(async () => {
-  vi.stubEnv('DEPOSIT_BUCKET', 'deposits');
-  vi.stubEnv('DEPOSITS_TABLE', 'deposits-table');
-  vi.stubEnv('ATTEMPTS_TABLE', 'attempts-table');
-  vi.stubEnv('REGISTRY_TABLE', 'registry-table');
-  vi.stubEnv('REVIEW_QUEUE_URL', 'https://sqs.cn-north-1.amazonaws.com.cn/1/review');
-  vi.stubEnv('AWS_REGION', 'cn-north-1');
-  ({ handler } = (await import('../../functions/validate-deposit/handler.ts')) as unknown as { handler: typeof handler });
-});
+type Handler = (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+
+/** Built as handler.ts builds it, from validated configuration and the (mocked) SDK clients. */
+function handlerFor(environment: Record<string, string>): Handler {
+  const config = loadConfig(IntakeConfigSchema, environment);
+  return makeHandler(intakeDeps(config, createAwsClients({ region: 'cn-north-1' })), observability('validate-deposit')) as unknown as Handler;
+}
+
+const handler = handlerFor(ENVIRONMENT);
 
 beforeEach(() => {
   s3.reset();
@@ -170,12 +181,7 @@ describe('validate-deposit', () => {
   });
 
   it('takes its thresholds from CHECK_SETTINGS: a shorter look-back, a tighter NCV range', async () => {
-    const { IntakeConfigSchema, loadConfig } = await import('#lambda/config.ts');
-    const { createAwsClients } = await import('#lambda/clients.ts');
-    const { intakeDeps, makeHandler } = await import('../../functions/validate-deposit/make-handler.ts');
-    const { observability } = await import('#lambda/middy.ts');
-    const config = loadConfig(IntakeConfigSchema, { ...process.env, CHECK_SETTINGS: JSON.stringify({ history: { lookbackMonths: 3 }, ranges: { ncvAsReceived: { min: 30, max: 40 } } }) });
-    const tuned = makeHandler(intakeDeps(config, createAwsClients()), observability('validate-deposit'));
+    const tuned = handlerFor({ ...ENVIRONMENT, CHECK_SETTINGS: JSON.stringify({ history: { lookbackMonths: 3 }, ranges: { ncvAsReceived: { min: 30, max: 40 } } }) });
     const report = JSON.stringify(demoReport(enterprise, '2026-01', 7));
     s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
 
