@@ -1,6 +1,6 @@
 /**
  * s3rver writes an object's bytes, then its MD5, then its metadata, and answers the PUT only after
- * the last. A twin killed (kill -9) in between leaves an object without complete metadata: a PUT
+ * the last, so an object whose metadata is missing or cut short was never acknowledged. A twin killed (kill -9) in between leaves an object without complete metadata: a PUT
  * that never succeeded, which S3 would never store, and which makes s3rver's listing fail
  * (InternalError) until it is gone. Before the emulator opens the folder, every such object is
  * removed, so a restart sees exactly the uploads that were acknowledged.
@@ -11,11 +11,11 @@ import { join } from 'node:path';
 const OBJECT = '._S3rver_object';
 const SIDECARS = ['', '.md5'].map((suffix) => `${OBJECT}${suffix}`).concat(['._S3rver_metadata.json']);
 
+/** The metadata is written last, after the MD5 (which s3rver recomputes when it is missing). */
 function isComplete(objectPath: string): boolean {
-  const base = objectPath.slice(0, -OBJECT.length);
   try {
-    JSON.parse(readFileSync(`${base}._S3rver_metadata.json`, 'utf8'));
-    return /^[0-9a-f]{32}$/.test(readFileSync(`${objectPath}.md5`, 'utf8'));
+    JSON.parse(readFileSync(`${objectPath.slice(0, -OBJECT.length)}._S3rver_metadata.json`, 'utf8'));
+    return true;
   } catch {
     return false;
   }

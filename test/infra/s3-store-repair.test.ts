@@ -38,9 +38,11 @@ describe("repairing s3rver's folder after a kill -9", () => {
         await s3.send(new PutObjectCommand({ Bucket: 'deposits', Key: key, Body: `bytes of ${key}` }));
       }
     });
-    // The process died while writing d2's report metadata, and before the scan's MD5 was complete.
+    // The process died while writing d2's report metadata, and before the scan's metadata was begun;
+    // d1 lost only its MD5, which s3rver recomputes.
     truncateSync(join(dir, 'deposits/reports/A/2026-01/d2/report.json._S3rver_metadata.json'), 3);
-    truncateSync(join(dir, 'deposits/evidence/A/2026-01/d2/scan.pdf._S3rver_object.md5'), 5);
+    rmSync(join(dir, 'deposits/evidence/A/2026-01/d2/scan.pdf._S3rver_metadata.json'));
+    rmSync(join(dir, 'deposits/reports/A/2026-01/d1/report.json._S3rver_object.md5'));
     const before = await withS3rver(dir, (s3) => s3.send(new ListObjectsV2Command({ Bucket: 'deposits', Prefix: 'reports/' })).then(() => 'listed', (e: Error) => e.name));
     expect(before).toBe('InternalError');
 
