@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { CheckSettingsSchema } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
+import { zodIssuesText } from '#domain/zod-issues.ts';
 
 export const CONFIG_CONTEXT_KEY = 'evidenceDeposit';
 
@@ -87,7 +88,7 @@ export function parseInfraConfig(raw: unknown): InfraConfig {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
   const parsed = InfraConfigSchema.safeParse(value ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`).join('; ');
+    const problems = zodIssuesText(parsed.error, { whole: '(config)' });
     throw new InfraConfigError(`invalid "${CONFIG_CONTEXT_KEY}" context — ${problems}`);
   }
   return parsed.data;

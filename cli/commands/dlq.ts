@@ -10,6 +10,7 @@ import {
 	SqsDeadLetters,
 } from "#adapters/sqs-dlq.ts";
 import { ReviewMessageSchema } from "#domain/review-message.ts";
+import { zodIssuesText } from "#domain/zod-issues.ts";
 import { reportUploadsIn } from "#lambda/s3-events.ts";
 import { QUEUES, type QueueName } from "#resources/specs.ts";
 import { type Connection, connect } from "../connection.ts";
@@ -36,10 +37,7 @@ export const DIAGNOSES: Record<QueueName, BodyDiagnosis> = {
 		}
 		const parsed = ReviewMessageSchema.safeParse(json);
 		if (!parsed.success)
-			return `not a review message: ${parsed.error.issues
-				.map((i) => `${i.path.join(".")}: ${i.message}`)
-				.slice(0, 3)
-				.join("; ")}`;
+			return `not a review message: ${zodIssuesText(parsed.error, { limit: 3 })}`;
 		const m = parsed.data;
 		return `review of attempt ${m.attempt} (${m.attemptId}) of ${m.enterpriseId} ${m.period}: no reviewer settled it`;
 	},

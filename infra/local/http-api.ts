@@ -13,6 +13,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { errorOf } from '#app/outcome.ts';
 import { API_ROUTES, type ApiRoute } from '#resources/api-routes.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -192,12 +193,8 @@ export class TwinHttpApi {
         'content-type': 'application/json',
         'x-amz-function-error': 'Unhandled',
       });
-      response.end(
-        JSON.stringify({
-          errorType: (error as Error).name,
-          errorMessage: (error as Error).message,
-        }),
-      );
+      const { name, message } = errorOf(error);
+      response.end(JSON.stringify({ errorType: name, errorMessage: message }));
     }
   }
 
@@ -211,7 +208,7 @@ export class TwinHttpApi {
       });
       response.end(body);
     } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return sendText(response, 404, 'text/plain', `no export ${key}`);
+      if (errorOf(error).name === 'NoSuchKey') return sendText(response, 404, 'text/plain', `no export ${key}`);
       throw error;
     }
   }

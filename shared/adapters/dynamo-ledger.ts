@@ -1,15 +1,23 @@
-/** The ledger: the deposits table (one record per enterprise-period) and the attempts table. */
+/**
+ * The ledger: the deposits table (one record per enterprise-period) and the attempts table. One
+ * adapter over both tables for every use case that writes them — intake's attempts, reviewers'
+ * decisions — and for finding an attempt by id; each use case sees only its port.
+ */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptLookup, AttemptLocation, DecisionStore, Ledger, RecordOutcome, Ruling, RulingWriteOutcome } from '#app/ports.ts';
 import { type Attempt, AttemptSchema, type EnterprisePeriod, EnterprisePeriodSchema } from '#domain/attempt.ts';
-import type { Ledger, RecordOutcome } from '#app/ports.ts';
 
 export interface LedgerTables {
   readonly deposits: string;
   readonly attempts: string;
 }
 
-type AttemptRefParts = Pick<Attempt, 'enterpriseId' | 'period' | 'attemptId'>;
+/** The attempts table's index from an attempt id to its key (attempt ids are unique across enterprises). */
+export const ATTEMPT_ID_INDEX = 'byAttemptId';
+
+/** Bookkeeping attributes on an attempt: which review message is on the queue since when. */
+type QueuedAttribute = 'reviewQueuedAt' | 'escalationQueuedAt';
 
 export function attemptRef(a: Pick<Attempt, 'period' | 'attemptId'>): string {
   return `${a.period}#${a.attemptId}`;
@@ -19,7 +27,14 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-export class DynamoLedger implements Ledger {
+/** A cancelled transaction, whichever copy of the SDK class threw it. */
+function isCancellation(error: unknown): error is TransactionCanceledException {
+  return error instanceof TransactionCanceledException || (error instanceof Error && error.name === 'TransactionCanceledException');
+}
+
+const keyOf = (attempt: AttemptLocation) => ({ enterpriseId: attempt.enterpriseId, attemptRef: attemptRef(attempt) });
+
+export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: LedgerTables,
@@ -53,8 +68,8 @@ export class DynamoLedger implements Ledger {
       );
       return 'recorded';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) && !(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
-      const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+      if (!isCancellation(error)) throw error;
+      const reasons = error.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
       // The record moved on (a version check failed), or another transaction held it at that moment.
       if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
@@ -74,34 +89,88 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async markReviewQueued(attempt: AttemptRefParts, at: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tables.attempts,
-          Key: { enterpriseId: attempt.enterpriseId, attemptRef: attemptRef(attempt) },
-          UpdateExpression: 'SET reviewQueuedAt = :at',
-          ConditionExpression: 'attribute_exists(enterpriseId) AND attribute_not_exists(reviewQueuedAt)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markReviewQueued(attempt: AttemptLocation, at: string): Promise<boolean> {
+    return this.markQueued(attempt, 'reviewQueuedAt', at);
   }
 
-  async reviewQueuedAt(attempt: AttemptRefParts): Promise<string | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
+  reviewQueuedAt(attempt: AttemptLocation): Promise<string | undefined> {
+    return this.queuedAt(attempt, 'reviewQueuedAt');
+  }
+
+  markEscalationQueued(attempt: AttemptLocation, at: string): Promise<boolean> {
+    return this.markQueued(attempt, 'escalationQueuedAt', at);
+  }
+
+  escalationQueuedAt(attempt: AttemptLocation): Promise<string | undefined> {
+    return this.queuedAt(attempt, 'escalationQueuedAt');
+  }
+
+  async findAttempt(attemptId: string): Promise<Attempt | undefined> {
+    // The index is eventually consistent, but an attempt's key never changes: it only locates
+    // the item, which is then read consistently.
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
         TableName: this.tables.attempts,
-        Key: { enterpriseId: attempt.enterpriseId, attemptRef: attemptRef(attempt) },
-        ProjectionExpression: 'reviewQueuedAt',
-        ConsistentRead: true,
+        IndexName: ATTEMPT_ID_INDEX,
+        KeyConditionExpression: 'attemptId = :a',
+        ExpressionAttributeValues: { ':a': attemptId },
+        ProjectionExpression: 'enterpriseId, attemptRef',
       }),
     );
-    return Item?.reviewQueuedAt as string | undefined;
+    const [located] = Items;
+    if (!located) return undefined;
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.attempts, Key: { enterpriseId: located.enterpriseId, attemptRef: located.attemptRef }, ConsistentRead: true }),
+    );
+    return Item ? AttemptSchema.parse(Item) : undefined;
+  }
+
+  async recordRuling(attempt: Attempt, ruling: Ruling, record: EnterprisePeriod, expectedVersion: number): Promise<RulingWriteOutcome> {
+    const attemptUpdate: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    } =
+      ruling.kind === 'decide'
+        ? {
+            UpdateExpression: 'SET #decision = :decision, verdict = :verdict',
+            ConditionExpression: 'attribute_exists(enterpriseId) AND attribute_not_exists(#decision)',
+            ExpressionAttributeNames: { '#decision': 'decision' },
+            ExpressionAttributeValues: { ':decision': ruling.decision, ':verdict': ruling.verdict },
+          }
+        : {
+            UpdateExpression: 'SET #escalation = :escalation',
+            ConditionExpression: 'attribute_exists(enterpriseId) AND attribute_not_exists(#decision) AND attribute_not_exists(#escalation)',
+            ExpressionAttributeNames: { '#decision': 'decision', '#escalation': 'escalation' },
+            ExpressionAttributeValues: { ':escalation': ruling.escalation },
+          };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: this.tables.attempts, Key: keyOf(attempt), ...attemptUpdate } },
+            {
+              Put: {
+                TableName: this.tables.deposits,
+                Item: record,
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'attempt-changed';
+      // DynamoDB cancels with ValidationError when the update would take the item past 400 KB.
+      if (reasons[0]?.Code === 'ValidationError') return 'too-large';
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'conflict';
+      throw error;
+    }
   }
 
   /** An enterprise's enterprise-period records, oldest period first (one Query). */
@@ -122,6 +191,33 @@ export class DynamoLedger implements Ledger {
       ExpressionAttributeValues: { ':e': enterpriseId, ...(period ? { ':p': `${period}#` } : {}) },
     });
     return items.map((i) => AttemptSchema.parse(i));
+  }
+
+  /** Sets the attribute once; true if this call set it (false: it was set already). */
+  private async markQueued(attempt: AttemptLocation, attribute: QueuedAttribute, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.attempts,
+          Key: keyOf(attempt),
+          UpdateExpression: `SET ${attribute} = :at`,
+          ConditionExpression: `attribute_exists(enterpriseId) AND attribute_not_exists(${attribute})`,
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private async queuedAt(attempt: AttemptLocation, attribute: QueuedAttribute): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.attempts, Key: keyOf(attempt), ProjectionExpression: attribute, ConsistentRead: true }),
+    );
+    const value: unknown = Item?.[attribute];
+    return typeof value === 'string' ? value : undefined;
   }
 
   private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {

@@ -1,43 +1,27 @@
 /**
  * What departments ask the API: summaries over a range of periods, who is late for a period, and
- * one enterprise's history. Requests are validated here (zod) so every entry point (HTTP, CLI)
- * refuses the same bad input with the same words.
+ * one enterprise's history. The request schemas live here so every entry point (HTTP, CLI) reads
+ * the same fields the same way; the HTTP boundary parses with them, the use cases take what they
+ * parsed and answer an outcome.
  */
 import { z } from 'zod';
-import type { DynamoSummaries, StoredSummary } from '#adapters/dynamo-summaries.ts';
-import type { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import type { DeadlineRules } from '#domain/deadline.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
 import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
-import { EnterpriseIdSchema } from '#domain/registry.ts';
+import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
+import { ok, type Outcome, refused } from './outcome.ts';
+import type { DepartmentReader, StoredSummary, SummaryRange } from './ports.ts';
 
 export interface QueryDeps {
-  readonly reader: () => DynamoPeriodReader;
-  readonly summaries: DynamoSummaries;
+  /** A reader per request: a reader counts what it reads, and requests overlap on the twin. */
+  readonly reader: () => DepartmentReader;
+  readonly summaries: SummaryRange;
   readonly rules: DeadlineRules;
   readonly now: () => Date;
 }
 
-/** A request the caller got wrong: answered 400 with the reason, never retried. */
-export class BadRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadRequestError';
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new BadRequestError(result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
-  return result.data;
-}
+/** Refused: a request that parses but asks for what the API does not answer (400, never retried). */
+export type QueryRefusalCode = 'bad-request' | 'not-found';
 
 const MAX_PERIODS = 60;
 
@@ -46,21 +30,34 @@ export const SummariesRequestSchema = z.object({
   from: PeriodSchema.optional(),
   to: PeriodSchema.optional(),
 });
+export type SummariesRequest = z.infer<typeof SummariesRequestSchema>;
 
-export async function summariesFor(deps: QueryDeps, query: Record<string, string | undefined>) {
-  const request = parse(SummariesRequestSchema, query);
+export interface SummariesAnswer {
+  readonly scope: string;
+  readonly from: Period;
+  readonly to: Period;
+  readonly summaries: StoredSummary[];
+}
+
+export async function summariesFor(deps: QueryDeps, request: SummariesRequest): Promise<Outcome<SummariesAnswer, QueryRefusalCode>> {
   const to = request.to ?? lastEndedPeriod(deps.now());
   const from = request.from ?? addMonths(to, -12);
-  if (from > to) throw new BadRequestError(`from (${from}) is after to (${to})`);
-  if (periodRange(from, to).length > MAX_PERIODS) throw new BadRequestError(`at most ${MAX_PERIODS} periods per request`);
-  const summaries: StoredSummary[] = await deps.summaries.range(request.scope, from, to);
-  return { scope: request.scope, from, to, summaries };
+  if (from > to) return refused('bad-request', `起始月份 from (${from}) 晚于截止月份 to (${to})`, `from (${from}) is after to (${to})`);
+  if (periodRange(from, to).length > MAX_PERIODS)
+    return refused('bad-request', `每次请求最多 ${MAX_PERIODS} 个月份`, `at most ${MAX_PERIODS} periods per request`);
+  const summaries = await deps.summaries.range(request.scope, from, to);
+  return ok({ scope: request.scope, from, to, summaries });
 }
 
 export const LateRequestSchema = z.object({
   scope: SummaryScopeSchema.default('all'),
   period: PeriodSchema.optional(),
 });
+/** As parsed by LateRequestSchema, or as the CLI, which checked its scope, asks. */
+export interface LateRequest {
+  readonly scope?: string;
+  readonly period?: Period;
+}
 
 export interface LateAnswer {
   readonly scope: string;
@@ -71,23 +68,26 @@ export interface LateAnswer {
   readonly late: Standing[];
 }
 
-/** Computed from the ledger as it is now, not from last night's summary: the chase list must be current. */
-export async function lateFor(deps: QueryDeps, query: Record<string, string | undefined>): Promise<LateAnswer> {
-  const request = parse(LateRequestSchema, query);
+/**
+ * Computed from the ledger as it is now, not from last night's summary: the chase list must be
+ * current. Any parsed request has an answer, so this one answers without an outcome.
+ */
+export async function lateFor(deps: QueryDeps, request: LateRequest): Promise<LateAnswer> {
+  const scope = request.scope ?? 'all';
   const now = deps.now();
   const period = request.period ?? lastEndedPeriod(now);
   const reader = deps.reader();
-  const province = request.scope.startsWith('province:') ? request.scope.slice('province:'.length) : undefined;
+  const province = scope.startsWith('province:') ? scope.slice('province:'.length) : undefined;
   const [registry, records] = await Promise.all([reader.registry(province ? [province] : undefined), reader.recordsOf(period)]);
   const standings = standingsFor({
     period,
-    registry: registry.filter((e) => inScope(e, request.scope)),
+    registry: registry.filter((e) => inScope(e, scope)),
     records,
     rules: deps.rules,
     now,
   });
   return {
-    scope: request.scope,
+    scope,
     period,
     asOf: now.toISOString(),
     obliged: standings.length,
@@ -96,11 +96,20 @@ export async function lateFor(deps: QueryDeps, query: Record<string, string | un
   };
 }
 
-export async function historyFor(deps: QueryDeps, params: Record<string, string | undefined>) {
-  const enterpriseId = parse(EnterpriseIdSchema, params.enterpriseId);
+export const HistoryRequestSchema = z.object({ enterpriseId: EnterpriseIdSchema });
+export type HistoryRequest = z.infer<typeof HistoryRequestSchema>;
+
+export interface HistoryAnswer {
+  readonly enterpriseId: string;
+  readonly enterprise: Enterprise | null;
+  readonly periods: readonly Record<string, unknown>[];
+}
+
+export async function historyFor(deps: QueryDeps, { enterpriseId }: HistoryRequest): Promise<Outcome<HistoryAnswer, QueryRefusalCode>> {
   const reader = deps.reader();
   const [enterprise, records] = await Promise.all([reader.enterprise(enterpriseId), reader.historyOf(enterpriseId)]);
-  if (!enterprise && records.length === 0) throw new NotFoundError(`no enterprise ${enterpriseId} in the registry or the ledger`);
+  if (!enterprise && records.length === 0)
+    return refused('not-found', `登记册和存证记录中都没有企业 ${enterpriseId}`, `no enterprise ${enterpriseId} in the registry or the ledger`);
   const now = deps.now();
   const periods = records.map((record) => {
     const [standing] = enterprise
@@ -125,5 +134,5 @@ export async function historyFor(deps: QueryDeps, params: Record<string, string 
       attempts: record.attempts.map((a, i) => ({ attempt: i + 1, ...a })),
     };
   });
-  return { enterpriseId, enterprise: enterprise ?? null, periods };
+  return ok({ enterpriseId, enterprise: enterprise ?? null, periods });
 }

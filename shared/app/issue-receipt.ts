@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { attemptNumber } from '#domain/attempt.ts';
 import { type PublishedReceiptKey, publishedReceiptKey, type Receipt, receiptBytes, receiptOf, signedReceipt } from '#domain/receipt.ts';
-import { BadRequestError, NotFoundError } from './department-queries.ts';
+import { ok, type Outcome, refused } from './outcome.ts';
 import type { AttemptLookup, ReceiptSigner } from './ports.ts';
 
 export interface ReceiptDeps {
@@ -16,29 +16,19 @@ export interface ReceiptDeps {
   readonly now: () => Date;
 }
 
-export type ReceiptOutcome =
-  | { readonly status: 'issued'; readonly receipt: Receipt }
-  | { readonly status: 'refused'; readonly refusal: { readonly code: 'not-found'; readonly message: string } };
+export type ReceiptOutcome = Outcome<Receipt, 'not-found'>;
+
+/** GET /attempts/{attemptId}/receipt: the path's attempt id, as the HTTP boundary parses it. */
+export const ReceiptRequestSchema = z.object({ attemptId: z.string().trim().min(1, 'attemptId is required').max(128) });
 
 export async function issueReceipt(deps: ReceiptDeps, attemptId: string): Promise<ReceiptOutcome> {
   const attempt = await deps.attempts.findAttempt(attemptId);
-  if (!attempt) return { status: 'refused', refusal: { code: 'not-found', message: `no attempt ${attemptId} is recorded` } };
+  if (!attempt) return refused('not-found', `没有编号为 ${attemptId} 的提交记录`, `no attempt ${attemptId} is recorded`);
   // An upload that named no enterprise and month has no month record, hence no number.
   const record = await deps.attempts.getDeposit(attempt.enterpriseId, attempt.period);
   const body = receiptOf(attempt, record ? attemptNumber(record, attemptId) : null, deps.now());
   const signature = await deps.signer.sign(receiptBytes(body));
-  return { status: 'issued', receipt: signedReceipt(body, signature) };
-}
-
-const AttemptIdSchema = z.string().trim().min(1, 'attemptId is required').max(128);
-
-/** GET /attempts/{attemptId}/receipt: the outcome as the query API's router answers it. */
-export async function receiptFor(deps: ReceiptDeps, params: Record<string, string | undefined>): Promise<Receipt> {
-  const attemptId = AttemptIdSchema.safeParse(params.attemptId);
-  if (!attemptId.success) throw new BadRequestError(`attemptId: ${attemptId.error.issues[0]?.message}`);
-  const outcome = await issueReceipt(deps, attemptId.data);
-  if (outcome.status === 'refused') throw new NotFoundError(outcome.refusal.message);
-  return outcome.receipt;
+  return ok(signedReceipt(body, signature));
 }
 
 /** GET /receipt-key: the key anyone needs to verify a receipt offline. */

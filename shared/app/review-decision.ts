@@ -18,48 +18,13 @@ import {
 } from "#domain/attempt.ts";
 import {
 	type DecisionRequest,
-	type Refusal,
-	type ReviewRuling,
+	type RefusalCode,
 	recordWithRuling,
 	ruleOnDecision,
 } from "#domain/review.ts";
 import { type ReviewMessage, reviewMessageOf } from "#domain/review-message.ts";
-import type { ReviewQueue } from "./ports.ts";
-
-export type Ruling = Extract<ReviewRuling, { kind: "decide" | "escalate" }>;
-
-/**
- * 'attempt-changed': the attempt was decided or escalated meanwhile; 'conflict': the record moved on;
- * 'too-large': the store refused the attempt item as too large (the domain's size budget should
- * have refused it first; this keeps the caller's text from ever becoming a fault).
- */
-export type RulingWriteOutcome =
-	| "recorded"
-	| "attempt-changed"
-	| "conflict"
-	| "too-large";
-
-export interface DecisionStore {
-	/** The attempt with this id wherever it is (attempt ids are unique across enterprises). */
-	findAttempt(attemptId: string): Promise<Attempt | undefined>;
-	getDeposit(
-		enterpriseId: string,
-		period: string,
-	): Promise<EnterprisePeriod | undefined>;
-	/**
-	 * Writes the ruling onto the attempt (only if it carries no decision, nor an escalation when
-	 * escalating) and the record (only if still at `expectedVersion`), both or neither.
-	 */
-	recordRuling(
-		attempt: Attempt,
-		ruling: Ruling,
-		record: EnterprisePeriod,
-		expectedVersion: number,
-	): Promise<RulingWriteOutcome>;
-	/** Notes that the escalated attempt is on the review queue for the province; true if this call set it. */
-	markEscalationQueued(attempt: Attempt, at: string): Promise<boolean>;
-	escalationQueuedAt(attempt: Attempt): Promise<string | undefined>;
-}
+import { ok, type Outcome, refused } from "./outcome.ts";
+import type { DecisionStore, ReviewQueue, Ruling } from "./ports.ts";
 
 export interface ReviewDeps {
 	readonly store: DecisionStore;
@@ -67,18 +32,15 @@ export interface ReviewDeps {
 	readonly now: () => Date;
 }
 
-export type DecisionResult =
-	| {
-			readonly status: "recorded" | "replayed";
-			readonly attempt: Attempt;
-			readonly attemptNumber: number;
-			readonly record: EnterprisePeriod;
-	  }
-	| {
-			readonly status: "refused";
-			readonly refusal: Refusal;
-			readonly attempt?: Attempt;
-	  };
+/** The decision as stored: just now ('recorded'), or before, by this very request ('replayed'). */
+export interface Decided {
+	readonly status: "recorded" | "replayed";
+	readonly attempt: Attempt;
+	readonly attemptNumber: number;
+	readonly record: EnterprisePeriod;
+}
+
+export type DecisionOutcome = Outcome<Decided, RefusalCode>;
 
 const MAX_WRITE_RETRIES = 8;
 
@@ -108,7 +70,7 @@ export async function decideOnAttempt(
 	deps: ReviewDeps,
 	attemptId: string,
 	request: DecisionRequest,
-): Promise<DecisionResult> {
+): Promise<DecisionOutcome> {
 	const identified = {
 		...request,
 		decisionId: request.decisionId ?? contentDecisionId(attemptId, request),
@@ -119,16 +81,13 @@ export async function decideOnAttempt(
 			attempt &&
 			(await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
 		if (!attempt || !record)
-			return {
-				status: "refused",
-				refusal: {
-					code: "not-found",
-					message: `no attempt ${attemptId} is recorded`,
-				},
-			};
+			return refused(
+				"not-found",
+				`没有编号为 ${attemptId} 的提交记录`,
+				`no attempt ${attemptId} is recorded`,
+			);
 		const ruling = ruleOnDecision(record, attempt, identified, deps.now());
-		if (ruling.kind === "refuse")
-			return { status: "refused", refusal: ruling.refusal, attempt };
+		if (ruling.kind === "refuse") return { ok: false, refusal: ruling.refusal };
 		if (ruling.kind === "replay") {
 			if (
 				attempt.escalation?.decisionId === identified.decisionId &&
@@ -136,12 +95,12 @@ export async function decideOnAttempt(
 			) {
 				await queueForProvince(deps, attempt, record);
 			}
-			return {
+			return ok({
 				status: "replayed",
 				attempt,
 				attemptNumber: attemptNumber(record, attemptId),
 				record,
-			};
+			});
 		}
 		const accepted =
 			ruling.kind === "decide"
@@ -155,25 +114,21 @@ export async function decideOnAttempt(
 			record.version,
 		);
 		if (outcome === "too-large")
-			return {
-				status: "refused",
-				refusal: {
-					code: "too-long",
-					message:
-						"意见过长，存证记录无法保存，请缩短意见 / the comments are too long for the ledger to store with this attempt: shorten them",
-				},
-				attempt,
-			};
+			return refused(
+				"too-long",
+				"意见过长，存证记录无法保存，请缩短意见",
+				"the comments are too long for the ledger to store with this attempt: shorten them",
+			);
 		if (outcome === "recorded") {
 			const decided = applyRuling(attempt, ruling);
 			if (ruling.kind === "escalate")
 				await queueForProvince(deps, decided, next);
-			return {
+			return ok({
 				status: "recorded",
 				attempt: decided,
 				attemptNumber: attemptNumber(next, attemptId),
 				record: next,
-			};
+			});
 		}
 		// Someone else wrote first (another decision, or a re-deposit): re-read and rule again, which
 		// turns into a replay, a refusal naming the other decision, or a supersession.

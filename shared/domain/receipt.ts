@@ -10,6 +10,7 @@ import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import type { Attempt } from './attempt.ts';
+import { zodIssuesText } from './zod-issues.ts';
 import { VerdictSchema } from './issues.ts';
 
 export const RECEIPT_VERSION = 1;
@@ -226,7 +227,7 @@ export interface ReceiptCheck {
 export function verifyReceipt(input: unknown, publicKey: string | KeyObject, files: readonly PresentedFile[] = []): ReceiptCheck {
   const parsed = ReceiptSchema.safeParse(input);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'receipt'}: ${i.message}`).join('; ');
+    const detail = zodIssuesText(parsed.error, { whole: 'receipt' });
     return {
       valid: false,
       signatureValid: false,

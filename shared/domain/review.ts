@@ -133,9 +133,10 @@ export type RefusalCode =
 	| "unknown-issue"
 	| "too-long";
 
+/** Why a decision is refused, in the words a reviewer reads: Chinese and English. */
 export interface Refusal {
 	readonly code: RefusalCode;
-	readonly message: string;
+	readonly message: { readonly zh: string; readonly en: string };
 }
 
 export type ReviewRuling =
@@ -149,9 +150,9 @@ export type ReviewRuling =
 	| { readonly kind: "replay" }
 	| { readonly kind: "refuse"; readonly refusal: Refusal };
 
-const refuse = (code: RefusalCode, message: string): ReviewRuling => ({
+const refuse = (code: RefusalCode, zh: string, en: string): ReviewRuling => ({
 	kind: "refuse",
-	refusal: { code, message },
+	refusal: { code, message: { zh, en } },
 });
 
 /** The attempt that replaced this one, if any: the latest by receipt time. */
@@ -167,6 +168,13 @@ export function supersedingAttempt(
 export function describeDecision(decision: Decision): string {
 	const outcome = decision.outcome === "accept" ? "accepted" : "returned";
 	return `${outcome} by ${decision.reviewer} (${decision.level}) at ${decision.decidedAt}`;
+}
+
+const LEVEL_ZH: Record<ReviewLevel, string> = { city: "市级", province: "省级" };
+
+function describeDecisionZh(decision: Decision): string {
+	const outcome = decision.outcome === "accept" ? "通过" : "退回";
+	return `已由 ${decision.reviewer}（${LEVEL_ZH[decision.level]}）于 ${decision.decidedAt} ${outcome}`;
 }
 
 function issueWhere(c: Pick<Issue, "code" | "unitId" | "field">): string {
@@ -193,6 +201,7 @@ export function ruleOnDecision(
 	const number =
 		record.attempts.findIndex((a) => a.attemptId === attempt.attemptId) + 1;
 	const label = `attempt ${number} (${attempt.attemptId}) of ${attempt.enterpriseId} ${attempt.period}`;
+	const labelZh = `${attempt.enterpriseId} ${attempt.period} 第 ${number} 次提交（${attempt.attemptId}）`;
 	if (
 		attempt.decision?.decisionId === request.decisionId ||
 		attempt.escalation?.decisionId === request.decisionId
@@ -201,18 +210,21 @@ export function ruleOnDecision(
 	if (attempt.decision) {
 		return refuse(
 			"already-decided",
+			`${labelZh}${describeDecisionZh(attempt.decision)}，审核决定不可更改`,
 			`${label} was already ${describeDecision(attempt.decision)}; decisions are final`,
 		);
 	}
 	if (number === 0)
 		return refuse(
 			"not-found",
+			`${labelZh}不在该企业当月的存证记录中`,
 			`${label} is not listed in its enterprise-period record`,
 		);
 	const later = supersedingAttempt(record, attempt.attemptId);
 	if (later) {
 		return refuse(
 			"superseded",
+			`${labelZh}已被 ${later.receivedAt} 收到的第 ${record.attempts.length} 次提交（${later.attemptId}）取代，请审核最新一次提交`,
 			`${label} is superseded by attempt ${record.attempts.length} (${later.attemptId}) received ${later.receivedAt}; decide on the latest attempt`,
 		);
 	}
@@ -220,11 +232,13 @@ export function ruleOnDecision(
 	if (machineVerdict === "accepted")
 		return refuse(
 			"nothing-to-decide",
+			`${labelZh}已自动通过（无错误、无警告），无需审核`,
 			`${label} was accepted automatically (no errors, no warnings); there is nothing to decide`,
 		);
 	if (machineVerdict === "returned" && request.outcome !== "return") {
 		return refuse(
 			"machine-returned",
+			`${labelZh}有 ${attempt.validation.stats.errors} 个错误，已被校验退回；有错误不能通过，只能附意见退回，企业须重新提交`,
 			`${label} has ${attempt.validation.stats.errors} error(s) and was returned by validation; errors block acceptance, so it can only be returned with comments and the enterprise must re-deposit`,
 		);
 	}
@@ -234,16 +248,21 @@ export function ruleOnDecision(
 		if (attempt.escalation)
 			return refuse(
 				"already-escalated",
+				`${labelZh}已由 ${attempt.escalation.reviewer} 于 ${attempt.escalation.escalatedAt} 提交${LEVEL_ZH[attempt.escalation.toLevel]}审核`,
 				`${label} was already escalated to ${attempt.escalation.toLevel} review by ${attempt.escalation.reviewer} at ${attempt.escalation.escalatedAt}`,
 			);
 		if (request.level !== "city")
 			return refuse(
 				"wrong-level",
+				"只有市级审核人可以提交上级审核：省级是最高审核级别",
 				"only a city-level reviewer can escalate: province is the top review level",
 			);
 	} else if (request.level !== atLevel) {
 		return refuse(
 			"wrong-level",
+			attempt.escalation
+				? `${labelZh}已由 ${attempt.escalation.reviewer} 提交${LEVEL_ZH[atLevel]}审核，须由${LEVEL_ZH[atLevel]}审核人决定`
+				: `${labelZh}处于${LEVEL_ZH[atLevel]}审核；${LEVEL_ZH[request.level]}审核人须待市级审核人提交上级审核后才能决定`,
 			attempt.escalation
 				? `${label} was escalated to ${atLevel} review by ${attempt.escalation.reviewer}; a ${atLevel}-level reviewer must decide it`
 				: `${label} is at ${atLevel} review; a ${request.level}-level reviewer can decide it only after a city reviewer escalates it`,
@@ -258,6 +277,7 @@ export function ruleOnDecision(
 			attempt.validation.issues.map(issueWhere).join(", ") || "none";
 		return refuse(
 			"unknown-issue",
+			`${unknown.map(issueWhere).join(", ")}：${labelZh}没有这个问题（其问题：${known}）`,
 			`${unknown.map(issueWhere).join(", ")}: no such issue on ${label} (its issues: ${known})`,
 		);
 	}
@@ -268,6 +288,7 @@ export function ruleOnDecision(
 	) {
 		return refuse(
 			"comment-required",
+			"退回须告诉企业要改什么：请填写意见，或逐条问题填写意见",
 			"a return must tell the enterprise what to fix: give a comment or a comment per issue",
 		);
 	}
@@ -278,12 +299,14 @@ export function ruleOnDecision(
 	) {
 		return refuse(
 			"comment-required",
+			`${labelZh}有 ${attempt.validation.stats.warnings} 个警告：请在意见中说明为何可以接受`,
 			`${label} has ${attempt.validation.stats.warnings} warning(s): explain in a comment why they are acceptable`,
 		);
 	}
 	if (request.outcome === "escalate" && request.comment === "") {
 		return refuse(
 			"comment-required",
+			"提交上级审核须告诉省级审核人要看什么：请填写意见",
 			"an escalation must tell the provincial reviewer what to look at: give a comment",
 		);
 	}
@@ -298,7 +321,8 @@ export function ruleOnDecision(
 	if (size > ATTEMPT_ITEM_BUDGET_BYTES) {
 		return refuse(
 			"too-long",
-			`${label} 连同本次意见共 ${size} 字节，超过存证记录上限 ${ATTEMPT_ITEM_BUDGET_BYTES} 字节，请缩短意见 / ${label} with these comments would take ${n(size)} bytes, over the ledger's ${n(ATTEMPT_ITEM_BUDGET_BYTES)}: shorten the comments`,
+			`${labelZh}连同本次意见共 ${size} 字节，超过存证记录上限 ${ATTEMPT_ITEM_BUDGET_BYTES} 字节，请缩短意见`,
+			`${label} with these comments would take ${n(size)} bytes, over the ledger's ${n(ATTEMPT_ITEM_BUDGET_BYTES)}: shorten the comments`,
 		);
 	}
 	return ruling;

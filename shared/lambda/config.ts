@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { type CheckSettings, CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules, DeadlineRulesSchema } from '#domain/deadline.ts';
+import { zodIssuesText } from '#domain/zod-issues.ts';
 import { ENV } from '#resources/env.ts';
+import { errorOf } from '#app/outcome.ts';
 import { DEFAULT_RECONCILE_LOOKBACK_DAYS } from '#app/reconcile-deposits.ts';
 
 export class ConfigError extends Error {
@@ -25,7 +27,7 @@ export const DeadlineRulesVariable = z
     try {
       return DeadlineRulesSchema.parse(JSON.parse(text));
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `${ENV.deadlineRules} is not valid deadline rules JSON: ${(error as Error).message}` });
+      ctx.addIssue({ code: 'custom', message: `${ENV.deadlineRules} is not valid deadline rules JSON: ${errorOf(error).message}` });
       return z.NEVER;
     }
   });
@@ -39,12 +41,12 @@ export const CheckSettingsVariable = z
     try {
       json = JSON.parse(text);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `${ENV.checkSettings} is not JSON: ${(error as Error).message}` });
+      ctx.addIssue({ code: 'custom', message: `${ENV.checkSettings} is not JSON: ${errorOf(error).message}` });
       return z.NEVER;
     }
     const parsed = CheckSettingsSchema.safeParse(json);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const problems = zodIssuesText(parsed.error);
       ctx.addIssue({ code: 'custom', message: `${ENV.checkSettings} has invalid thresholds — ${problems}` });
       return z.NEVER;
     }
@@ -65,7 +67,7 @@ export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+    const problems = zodIssuesText(parsed.error, { whole: '(env)' });
     throw new ConfigError(`invalid configuration — ${problems}`);
   }
   return parsed.data;

@@ -11,9 +11,10 @@ import {
 } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { uploadDeposit } from "#adapters/deposit-uploader.ts";
-import { DynamoDecisions } from "#adapters/dynamo-decisions.ts";
+import { DynamoLedger } from "#adapters/dynamo-ledger.ts";
 import { resolveDeadLetterQueue, SqsDeadLetters } from "#adapters/sqs-dlq.ts";
 import { SqsReviewQueue } from "#adapters/sqs-review-queue.ts";
+import { messageText } from "#app/outcome.ts";
 import { decideOnAttempt, type ReviewDeps } from "#app/review-decision.ts";
 import type { Enterprise } from "#domain/registry.ts";
 import type { DecisionRequest } from "#domain/review.ts";
@@ -38,7 +39,7 @@ import {
 const twin = useTwin();
 const PERIOD = "2026-01";
 const deps: ReviewDeps = {
-	store: new DynamoDecisions(twin.clients.db, twin.resources.tables),
+	store: new DynamoLedger(twin.clients.db, twin.resources.tables),
 	reviewQueue: new SqsReviewQueue(
 		twin.clients.sqs,
 		twin.resources.queues.review.url,
@@ -109,17 +110,28 @@ async function takeReviewMessage(
 	);
 }
 
-const decide = (
+/** The decision's outcome, read flat: the decision stored, or `status: "refused"` with the refusal in one line. */
+const decide = async (
 	attemptId: string,
 	request: Omit<DecisionRequest, "level" | "issueComments" | "comment"> &
 		Partial<DecisionRequest>,
-) =>
-	decideOnAttempt(deps, attemptId, {
+) => {
+	const outcome = await decideOnAttempt(deps, attemptId, {
 		level: "city",
 		comment: "",
 		issueComments: [],
 		...request,
 	});
+	return outcome.ok
+		? outcome.value
+		: {
+				status: "refused" as const,
+				refusal: {
+					code: outcome.refusal.code,
+					message: messageText(outcome.refusal.message),
+				},
+			};
+};
 
 describe("a returned deposit and its re-deposit", () => {
 	const enterprise = testEnterprise();
