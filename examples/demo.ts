@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { type ParameterCode, unitFactor } from '../shared/domain/parameters.ts';
-import { addMonths, parsePeriod } from '../shared/domain/period.ts';
-import type { MeasuredValue, MonthlyReport, UnitReport } from '../shared/domain/report.ts';
+import { type ParameterCode, unitFactor } from '#domain/parameters.ts';
+import { addMonths, parsePeriod } from '#domain/period.ts';
+import type { MeasuredValue, MonthlyReport, UnitReport } from '#domain/report.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from './enterprise.ts';
 
 export { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD };

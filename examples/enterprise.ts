@@ -2,7 +2,7 @@
  * The demo enterprise every example file and corpus case is written for: a Jiangxi power
  * company with two coal units and one gas unit. Seed it into a registry to deposit the examples.
  */
-import type { Enterprise } from '../shared/domain/registry.ts';
+import type { Enterprise } from '#domain/registry.ts';
 
 /** `91360100MA35XXXXX` plus its GB 32100 check character. */
 export const DEMO_ENTERPRISE_ID = '91360100MA35XXXXXN';

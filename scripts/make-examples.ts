@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeCsvBytes, writeJson, writeXlsx } from '../shared/domain/report-writers.ts';
-import { DEMO_ENTERPRISE, DEMO_PERIOD, declareHashes, demoEvidence, demoReport } from '../examples/demo.ts';
+import { writeCsvBytes, writeJson, writeXlsx } from '#domain/report-writers.ts';
+import { DEMO_ENTERPRISE, DEMO_PERIOD, declareHashes, demoEvidence, demoReport } from '#examples/demo.ts';
 
 const root = fileURLToPath(new URL('../examples/', import.meta.url));
 const evidence = demoEvidence();

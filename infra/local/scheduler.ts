@@ -59,7 +59,7 @@ export class TwinScheduler {
       .catch(() => undefined)
       .then(async () => {
         // Imported on first use: the function reads its configuration at cold start.
-        this.handler ??= import('../../functions/nightly-summary/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
+        this.handler ??= import('#functions/nightly-summary/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
         return (await this.handler)(request, context());
       });
     this.running = run;

@@ -13,7 +13,7 @@ import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { mapLimit } from '#app/map-limit.ts';
-import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '../../examples/enterprise.ts';
+import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { killStaleDynamoDb } from './emulators.ts';

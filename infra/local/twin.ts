@@ -137,7 +137,7 @@ export class LocalTwin extends EventEmitter {
         .finally(() => this.pendingNotifications--);
     });
     // Imported only now: the handler reads its configuration at module load, as at cold start.
-    const { handler } = await import('../../functions/validate-deposit/handler.ts');
+    const { handler } = await import('#functions/validate-deposit/handler.ts');
     const intake = handler as SqsHandler;
     this.addEventSource('intake', options.wrapIntakeHandler ? options.wrapIntakeHandler(intake) : intake, 'validate-deposit', options);
     await this.httpApi.start();

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoIntakeReader } from '#adapters/dynamo-intake-reader.ts';
 import { withAttempt } from '#domain/attempt.ts';
-import { DEMO_ENTERPRISE, demoReport } from '../../examples/demo.ts';
+import { DEMO_ENTERPRISE, demoReport } from '#examples/demo.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({ region: 'cn-north-1' }));

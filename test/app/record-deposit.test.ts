@@ -7,7 +7,7 @@ import { type ReportUpload, recordDeposit } from '#app/record-deposit.ts';
 import { MAX_ATTEMPTS_PER_RECORD } from '#domain/attempt-size.ts';
 import { evidenceKey, reportKey } from '#domain/deposit-key.ts';
 import type { Enterprise } from '#domain/registry.ts';
-import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
+import { demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
 import { DYNAMODB_ITEM_LIMIT, type FakeIntake, fakeIntake } from '../support/fake-ports.ts';
 
 const enterprise = demoEnterprises(1, '2024-01')[0] as Enterprise;

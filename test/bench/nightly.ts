@@ -13,8 +13,8 @@ import { mapLimit } from '#app/map-limit.ts';
 import { PROVINCES } from '#domain/provinces.ts';
 import { periodsToSummarise } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
-import { scratchDir } from '../../infra/local/emulators.ts';
-import { LocalTwin } from '../../infra/local/twin.ts';
+import { scratchDir } from '#twin/emulators.ts';
+import { LocalTwin } from '#twin/twin.ts';
 
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? 2200);
 const PERIODS = 13;

@@ -20,10 +20,10 @@ import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import type { ReportUpload } from '#app/record-deposit.ts';
 import { IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
-import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { scratchDir, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from '../../infra/local/emulators.ts';
-import { provision } from '../../infra/local/provision.ts';
-import { functionEnvironment, twinClients } from '../../infra/local/twin.ts';
+import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
+import { scratchDir, startEmulators, TWIN_CREDENTIALS, TWIN_REGION } from '#twin/emulators.ts';
+import { provision } from '#twin/provision.ts';
+import { functionEnvironment, twinClients } from '#twin/twin.ts';
 import { benchName, writeResult } from './lib.ts';
 
 type Counts = Record<string, Record<string, number>>;
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       sqs: counted(new SQSClient({ ...common, endpoint: emulators.endpoints.sqs }), 'SQS'),
     };
     // Imported only now: the handler module reads its configuration at load, as at cold start.
-    const { intakeDeps } = await import('../../functions/validate-deposit/make-handler.ts');
+    const { intakeDeps } = await import('#functions/validate-deposit/make-handler.ts');
     const { recordDeposit } = await import('#app/record-deposit.ts');
     const deps = intakeDeps(loadConfig(IntakeConfigSchema), clients);
 

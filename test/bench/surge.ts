@@ -15,9 +15,9 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { addMonths, formatPeriod } from '#domain/period.ts';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { scratchDir } from '../../infra/local/emulators.ts';
-import { LocalTwin } from '../../infra/local/twin.ts';
+import { type DemoFlaw, demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
+import { scratchDir } from '#twin/emulators.ts';
+import { LocalTwin } from '#twin/twin.ts';
 import { mapLimit } from '#app/map-limit.ts';
 import { benchName, machineLine, percentile, writeResult } from './lib.ts';
 

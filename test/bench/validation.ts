@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { EvidenceFile } from '#domain/checks.ts';
 import { writeCsvBytes, writeJson, writeXlsx } from '#domain/report-writers.ts';
 import { validateDeposit } from '#domain/validate.ts';
-import { DEMO_ENTERPRISE, DEMO_PERIOD, demoEvidence, demoReport, sha256Hex } from '../../examples/demo.ts';
+import { DEMO_ENTERPRISE, DEMO_PERIOD, demoEvidence, demoReport, sha256Hex } from '#examples/demo.ts';
 import { benchName, median, percentile, writeResult } from './lib.ts';
 
 const runs = Number(process.argv[2] ?? 300);

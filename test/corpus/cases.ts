@@ -26,7 +26,7 @@ import {
   pdfBytes,
   pngBytes,
   zipBytes,
-} from '../../examples/demo.ts';
+} from '#examples/demo.ts';
 
 export interface CorpusFile {
   readonly fileName: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AcceptedMonth, acceptedMonthOf, type AttemptSummary, attemptNumber, priorMonthOf, withAttempt } from '#domain/attempt.ts';
-import { DEMO_ENTERPRISE, demoReport } from '../../examples/demo.ts';
+import { DEMO_ENTERPRISE, demoReport } from '#examples/demo.ts';
 import { parseDepositKey } from '#domain/deposit-key.ts';
 import { creditCodeCheckChar, isValidCreditCode } from '#domain/registry.ts';
 

@@ -5,7 +5,7 @@ import type { PriorMonth } from '#domain/history-checks.ts';
 import type { MonthlyReport } from '#domain/report.ts';
 import { writeCsvBytes } from '#domain/report-writers.ts';
 import { validateDeposit } from '#domain/validate.ts';
-import { DEMO_ENTERPRISE, demoEvidence, demoReport, sha256Hex } from '../../examples/demo.ts';
+import { DEMO_ENTERPRISE, demoEvidence, demoReport, sha256Hex } from '#examples/demo.ts';
 
 const evidenceOf = (period: string): EvidenceFile[] =>
   demoEvidence(period).map((f) => ({ fileName: f.fileName, key: `evidence/${f.fileName}`, size: f.bytes.length, sha256: sha256Hex(f.bytes), head: f.bytes.subarray(0, 4096) }));

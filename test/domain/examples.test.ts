@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvidenceFile } from '#domain/checks.ts';
 import { EVIDENCE_HEAD_BYTES } from '#domain/file-types.ts';
 import { validateDeposit } from '#domain/validate.ts';
-import { DEMO_ENTERPRISE, DEMO_PERIOD } from '../../examples/enterprise.ts';
+import { DEMO_ENTERPRISE, DEMO_PERIOD } from '#examples/enterprise.ts';
 
 const examples = new URL('../../examples/', import.meta.url);
 const evidence: EvidenceFile[] = readdirSync(new URL('evidence/', examples)).map((fileName) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentTypeOf, EVIDENCE_HEAD_BYTES, judgeContent, MIN_PDF_BYTES, sniffFileType, typeOfExtension } from '#domain/file-types.ts';
-import { jpegBytes, ofdBytes, pdfBytes, pngBytes, zipBytes } from '../../examples/demo.ts';
+import { jpegBytes, ofdBytes, pdfBytes, pngBytes, zipBytes } from '#examples/demo.ts';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));

@@ -12,7 +12,7 @@ import { boundedText, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from '#domain/issues.t
 import { PeriodSchema, periodRange } from '#domain/period.ts';
 import { type Cell, csvOfRows, reportRows, writeCsv } from '#domain/report-writers.ts';
 import { MAX_STORED_ISSUE_BYTES, readReport, validateDeposit } from '#domain/validate.ts';
-import { DEMO_ENTERPRISE, demoEvidence, demoReport, sha256Hex } from '../../examples/demo.ts';
+import { DEMO_ENTERPRISE, demoEvidence, demoReport, sha256Hex } from '#examples/demo.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const codes = (issues: readonly { code: string }[]) => [...new Set(issues.map((i) => i.code))].sort();

@@ -5,7 +5,7 @@ import { readNumber } from '#domain/numbers.ts';
 import { type DepositToValidate, readReport, validateDeposit } from '#domain/validate.ts';
 import { writeCsv } from '#domain/report-writers.ts';
 import { ValidationReportSchema } from '#domain/issues.ts';
-import { DEMO_ENTERPRISE } from '../../examples/enterprise.ts';
+import { DEMO_ENTERPRISE } from '#examples/enterprise.ts';
 import { reportLikeJson, validReport } from './arbitraries.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

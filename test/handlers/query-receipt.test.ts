@@ -16,7 +16,7 @@ import { observability } from '#lambda/middy.ts';
 
 const base = { DEPOSITS_TABLE: 'd', ATTEMPTS_TABLE: 'a', REGISTRY_TABLE: 'r', SUMMARIES_TABLE: 's', AWS_REGION: 'cn-north-1' };
 Object.assign(process.env, base, { RECEIPT_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'query-receipt-')), 'key.pem') });
-const { makeHandler, queryDeps, QueryConfigSchema } = await import('../../functions/query/handler.ts');
+const { makeHandler, queryDeps, QueryConfigSchema } = await import('#functions/query/handler.ts');
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const signer: ReceiptSigner = {

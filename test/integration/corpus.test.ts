@@ -8,7 +8,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
-import { SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
 import { corpusCases } from '../corpus/cases.ts';
 import { eventually, useTwin } from '../support/twin.ts';
 

@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { reportKey } from '#domain/deposit-key.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
-import { demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { encodeEventKey, SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { demoPdf, demoReport } from '#twin/demo.ts';
+import { encodeEventKey, SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
 import { eventually, queueDepth, reviewMessagesFor, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const twin = useTwin();

@@ -14,8 +14,8 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import type { EnterprisePeriod } from '#domain/attempt.ts';
 import type { Standing } from '#domain/rates.ts';
 import { ENV } from '#resources/env.ts';
-import { scratchDir } from '../../infra/local/emulators.ts';
-import { LocalTwin } from '../../infra/local/twin.ts';
+import { scratchDir } from '#twin/emulators.ts';
+import { LocalTwin } from '#twin/twin.ts';
 import { testEnterprise } from '../support/twin.ts';
 
 const run = promisify(execFile);

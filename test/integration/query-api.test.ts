@@ -1,6 +1,6 @@
 /** The query API through the twin's HTTP server (API Gateway HTTP API events → query function). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoCreditCode } from '../../infra/local/demo.ts';
+import { demoCreditCode } from '#twin/demo.ts';
 import { useTwin } from '../support/twin.ts';
 import { invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 

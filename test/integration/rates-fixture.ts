@@ -5,9 +5,9 @@
  */
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import type { Enterprise } from '#domain/registry.ts';
-import type { DemoFlaw } from '../../infra/local/demo.ts';
-import { demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import type { DemoFlaw } from '#twin/demo.ts';
+import { demoPdf, demoReport } from '#twin/demo.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
 import { eventually, testEnterprise, type useTwin } from '../support/twin.ts';
 
 export const PERIOD = '2026-01';

@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { type PublishedReceiptKey, type Receipt, verifyReceipt } from '#domain/receipt.ts';
-import { demoReport } from '../../infra/local/demo.ts';
-import { SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { demoReport } from '#twin/demo.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
 import { testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { QUEUES, type QueueName, TABLES, type TableName } from '#resources/specs.ts';
-import { createTableInput } from '../../infra/local/provision.ts';
+import { createTableInput } from '#twin/provision.ts';
 import { useTwin } from '../support/twin.ts';
 
 const twin = useTwin();

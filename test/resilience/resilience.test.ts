@@ -12,10 +12,10 @@ import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import type { Enterprise } from '#domain/registry.ts';
-import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
-import type { SqsHandler } from '../../infra/local/sqs-event-source.ts';
-import { scratchDir } from '../../infra/local/emulators.ts';
-import { LocalTwin, SIMULATED_RECEIPT_METADATA } from '../../infra/local/twin.ts';
+import { demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
+import type { SqsHandler } from '#twin/sqs-event-source.ts';
+import { scratchDir } from '#twin/emulators.ts';
+import { LocalTwin, SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
 
 let twin: LocalTwin;
 let dataDir: string;

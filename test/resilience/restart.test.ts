@@ -19,10 +19,10 @@ import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { mapLimit } from '#app/map-limit.ts';
 import type { Attempt } from '#domain/attempt.ts';
 import type { Enterprise } from '#domain/registry.ts';
-import { demoEnterprises, demoPdf, demoReport } from '../../infra/local/demo.ts';
-import { DYNAMODB_PID_FILE, isDynamoDbLocal, scratchDir } from '../../infra/local/emulators.ts';
-import type { TwinResources } from '../../infra/local/provision.ts';
-import { SIMULATED_RECEIPT_METADATA, type TwinClients, twinClients } from '../../infra/local/twin.ts';
+import { demoEnterprises, demoPdf, demoReport } from '#twin/demo.ts';
+import { DYNAMODB_PID_FILE, isDynamoDbLocal, scratchDir } from '#twin/emulators.ts';
+import type { TwinResources } from '#twin/provision.ts';
+import { SIMULATED_RECEIPT_METADATA, type TwinClients, twinClients } from '#twin/twin.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PERIOD = '2026-02';

@@ -5,9 +5,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type Endpoints, scratchDir } from '../../infra/local/emulators.ts';
-import type { TwinResources } from '../../infra/local/provision.ts';
-import { LocalTwin } from '../../infra/local/twin.ts';
+import { type Endpoints, scratchDir } from '#twin/emulators.ts';
+import type { TwinResources } from '#twin/provision.ts';
+import { LocalTwin } from '#twin/twin.ts';
 
 export interface TwinHandle {
   readonly endpoints: Endpoints;

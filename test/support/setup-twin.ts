@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, inject } from 'vitest';
-import { TWIN_CREDENTIALS, TWIN_REGION } from '../../infra/local/emulators.ts';
+import { TWIN_CREDENTIALS, TWIN_REGION } from '#twin/emulators.ts';
 
 /**
  * Test files run one after another against the project's one twin. Each leaves the review queue

@@ -5,8 +5,8 @@ import type { Attempt } from '#domain/attempt.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { twinClients } from '../../infra/local/twin.ts';
-import { demoCreditCode } from '../../infra/local/demo.ts';
+import { twinClients } from '#twin/twin.ts';
+import { demoCreditCode } from '#twin/demo.ts';
 
 export function useTwin() {
   const twin = inject('twin');
