@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { type PresentedFile, type PublishedReceiptKey, type Receipt, type ReceiptCheck, verifyReceipt } from '#domain/receipt.ts';
 import { type Connection, connect } from '../connection.ts';
 import { duration } from '../format.ts';
-import { signedFetch } from './review.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
 
 function apiOf(connection: Connection): string {
   if (!connection.apiUrl)

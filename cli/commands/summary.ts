@@ -18,7 +18,7 @@ import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
 import { ENV } from '#resources/env.ts';
 import { type Connection, connect } from '../connection.ts';
 import { duration, shanghaiTime } from '../format.ts';
-import { signedFetch } from './review.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
 
