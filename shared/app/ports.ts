@@ -264,24 +264,3 @@ export interface DecisionStore extends AttemptLookup {
   markEscalationQueued(attempt: AttemptLocation, at: string): Promise<boolean>;
   escalationQueuedAt(attempt: AttemptLocation): Promise<string | undefined>;
 }
-
-/**
- * A review message as a reviewer holds it: the handle that settles it, and what it asks for —
- * or, where the body is no review message, why (it is left for the queue's DLQ, which says so).
- */
-export type HeldReview = { readonly messageId: string; readonly receiptHandle: string } & (
-  | { readonly ok: true; readonly review: ReviewMessage }
-  | { readonly ok: false; readonly problem: string }
-);
-
-/** The review queue as a reviewer reads it: one message at a time, held (invisible to others) while they decide. */
-export interface ReviewInbox {
-  /** The next message, waiting up to `waitSeconds` for one; undefined when none came. */
-  receive(waitSeconds: number): Promise<HeldReview | undefined>;
-  /** Keep holding it: invisible to other reviewers for `seconds` from now. */
-  extend(held: HeldReview, seconds: number): Promise<void>;
-  /** Let the next reviewer have it now. */
-  handBack(held: HeldReview): Promise<void>;
-  /** What it asked for is settled: the message goes. */
-  delete(held: HeldReview): Promise<void>;
-}
