@@ -132,7 +132,7 @@ describe("deciding an attempt that needs review", () => {
 			kind: "refuse",
 			refusal: {
 				code: "comment-required",
-				message: expect.stringContaining("1 warning(s)"),
+				message: { zh: expect.stringContaining("1 个警告"), en: expect.stringContaining("1 warning(s)") },
 			},
 		});
 	});
@@ -177,9 +177,10 @@ describe("deciding an attempt that needs review", () => {
 			kind: "refuse",
 			refusal: {
 				code: "unknown-issue",
-				message: expect.stringContaining(
-					"EVD-ATYPICAL-NCV unit 1 ncvAsReceived",
-				),
+				message: {
+					zh: expect.stringContaining("其问题：EVD-ATYPICAL-NCV unit 1 ncvAsReceived"),
+					en: expect.stringContaining("EVD-ATYPICAL-NCV unit 1 ncvAsReceived"),
+				},
 			},
 		});
 	});
@@ -283,9 +284,12 @@ describe("decisions are final", () => {
 			kind: "refuse",
 			refusal: {
 				code: "already-decided",
-				message: expect.stringMatching(
-					/already accepted by li\.wei \(city\) at 2026-03-20T02:00:00\.000Z; decisions are final/,
-				),
+				message: {
+					zh: expect.stringContaining("已由 li.wei（市级）于 2026-03-20T02:00:00.000Z 通过，审核决定不可更改"),
+					en: expect.stringMatching(
+						/already accepted by li\.wei \(city\) at 2026-03-20T02:00:00\.000Z; decisions are final/,
+					),
+				},
 			},
 		});
 	});
@@ -318,7 +322,10 @@ describe("superseded attempts", () => {
 			kind: "refuse",
 			refusal: {
 				code: "superseded",
-				message: expect.stringContaining("superseded by attempt 2 (a2)"),
+				message: {
+					zh: expect.stringContaining("第 2 次提交（a2）取代"),
+					en: expect.stringContaining("superseded by attempt 2 (a2)"),
+				},
 			},
 		});
 	});
@@ -412,9 +419,10 @@ describe("escalation to provincial review", () => {
 			kind: "refuse",
 			refusal: {
 				code: "wrong-level",
-				message: expect.stringContaining(
-					"a province-level reviewer must decide",
-				),
+				message: {
+					zh: expect.stringMatching(/[\u4e00-\u9fff]/),
+					en: expect.stringContaining("a province-level reviewer must decide"),
+				},
 			},
 		});
 		expect(
@@ -496,7 +504,7 @@ describe("what a reviewer may write", () => {
 		expect(ruleOnDecision(recordOf(small), small, request({ outcome: "accept", comment }), NOW)).toMatchObject({ kind: "decide" });
 		expect(ruleOnDecision(recordOf(large), large, request({ outcome: "accept", comment }), NOW)).toMatchObject({
 			kind: "refuse",
-			refusal: { code: "too-long", message: expect.stringMatching(/超过存证记录上限 380000 字节.*over the ledger's 380,000/) },
+			refusal: { code: "too-long", message: { zh: expect.stringMatching(/超过存证记录上限 380000 字节/), en: expect.stringMatching(/over the ledger's 380,000/) } },
 		});
 	});
 });

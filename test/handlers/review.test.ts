@@ -1,6 +1,7 @@
 /**
- * review with DynamoDB and SQS mocked: what the handler asks of them for a decision, and how it
- * answers refusals, replays, races and faults.
+ * review with DynamoDB and SQS mocked, built by makeHandler from its configuration and clients:
+ * what the handler asks of them for a decision, and how it answers refusals, replays, races and
+ * faults.
  */
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -18,7 +19,15 @@ import type {
 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+	makeHandler,
+	ReviewConfigSchema,
+	reviewDeps,
+} from "#functions/review/make-handler.ts";
+import { createAwsClients } from "#lambda/clients.ts";
+import { loadConfig } from "#lambda/config.ts";
+import { observability } from "#lambda/middy.ts";
 import {
 	type Attempt,
 	type EnterprisePeriod,
@@ -74,11 +83,18 @@ const attemptKey = {
 	attemptRef: `2026-01#${attempt.attemptId}`,
 };
 
-type Handler = (
+const config = loadConfig(ReviewConfigSchema, {
+	DEPOSITS_TABLE: "deposits-table",
+	ATTEMPTS_TABLE: "attempts-table",
+	REVIEW_QUEUE_URL: REVIEW_QUEUE,
+});
+const handler = makeHandler(
+	reviewDeps(config, createAwsClients({ region: "cn-north-1" })),
+	observability("review"),
+) as (
 	event: APIGatewayProxyEventV2,
 	context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
-let handler: Handler;
 
 function post(body: unknown, iamUserArn?: string): APIGatewayProxyEventV2 {
 	return {
@@ -133,16 +149,6 @@ function stored(
 
 const bodyOf = (reply: APIGatewayProxyStructuredResultV2) =>
 	JSON.parse(reply.body ?? "{}") as Record<string, unknown>;
-
-beforeAll(async () => {
-	vi.stubEnv("DEPOSITS_TABLE", "deposits-table");
-	vi.stubEnv("ATTEMPTS_TABLE", "attempts-table");
-	vi.stubEnv("REVIEW_QUEUE_URL", REVIEW_QUEUE);
-	vi.stubEnv("AWS_REGION", "cn-north-1");
-	({ handler } = (await import(
-		"../../functions/review/handler.ts"
-	)) as unknown as { handler: Handler });
-});
 
 beforeEach(() => {
 	db.reset();
@@ -577,5 +583,58 @@ describe("what a caller may send", () => {
 			}),
 			{ numRuns: 300 },
 		);
+	});
+});
+
+describe("the HTTP boundary", () => {
+	it("marks every reply no-store: a decision, a refusal, a bad request, an unknown attempt and a fault", async () => {
+		stored();
+		db.on(TransactWriteCommand).resolves({});
+		const created = await handler(
+			post({ outcome: "accept", reviewer: "li.wei", comment: "ok" }),
+			context,
+		);
+		const refusedReturn = await handler(
+			post({ outcome: "return", reviewer: "li.wei" }),
+			context,
+		);
+		const invalid = await handler(post({ outcome: "approve" }), context);
+		db.reset();
+		db.on(QueryCommand).resolves({ Items: [] });
+		const unknown = await handler(get("0000000000000000"), context);
+		db.on(QueryCommand).rejects(new Error("throttled"));
+		const fault = await handler(get(attempt.attemptId), context);
+
+		const replies = [created, refusedReturn, invalid, unknown, fault];
+		expect(replies.map((r) => r.statusCode)).toEqual([201, 422, 400, 404, 500]);
+		for (const reply of replies)
+			expect(reply.headers).toMatchObject({
+				"cache-control": "no-store",
+				"content-type": "application/json; charset=utf-8",
+			});
+	});
+
+	it("answers a refusal in Chinese and English", async () => {
+		stored();
+
+		const reply = await handler(
+			post({ outcome: "return", reviewer: "li.wei" }),
+			context,
+		);
+
+		expect(bodyOf(reply)).toEqual({
+			error: "comment-required",
+			message: expect.stringMatching(/^退回须告诉企业要改什么.* \/ a return must tell the enterprise/),
+		});
+	});
+
+	it("answers a route this API does not have with 404", async () => {
+		const reply = await handler(
+			{ ...get(attempt.attemptId), rawPath: "/nowhere", routeKey: "GET /nowhere" },
+			context,
+		);
+
+		expect(reply.statusCode).toBe(404);
+		expect(bodyOf(reply)).toMatchObject({ error: "no-route" });
 	});
 });
