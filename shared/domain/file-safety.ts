@@ -9,7 +9,7 @@
 import { visit } from 'jsonc-parser';
 import yauzl from 'yauzl';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
-import { issueOf } from './checks.ts';
+import { issueOf } from './catalogue.ts';
 import type { Issue } from './issues.ts';
 
 /** A real monthly workbook unpacks to well under a megabyte. */

@@ -5,20 +5,16 @@
  * pipeline reads from the ledger (each look-back month's accepted snapshot, `IntakeReader`) and
  * passes in. All are warnings: a human decides whether a repeat is a copy or a coincidence.
  */
-import type { CheckDefinition, ResolvedCheckContext } from './checks.ts';
+import type { PriorMonth, ResolvedCheckContext } from './check-context.ts';
 import type { Finding } from './issues.ts';
 import { PARAMETER_CODES, type ParameterCode } from './parameters.ts';
 import { addMonths } from './period.ts';
-import type { MonthlyReport, UnitReport } from './report.ts';
+import type { UnitReport } from './report.ts';
 
-/** An earlier month of the same enterprise as the ledger recorded it (its accepted attempt). */
-export interface PriorMonth {
-  readonly period: string;
-  readonly attemptId?: string;
-  readonly report: MonthlyReport;
-  /** The evidence files of that attempt, with the SHA-256 the pipeline computed. */
-  readonly evidence: readonly { readonly fileName: string; readonly sha256: string }[];
-}
+export type { PriorMonth };
+
+/** One history signal's findings (the catalogue's EVD-HIST-* entries). */
+type Rule = (context: ResolvedCheckContext) => Finding[];
 
 function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -46,114 +42,73 @@ function normalisedReportNo(reportNo: string): string {
   return reportNo.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
-const history = (entry: Omit<CheckDefinition, 'severity' | 'category'>): CheckDefinition => ({ ...entry, severity: 'warning', category: 'history' });
-
-export const HISTORY_CHECKS: readonly CheckDefinition[] = [
-  history({
-    code: 'EVD-HIST-IDENTICAL-MONTH',
-    rationale: 'Values identical to the previous month are a data-fraud pattern MEE has named. Flagged when at least half of a unit\'s non-zero values (and at least 3) repeat exactly: a steady coal supply repeats a lab value or two, a copied month repeats nearly everything.',
-    message: {
-      zh: '机组 {unitId} 有 {found} 与上月完全相同（{expected}），请核实是否照抄',
-      en: 'Unit {unitId}: {found} identical to the previous month ({expected}); check they were not copied',
-    },
-    run: (context) => {
-      const previous = monthAt(context, 1);
-      if (!previous) return [];
-      return context.report.units.flatMap((unit): Finding[] => {
-        const before = unitIn(previous, unit.unitId);
-        if (!before) return [];
-        const identical = PARAMETER_CODES.filter((code) => {
-          const now = unit.parameters[code]?.value;
-          const then = before.parameters[code]?.value;
-          return now !== undefined && then !== undefined && now !== 0 && sameValue(now, then);
-        });
-        const reported = PARAMETER_CODES.filter((code) => (unit.parameters[code]?.value ?? 0) !== 0).length;
-        const { identicalMinParameters, identicalMinShare } = context.settings.history;
-        return identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported
-          ? [{ unitId: unit.unitId, field: identical.join(', '), expected: previous.period, found: `${identical.length} values (${identical.join(', ')})` }]
+/** The history signals' rules, by catalogue code. */
+export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
+  'EVD-HIST-IDENTICAL-MONTH': (context) => {
+    const previous = monthAt(context, 1);
+    if (!previous) return [];
+    return context.report.units.flatMap((unit): Finding[] => {
+      const before = unitIn(previous, unit.unitId);
+      if (!before) return [];
+      const identical = PARAMETER_CODES.filter((code) => {
+        const now = unit.parameters[code]?.value;
+        const then = before.parameters[code]?.value;
+        return now !== undefined && then !== undefined && now !== 0 && sameValue(now, then);
+      });
+      const reported = PARAMETER_CODES.filter((code) => (unit.parameters[code]?.value ?? 0) !== 0).length;
+      const { identicalMinParameters, identicalMinShare } = context.settings.history;
+      return identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported
+        ? [{ unitId: unit.unitId, field: identical.join(', '), expected: previous.period, found: `${identical.length} values (${identical.join(', ')})` }]
+        : [];
+    });
+  },
+  'EVD-HIST-LAB-REPORT-REUSED': (context) => {
+    const months = earlierMonths(context);
+    return context.report.units.flatMap((unit): Finding[] => {
+      if (!unit.labReport) return [];
+      const wanted = normalisedReportNo(unit.labReport.reportNo);
+      const used = months.filter((m) => m.report.units.some((u) => u.labReport && normalisedReportNo(u.labReport.reportNo) === wanted));
+      return used.length > 0
+        ? [{ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport.row, expected: used.map((m) => m.period).join(', '), found: unit.labReport.reportNo }]
+        : [];
+    });
+  },
+  'EVD-HIST-EVIDENCE-REUSED': (context) => {
+    const months = earlierMonths(context);
+    // An unreadable file has no hash to compare (EVD-EVIDENCE-UNREADABLE speaks for it).
+    return context.evidence.filter((file) => file.unreadable === undefined && file.sha256 !== '').flatMap((file): Finding[] => {
+      const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
+      return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
+    });
+  },
+  'EVD-HIST-ABRUPT-CHANGE': (context) => {
+    const previous = monthAt(context, 1);
+    if (!previous) return [];
+    const bands = Object.entries(context.settings.history.changeBands) as [ParameterCode, number][];
+    return context.report.units.flatMap((unit) => {
+      const before = unitIn(previous, unit.unitId);
+      if (!before) return [];
+      return bands.flatMap(([code, band]): Finding[] => {
+        const now = unit.parameters[code]?.value;
+        const then = before.parameters[code]?.value;
+        if (now === undefined || then === undefined || then === 0) return [];
+        const change = (now - then) / Math.abs(then);
+        return Math.abs(change) > band
+          ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `±${+(band * 100).toFixed(2)}% of ${then} (${previous.period})`, found: `${now} (${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%)` }]
           : [];
       });
-    },
-  }),
-  history({
-    code: 'EVD-HIST-LAB-REPORT-REUSED',
-    rationale: 'A lab report covers one month\'s coal sample; the same report number in an earlier month means one test is being passed off as another (MEE-named pattern).',
-    message: {
-      zh: '机组 {unitId} 的化验报告编号 {found} 已在 {expected} 使用过',
-      en: 'Unit {unitId}: lab report number {found} was already used for {expected}',
-    },
-    run: (context) => {
-      const months = earlierMonths(context);
-      return context.report.units.flatMap((unit): Finding[] => {
-        if (!unit.labReport) return [];
-        const wanted = normalisedReportNo(unit.labReport.reportNo);
-        const used = months.filter((m) => m.report.units.some((u) => u.labReport && normalisedReportNo(u.labReport.reportNo) === wanted));
-        return used.length > 0
-          ? [{ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport.row, expected: used.map((m) => m.period).join(', '), found: unit.labReport.reportNo }]
-          : [];
-      });
-    },
-  }),
-  history({
-    code: 'EVD-HIST-EVIDENCE-REUSED',
-    rationale: 'An evidence file byte-for-byte identical to one deposited for an earlier month cannot document this month\'s values.',
-    message: {
-      zh: '证据文件 {field} 与 {expected} 已存证的文件完全相同（SHA-256 {found}）',
-      en: 'Evidence file {field} is identical to a file deposited for {expected} (SHA-256 {found})',
-    },
-    run: (context) => {
-      const months = earlierMonths(context);
-      // An unreadable file has no hash to compare (EVD-EVIDENCE-UNREADABLE speaks for it).
-      return context.evidence.filter((file) => file.unreadable === undefined && file.sha256 !== '').flatMap((file): Finding[] => {
-        const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
-        return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
-      });
-    },
-  }),
-  history({
-    code: 'EVD-HIST-ABRUPT-CHANGE',
-    rationale: 'Coal quality drifts slowly when the supply does not change; a jump beyond the configured band from the previous month needs an explanation (new supplier, wrong sample, typing error).',
-    message: {
-      zh: '机组 {unitId} 的{field}为 {found}，较上月变化超出 {expected}',
-      en: 'Unit {unitId}: {field} is {found}, a change from the previous month beyond {expected}',
-    },
-    run: (context) => {
-      const previous = monthAt(context, 1);
-      if (!previous) return [];
-      const bands = Object.entries(context.settings.history.changeBands) as [ParameterCode, number][];
-      return context.report.units.flatMap((unit) => {
-        const before = unitIn(previous, unit.unitId);
-        if (!before) return [];
-        return bands.flatMap(([code, band]): Finding[] => {
-          const now = unit.parameters[code]?.value;
-          const then = before.parameters[code]?.value;
-          if (now === undefined || then === undefined || then === 0) return [];
-          const change = (now - then) / Math.abs(then);
-          return Math.abs(change) > band
-            ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `±${+(band * 100).toFixed(2)}% of ${then} (${previous.period})`, found: `${now} (${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%)` }]
-            : [];
-        });
-      });
-    },
-  }),
-  history({
-    code: 'EVD-HIST-CARBON-CONSTANT',
-    rationale: 'Elemental carbon measured on a new sample each month varies; the same value for several consecutive months suggests one batch test passed off as monthly tests (MEE-named pattern).',
-    message: {
-      zh: '机组 {unitId} 的{field}连续 {expected} 个月均为 {found}',
-      en: 'Unit {unitId}: {field} has been {found} for {expected} consecutive months',
-    },
-    run: (context) => {
-      const months = context.settings.history.constantCarbonMonths;
-      return context.report.units.flatMap((unit): Finding[] => {
-        const now = unit.parameters.carbonAsReceived?.value;
-        if (now === undefined) return [];
-        for (let back = 1; back < months; back++) {
-          const then = unitIn(monthAt(context, back), unit.unitId)?.parameters.carbonAsReceived?.value;
-          if (then === undefined || !sameValue(now, then)) return [];
-        }
-        return [{ unitId: unit.unitId, field: 'carbonAsReceived', row: unit.parameters.carbonAsReceived?.row, expected: months, found: `${now}%` }];
-      });
-    },
-  }),
-];
+    });
+  },
+  'EVD-HIST-CARBON-CONSTANT': (context) => {
+    const months = context.settings.history.constantCarbonMonths;
+    return context.report.units.flatMap((unit): Finding[] => {
+      const now = unit.parameters.carbonAsReceived?.value;
+      if (now === undefined) return [];
+      for (let back = 1; back < months; back++) {
+        const then = unitIn(monthAt(context, back), unit.unitId)?.parameters.carbonAsReceived?.value;
+        if (then === undefined || !sameValue(now, then)) return [];
+      }
+      return [{ unitId: unit.unitId, field: 'carbonAsReceived', row: unit.parameters.carbonAsReceived?.row, expected: months, found: `${now}%` }];
+    });
+  },
+};

@@ -9,7 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
-import { issueOf } from './checks.ts';
+import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import type { Issue } from './issues.ts';
 

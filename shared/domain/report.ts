@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
-import { issueOf } from './checks.ts';
+import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import { boundedText, type Issue, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from './issues.ts';
 import { readNumber } from './numbers.ts';

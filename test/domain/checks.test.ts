@@ -137,3 +137,20 @@ describe('history-aware signals', () => {
     expect(codes(runChecks(context(report, { history: [prior(february)] })))).toEqual(['EVD-HIST-LAB-REPORT-REUSED']);
   });
 });
+
+describe('the catalogue and its rules', () => {
+  it('gives every rule a catalogue entry, and keeps the catalogue order for CHECKS', async () => {
+    const { CATALOGUE } = await import('#domain/catalogue.ts');
+    const { RULES } = await import('#domain/checks.ts');
+    const codes = CATALOGUE.map((entry) => entry.code);
+    expect(Object.keys(RULES).filter((code) => !codes.includes(code))).toEqual([]);
+    expect(CHECKS.map((c) => c.code)).toEqual(codes);
+    expect(CHECKS.filter((c) => c.run).map((c) => c.code).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  it('lists each code once', async () => {
+    const { CATALOGUE } = await import('#domain/catalogue.ts');
+    const codes = CATALOGUE.map((entry) => entry.code);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});

@@ -7,7 +7,7 @@ import {
 } from "#domain/attempt.ts";
 import type { Issue } from "#domain/issues.ts";
 import { summarise } from "#domain/issues.ts";
-import { demoReport } from "../../examples/demo.ts";
+import { demoReport } from "#examples/demo.ts";
 import {
 	ATTEMPT_ITEM_BUDGET_BYTES,
 	DECISION_LIMITS,

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadDeposit } from "#adapters/deposit-uploader.ts";
-import type { DemoFlaw } from "../../infra/local/demo.ts";
-import { demoPdf, demoReport } from "../../infra/local/demo.ts";
-import { SIMULATED_RECEIPT_METADATA } from "../../infra/local/twin.ts";
+import type { DemoFlaw } from "#twin/demo.ts";
+import { demoPdf, demoReport } from "#twin/demo.ts";
+import { SIMULATED_RECEIPT_METADATA } from "#twin/twin.ts";
 import {
 	eventually,
 	testEnterprise,

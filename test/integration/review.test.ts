@@ -22,13 +22,13 @@ import {
 	type ReviewMessage,
 	ReviewMessageSchema,
 } from "#domain/review-message.ts";
-import { DIAGNOSES } from "../../cli/commands/dlq.ts";
-import { reviewLines } from "../../cli/format.ts";
-import { type DemoFlaw, demoPdf, demoReport } from "../../infra/local/demo.ts";
+import { DIAGNOSES } from "#cli/commands/dlq.ts";
+import { reviewLines } from "#cli/format.ts";
+import { type DemoFlaw, demoPdf, demoReport } from "#twin/demo.ts";
 import {
 	encodeEventKey,
 	SIMULATED_RECEIPT_METADATA,
-} from "../../infra/local/twin.ts";
+} from "#twin/twin.ts";
 import {
 	eventually,
 	testEnterprise,
