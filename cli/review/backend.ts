@@ -17,7 +17,7 @@ export type { AttemptView };
 
 export type DecideAnswer =
   | { readonly ok: true; readonly status: 'recorded' | 'replayed'; readonly verdict: string; readonly attemptNumber: number }
-  | { readonly ok: false; readonly code: RefusalCode | 'invalid-request' | 'internal' | string; readonly message: string };
+  | { readonly ok: false; readonly code: RefusalCode | 'bad-request' | 'internal' | string; readonly message: string };
 
 /** Where decisions go: the API, or the use case itself on the twin. */
 export interface ReviewBackend {

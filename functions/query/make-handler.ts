@@ -60,7 +60,6 @@ export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDep
 
 export function makeHandler(deps: QueryApiDeps, observability: Observability) {
   return httpApi({
-    invalidRequest: 'bad-request',
     observability,
     routes: {
       'GET /summaries': route({ query: SummariesRequestSchema, handle: ({ query }) => summariesFor(deps, query) }),

@@ -15,15 +15,14 @@ import type { RefusalCode } from '#domain/review.ts';
 import { zodIssuesText } from '#domain/zod-issues.ts';
 import { lambda, type Observability } from './middy.ts';
 
-/** What a request that does not parse is answered with; each API keeps the code it published. */
-export type InvalidRequestCode = 'invalid-request' | 'bad-request';
+/** What a request that does not parse (or lacks what it must carry) is answered with, by every API. */
+export type InvalidRequestCode = 'bad-request';
 
 /** Every code a use case behind the API may refuse with. */
 export type ApiRefusalCode = RefusalCode | QueryRefusalCode | InvalidRequestCode;
 
 /** The one table from refusal to status: a new refusal code does not compile until it has one. */
 const STATUS_OF_REFUSAL: Record<ApiRefusalCode, number> = {
-  'invalid-request': 400,
   'bad-request': 400,
   'too-long': 400,
   'wrong-level': 403,
@@ -82,7 +81,6 @@ export type RouteKey = `${'GET' | 'POST'} /${string}`;
 
 export interface HttpApiOptions {
   readonly routes: Readonly<Record<RouteKey, Route>>;
-  readonly invalidRequest: InvalidRequestCode;
   readonly observability: Observability;
 }
 
@@ -106,7 +104,8 @@ function bodyOf(event: APIGatewayProxyEventV2): unknown {
 /** API Gateway's `/attempts/{attemptId}` as the Router writes it: `/attempts/:attemptId`. */
 const routerPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1') as `/${string}`;
 
-export function httpApi({ routes, invalidRequest, observability }: HttpApiOptions) {
+export function httpApi({ routes, observability }: HttpApiOptions) {
+  const invalidRequest: InvalidRequestCode = 'bad-request';
   const { logger, metrics } = observability;
   const invalid = (message: string) => reply(STATUS_OF_REFUSAL[invalidRequest], { error: invalidRequest, message });
   const app = new Router({ logger });

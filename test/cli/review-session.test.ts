@@ -122,13 +122,13 @@ describe('the review session', () => {
 
   it('keeps the message when the decision is not stored, asks again with the same decision id, and a skip leaves it for its timeout', async () => {
     const inbox = new FakeInbox([messageFor(needsReview)]);
-    const { backend, decided } = backendOf([viewOf()], [{ ok: false, code: 'invalid-request', message: 'comment: required' }]);
+    const { backend, decided } = backendOf([viewOf()], [{ ok: false, code: 'bad-request', message: 'comment: required' }]);
     const { run } = sessionOf(inbox, backend, ['x', 'a', '', 's'], { once: true });
 
     const output = await run();
 
     expect(decided).toHaveLength(1);
-    expect(output).toContain('✗ not stored (invalid-request): comment: required');
+    expect(output).toContain('✗ not stored (bad-request): comment: required');
     expect(output).toContain('Skipped; the deposit returns to the queue in 5 minutes.');
     expect(inbox.deleted).toEqual([]);
     expect(inbox.handedBack).toEqual([]);

@@ -365,7 +365,7 @@ describe("POST /attempts/{attemptId}/decision", () => {
 				await handler(post({ outcome: "accept", comment: "ok" }), context),
 			),
 		).toMatchObject({
-			error: "invalid-request",
+			error: "bad-request",
 			message: expect.stringContaining("reviewer"),
 		});
 	});
@@ -478,7 +478,7 @@ describe("what a caller may send", () => {
 
 		expect(reply.statusCode).toBe(400);
 		expect(bodyOf(reply)).toEqual({
-			error: "invalid-request",
+			error: "bad-request",
 			message: expect.stringMatching(/意见最多 2000 个字符.*a comment is at most 2,000 characters/),
 		});
 		expect(db).not.toReceiveCommand(TransactWriteCommand);
