@@ -15,6 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '#resources/env.ts';
+import { MAIN_FIELDS, REQUIRE_SHIM, splitBundleCommand } from './bundle.ts';
 import { acknowledge, wildcardResource } from './nag.ts';
 import { TABLES, type TableName } from '#resources/specs.ts';
 
@@ -28,11 +29,8 @@ export function handlerEntry(name: string): string {
 /** The newest Node.js runtime this aws-cdk-lib offers; cdk-nag (AwsSolutions-L1) flags older ones. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
-/**
- * Some bundled CommonJS dependencies call `require` for Node built-ins; an ESM bundle has no
- * `require`, so the banner recreates it.
- */
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+/** esbuild's target for FUNCTION_RUNTIME. */
+const BUNDLE_TARGET = 'node24';
 
 export const TABLE_ENV: Record<TableName, EnvName> = {
   deposits: ENV.depositsTable,
@@ -91,8 +89,9 @@ export class EvidenceFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
 
+    const entry = handlerEntry(props.handler);
     super(scope, id, {
-      entry: handlerEntry(props.handler),
+      entry,
       handler: 'handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,
@@ -113,8 +112,8 @@ export class EvidenceFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
+        target: BUNDLE_TARGET,
+        mainFields: [...MAIN_FIELDS],
         banner: REQUIRE_SHIM,
         minify: true,
         sourceMap: true,
@@ -122,6 +121,12 @@ export class EvidenceFunction extends NodejsFunction {
         // Bundle the AWS SDK too: production then runs the exact SDK versions the tests and the
         // local twin ran, instead of whatever the managed runtime ships that month.
         externalModules: [],
+        // Rebuilt with code splitting (bundle.ts): first-use imports go to chunks a cold start skips.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [splitBundleCommand(entry, outputDir, BUNDLE_TARGET)],
+        },
       },
     });
   }

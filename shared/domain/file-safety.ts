@@ -7,7 +7,7 @@
  * last value — a reviewer would see one number, the pipeline another).
  */
 import { visit } from 'jsonc-parser';
-import yauzl from 'yauzl';
+import type { Entry } from 'yauzl';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './catalogue.ts';
 import type { Issue } from './issues.ts';
@@ -78,7 +78,9 @@ interface ZipEntrySummary {
 }
 
 /** Walks the ZIP, inflating every entry and counting real bytes: declared sizes can lie. */
-function summariseZip(bytes: Uint8Array, limits: TableLimits): Promise<ZipEntrySummary> {
+async function summariseZip(bytes: Uint8Array, limits: TableLimits): Promise<ZipEntrySummary> {
+  // Loaded on first use, like the workbook reader (workbook.ts): only XLSX reports are unzipped.
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
       if (error || !zip) return reject(error ?? new Error('not a ZIP file'));
@@ -98,7 +100,7 @@ function summariseZip(bytes: Uint8Array, limits: TableLimits): Promise<ZipEntryS
         }
       });
       zip.on('end', () => finish({ tooLarge: false, tooMany: false }));
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Entry) => {
         names.push(entry.fileName);
         if (names.length > MAX_XLSX_ENTRIES) return finish({ tooLarge: false, tooMany: true });
         if (entry.fileName.endsWith('/')) return zip.readEntry();

@@ -8,10 +8,10 @@
  * obligedFrom 起始月份, obligedUntil 截止月份 (may be empty).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { PROVINCES, provinceName } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema } from './registry.ts';
 import { toCsv } from './summary-export.ts';
+import { type CellValue, newWorkbook } from './workbook.ts';
 
 export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
 type Column = (typeof REGISTRY_COLUMNS)[number];
@@ -183,19 +183,19 @@ export function parseRegistryCsv(text: string): RegistryParse {
   return parseRegistryRows(rows.map((r) => r.map((c) => (/^'[=+\-@]/.test(c) ? c.slice(1) : c))));
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
     if (value instanceof Date) return value.toISOString().slice(0, 7);
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('result' in value) return cellText(value.result as CellValue);
     if ('text' in value) return String(value.text);
   }
   return String(value);
 }
 
 export async function parseRegistryXlsx(bytes: Uint8Array): Promise<RegistryParse> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {
@@ -241,7 +241,7 @@ export function registryCsv(enterprises: readonly Enterprise[]): string {
 }
 
 export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
   const sheet = workbook.addWorksheet('registry');

@@ -6,12 +6,11 @@
  * it found.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import type { Issue } from './issues.ts';
+import { type CellValue as ExcelCellValue, newWorkbook, type Worksheet } from './workbook.ts';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -75,7 +74,7 @@ function columnOf(header: string): Column | undefined {
 }
 
 /** Text of a CSV or JSON report: BOMs honoured, strict UTF-8 first, GB18030 as the fallback. */
-export function decodeText(bytes: Uint8Array): { text?: string; encoding?: string; issue?: Issue } {
+export async function decodeText(bytes: Uint8Array): Promise<{ text?: string; encoding?: string; issue?: Issue }> {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return decodeStrict(bytes.subarray(3), 'utf-8', 'UTF-8 with BOM');
   }
@@ -86,6 +85,9 @@ export function decodeText(bytes: Uint8Array): { text?: string; encoding?: strin
   }
   const utf8 = decodeStrict(bytes, 'utf-8', 'UTF-8');
   if (utf8.text !== undefined) return utf8;
+  // Loaded on first use: most reports are UTF-8, and iconv-lite's code tables are a third of what
+  // a function would otherwise load at cold start (see workbook.ts).
+  const { default: iconv } = await import('iconv-lite');
   const text = iconv.decode(Buffer.from(bytes), 'gb18030');
   // GB18030 maps almost any byte sequence; a replacement character means it was not GB18030 either.
   if (text.includes('\uFFFD')) {
@@ -166,8 +168,8 @@ function gridTooLarge(grid: readonly (readonly unknown[])[], limits: TableLimits
   return rows > limits.maxRows || columns > limits.maxColumns ? tooManyRowsIssue({ rows, columns, ...(sheet ? { sheet } : {}) }, limits) : undefined;
 }
 
-export function parseCsvTable(bytes: Uint8Array, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): TableResult {
-  const decoded = decodeText(bytes);
+export async function parseCsvTable(bytes: Uint8Array, limits: TableLimits = DEFAULT_CHECK_SETTINGS.report): Promise<TableResult> {
+  const decoded = await decodeText(bytes);
   if (decoded.text === undefined) return { issues: decoded.issue ? [decoded.issue] : [] };
   // Every line ending ends a line, whichever the file mixes (Excel writes CRLF, a script appends
   // LF); csv-parse would otherwise take the first one it meets as the only record delimiter and
@@ -190,7 +192,7 @@ export function parseCsvTable(bytes: Uint8Array, limits: TableLimits = DEFAULT_C
   return tableFromGrid('csv', grid, lines);
 }
 
-function excelCellValue(value: ExcelJS.CellValue): CellValue {
+function excelCellValue(value: ExcelCellValue): CellValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' || typeof value === 'string') return value;
   if (typeof value === 'boolean') return String(value);
@@ -202,10 +204,10 @@ function excelCellValue(value: ExcelJS.CellValue): CellValue {
       // written by a script, never opened in Excel) there is no value to read, only the formula.
       const formula = 'formula' in value ? value.formula : value.sharedFormula;
       return value.result !== undefined && value.result !== null
-        ? excelCellValue(value.result as ExcelJS.CellValue)
+        ? excelCellValue(value.result as ExcelCellValue)
         : `=${String(formula)} (无计算结果 / no cached value)`;
     }
-    if ('result' in value) return excelCellValue(value.result as ExcelJS.CellValue);
+    if ('result' in value) return excelCellValue(value.result as ExcelCellValue);
     if ('text' in value) return String(value.text);
     if ('error' in value) return String(value.error);
   }
@@ -214,7 +216,7 @@ function excelCellValue(value: ExcelJS.CellValue): CellValue {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-function cellsWithValues(sheet: ExcelJS.Worksheet): number {
+function cellsWithValues(sheet: Worksheet): number {
   let cells = 0;
   sheet.eachRow((row) => row.eachCell((cell) => {
     if (excelCellValue(cell.value) !== null && String(cell.value).trim() !== '') cells++;
@@ -226,7 +228,7 @@ export async function parseXlsxTable(bytes: Uint8Array, limits: TableLimits = DE
   if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
     return { issues: [issueOf('EVD-FILE-TYPE', { expected: 'an XLSX workbook (a ZIP container)', found: 'content that is not a ZIP container' })] };
   }
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {

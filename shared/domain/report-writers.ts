@@ -5,11 +5,11 @@
  * Values are written as declared (value and unit as the enterprise wrote them), so a report in
  * 万kWh stays in 万kWh.
  */
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { PARAMETER_CODES, PARAMETERS } from './parameters.ts';
 import type { MonthlyReport } from './report.ts';
 import { COLUMNS, type Column } from './report-table.ts';
+import { newWorkbook } from './workbook.ts';
 
 export interface WriteOptions {
   /** Column headers in English (the column codes) or Chinese (the template's first alias). */
@@ -86,7 +86,7 @@ export function writeCsvBytes(report: MonthlyReport, encoding: CsvEncoding = 'ut
 
 /** An XLSX workbook with the long table on its first sheet. `date` pins the workbook's timestamps. */
 export async function writeXlsx(report: MonthlyReport, options: WriteOptions & { date?: Date } = {}): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   const date = options.date ?? new Date(0);
   workbook.created = date;
   workbook.modified = date;

@@ -80,9 +80,9 @@ export async function readReport(fileName: string, bytes: Uint8Array, settings: 
     const unsafe = await inspectXlsx(bytes, limits);
     table = unsafe.length > 0 ? { issues: unsafe } : await parseXlsxTable(bytes, limits);
   }
-  else if (format === 'csv') table = parseCsvTable(bytes, limits);
+  else if (format === 'csv') table = await parseCsvTable(bytes, limits);
   else if (format === 'json') {
-    const decoded = decodeText(bytes);
+    const decoded = await decodeText(bytes);
     const unsafe = decoded.text === undefined ? [] : inspectJsonText(decoded.text);
     table =
       decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : unsafe.length > 0 ? { issues: unsafe } : parseJsonTable(decoded.text, limits);
