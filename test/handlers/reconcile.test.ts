@@ -2,13 +2,8 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AnnouncedUpload, AttemptLocation, ReportObject } from '#app/ports.ts';
+import { makeHandler } from '#functions/reconcile/make-handler.ts';
 import { observability } from '#lambda/middy.ts';
-
-process.env.DEPOSIT_BUCKET ??= 'deposits';
-process.env.ATTEMPTS_TABLE ??= 'attempts';
-process.env.INTAKE_QUEUE_URL ??= 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/intake';
-process.env.AWS_REGION ??= 'cn-north-1';
-const { makeHandler } = await import('#functions/reconcile/handler.ts');
 
 const NOW = new Date('2026-05-20T00:00:00Z');
 const context = { functionName: 'reconcile', awsRequestId: 'r1' } as Context;
