@@ -54,7 +54,7 @@ export class DynamoIntakeReader implements IntakeReader {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left keys unprocessed after ${MAX_UNPROCESSED_ROUNDS} rounds`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
       const result = await this.db.send(new BatchGetCommand({ RequestItems: pending }));
-      for (const [table, items] of Object.entries(result.Responses ?? {})) (found[table] ??= []).push(...items);
+      for (const [table, items] of Object.entries(result.Responses ?? {})) found[table] = [...(found[table] ?? []), ...items];
       pending = result.UnprocessedKeys as Keys | undefined;
     }
     return found;

@@ -17,6 +17,7 @@ export const KEY_LAYOUT = 'reports/{enterpriseId}/{period}/{depositId}/{fileName
 const ENTERPRISE_SEGMENT = /^[0-9A-Z]{18}$/;
 const DEPOSIT_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // No path separators, no control characters, no leading dot, at most 200 characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class names the control characters to refuse.
 const FILE_SEGMENT = /^(?!\.)[^/\\\u0000-\u001f\u007f]{1,200}$/;
 export const MAX_KEY_LENGTH = 1024;
 

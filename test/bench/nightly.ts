@@ -6,7 +6,6 @@
  * Run: node --import tsx test/bench/nightly.ts   (not part of npm test)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { attemptRef } from '#adapters/dynamo-ledger.ts';
 import { mapLimit } from '#app/map-limit.ts';

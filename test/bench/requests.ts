@@ -8,7 +8,6 @@
  * The emulators are started without the twin's wiring, so uploads trigger nothing else.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -35,7 +34,8 @@ function counted<C extends { middlewareStack: { add: (mw: never, options: { step
     <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
     async (args: InitializeHandlerArguments<I>) => {
       const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
-      const perService = (counts[service] ??= {});
+      const perService = counts[service] ?? {};
+      counts[service] = perService;
       perService[operation] = (perService[operation] ?? 0) + 1;
       return next(args);
     };

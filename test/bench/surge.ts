@@ -10,7 +10,6 @@
  * its arrival is what starts validation).
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { addMonths, formatPeriod } from '#domain/period.ts';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';

@@ -5,7 +5,6 @@
  * This file runs its own twin (with fault injection), apart from the suite's shared one.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';

@@ -3,7 +3,6 @@
  * The twin's handlers run here, in the main process; tests talk to it over the wire.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type Endpoints, scratchDir } from '#twin/emulators.ts';
 import type { TwinResources } from '#twin/provision.ts';
