@@ -17,7 +17,16 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/domain/**/*.test.ts', 'test/app/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/corpus/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/architecture/**/*.test.ts'],
+          include: [
+            'test/domain/**/*.test.ts',
+            'test/app/**/*.test.ts',
+            'test/handlers/**/*.test.ts',
+            'test/adapters/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/corpus/**/*.test.ts',
+            'test/infra/**/*.test.ts',
+            'test/architecture/**/*.test.ts',
+          ],
           setupFiles: ['test/support/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

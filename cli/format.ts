@@ -48,7 +48,8 @@ export function reviewLines(attempt: Attempt): string[] {
   if (d) {
     const outcome = d.outcome === 'accept' ? 'ACCEPTED' : 'RETURNED';
     lines.push(`    reviewer decision: ${outcome} by ${d.reviewer} (${d.level}) at ${shanghaiTime(d.decidedAt)}${d.comment ? ` — ${d.comment}` : ''}`);
-    for (const c of d.issueComments) lines.push(`      on ${[c.code, c.unitId ? `unit ${c.unitId}` : '', c.field ?? ''].filter(Boolean).join(' ')}: ${c.comment}`);
+    for (const c of d.issueComments)
+      lines.push(`      on ${[c.code, c.unitId ? `unit ${c.unitId}` : '', c.field ?? ''].filter(Boolean).join(' ')}: ${c.comment}`);
   }
   return lines;
 }

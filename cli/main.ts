@@ -17,7 +17,16 @@ const program = new Command('evidence')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-for (const register of [registerDepositCommands, registerChecksCommand, registerSummaryCommands, registerReviewCommands, registerDlqCommands, registerReceiptCommands, registerReconcileCommand]) register(program);
+for (const register of [
+  registerDepositCommands,
+  registerChecksCommand,
+  registerSummaryCommands,
+  registerReviewCommands,
+  registerDlqCommands,
+  registerReceiptCommands,
+  registerReconcileCommand,
+])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,7 +21,12 @@ export interface SigningIdentity {
 }
 
 /** The headers of `request` to `url`, SigV4-signed for API Gateway (execute-api). */
-export async function signApiRequest(url: URL, request: ApiRequest, headers: Record<string, string>, identity: SigningIdentity): Promise<Record<string, string>> {
+export async function signApiRequest(
+  url: URL,
+  request: ApiRequest,
+  headers: Record<string, string>,
+  identity: SigningIdentity,
+): Promise<Record<string, string>> {
   const { SignatureV4: Signer } = await import('@smithy/signature-v4');
   const signer = new Signer({ service: 'execute-api', region: identity.region, credentials: identity.credentials, sha256: Sha256 });
   const signed = await signer.sign(

@@ -151,7 +151,8 @@ export function zipBytes(entries: readonly { name: string; data: Uint8Array }[])
 /** A minimal OFD package (GB/T 33190): a ZIP whose first entry is OFD.xml. */
 export function ofdBytes(text: string): Uint8Array {
   const ofdXml = `<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>${text}</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>\n`;
-  const documentXml = '<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID></ofd:CommonData></ofd:Document>\n';
+  const documentXml =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID></ofd:CommonData></ofd:Document>\n';
   return zipBytes([
     { name: 'OFD.xml', data: ascii(ofdXml) },
     { name: 'Doc_0/Document.xml', data: ascii(documentXml) },
@@ -279,8 +280,24 @@ export function demoReport(period: string = DEMO_PERIOD, evidence: readonly Demo
     enterpriseId: DEMO_ENTERPRISE_ID,
     period,
     units: [
-      coalUnit('1', 600, 620 + 5 * v, 75 + v, 5.5, { carbon: round(56 + 0.3 * v, 2), hydrogen: round(3.6 + 0.05 * v, 2), sulfur: 0.8, moisture: round(12 + 0.2 * v, 2), ncv: round(21 + 0.1 * v, 2) }, period),
-      coalUnit('2', 660, 600 + 4 * v, 70 + v, 6, { carbon: round(54.5 + 0.3 * v, 2), hydrogen: 3.5, sulfur: 1.1, moisture: round(13 + 0.3 * v, 2), ncv: round(20.5 + 0.1 * v, 2) }, period),
+      coalUnit(
+        '1',
+        600,
+        620 + 5 * v,
+        75 + v,
+        5.5,
+        { carbon: round(56 + 0.3 * v, 2), hydrogen: round(3.6 + 0.05 * v, 2), sulfur: 0.8, moisture: round(12 + 0.2 * v, 2), ncv: round(21 + 0.1 * v, 2) },
+        period,
+      ),
+      coalUnit(
+        '2',
+        660,
+        600 + 4 * v,
+        70 + v,
+        6,
+        { carbon: round(54.5 + 0.3 * v, 2), hydrogen: 3.5, sulfur: 1.1, moisture: round(13 + 0.3 * v, 2), ncv: round(20.5 + 0.1 * v, 2) },
+        period,
+      ),
       gasUnit('3', 400, 500 + 6 * v, 60 + v),
     ],
   };

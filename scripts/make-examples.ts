@@ -41,26 +41,49 @@ const broken = (mutate: (r: typeof report) => void) => {
 const unit = (r: typeof report, id: string) => r.units.find((u) => u.unitId === id) as (typeof report.units)[number];
 
 // EVD-CROSS-SUPPLIED-GT-GENERATED: supplied and generated swapped.
-write('invalid/supplied-above-generated.csv', writeCsvBytes(broken((r) => {
-  const u = unit(r, '1');
-  const { powerGenerated, powerSupplied } = u.parameters;
-  if (powerGenerated && powerSupplied) [u.parameters.powerGenerated, u.parameters.powerSupplied] = [powerSupplied, powerGenerated];
-})));
+write(
+  'invalid/supplied-above-generated.csv',
+  writeCsvBytes(
+    broken((r) => {
+      const u = unit(r, '1');
+      const { powerGenerated, powerSupplied } = u.parameters;
+      if (powerGenerated && powerSupplied) [u.parameters.powerGenerated, u.parameters.powerSupplied] = [powerSupplied, powerGenerated];
+    }),
+  ),
+);
 // EVD-CPH-DEFAULT-WITH-LAB: the default carbon per unit heat with a lab report attached.
-write('invalid/default-carbon-with-lab-report.json', writeJson(broken((r) => {
-  const cph = unit(r, '2').parameters.carbonPerHeat;
-  if (cph) Object.assign(cph, { value: 0.03085, declaredValue: 0.03085 });
-})));
+write(
+  'invalid/default-carbon-with-lab-report.json',
+  writeJson(
+    broken((r) => {
+      const cph = unit(r, '2').parameters.carbonPerHeat;
+      if (cph) Object.assign(cph, { value: 0.03085, declaredValue: 0.03085 });
+    }),
+  ),
+);
 // EVD-UNIT-MISSING and EVD-LAB-REPORT-MISSING: unit 2 left out, unit 1 without its lab report.
-write('invalid/unit-and-lab-report-missing.xlsx', await writeXlsx(broken((r) => {
-  r.units = r.units.filter((u) => u.unitId !== '2');
-  delete unit(r, '1').labReport;
-}), { date }));
+write(
+  'invalid/unit-and-lab-report-missing.xlsx',
+  await writeXlsx(
+    broken((r) => {
+      r.units = r.units.filter((u) => u.unitId !== '2');
+      delete unit(r, '1').labReport;
+    }),
+    { date },
+  ),
+);
 // EVD-CROSS-HOURS-GT-MONTH and EVD-RANGE-HOURS: 800 hours in a 744-hour month.
-write('invalid/hours-above-month.csv', writeCsvBytes(broken((r) => {
-  const hours = unit(r, '3').parameters.operatingHours;
-  if (hours) Object.assign(hours, { value: 800, declaredValue: 800 });
-}), 'gb18030', zh));
+write(
+  'invalid/hours-above-month.csv',
+  writeCsvBytes(
+    broken((r) => {
+      const hours = unit(r, '3').parameters.operatingHours;
+      if (hours) Object.assign(hours, { value: 800, declaredValue: 800 });
+    }),
+    'gb18030',
+    zh,
+  ),
+);
 
 writeFileSync(join(root, 'enterprise.json'), `${JSON.stringify(DEMO_ENTERPRISE, null, 2)}\n`);
 console.log('wrote examples/enterprise.json');

@@ -66,7 +66,7 @@ export function renderChecksMarkdown(): string {
     'Every problem the validator reports has a stable code, a severity and a message in Chinese and English.',
     '',
     '- **error** blocks acceptance: the deposit is returned to the enterprise.',
-    '- **warning** needs a reviewer\'s judgement: the deposit goes to review.',
+    "- **warning** needs a reviewer's judgement: the deposit goes to review.",
     '- **info** only informs.',
     '',
     'Each issue in a validation report also says where the problem is (`unitId`, `field`, `row`, `cell`), what was `expected` and what was `found`, ',

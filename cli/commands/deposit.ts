@@ -47,35 +47,44 @@ export function registerDepositCommands(program: Command): void {
     .option('--timeout <seconds>', 'how long to wait for the result', '30')
     .argument('<report>', 'the monthly report: .csv, .xlsx or .json')
     .argument('[evidence...]', 'evidence files: stamped ledger scans, lab reports (PDF, JPEG, PNG, OFD)')
-    .action(async (report: string, evidence: string[], options: { enterprise: string; period: string; depositId?: string; at?: string; wait: boolean; timeout: string }) => {
-      const period = PeriodSchema.safeParse(options.period);
-      if (!period.success) throw new Error(`--period ${options.period}: ${period.error.issues[0]?.message}`);
-      const connection = connect();
-      if (options.at && connection.target !== 'twin') throw new Error('--at only works on the local twin; in the cloud the receipt time is always the S3 event time');
-      if (options.at && Number.isNaN(Date.parse(options.at))) throw new Error(`--at ${options.at} is not an ISO time such as 2026-03-12T23:59:00+08:00`);
-      const uploaded = await uploadDeposit(connection.clients.s3, connection.bucket, {
-        enterpriseId: options.enterprise,
-        period: options.period,
-        report: await fileToUpload(report),
-        evidence: await Promise.all(evidence.map(fileToUpload)),
-        ...(options.depositId ? { depositId: options.depositId } : {}),
-        ...(options.at ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: new Date(options.at).toISOString() } } : {}),
-      });
-      for (const key of uploaded.evidenceKeys) console.log(`evidence → s3://${connection.bucket}/${key}`);
-      console.log(`report   → s3://${connection.bucket}/${uploaded.reportKey}`);
-      const layout = parseDepositKey(uploaded.reportKey);
-      if (!layout.ok) console.log(`note: this key does not follow the layout (${layout.reason}); it will be recorded as unattributed`);
-      if (!options.wait || !layout.ok) return;
-      const ledger = ledgerOf(connection);
-      const attempt = await waitForAttempt(ledger, options.enterprise, options.period, uploaded.reportKey, Number(options.timeout) * 1000);
-      if (!attempt) {
-        console.log(`no result yet after ${options.timeout} s; check later with: evidence status --enterprise ${options.enterprise} --period ${options.period}`);
-        process.exitCode = 2;
-        return;
-      }
-      const [record] = await ledger.depositsOf(options.enterprise, options.period);
-      console.log(attemptBlock(attempt, record ? attemptNumber(record, attempt.attemptId) : 0));
-    });
+    .action(
+      async (
+        report: string,
+        evidence: string[],
+        options: { enterprise: string; period: string; depositId?: string; at?: string; wait: boolean; timeout: string },
+      ) => {
+        const period = PeriodSchema.safeParse(options.period);
+        if (!period.success) throw new Error(`--period ${options.period}: ${period.error.issues[0]?.message}`);
+        const connection = connect();
+        if (options.at && connection.target !== 'twin')
+          throw new Error('--at only works on the local twin; in the cloud the receipt time is always the S3 event time');
+        if (options.at && Number.isNaN(Date.parse(options.at))) throw new Error(`--at ${options.at} is not an ISO time such as 2026-03-12T23:59:00+08:00`);
+        const uploaded = await uploadDeposit(connection.clients.s3, connection.bucket, {
+          enterpriseId: options.enterprise,
+          period: options.period,
+          report: await fileToUpload(report),
+          evidence: await Promise.all(evidence.map(fileToUpload)),
+          ...(options.depositId ? { depositId: options.depositId } : {}),
+          ...(options.at ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: new Date(options.at).toISOString() } } : {}),
+        });
+        for (const key of uploaded.evidenceKeys) console.log(`evidence → s3://${connection.bucket}/${key}`);
+        console.log(`report   → s3://${connection.bucket}/${uploaded.reportKey}`);
+        const layout = parseDepositKey(uploaded.reportKey);
+        if (!layout.ok) console.log(`note: this key does not follow the layout (${layout.reason}); it will be recorded as unattributed`);
+        if (!options.wait || !layout.ok) return;
+        const ledger = ledgerOf(connection);
+        const attempt = await waitForAttempt(ledger, options.enterprise, options.period, uploaded.reportKey, Number(options.timeout) * 1000);
+        if (!attempt) {
+          console.log(
+            `no result yet after ${options.timeout} s; check later with: evidence status --enterprise ${options.enterprise} --period ${options.period}`,
+          );
+          process.exitCode = 2;
+          return;
+        }
+        const [record] = await ledger.depositsOf(options.enterprise, options.period);
+        console.log(attemptBlock(attempt, record ? attemptNumber(record, attempt.attemptId) : 0));
+      },
+    );
 
   program
     .command('status')
@@ -86,7 +95,10 @@ export function registerDepositCommands(program: Command): void {
     .action(async (options: { enterprise: string; period?: string; json?: boolean }) => {
       const connection = connect();
       const ledger = ledgerOf(connection);
-      const [records, attempts] = await Promise.all([ledger.depositsOf(options.enterprise, options.period), ledger.attemptsOf(options.enterprise, options.period)]);
+      const [records, attempts] = await Promise.all([
+        ledger.depositsOf(options.enterprise, options.period),
+        ledger.attemptsOf(options.enterprise, options.period),
+      ]);
       const periods = records.map((record) => ({
         period: record.period,
         attempts: record.attempts.map((summary, i) => ({ attempt: i + 1, ...(attempts.find((a) => a.attemptId === summary.attemptId) ?? summary) })),

@@ -15,7 +15,9 @@ import { signedFetch } from '#cli/signed-fetch.ts';
 
 function apiOf(connection: Connection): string {
   if (!connection.apiUrl)
-    throw new Error('没有 API 地址：请启动本地孪生环境（npm start）或设置 EVIDENCE_API_URL / no API URL: start the local twin (npm start) or set EVIDENCE_API_URL');
+    throw new Error(
+      '没有 API 地址：请启动本地孪生环境（npm start）或设置 EVIDENCE_API_URL / no API URL: start the local twin (npm start) or set EVIDENCE_API_URL',
+    );
   return connection.apiUrl.endsWith('/') ? connection.apiUrl : `${connection.apiUrl}/`;
 }
 
@@ -50,7 +52,11 @@ export function readPublicKey(path: string): KeyObject {
   return createPublicKey({ key: json, format: 'jwk' });
 }
 
-const beijing = (iso: string) => iso.replace('T', ' ').replace(/\.\d+\+08:00$/, '').replace(/\+08:00$/, '');
+const beijing = (iso: string) =>
+  iso
+    .replace('T', ' ')
+    .replace(/\.\d+\+08:00$/, '')
+    .replace(/\+08:00$/, '');
 
 function describeReceipt(r: Receipt): string[] {
   const t = r.timeliness;
@@ -77,7 +83,8 @@ export function reportOf(check: ReceiptCheck): string {
         : '签名 / signature      ✗ 无效 / INVALID',
     );
   }
-  for (const file of check.files) lines.push(`  ${file.matches ? '✓' : '✗'} ${file.fileName}  sha256 ${file.actual}${file.matches ? '  与回执一致 / matches the receipt' : ''}`);
+  for (const file of check.files)
+    lines.push(`  ${file.matches ? '✓' : '✗'} ${file.fileName}  sha256 ${file.actual}${file.matches ? '  与回执一致 / matches the receipt' : ''}`);
   for (const problem of check.problems) lines.push(`  ✗ ${problem.message.zh}\n    ${problem.message.en}`);
   lines.push(check.valid ? '结果 / result: 回执有效 / RECEIPT VALID' : '结果 / result: 回执无效 / RECEIPT INVALID');
   return lines.join('\n');

@@ -32,7 +32,9 @@ async function depsFor(connection: Connection): Promise<ReconcileDeps> {
 export function registerReconcileCommand(program: Command): void {
   program
     .command('reconcile')
-    .description(`announce report uploads that have no attempt to intake again (default: modified in the last ${DEFAULT_RECONCILE_LOOKBACK_DAYS} days) / 补登未入账的上传`)
+    .description(
+      `announce report uploads that have no attempt to intake again (default: modified in the last ${DEFAULT_RECONCILE_LOOKBACK_DAYS} days) / 补登未入账的上传`,
+    )
     .option('--all', 'every report upload in the bucket')
     .option('--since <ISO time>', 'only uploads modified after this time')
     .option('--json', 'machine-readable output')
@@ -51,8 +53,12 @@ export function registerReconcileCommand(program: Command): void {
         console.log(JSON.stringify({ target: connection.target, since: since?.toISOString() ?? null, ...summary }, null, 2));
         return;
       }
-      console.log(`Reconciled ${connection.target === 'twin' ? 'the local twin' : connection.bucket} (${since ? `uploads since ${since.toISOString()}` : 'every upload'}) / 对账完成:`);
-      console.log(`  ${summary.listed} report upload(s) listed / 列出, ${summary.recorded} already recorded / 已入账, ${summary.announced} announced to intake again / 重新通知`);
+      console.log(
+        `Reconciled ${connection.target === 'twin' ? 'the local twin' : connection.bucket} (${since ? `uploads since ${since.toISOString()}` : 'every upload'}) / 对账完成:`,
+      );
+      console.log(
+        `  ${summary.listed} report upload(s) listed / 列出, ${summary.recorded} already recorded / 已入账, ${summary.announced} announced to intake again / 重新通知`,
+      );
       for (const key of summary.announcedKeys) console.log(`  → ${key}`);
     });
 }

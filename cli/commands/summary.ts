@@ -28,7 +28,21 @@ function readerOf(connection: Connection): DynamoPeriodReader {
 
 function summaryTable(summaries: readonly StoredSummary[]): string {
   const table = new Table({
-    head: ['scope', 'obliged', 'on time', 'late', 'missing', 'pending', 'on-time rate', '1st pass ok', 'returned', 'withdrawn', 'in review', 'first-pass rate', 'problems'],
+    head: [
+      'scope',
+      'obliged',
+      'on time',
+      'late',
+      'missing',
+      'pending',
+      'on-time rate',
+      '1st pass ok',
+      'returned',
+      'withdrawn',
+      'in review',
+      'first-pass rate',
+      'problems',
+    ],
     style: { head: [], border: [] },
   });
   for (const s of summaries) {

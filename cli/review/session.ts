@@ -154,7 +154,8 @@ export class ReviewSession {
       for (const issue of attempt.validation.issues.filter((i) => i.severity !== 'info')) {
         const where = [issue.unitId ? `unit ${issue.unitId}` : '', issue.field ?? ''].filter(Boolean).join(' ');
         const comment = await this.ask(`Comment on ${issue.code}${where ? ` (${where})` : ''} — Enter to skip: `);
-        if (comment) issueComments.push({ code: issue.code, ...(issue.unitId ? { unitId: issue.unitId } : {}), ...(issue.field ? { field: issue.field } : {}), comment });
+        if (comment)
+          issueComments.push({ code: issue.code, ...(issue.unitId ? { unitId: issue.unitId } : {}), ...(issue.field ? { field: issue.field } : {}), comment });
       }
       return { ...this.request('return', decisionId, await this.ask('Overall comment to the enterprise: ')), issueComments };
     }
@@ -164,7 +165,8 @@ export class ReviewSession {
 
   private async decideInteractively(held: HeldReview, review: ReviewMessage, view: AttemptView): Promise<Next> {
     const decisionId = this.deps.newDecisionId();
-    const choices = view.attempt.validation.verdict === 'returned' ? '[r]eturn with comments  [s]kip  [q]uit' : '[a]ccept  [r]eturn  [e]scalate  [s]kip  [q]uit';
+    const choices =
+      view.attempt.validation.verdict === 'returned' ? '[r]eturn with comments  [s]kip  [q]uit' : '[a]ccept  [r]eturn  [e]scalate  [s]kip  [q]uit';
     for (;;) {
       const choice = (await this.ask(`Decision — ${choices}: `)).toLowerCase();
       const request = await this.requestFor(choice, view, decisionId);

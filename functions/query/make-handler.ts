@@ -10,15 +10,7 @@ import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { KeyFileReceiptSigner } from '#adapters/key-file-receipt-signer.ts';
 import { KmsReceiptSigner } from '#adapters/kms-receipt-signer.ts';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import {
-  HistoryRequestSchema,
-  historyFor,
-  LateRequestSchema,
-  lateFor,
-  type QueryDeps,
-  SummariesRequestSchema,
-  summariesFor,
-} from '#app/department-queries.ts';
+import { HistoryRequestSchema, historyFor, LateRequestSchema, lateFor, type QueryDeps, SummariesRequestSchema, summariesFor } from '#app/department-queries.ts';
 import { issueReceipt, type ReceiptDeps, ReceiptRequestSchema, receiptKeyFor } from '#app/issue-receipt.ts';
 import { ok } from '#app/outcome.ts';
 import type { AwsClients } from '#lambda/clients.ts';

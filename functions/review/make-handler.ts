@@ -53,7 +53,8 @@ export function makeHandler(deps: ReviewDeps, observability: Observability) {
         body: DecisionBodySchema,
         handle: async ({ params: { attemptId }, body, caller }) => {
           const reviewer = caller ?? body.reviewer;
-          if (!reviewer) return refused('bad-request', 'reviewer：未经 IAM 认证的请求必须写明审核人', 'reviewer: required when the request is not IAM-authenticated');
+          if (!reviewer)
+            return refused('bad-request', 'reviewer：未经 IAM 认证的请求必须写明审核人', 'reviewer: required when the request is not IAM-authenticated');
           const outcome = await decideOnAttempt(deps, attemptId, { ...body, reviewer });
           if (!outcome.ok) {
             logger.info('decision refused', { attemptId, reviewer, code: outcome.refusal.code });

@@ -38,8 +38,14 @@ export function makeHandler(deps: IntakeDeps, { logger, metrics }: Observability
     const result = await recordDeposit(deps, upload);
     const { attempt } = result;
     logger.info('deposit processed', {
-      outcome: result.outcome, enterpriseId: attempt.enterpriseId, period: attempt.period, attemptId: attempt.attemptId,
-      attempt: result.attemptNumber, verdict: attempt.verdict, onTime: attempt.timeliness.onTime, issues: attempt.validation.stats,
+      outcome: result.outcome,
+      enterpriseId: attempt.enterpriseId,
+      period: attempt.period,
+      attemptId: attempt.attemptId,
+      attempt: result.attemptNumber,
+      verdict: attempt.verdict,
+      onTime: attempt.timeliness.onTime,
+      issues: attempt.validation.stats,
     });
     metrics.addMetric(result.outcome === 'duplicate' ? 'DuplicateEvents' : `Verdict_${attempt.verdict}`, MetricUnit.Count, 1);
   };

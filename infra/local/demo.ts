@@ -17,8 +17,17 @@ export function demoCreditCode(n: number, cityCode = '360100'): string {
 }
 
 const CITIES = [
-  ['南昌', '360100'], ['景德镇', '360200'], ['萍乡', '360300'], ['九江', '360400'], ['新余', '360500'], ['鹰潭', '360600'],
-  ['赣州', '360700'], ['吉安', '360800'], ['宜春', '360900'], ['抚州', '361000'], ['上饶', '361100'],
+  ['南昌', '360100'],
+  ['景德镇', '360200'],
+  ['萍乡', '360300'],
+  ['九江', '360400'],
+  ['新余', '360500'],
+  ['鹰潭', '360600'],
+  ['赣州', '360700'],
+  ['吉安', '360800'],
+  ['宜春', '360900'],
+  ['抚州', '361000'],
+  ['上饶', '361100'],
 ] as const;
 
 export function demoEnterprises(count: number, obligedFrom: Period): Enterprise[] {
@@ -85,7 +94,11 @@ export function demoReport(enterprise: Enterprise, period: Period, seed: number,
       return {
         unitId: unit.unitId,
         parameters,
-        labReport: { reportNo: `LAB-${period}-${enterprise.enterpriseId.slice(-6)}-${unit.unitId}`, issuedOn: `${addMonths(period, 1)}-08`, evidenceFile: 'lab-report.pdf' },
+        labReport: {
+          reportNo: `LAB-${period}-${enterprise.enterpriseId.slice(-6)}-${unit.unitId}`,
+          issuedOn: `${addMonths(period, 1)}-08`,
+          evidenceFile: 'lab-report.pdf',
+        },
       };
     }),
   };
@@ -119,10 +132,22 @@ export function demoScript(enterprises: readonly Enterprise[], first: Period): S
         // Late: deposited 45 days after month end.
         deposits.push({ enterprise, period, receivedAt: iso(at(period, 46)), report: demoReport(enterprise, period, seed), label: 'late, clean' });
       } else if (p === 0 && i % 3 === 2) {
-        deposits.push({ enterprise, period, receivedAt: iso(at(period, 20)), report: demoReport(enterprise, period, seed, 'supplied-exceeds-generated'), label: 'on time, with an error' });
+        deposits.push({
+          enterprise,
+          period,
+          receivedAt: iso(at(period, 20)),
+          report: demoReport(enterprise, period, seed, 'supplied-exceeds-generated'),
+          label: 'on time, with an error',
+        });
         deposits.push({ enterprise, period, receivedAt: iso(at(period, 25)), report: demoReport(enterprise, period, seed), label: 'correction' });
       } else if (p === 1 && i === 0) {
-        deposits.push({ enterprise, period, receivedAt: iso(at(period, 15)), report: demoReport(enterprise, period, seed, 'atypical-ncv'), label: 'on time, needs review' });
+        deposits.push({
+          enterprise,
+          period,
+          receivedAt: iso(at(period, 15)),
+          report: demoReport(enterprise, period, seed, 'atypical-ncv'),
+          label: 'on time, needs review',
+        });
       } else {
         deposits.push({ enterprise, period, receivedAt: iso(at(period, 10 + i)), report: demoReport(enterprise, period, seed), label: 'on time, clean' });
       }
@@ -170,7 +195,13 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
       const correctionMs = receivedMs + (2 + Math.floor(chance(`${key}/r`) * 5)) * 86_400_000;
       // Most returned deposits are corrected; the rest stay open for the department to chase.
       if (flaw !== 'none' && flaw !== 'atypical-ncv' && chance(`${key}/k`) < 0.5 && correctionMs < now.getTime() - 3_600_000) {
-        deposits.push({ enterprise, period, receivedAt: new Date(correctionMs).toISOString(), report: demoReport(enterprise, period, seed), label: 'correction' });
+        deposits.push({
+          enterprise,
+          period,
+          receivedAt: new Date(correctionMs).toISOString(),
+          report: demoReport(enterprise, period, seed),
+          label: 'correction',
+        });
       }
     });
   });

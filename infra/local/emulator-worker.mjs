@@ -43,7 +43,9 @@ function writeOnceMiddleware({ bucket, prefixes }) {
     if (target.bucket !== bucket || !prefixes.some((prefix) => target.key.startsWith(prefix))) return next();
     const id = `${target.bucket}/${target.key}`;
     if (inFlight.has(id)) {
-      const conflict = new S3Error('ConditionalRequestConflict', 'A conflicting operation occurred. If using PutObject you can retry the request.', { Key: target.key });
+      const conflict = new S3Error('ConditionalRequestConflict', 'A conflicting operation occurred. If using PutObject you can retry the request.', {
+        Key: target.key,
+      });
       conflict.status = 409;
       throw conflict;
     }
@@ -70,7 +72,11 @@ await s3rver.run();
 async function userMetadataOf(bucket, key) {
   try {
     const stored = await s3rver.store.getMetadata(bucket, key);
-    return Object.fromEntries(Object.entries(stored).filter(([name]) => name.startsWith('x-amz-meta-')).map(([name, value]) => [name.slice('x-amz-meta-'.length), value]));
+    return Object.fromEntries(
+      Object.entries(stored)
+        .filter(([name]) => name.startsWith('x-amz-meta-'))
+        .map(([name, value]) => [name.slice('x-amz-meta-'.length), value]),
+    );
   } catch {
     return {}; // Gone already (deleted): the event still goes out, as S3's would.
   }

@@ -144,7 +144,10 @@ function commandLineOf(pid: number): string[] | undefined {
     if (existsSync('/proc/self')) return undefined;
   }
   try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
   } catch {
     return undefined;
   }
@@ -192,7 +195,10 @@ export async function startEmulators(givenDataDir: string, options: EmulatorOpti
   const stale = await killStaleDynamoDb(dataDir);
   if (stale) process.emitWarning(`stopped the DynamoDB Local (pid ${stale}) a previous twin left running on ${dataDir}`);
   const incomplete = removeIncompleteObjects(join(dataDir, 's3'));
-  if (incomplete.length > 0) process.emitWarning(`removed ${incomplete.length} upload(s) a previous twin was killed in the middle of (S3 never stores a failed PUT): ${incomplete.slice(0, 5).join(', ')}`);
+  if (incomplete.length > 0)
+    process.emitWarning(
+      `removed ${incomplete.length} upload(s) a previous twin was killed in the middle of (S3 never stores a failed PUT): ${incomplete.slice(0, 5).join(', ')}`,
+    );
   const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
   const s3Events = new EventEmitter();
   const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {

@@ -64,7 +64,6 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -168,7 +167,10 @@ export class TwinHttpApi {
       const params = Object.fromEntries(compiled.names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
       const event = apiEvent(request, url, compiled, params, await readBody(request));
       const handler = await this.handlerOf(compiled.route.function);
-      return send(response, await handler(event, lambdaContext(compiled.route.function, { requestId: event.requestContext.requestId, memoryMB: 512, timeoutMs: 10_000 })));
+      return send(
+        response,
+        await handler(event, lambdaContext(compiled.route.function, { requestId: event.requestContext.requestId, memoryMB: 512, timeoutMs: 10_000 })),
+      );
     }
     const invoked = INVOKE_PATH.exec(url.pathname);
     if (invoked && request.method === 'POST' && this.options.invoke) return this.sendInvoke(response, invoked[1] ?? '', await readBody(request));

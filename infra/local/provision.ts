@@ -16,7 +16,11 @@ export const TWIN_EXPORTS_BUCKET = 'evidence-exports';
 export type { QueueHandle, TwinResources };
 
 export function createTableInput(tableName: string, spec: TableSpec): CreateTableCommandInput {
-  const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
+  const keys = [
+    spec.partitionKey,
+    ...(spec.sortKey ? [spec.sortKey] : []),
+    ...spec.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+  ];
   const attributes = [...new Map(keys.map((k) => [k.name, k])).values()];
   return {
     TableName: tableName,

@@ -28,7 +28,11 @@ export function twinReconcileDeps(clients: Pick<TwinClients, 's3' | 'db' | 'sqs'
   };
 }
 
-export function reconcileTwin(clients: Pick<TwinClients, 's3' | 'db' | 'sqs'>, resources: TwinResources, request: ReconcileRequest = {}): Promise<ReconcileSummary> {
+export function reconcileTwin(
+  clients: Pick<TwinClients, 's3' | 'db' | 'sqs'>,
+  resources: TwinResources,
+  request: ReconcileRequest = {},
+): Promise<ReconcileSummary> {
   return reconcileDeposits(twinReconcileDeps(clients, resources), request);
 }
 

@@ -28,7 +28,6 @@ export interface SqsEventSourceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-
 function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
@@ -114,7 +113,9 @@ export class SqsEventSource {
     const succeeded = records.filter((r) => !failed.has(r.messageId));
     const retried = records.filter((r) => failed.has(r.messageId));
     if (succeeded.length > 0) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+      );
     }
     if (retried.length > 0) {
       await sqs.send(

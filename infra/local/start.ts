@@ -85,9 +85,13 @@ async function main(): Promise<void> {
   const reconciled = await reconcileTwin(twin.clients, twin.resources);
   const empty = kept.enterprises === 0 && kept.attempts === 0 && reconciled.listed === 0;
   if (!empty) {
-    log(`Kept the data in ${dataDir}: ${kept.enterprises} enterprise(s) in the registry, ${kept.attempts} attempt(s), ${reconciled.listed} report upload(s) (保留了已有数据; \`npm start -- --fresh\` starts empty).`);
+    log(
+      `Kept the data in ${dataDir}: ${kept.enterprises} enterprise(s) in the registry, ${kept.attempts} attempt(s), ${reconciled.listed} report upload(s) (保留了已有数据; \`npm start -- --fresh\` starts empty).`,
+    );
   }
-  log(`Reconciled with the bucket (与存储桶对账): ${reconciled.listed} listed, ${reconciled.recorded} already recorded, ${reconciled.announced} announced to intake again.`);
+  log(
+    `Reconciled with the bucket (与存储桶对账): ${reconciled.listed} listed, ${reconciled.recorded} already recorded, ${reconciled.announced} announced to intake again.`,
+  );
   const reseeded = await reseedReviewQueue(twin.clients, twin.resources);
   if (reseeded > 0) log(`Re-queued ${reseeded} review message(s) of undecided attempts (the review queue is kept in memory only).`);
   if (reconciled.announced > 0) {
@@ -135,7 +139,9 @@ async function main(): Promise<void> {
   const pct = (r: number | null) => (r === null ? '   —  ' : `${(r * 100).toFixed(1).padStart(5)}%`);
   log('period    obliged  on time  late  missing  pending  on-time rate  first-pass rate  in review  problems');
   for (const s of summaries) {
-    log(`${s.period}   ${String(s.obliged).padStart(7)}  ${String(s.onTime).padStart(7)}  ${String(s.late).padStart(4)}  ${String(s.missing).padStart(7)}  ${String(s.pending).padStart(7)}  ${pct(s.onTimeRate).padStart(12)}  ${pct(s.firstPassRate).padStart(15)}  ${String(s.awaitingReview).padStart(9)}  ${String(s.problems.total).padStart(8)}`);
+    log(
+      `${s.period}   ${String(s.obliged).padStart(7)}  ${String(s.onTime).padStart(7)}  ${String(s.late).padStart(4)}  ${String(s.missing).padStart(7)}  ${String(s.pending).padStart(7)}  ${pct(s.onTimeRate).padStart(12)}  ${pct(s.firstPassRate).padStart(15)}  ${String(s.awaitingReview).padStart(9)}  ${String(s.problems.total).padStart(8)}`,
+    );
   }
   const review = await twin.queueDepth('review');
   log(`\nReview queue: ${review.visible} message(s) waiting for reviewers (one per attempt with problems).`);

@@ -145,7 +145,12 @@ export class LocalTwin extends EventEmitter {
   }
 
   /** Feeds a queue to a handler, as the stack's event source mapping does. */
-  addEventSource(queue: QueueName, handler: SqsHandler, functionName: string, options: Pick<TwinOptions, 'retryDelaySeconds' | 'concurrency' | 'batchSize'> = {}): void {
+  addEventSource(
+    queue: QueueName,
+    handler: SqsHandler,
+    functionName: string,
+    options: Pick<TwinOptions, 'retryDelaySeconds' | 'concurrency' | 'batchSize'> = {},
+  ): void {
     const handle = this.resources.queues[queue];
     const source = new SqsEventSource({
       sqs: this.clients.sqs,
@@ -195,7 +200,10 @@ export class LocalTwin extends EventEmitter {
     const [name, dlq] = queue.endsWith('-dlq') ? [queue.slice(0, -4) as QueueName, true] : [queue as QueueName, false];
     const handle = this.resources.queues[name];
     const { Attributes = {} } = await this.clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlq ? handle.deadLetterUrl : handle.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: dlq ? handle.deadLetterUrl : handle.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
     );
     return {
       visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),

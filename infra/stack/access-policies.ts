@@ -25,7 +25,7 @@ export interface AccessPoliciesProps {
 }
 
 const ROUTE_WILDCARD_REASON =
-  'execute-api ARNs name one route each; the only wildcards are the route\'s own path parameters ({enterpriseId}, {attemptId}), whose values are data, and the function behind the route authorises nothing broader.';
+  "execute-api ARNs name one route each; the only wildcards are the route's own path parameters ({enterpriseId}, {attemptId}), whose values are data, and the function behind the route authorises nothing broader.";
 
 export class AccessPolicies extends Construct {
   readonly department: ManagedPolicy;
@@ -62,9 +62,7 @@ export class AccessPolicies extends Construct {
       description: 'City/province reviewer: take review messages, read the deposits they refer to, query and decide through the API.',
       ...reviewer,
       statements: [
-        ...(reviewerRouteArns.length
-          ? [new PolicyStatement({ sid: 'QueryAndDecide', actions: ['execute-api:Invoke'], resources: reviewerRouteArns })]
-          : []),
+        ...(reviewerRouteArns.length ? [new PolicyStatement({ sid: 'QueryAndDecide', actions: ['execute-api:Invoke'], resources: reviewerRouteArns })] : []),
         new PolicyStatement({
           sid: 'ReviewQueue',
           actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -79,7 +77,7 @@ export class AccessPolicies extends Construct {
     });
     acknowledge(
       this.reviewer,
-      'A reviewer must open any enterprise\'s report and evidence files named in a review message; read-only, limited to the reports/ and evidence/ prefixes, with no write, delete or retention actions.',
+      "A reviewer must open any enterprise's report and evidence files named in a review message; read-only, limited to the reports/ and evidence/ prefixes, with no write, delete or retention actions.",
       ...evidence.map((arn) => wildcardResource(this, arn)),
     );
 

@@ -4,13 +4,7 @@
  * missed 02:00 run plus two hours' grace).
  */
 import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  MathExpression,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IAlarmAction, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -83,7 +77,7 @@ export class Alarms extends Construct {
     }
 
     this.add(
-        new Alarm(this, 'IntakeFallingBehind', {
+      new Alarm(this, 'IntakeFallingBehind', {
         alarmDescription: `The oldest report waiting for validation is over ${INTAKE_OLDEST_MESSAGE_SECONDS / 60} minutes old.`,
         metric: props.intakeQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: INTAKE_OLDEST_MESSAGE_SECONDS,

@@ -5,16 +5,7 @@
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  EventType,
-  type IBucket,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, EventType, type IBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -91,9 +82,7 @@ export class DepositStorage extends Construct {
             { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(INFREQUENT_ACCESS_AFTER_DAYS) },
             { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(GLACIER_IR_AFTER_DAYS) },
           ],
-          noncurrentVersionTransitions: [
-            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) },
-          ],
+          noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) }],
           // No expiration: the rule says "at least" five years, and deleting evidence is a decision
           // for the province, not a lifecycle default.
         },
@@ -123,7 +112,7 @@ export class DepositStorage extends Construct {
     if (handler) {
       acknowledge(
         handler,
-        'CDK-owned custom resource that runs only during deployment to set this bucket\'s notification configuration. AWSLambdaBasicExecutionRole grants nothing beyond writing its own CloudWatch logs; its only other permission is s3:PutBucketNotification.',
+        "CDK-owned custom resource that runs only during deployment to set this bucket's notification configuration. AWSLambdaBasicExecutionRole grants nothing beyond writing its own CloudWatch logs; its only other permission is s3:PutBucketNotification.",
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       );
     }
@@ -222,7 +211,7 @@ function enterpriseAccessPolicy(scope: Construct, bucket: IBucket): ManagedPolic
   });
   acknowledge(
     policy,
-    'Wildcards are confined to the caller\'s own prefix: IAM substitutes the principal\'s enterpriseId tag, so "reports/<own id>/*" covers only that enterprise\'s periods and deposit folders, which cannot be enumerated in advance.',
+    "Wildcards are confined to the caller's own prefix: IAM substitutes the principal's enterpriseId tag, so \"reports/<own id>/*\" covers only that enterprise's periods and deposit folders, which cannot be enumerated in advance.",
     ...ownObjects.map((arn) => wildcardResource(policy, arn)),
   );
   acknowledge(

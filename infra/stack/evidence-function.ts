@@ -135,9 +135,7 @@ export class EvidenceFunction extends NodejsFunction {
     const indexArns = TABLES[name].indexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     const actions = [...new Set(access.flatMap((level) => TABLE_ACTIONS[level]))];
     const readsIndexes = access.includes('read');
-    this.addToRolePolicy(
-      new PolicyStatement({ actions, resources: [table.tableArn, ...(readsIndexes ? indexArns : [])] }),
-    );
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn, ...(readsIndexes ? indexArns : [])] }));
     this.addEnvironment(TABLE_ENV[name], table.tableName);
     return this;
   }

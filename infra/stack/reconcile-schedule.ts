@@ -38,7 +38,7 @@ export class ReconcileSchedule extends Construct {
     });
     acknowledge(
       this.deadLetterQueue,
-      'This queue is itself the dead-letter destination of the reconcile schedule and of the function\'s asynchronous invocations; a DLQ for a DLQ would only move the same failure one hop further. Its depth is alarmed.',
+      "This queue is itself the dead-letter destination of the reconcile schedule and of the function's asynchronous invocations; a DLQ for a DLQ would only move the same failure one hop further. Its depth is alarmed.",
       'AwsSolutions-SQS3',
     );
 

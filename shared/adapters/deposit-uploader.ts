@@ -35,12 +35,21 @@ export interface UploadedDeposit {
 
 /** Sortable by time, unique enough for one enterprise-period: 20260312T101500Z-1a2b3c. */
 export function newDepositId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
-  csv: 'text/csv', json: 'application/json', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', ofd: 'application/ofd',
+  csv: 'text/csv',
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  ofd: 'application/ofd',
 };
 
 function contentType(fileName: string): string {
@@ -52,7 +61,8 @@ function contentType(fileName: string): string {
  * keeps it, so intake can ask S3 for the hash instead of downloading the file.
  */
 function checksumOf(file: UploadFile): { ChecksumSHA256?: string } {
-  const hex = file.sha256 ?? (typeof file.body === 'string' || file.body instanceof Uint8Array ? createHash('sha256').update(file.body).digest('hex') : undefined);
+  const hex =
+    file.sha256 ?? (typeof file.body === 'string' || file.body instanceof Uint8Array ? createHash('sha256').update(file.body).digest('hex') : undefined);
   return hex ? { ChecksumSHA256: Buffer.from(hex, 'hex').toString('base64') } : {};
 }
 
@@ -71,7 +81,11 @@ export async function uploadDeposit(s3: S3Client, bucket: string, deposit: Depos
     const key = evidenceKey({ ...base, fileName: file.fileName });
     await s3.send(
       new PutObjectCommand({
-        Bucket: bucket, Key: key, Body: file.body, ContentType: contentType(file.fileName), ...WRITE_ONCE,
+        Bucket: bucket,
+        Key: key,
+        Body: file.body,
+        ContentType: contentType(file.fileName),
+        ...WRITE_ONCE,
         ...(file.size !== undefined ? { ContentLength: file.size } : {}),
         ...checksumOf(file),
       }),
@@ -81,7 +95,11 @@ export async function uploadDeposit(s3: S3Client, bucket: string, deposit: Depos
   const key = reportKey({ ...base, fileName: deposit.report.fileName });
   await s3.send(
     new PutObjectCommand({
-      Bucket: bucket, Key: key, Body: deposit.report.body, ContentType: contentType(deposit.report.fileName), ...WRITE_ONCE,
+      Bucket: bucket,
+      Key: key,
+      Body: deposit.report.body,
+      ContentType: contentType(deposit.report.fileName),
+      ...WRITE_ONCE,
       ...(deposit.report.size !== undefined ? { ContentLength: deposit.report.size } : {}),
       ...checksumOf(deposit.report),
       ...(deposit.reportMetadata ? { Metadata: deposit.reportMetadata } : {}),

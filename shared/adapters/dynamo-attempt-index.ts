@@ -19,7 +19,9 @@ export class DynamoAttemptIndex implements AttemptIndex {
 
   async recorded(locations: readonly AttemptLocation[]): Promise<ReadonlySet<string>> {
     // BatchGetItem refuses a request that names one key twice.
-    const keys = [...new Map(locations.map((l) => [`${l.enterpriseId}\n${attemptRef(l)}`, { enterpriseId: l.enterpriseId, attemptRef: attemptRef(l) }])).values()];
+    const keys = [
+      ...new Map(locations.map((l) => [`${l.enterpriseId}\n${attemptRef(l)}`, { enterpriseId: l.enterpriseId, attemptRef: attemptRef(l) }])).values(),
+    ];
     const found = new Set<string>();
     for (let i = 0; i < keys.length; i += BATCH_SIZE) {
       for (const item of await this.getAll(keys.slice(i, i + BATCH_SIZE))) {
@@ -35,7 +37,8 @@ export class DynamoAttemptIndex implements AttemptIndex {
     const items: Record<string, unknown>[] = [];
     let pending: Key[] = keys;
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`BatchGetItem on ${this.attemptsTable} still left ${pending.length} key(s) unprocessed after ${MAX_ROUNDS} rounds`);
+      if (round >= MAX_ROUNDS)
+        throw new Error(`BatchGetItem on ${this.attemptsTable} still left ${pending.length} key(s) unprocessed after ${MAX_ROUNDS} rounds`);
       if (round > 0) await new Promise((r) => setTimeout(r, this.backoffMs(round)));
       const { Responses, UnprocessedKeys } = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.attemptsTable]: { Keys: pending, ProjectionExpression: 'enterpriseId, attemptRef' } } }),

@@ -61,7 +61,13 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tables.attempts, Item: { ...attempt, attemptRef: attemptRef(attempt) }, ConditionExpression: 'attribute_not_exists(enterpriseId)' } },
+            {
+              Put: {
+                TableName: this.tables.attempts,
+                Item: { ...attempt, attemptRef: attemptRef(attempt) },
+                ConditionExpression: 'attribute_not_exists(enterpriseId)',
+              },
+            },
             { Put: { TableName: this.tables.deposits, Item: record, ...recordCondition } },
           ],
         }),
@@ -80,7 +86,11 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
   async recordAttemptOnly(attempt: Attempt): Promise<'recorded' | 'duplicate'> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.tables.attempts, Item: { ...attempt, attemptRef: attemptRef(attempt) }, ConditionExpression: 'attribute_not_exists(enterpriseId)' }),
+        new PutCommand({
+          TableName: this.tables.attempts,
+          Item: { ...attempt, attemptRef: attemptRef(attempt) },
+          ConditionExpression: 'attribute_not_exists(enterpriseId)',
+        }),
       );
       return 'recorded';
     } catch (error) {

@@ -13,7 +13,12 @@ export function attachmentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export async function recordedFileLink(s3: S3Client, bucket: string, file: Pick<DepositFile, 'key' | 'fileName' | 'versionId' | 'contentType'>, expiresInSeconds = 3600): Promise<string> {
+export async function recordedFileLink(
+  s3: S3Client,
+  bucket: string,
+  file: Pick<DepositFile, 'key' | 'fileName' | 'versionId' | 'contentType'>,
+  expiresInSeconds = 3600,
+): Promise<string> {
   return getSignedUrl(
     s3,
     new GetObjectCommand({

@@ -54,6 +54,8 @@ export class KmsReceiptSigner implements ReceiptSigner {
     // A misconfigured key (RSA, symmetric, other curve) would sign receipts nobody can check as documented.
     if (KeySpec !== 'ECC_NIST_P256' || !SigningAlgorithms.includes(RECEIPT_SIGNATURE_ALG))
       throw new Error(`KMS key ${this.keyId} is ${KeySpec ?? 'of unknown spec'}; receipts need an ECC_NIST_P256 key that signs with ${RECEIPT_SIGNATURE_ALG}`);
-    return createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+    return createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' })
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
   }
 }

@@ -110,7 +110,11 @@ export class S3DepositStore implements DepositStore {
       await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
     } catch (error) {
       // 412: written by an earlier delivery of the same event; the first write stands.
-      if (error instanceof Error && (error.name === 'PreconditionFailed' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)) return;
+      if (
+        error instanceof Error &&
+        (error.name === 'PreconditionFailed' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)
+      )
+        return;
       throw error;
     }
   }

@@ -53,7 +53,13 @@ export class S3ReportObjects implements ReportObjects {
     let versionMarker: string | undefined;
     for (;;) {
       const page = await this.s3.send(
-        new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: REPORTS_PREFIX, KeyMarker: keyMarker, VersionIdMarker: versionMarker, MaxKeys: this.options.pageSize }),
+        new ListObjectVersionsCommand({
+          Bucket: this.bucket,
+          Prefix: REPORTS_PREFIX,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionMarker,
+          MaxKeys: this.options.pageSize,
+        }),
       );
       // Delete markers are not uploads; "null" is the version of an object stored before versioning,
       // whose S3 event carried no version id.
@@ -75,7 +81,9 @@ export class S3ReportObjects implements ReportObjects {
   async receiptTimeOf(object: ReportObject): Promise<string> {
     const name = this.options.receiptTimeMetadata;
     if (!name) return object.lastModified;
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: object.key, ...(object.versionId ? { VersionId: object.versionId } : {}) }));
+    const head = await this.s3.send(
+      new HeadObjectCommand({ Bucket: this.bucket, Key: object.key, ...(object.versionId ? { VersionId: object.versionId } : {}) }),
+    );
     const simulated = head.Metadata?.[name];
     return simulated && !Number.isNaN(Date.parse(simulated)) ? new Date(simulated).toISOString() : object.lastModified;
   }

@@ -32,7 +32,9 @@ export class SqsReviewInbox implements ReviewInbox {
     const body = readBody(message.Body);
     if (!body.ok) return { ...held, ok: false, problem: body.problem };
     const parsed = ReviewMessageSchema.safeParse(body.json);
-    return parsed.success ? { ...held, ok: true, review: parsed.data } : { ...held, ok: false, problem: parsed.error.issues[0]?.message ?? 'not a review message' };
+    return parsed.success
+      ? { ...held, ok: true, review: parsed.data }
+      : { ...held, ok: false, problem: parsed.error.issues[0]?.message ?? 'not a review message' };
   }
 
   async extend(held: HeldReview, seconds: number): Promise<void> {

@@ -15,9 +15,7 @@ export interface Refusal<Code extends string = string> {
   readonly message: Message;
 }
 
-export type Outcome<T, Code extends string = string> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly refusal: Refusal<Code> };
+export type Outcome<T, Code extends string = string> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: Refusal<Code> };
 
 export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
 

@@ -110,7 +110,8 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     const reused = keyReusedIn(record, upload.key);
     record = await deps.ledger.getDeposit(key.enterpriseId, key.period);
     // What the attempt says may depend on the record (a report key already used): rebuild it then.
-    if (keyReusedIn(record, upload.key) !== reused) attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) });
+    if (keyReusedIn(record, upload.key) !== reused)
+      attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) });
   }
   throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${WRITE_RETRY.tries} tries`);
 }
@@ -135,7 +136,10 @@ async function storable(deps: IntakeDeps, attempt: Attempt): Promise<Attempt> {
  * recorded, as a returned attempt of its own, but the record (one item) no longer grows.
  */
 async function recordOverflow(deps: IntakeDeps, attempt: Attempt, record: EnterprisePeriod, enterprise: Enterprise | undefined): Promise<IntakeResult> {
-  const issues = [issueOf('EVD-ATTEMPTS-TOO-MANY', { found: `${record.attempts.length + 1}`, expected: `${MAX_ATTEMPTS_PER_RECORD}` }), ...attempt.validation.issues];
+  const issues = [
+    issueOf('EVD-ATTEMPTS-TOO-MANY', { found: `${record.attempts.length + 1}`, expected: `${MAX_ATTEMPTS_PER_RECORD}` }),
+    ...attempt.validation.issues,
+  ];
   const validation = summarise(issues);
   const overflow = await storable(deps, { ...attempt, validation, verdict: validation.verdict });
   const outcome = await deps.ledger.recordAttemptOnly(overflow);
@@ -292,12 +296,24 @@ async function recordUnattributed(deps: IntakeDeps, upload: ReportUpload, attemp
   const digest = await deps.store.digest(upload.key, upload.versionId);
   const unread = digest.ok ? undefined : UNREADABLE_REASONS[digest.reason];
   const validation = summarise([
-    issueOf('EVD-KEY-LAYOUT', { field: 'key', found: `${upload.key.slice(0, 300)} — ${reason}`, expected: 'reports/{enterpriseId}/{period}/{depositId}/{fileName}' }),
+    issueOf('EVD-KEY-LAYOUT', {
+      field: 'key',
+      found: `${upload.key.slice(0, 300)} — ${reason}`,
+      expected: 'reports/{enterpriseId}/{period}/{depositId}/{fileName}',
+    }),
     ...(unread ? [issueOf('EVD-REPORT-UNREADABLE', { field: 'report', found: unread })] : []),
   ]);
   const receivedAt = new Date(upload.eventTime).toISOString();
   const file: DepositFile = digest.ok
-    ? { role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: digest.object.sha256, eTag: digest.object.eTag, ...(digest.object.versionId ? { versionId: digest.object.versionId } : {}) }
+    ? {
+        role: 'report',
+        key: upload.key,
+        fileName: upload.key.split('/').pop() ?? '',
+        size: upload.size,
+        sha256: digest.object.sha256,
+        eTag: digest.object.eTag,
+        ...(digest.object.versionId ? { versionId: digest.object.versionId } : {}),
+      }
     : { role: 'report', key: upload.key, fileName: upload.key.split('/').pop() ?? '', size: upload.size, sha256: '', unreadable: unread };
   const attempt: Attempt = {
     attemptId,

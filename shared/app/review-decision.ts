@@ -9,35 +9,25 @@
  * recorded again. An escalation re-queues the attempt for provincial review after it is stored;
  * a replay finishes that step if a crash left it undone.
  */
-import { createHash } from "node:crypto";
-import {
-	acceptedMonthOf,
-	type Attempt,
-	attemptNumber,
-	type EnterprisePeriod,
-} from "#domain/attempt.ts";
-import {
-	type DecisionRequest,
-	type RefusalCode,
-	recordWithRuling,
-	ruleOnDecision,
-} from "#domain/review.ts";
-import { type ReviewMessage, reviewMessageOf } from "#domain/review-message.ts";
-import { ok, type Outcome, refused } from "./outcome.ts";
-import type { DecisionStore, ReviewQueue, Ruling } from "./ports.ts";
+import { createHash } from 'node:crypto';
+import { acceptedMonthOf, type Attempt, attemptNumber, type EnterprisePeriod } from '#domain/attempt.ts';
+import { type DecisionRequest, type RefusalCode, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
+import { type ReviewMessage, reviewMessageOf } from '#domain/review-message.ts';
+import { ok, type Outcome, refused } from './outcome.ts';
+import type { DecisionStore, ReviewQueue, Ruling } from './ports.ts';
 
 export interface ReviewDeps {
-	readonly store: DecisionStore;
-	readonly reviewQueue: ReviewQueue;
-	readonly now: () => Date;
+  readonly store: DecisionStore;
+  readonly reviewQueue: ReviewQueue;
+  readonly now: () => Date;
 }
 
 /** The decision as stored: just now ('recorded'), or before, by this very request ('replayed'). */
 export interface Decided {
-	readonly status: "recorded" | "replayed";
-	readonly attempt: Attempt;
-	readonly attemptNumber: number;
-	readonly record: EnterprisePeriod;
+  readonly status: 'recorded' | 'replayed';
+  readonly attempt: Attempt;
+  readonly attemptNumber: number;
+  readonly record: EnterprisePeriod;
 }
 
 export type DecisionOutcome = Outcome<Decided, RefusalCode>;
@@ -45,115 +35,70 @@ export type DecisionOutcome = Outcome<Decided, RefusalCode>;
 const MAX_WRITE_RETRIES = 8;
 
 /** The decision's identity when the client gave none: the same content is the same decision. */
-export function contentDecisionId(
-	attemptId: string,
-	request: DecisionRequest,
-): string {
-	const content = JSON.stringify([
-		attemptId,
-		request.outcome,
-		request.reviewer,
-		request.level,
-		request.comment,
-		request.issueComments,
-	]);
-	return createHash("sha256").update(content).digest("hex").slice(0, 32);
+export function contentDecisionId(attemptId: string, request: DecisionRequest): string {
+  const content = JSON.stringify([attemptId, request.outcome, request.reviewer, request.level, request.comment, request.issueComments]);
+  return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
 
 export function applyRuling(attempt: Attempt, ruling: Ruling): Attempt {
-	return ruling.kind === "decide"
-		? { ...attempt, verdict: ruling.verdict, decision: ruling.decision }
-		: { ...attempt, escalation: ruling.escalation };
+  return ruling.kind === 'decide' ? { ...attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...attempt, escalation: ruling.escalation };
 }
 
-export async function decideOnAttempt(
-	deps: ReviewDeps,
-	attemptId: string,
-	request: DecisionRequest,
-): Promise<DecisionOutcome> {
-	const identified = {
-		...request,
-		decisionId: request.decisionId ?? contentDecisionId(attemptId, request),
-	};
-	for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
-		const attempt = await deps.store.findAttempt(attemptId);
-		const record =
-			attempt &&
-			(await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
-		if (!attempt || !record)
-			return refused(
-				"not-found",
-				`没有编号为 ${attemptId} 的提交记录`,
-				`no attempt ${attemptId} is recorded`,
-			);
-		const ruling = ruleOnDecision(record, attempt, identified, deps.now());
-		if (ruling.kind === "refuse") return { ok: false, refusal: ruling.refusal };
-		if (ruling.kind === "replay") {
-			if (
-				attempt.escalation?.decisionId === identified.decisionId &&
-				!(await deps.store.escalationQueuedAt(attempt))
-			) {
-				await queueForProvince(deps, attempt, record);
-			}
-			return ok({
-				status: "replayed",
-				attempt,
-				attemptNumber: attemptNumber(record, attemptId),
-				record,
-			});
-		}
-		const accepted =
-			ruling.kind === "decide"
-				? acceptedMonthOf(applyRuling(attempt, ruling))
-				: undefined;
-		const next = recordWithRuling(record, attemptId, ruling, accepted);
-		const outcome = await deps.store.recordRuling(
-			attempt,
-			ruling,
-			next,
-			record.version,
-		);
-		if (outcome === "too-large")
-			return refused(
-				"too-long",
-				"意见过长，存证记录无法保存，请缩短意见",
-				"the comments are too long for the ledger to store with this attempt: shorten them",
-			);
-		if (outcome === "recorded") {
-			const decided = applyRuling(attempt, ruling);
-			if (ruling.kind === "escalate")
-				await queueForProvince(deps, decided, next);
-			return ok({
-				status: "recorded",
-				attempt: decided,
-				attemptNumber: attemptNumber(next, attemptId),
-				record: next,
-			});
-		}
-		// Someone else wrote first (another decision, or a re-deposit): re-read and rule again, which
-		// turns into a replay, a refusal naming the other decision, or a supersession.
-	}
-	throw new Error(
-		`could not record the decision on attempt ${attemptId}: still contended after ${MAX_WRITE_RETRIES} tries`,
-	);
+export async function decideOnAttempt(deps: ReviewDeps, attemptId: string, request: DecisionRequest): Promise<DecisionOutcome> {
+  const identified = {
+    ...request,
+    decisionId: request.decisionId ?? contentDecisionId(attemptId, request),
+  };
+  for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
+    const attempt = await deps.store.findAttempt(attemptId);
+    const record = attempt && (await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
+    if (!attempt || !record) return refused('not-found', `没有编号为 ${attemptId} 的提交记录`, `no attempt ${attemptId} is recorded`);
+    const ruling = ruleOnDecision(record, attempt, identified, deps.now());
+    if (ruling.kind === 'refuse') return { ok: false, refusal: ruling.refusal };
+    if (ruling.kind === 'replay') {
+      if (attempt.escalation?.decisionId === identified.decisionId && !(await deps.store.escalationQueuedAt(attempt))) {
+        await queueForProvince(deps, attempt, record);
+      }
+      return ok({
+        status: 'replayed',
+        attempt,
+        attemptNumber: attemptNumber(record, attemptId),
+        record,
+      });
+    }
+    const accepted = ruling.kind === 'decide' ? acceptedMonthOf(applyRuling(attempt, ruling)) : undefined;
+    const next = recordWithRuling(record, attemptId, ruling, accepted);
+    const outcome = await deps.store.recordRuling(attempt, ruling, next, record.version);
+    if (outcome === 'too-large')
+      return refused('too-long', '意见过长，存证记录无法保存，请缩短意见', 'the comments are too long for the ledger to store with this attempt: shorten them');
+    if (outcome === 'recorded') {
+      const decided = applyRuling(attempt, ruling);
+      if (ruling.kind === 'escalate') await queueForProvince(deps, decided, next);
+      return ok({
+        status: 'recorded',
+        attempt: decided,
+        attemptNumber: attemptNumber(next, attemptId),
+        record: next,
+      });
+    }
+    // Someone else wrote first (another decision, or a re-deposit): re-read and rule again, which
+    // turns into a replay, a refusal naming the other decision, or a supersession.
+  }
+  throw new Error(`could not record the decision on attempt ${attemptId}: still contended after ${MAX_WRITE_RETRIES} tries`);
 }
 
-async function queueForProvince(
-	deps: ReviewDeps,
-	attempt: Attempt,
-	record: EnterprisePeriod,
-): Promise<void> {
-	const escalation = attempt.escalation;
-	if (!escalation) return;
-	const message: ReviewMessage = {
-		...reviewMessageOf(attempt, attemptNumber(record, attempt.attemptId), record),
-		level: escalation.toLevel,
-		escalation: {
-			reviewer: escalation.reviewer,
-			comment: escalation.comment,
-			escalatedAt: escalation.escalatedAt,
-		},
-	};
-	await deps.reviewQueue.send(message);
-	await deps.store.markEscalationQueued(attempt, deps.now().toISOString());
+async function queueForProvince(deps: ReviewDeps, attempt: Attempt, record: EnterprisePeriod): Promise<void> {
+  const escalation = attempt.escalation;
+  if (!escalation) return;
+  const message: ReviewMessage = {
+    ...reviewMessageOf(attempt, attemptNumber(record, attempt.attemptId), record),
+    level: escalation.toLevel,
+    escalation: {
+      reviewer: escalation.reviewer,
+      comment: escalation.comment,
+      escalatedAt: escalation.escalatedAt,
+    },
+  };
+  await deps.reviewQueue.send(message);
+  await deps.store.markEscalationQueued(attempt, deps.now().toISOString());
 }

@@ -63,7 +63,11 @@ export const CheckSettingsSchema = z.object({
   labReportWindowDays: z.number().int().min(0).default(40),
   evidence: z
     .object({
-      maxBytes: z.number().int().positive().default(200 * 1024 * 1024),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(200 * 1024 * 1024),
       /** Distinct evidence files one report may name; intake reads at most this many. */
       maxFiles: z.number().int().positive().default(100),
       allowedTypes: z.array(z.enum(EVIDENCE_TYPES)).default([...EVIDENCE_TYPES]),

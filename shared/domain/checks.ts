@@ -31,9 +31,7 @@ function readable(evidence: readonly EvidenceFile[]): EvidenceFile[] {
 }
 
 function forEachUnit(context: ResolvedCheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
-  return context.report.units.flatMap((unit) =>
-    fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW),
-  );
+  return context.report.units.flatMap((unit) => fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW));
 }
 
 function value(unit: UnitReport, code: ParameterCode): number | undefined {
@@ -95,9 +93,13 @@ function isoDay(days: number): string {
 /** The rule of each catalogue entry that judges a parsed report, by code. */
 export const RULES: Readonly<Record<string, Rule>> = {
   'EVD-UNIT-MISSING': ({ report, enterprise }) =>
-    enterprise.units.filter((u) => !report.units.some((r) => r.unitId === u.unitId)).map((u) => ({ unitId: u.unitId, expected: 'a block of rows for this unit', found: '(none)' })),
+    enterprise.units
+      .filter((u) => !report.units.some((r) => r.unitId === u.unitId))
+      .map((u) => ({ unitId: u.unitId, expected: 'a block of rows for this unit', found: '(none)' })),
   'EVD-UNIT-UNKNOWN': ({ report, enterprise }) =>
-    report.units.filter((r) => !enterprise.units.some((u) => u.unitId === r.unitId)).map((r) => ({ unitId: r.unitId, expected: enterprise.units.map((u) => u.unitId).join(', '), found: r.unitId })),
+    report.units
+      .filter((r) => !enterprise.units.some((u) => u.unitId === r.unitId))
+      .map((r) => ({ unitId: r.unitId, expected: enterprise.units.map((u) => u.unitId).join(', '), found: r.unitId })),
   'EVD-PARAM-MISSING': ({ report, enterprise }) =>
     report.units.flatMap((unit) => {
       const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
@@ -116,28 +118,49 @@ export const RULES: Readonly<Record<string, Rule>> = {
       if (!registered) return [];
       const required = requiredParameters(registered.fuel);
       return PARAMETER_CODES.filter((code) => unit.parameters[code] && !required.includes(code)).map((code) => ({
-        unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `parameters of a ${registered.fuel} unit`, found: code,
+        unitId: unit.unitId,
+        field: code,
+        row: unit.parameters[code]?.row,
+        expected: `parameters of a ${registered.fuel} unit`,
+        found: code,
       }));
     }),
   'EVD-EVIDENCE-LEDGER-MISSING': ({ report }) =>
     report.units.flatMap((unit) =>
       PARAMETER_CODES.filter((code) => unit.parameters[code] && !unit.parameters[code]?.evidenceFile).map((code) => ({
-        unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: 'a stamped ledger scan in the evidence folder', found: '(none)',
+        unitId: unit.unitId,
+        field: code,
+        row: unit.parameters[code]?.row,
+        expected: 'a stamped ledger scan in the evidence folder',
+        found: '(none)',
       })),
     ),
   'EVD-EVIDENCE-LAB-MISSING': (context) =>
     context.report.units
       .filter((unit) => fuelOf(context, unit.unitId) === 'coal' && unit.labReport && !unit.labReport.evidenceFile)
-      .map((unit) => ({ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport?.row, expected: 'the lab report scan in the evidence folder', found: unit.labReport?.reportNo ?? '' })),
+      .map((unit) => ({
+        unitId: unit.unitId,
+        field: 'labReportNo',
+        row: unit.labReport?.row,
+        expected: 'the lab report scan in the evidence folder',
+        found: unit.labReport?.reportNo ?? '',
+      })),
   'EVD-EVIDENCE-TOO-MANY': ({ report, settings }) => {
     const named = evidenceFileNamesOf(report).length;
     return named > settings.evidence.maxFiles ? [{ field: 'evidenceFile', expected: String(settings.evidence.maxFiles), found: String(named) }] : [];
   },
   'EVD-EVIDENCE-UNREADABLE': ({ evidence }) =>
-    evidence.filter((e) => e.unreadable !== undefined).map((e) => ({ field: e.fileName, expected: 'a file the validator and reviewers can read', found: e.unreadable })),
-  'EVD-EVIDENCE-EMPTY': ({ evidence }) => readable(evidence).filter((e) => e.size === 0).map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
+    evidence
+      .filter((e) => e.unreadable !== undefined)
+      .map((e) => ({ field: e.fileName, expected: 'a file the validator and reviewers can read', found: e.unreadable })),
+  'EVD-EVIDENCE-EMPTY': ({ evidence }) =>
+    readable(evidence)
+      .filter((e) => e.size === 0)
+      .map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
   'EVD-EVIDENCE-TOO-LARGE': ({ evidence, settings }) =>
-    readable(evidence).filter((e) => e.size > settings.evidence.maxBytes).map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
+    readable(evidence)
+      .filter((e) => e.size > settings.evidence.maxBytes)
+      .map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
   'EVD-EVIDENCE-TYPE': ({ evidence, settings }) =>
     readable(evidence).flatMap((e) => {
       if (!e.head || e.size === 0) return [];
@@ -193,7 +216,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const cph = value(unit, 'carbonPerHeat');
       const { default: fallback, equalWithin } = context.settings.carbonPerHeat;
       return cph !== undefined && unit.labReport && near(cph, fallback, equalWithin)
-        ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: 'the measured value from the lab report', found: `${cph} tC/GJ` }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'carbonPerHeat',
+              row: unit.parameters.carbonPerHeat?.row,
+              expected: 'the measured value from the lab report',
+              found: `${cph} tC/GJ`,
+            },
+          ]
         : [];
     }),
   'EVD-CPH-FORMER-DEFAULT': (context) =>
@@ -215,7 +246,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
       if ([fallback, ...formerDefaults].some((d) => near(cph, d, equalWithin))) return [];
       const derived = carbon / 100 / ncv;
       return Math.abs(cph - derived) / derived > consistencyTolerance
-        ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: `${derived.toFixed(5)} tC/GJ ± ${consistencyTolerance * 100}%`, found: `${cph} tC/GJ` }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'carbonPerHeat',
+              row: unit.parameters.carbonPerHeat?.row,
+              expected: `${derived.toFixed(5)} tC/GJ ± ${consistencyTolerance * 100}%`,
+              found: `${cph} tC/GJ`,
+            },
+          ]
         : [];
     }),
   'EVD-CROSS-NCV-COMPOSITION': (context) =>
@@ -230,7 +269,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const estimate = (339 * c + 1030 * h - 108.9 * (o - s) - 25.1 * (9 * h + mt)) / 1000;
       if (estimate <= 0) return [];
       return Math.abs(ncv - estimate) / estimate > tolerance
-        ? [{ unitId: unit.unitId, field: 'ncvAsReceived', row: unit.parameters.ncvAsReceived?.row, expected: `${estimate.toFixed(2)} GJ/t ± ${tolerance * 100}%`, found: `${ncv} GJ/t` }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'ncvAsReceived',
+              row: unit.parameters.ncvAsReceived?.row,
+              expected: `${estimate.toFixed(2)} GJ/t ± ${tolerance * 100}%`,
+              found: `${ncv} GJ/t`,
+            },
+          ]
         : [];
     }),
   'EVD-CROSS-SUPPLIED-GT-GENERATED': (context) =>
@@ -269,7 +316,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const hours = value(unit, 'operatingHours');
       if (generated === undefined || hours === undefined || capacityMW === undefined) return [];
       const limit = capacityMW * hours;
-      return generated > limit * (1 + context.settings.capacityTolerance) ? [{ unitId: unit.unitId, field: 'powerGenerated', expected: `≤ ${limit} MWh`, found: `${generated} MWh` }] : [];
+      return generated > limit * (1 + context.settings.capacityTolerance)
+        ? [{ unitId: unit.unitId, field: 'powerGenerated', expected: `≤ ${limit} MWh`, found: `${generated} MWh` }]
+        : [];
     }),
   'EVD-CROSS-LOAD-FACTOR': (context) =>
     forEachUnit(context, (unit, capacityMW) => {
@@ -280,7 +329,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const derived = (generated / (capacityMW * hours)) * 100;
       const tolerance = context.settings.loadFactorTolerancePoints;
       return Math.abs(factor - derived) > tolerance
-        ? [{ unitId: unit.unitId, field: 'loadFactor', row: unit.parameters.loadFactor?.row, expected: `${derived.toFixed(2)}% ± ${tolerance} points`, found: `${factor}%` }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'loadFactor',
+              row: unit.parameters.loadFactor?.row,
+              expected: `${derived.toFixed(2)}% ± ${tolerance} points`,
+              found: `${factor}%`,
+            },
+          ]
         : [];
     }),
   'EVD-CROSS-NET-COAL-RATE': (context) =>
@@ -292,7 +349,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const { min, max } = context.settings.netCoalRate;
       // t × GJ/t ÷ 29.271 GJ/tce = tce; tce ÷ MWh = kgce/kWh; × 1000 = gce/kWh.
       const rate = ((coal * ncv) / 29.271 / supplied) * 1000;
-      return rate < min || rate > max ? [{ unitId: unit.unitId, field: 'coalConsumed', expected: `${min}–${max} gce/kWh`, found: `${rate.toFixed(1)} gce/kWh` }] : [];
+      return rate < min || rate > max
+        ? [{ unitId: unit.unitId, field: 'coalConsumed', expected: `${min}–${max} gce/kWh`, found: `${rate.toFixed(1)} gce/kWh` }]
+        : [];
     }),
   'EVD-EVIDENCE-MISSING': ({ report, evidence, settings }) => {
     const checked = new Set(evidenceFilesToRead(report, settings));

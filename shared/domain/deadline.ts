@@ -19,9 +19,7 @@ function isCalendarDay(text: string): boolean {
 }
 
 /** `province:<name>` or `city:<name>`; the registry's province/city names. */
-export const ScopeSchema = z
-  .string()
-  .regex(/^(province|city):.+$/, 'a scope is written province:<name> or city:<name>');
+export const ScopeSchema = z.string().regex(/^(province|city):.+$/, 'a scope is written province:<name> or city:<name>');
 
 export const DeadlineRulesSchema = z.object({
   /** Natural days after month end (rule: 40). */

@@ -49,7 +49,8 @@ export function parseDepositKey(key: string): KeyReading {
   if (!kind) return { ok: false, reason: `key must start with ${REPORTS_PREFIX} or ${EVIDENCE_PREFIX}` };
   if (!ENTERPRISE_SEGMENT.test(enterpriseId)) return { ok: false, reason: `"${enterpriseId.slice(0, 40)}" is not an 18-character credit code` };
   if (!PERIOD_PATTERN.test(period)) return { ok: false, reason: `"${period.slice(0, 20)}" is not a period YYYY-MM` };
-  if (!DEPOSIT_SEGMENT.test(depositId) || depositId.includes('..')) return { ok: false, reason: `"${depositId.slice(0, 70)}" is not a deposit id (1-64 of A-Z a-z 0-9 . _ -)` };
+  if (!DEPOSIT_SEGMENT.test(depositId) || depositId.includes('..'))
+    return { ok: false, reason: `"${depositId.slice(0, 70)}" is not a deposit id (1-64 of A-Z a-z 0-9 . _ -)` };
   if (rest.length !== 1 || !FILE_SEGMENT.test(fileName)) return { ok: false, reason: `"${fileName.slice(0, 70)}" is not a plain file name` };
   return { ok: true, key: { kind, enterpriseId, period, depositId, fileName } };
 }

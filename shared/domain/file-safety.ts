@@ -171,9 +171,11 @@ export async function inspectXlsx(bytes: Uint8Array, limits: TableLimits = DEFAU
   if (zip.oversized) return [tooManyRowsIssue(zip.oversized, limits)];
   const issues: Issue[] = [];
   const macros = zip.names.filter((n) => /vbaProject\.bin$|\.bin$/i.test(n) && /^xl\//i.test(n));
-  if (macros.length > 0) issues.push(issueOf('EVD-XLSX-MACROS', { found: macros.slice(0, 5).join(', '), expected: 'a workbook without macros (.xlsx, not .xlsm)' }));
+  if (macros.length > 0)
+    issues.push(issueOf('EVD-XLSX-MACROS', { found: macros.slice(0, 5).join(', '), expected: 'a workbook without macros (.xlsx, not .xlsm)' }));
   const links = zip.names.filter((n) => /^xl\/externalLinks\//i.test(n));
-  if (links.length > 0) issues.push(issueOf('EVD-XLSX-EXTERNAL-LINKS', { found: links.slice(0, 5).join(', '), expected: 'values typed in, not linked from other workbooks' }));
+  if (links.length > 0)
+    issues.push(issueOf('EVD-XLSX-EXTERNAL-LINKS', { found: links.slice(0, 5).join(', '), expected: 'values typed in, not linked from other workbooks' }));
   return issues;
 }
 
@@ -211,7 +213,9 @@ export function inspectJsonText(text: string): Issue[] {
       if (!keys) return;
       if (keys.has(property) && issues.length < 20) {
         path.splice(0, path.length, ...pathSupplier());
-        issues.push(issueOf('EVD-JSON-DUPLICATE-KEY', { field: [...path, property].join('.'), found: `"${property}" twice`, expected: 'each key once per object' }));
+        issues.push(
+          issueOf('EVD-JSON-DUPLICATE-KEY', { field: [...path, property].join('.'), found: `"${property}" twice`, expected: 'each key once per object' }),
+        );
       }
       keys.add(property);
     },

@@ -70,7 +70,9 @@ const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 
 /** The byte after SOI that starts a JPEG segment: SOFn, DHT, DQT, DRI, APPn or COM. */
 function isJpegMarker(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte >= 0xc0 && byte <= 0xcf && byte !== 0xc8) || (byte >= 0xdb && byte <= 0xdf) || (byte >= 0xe0 && byte <= 0xef) || byte === 0xfe);
+  return (
+    byte !== undefined && ((byte >= 0xc0 && byte <= 0xcf && byte !== 0xc8) || (byte >= 0xdb && byte <= 0xdf) || (byte >= 0xe0 && byte <= 0xef) || byte === 0xfe)
+  );
 }
 
 /**
@@ -140,10 +142,14 @@ export function judgeContent(head: Uint8Array, knownSize?: number): ContentJudge
   switch (type) {
     case 'pdf': {
       if (!/^%PDF-[12]\.\d/.test(new TextDecoder('latin1').decode(head.subarray(0, 8)))) {
-        return { type, refusal: `a %PDF- header without a version such as 1.7 or 2.0 (${JSON.stringify(new TextDecoder('latin1').decode(head.subarray(0, 8)))})` };
+        return {
+          type,
+          refusal: `a %PDF- header without a version such as 1.7 or 2.0 (${JSON.stringify(new TextDecoder('latin1').decode(head.subarray(0, 8)))})`,
+        };
       }
       const bytes = size ?? head.length;
-      if (size !== undefined && bytes < MIN_PDF_BYTES) return { type, refusal: `a PDF of ${bytes} bytes, too small to be a document (at least ${MIN_PDF_BYTES})` };
+      if (size !== undefined && bytes < MIN_PDF_BYTES)
+        return { type, refusal: `a PDF of ${bytes} bytes, too small to be a document (at least ${MIN_PDF_BYTES})` };
       if (tail && indexOf(tail, PDF_EOF) < 0) return { type, refusal: 'a PDF without its end marker %%EOF (truncated?)' };
       return { type };
     }
@@ -161,7 +167,9 @@ export function judgeContent(head: Uint8Array, knownSize?: number): ContentJudge
       return { type, refusal: 'a ZIP archive without OFD.xml (e.g. a Word or Excel file)' };
     default: {
       const pdfAt = indexOf(head.subarray(0, TAIL_BYTES), PDF);
-      return pdfAt > 0 ? { type, refusal: `content with a %PDF- header at byte ${pdfAt}, not at the start` } : { type, refusal: 'content of no allowed type (not PDF, JPEG, PNG or OFD)' };
+      return pdfAt > 0
+        ? { type, refusal: `content with a %PDF- header at byte ${pdfAt}, not at the start` }
+        : { type, refusal: 'content of no allowed type (not PDF, JPEG, PNG or OFD)' };
     }
   }
 }

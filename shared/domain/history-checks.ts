@@ -69,17 +69,27 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
       const wanted = normalisedReportNo(unit.labReport.reportNo);
       const used = months.filter((m) => m.report.units.some((u) => u.labReport && normalisedReportNo(u.labReport.reportNo) === wanted));
       return used.length > 0
-        ? [{ unitId: unit.unitId, field: 'labReportNo', row: unit.labReport.row, expected: used.map((m) => m.period).join(', '), found: unit.labReport.reportNo }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'labReportNo',
+              row: unit.labReport.row,
+              expected: used.map((m) => m.period).join(', '),
+              found: unit.labReport.reportNo,
+            },
+          ]
         : [];
     });
   },
   'EVD-HIST-EVIDENCE-REUSED': (context) => {
     const months = earlierMonths(context);
     // An unreadable file has no hash to compare (EVD-EVIDENCE-UNREADABLE speaks for it).
-    return context.evidence.filter((file) => file.unreadable === undefined && file.sha256 !== '').flatMap((file): Finding[] => {
-      const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
-      return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
-    });
+    return context.evidence
+      .filter((file) => file.unreadable === undefined && file.sha256 !== '')
+      .flatMap((file): Finding[] => {
+        const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
+        return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
+      });
   },
   'EVD-HIST-ABRUPT-CHANGE': (context) => {
     const previous = monthAt(context, 1);
@@ -94,7 +104,15 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
         if (now === undefined || then === undefined || then === 0) return [];
         const change = (now - then) / Math.abs(then);
         return Math.abs(change) > band
-          ? [{ unitId: unit.unitId, field: code, row: unit.parameters[code]?.row, expected: `±${+(band * 100).toFixed(2)}% of ${then} (${previous.period})`, found: `${now} (${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%)` }]
+          ? [
+              {
+                unitId: unit.unitId,
+                field: code,
+                row: unit.parameters[code]?.row,
+                expected: `±${+(band * 100).toFixed(2)}% of ${then} (${previous.period})`,
+                found: `${now} (${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
+              },
+            ]
           : [];
       });
     });

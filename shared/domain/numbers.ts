@@ -13,7 +13,10 @@ export function readNumber(raw: string | number | null | undefined, allowPercent
   if (typeof raw === 'number') {
     return Number.isFinite(raw) ? { kind: 'number', value: raw === 0 ? 0 : raw } : { kind: 'invalid', raw: String(raw) };
   }
-  let text = raw.normalize('NFKC').trim().replace(/[\u00a0\u3000\s]/g, '');
+  let text = raw
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\u00a0\u3000\s]/g, '');
   if (text === '') return { kind: 'empty' };
   if (allowPercentSign && text.endsWith('%')) text = text.slice(0, -1);
   if (GROUPED_NUMBER.test(text)) text = text.replace(/,/g, '');

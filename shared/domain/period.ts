@@ -8,9 +8,7 @@ import { z } from 'zod';
 
 export const PERIOD_PATTERN = /^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$/;
 
-export const PeriodSchema = z
-  .string()
-  .regex(PERIOD_PATTERN, 'a period is a month written YYYY-MM (years 1900–9999), e.g. 2026-01');
+export const PeriodSchema = z.string().regex(PERIOD_PATTERN, 'a period is a month written YYYY-MM (years 1900–9999), e.g. 2026-01');
 
 export type Period = z.infer<typeof PeriodSchema>;
 

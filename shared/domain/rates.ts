@@ -169,7 +169,8 @@ function firstPassOf(attempts: readonly RatedAttempt[]): FirstPass {
   if (!first) return 'none';
   // Reviewers may not decide a superseded attempt; one decided at or after the re-deposit anyway
   // (a race, or an old record) does not undo the withdrawal.
-  const decidedBeforeSuperseded = first.decidedAt !== undefined && superseding !== undefined && Date.parse(first.decidedAt) < Date.parse(superseding.receivedAt);
+  const decidedBeforeSuperseded =
+    first.decidedAt !== undefined && superseding !== undefined && Date.parse(first.decidedAt) < Date.parse(superseding.receivedAt);
   if (superseding && machineVerdictOf(first) === 'needs-review' && !decidedBeforeSuperseded) return 'withdrawn';
   return first.verdict === 'needs-review' ? 'awaiting-review' : first.verdict;
 }

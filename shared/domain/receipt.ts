@@ -37,7 +37,10 @@ export const ReceiptFileSchema = z.strictObject({
   versionId: z.string().nullable(),
   size: z.number().int(),
   /** Hex; null for a file that was present but could not be read (archived, customer-encrypted). */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 });
 export type ReceiptFile = z.infer<typeof ReceiptFileSchema>;
 
@@ -134,9 +137,7 @@ export function receiptOf(attempt: Attempt, attemptNumber: number | null, issued
       current: attempt.verdict,
       errors: attempt.validation.stats.errors,
       warnings: attempt.validation.stats.warnings,
-      decision: decision
-        ? { outcome: decision.outcome, level: decision.level, decidedAt: instant(decision.decidedAt), comment: decision.comment }
-        : null,
+      decision: decision ? { outcome: decision.outcome, level: decision.level, decidedAt: instant(decision.decidedAt), comment: decision.comment } : null,
     },
     files: attempt.files.map((file) => ({
       role: file.role,
@@ -174,7 +175,9 @@ export interface PublishedReceiptKey {
 
 export function keyFingerprint(publicKey: string | KeyObject): string {
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
+  return createHash('sha256')
+    .update(key.export({ format: 'der', type: 'spki' }))
+    .digest('hex');
 }
 
 export function publishedReceiptKey(publicKeyPem: string): PublishedReceiptKey {
@@ -241,7 +244,10 @@ export function verifyReceipt(input: unknown, publicKey: string | KeyObject, fil
   if (!signatureValid)
     problems.push({
       code: 'bad-signature',
-      message: { zh: '签名无效：回执内容已被改动，或并非由该公钥对应的私钥签发', en: 'the signature does not hold: the receipt was altered, or not signed by this public key' },
+      message: {
+        zh: '签名无效：回执内容已被改动，或并非由该公钥对应的私钥签发',
+        en: 'the signature does not hold: the receipt was altered, or not signed by this public key',
+      },
     });
   const checks = files.map((file): FileCheck => {
     const recorded = receipt.files.filter((f) => f.fileName === file.fileName);

@@ -145,7 +145,11 @@ function tableFromGrid(format: ReportFormat, grid: CellValue[][], lines?: readon
       issueOf('EVD-REPORT-HEADER', {
         row: firstRow,
         expected: REQUIRED_COLUMNS.join(', '),
-        found: header.map((h) => String(h ?? '')).join(', ').slice(0, 200) || '(empty)',
+        found:
+          header
+            .map((h) => String(h ?? ''))
+            .join(', ')
+            .slice(0, 200) || '(empty)',
         field: missing.join(', '),
       }),
     );
@@ -218,9 +222,11 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function cellsWithValues(sheet: Worksheet): number {
   let cells = 0;
-  sheet.eachRow((row) => row.eachCell((cell) => {
-    if (excelCellValue(cell.value) !== null && String(cell.value).trim() !== '') cells++;
-  }));
+  sheet.eachRow((row) =>
+    row.eachCell((cell) => {
+      if (excelCellValue(cell.value) !== null && String(cell.value).trim() !== '') cells++;
+    }),
+  );
   return cells;
 }
 
@@ -237,7 +243,15 @@ export async function parseXlsxTable(bytes: Uint8Array, limits: TableLimits = DE
   }
   // The first visible sheet is the one a reviewer sees; Excel keeps at least one sheet visible.
   const sheet = workbook.worksheets.find((s) => s.state === undefined || s.state === 'visible');
-  if (!sheet) return { issues: [issueOf('EVD-REPORT-HEADER', { expected: 'a visible worksheet with the report table', found: workbook.worksheets.length > 0 ? 'only hidden worksheets' : 'no worksheet' })] };
+  if (!sheet)
+    return {
+      issues: [
+        issueOf('EVD-REPORT-HEADER', {
+          expected: 'a visible worksheet with the report table',
+          found: workbook.worksheets.length > 0 ? 'only hidden worksheets' : 'no worksheet',
+        }),
+      ],
+    };
   // inspectXlsx bounded every sheet before the load; this holds for callers that did not run it.
   if (sheet.rowCount > limits.maxRows || sheet.columnCount > limits.maxColumns) {
     return { issues: [tooManyRowsIssue({ sheet: sheet.name, rows: sheet.rowCount, columns: sheet.columnCount }, limits)] };

@@ -123,9 +123,9 @@ export function parseJsonTable(text: string, limits: TableLimits = DEFAULT_CHECK
   const parsed = JsonReportSchema.safeParse(data);
   if (!parsed.success) {
     return {
-      issues: parsed.error.issues.slice(0, 20).map((i) =>
-        issueOf('EVD-REPORT-SCHEMA', { field: i.path.join('.') || '(root)', expected: i.message, found: 'see field' }),
-      ),
+      issues: parsed.error.issues
+        .slice(0, 20)
+        .map((i) => issueOf('EVD-REPORT-SCHEMA', { field: i.path.join('.') || '(root)', expected: i.message, found: 'see field' })),
     };
   }
   const report = parsed.data;
@@ -134,14 +134,27 @@ export function parseJsonTable(text: string, limits: TableLimits = DEFAULT_CHECK
     for (const [parameter, v] of Object.entries(unit.parameters)) {
       rows.push({
         path: `units[${u}].parameters.${parameter}`,
-        cells: { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId, parameter, value: v.value, unit: v.unit, evidenceFile: v.evidenceFile ?? null, evidenceSha256: v.evidenceSha256 ?? null },
+        cells: {
+          enterpriseId: report.enterpriseId,
+          period: report.period,
+          unitId: unit.unitId,
+          parameter,
+          value: v.value,
+          unit: v.unit,
+          evidenceFile: v.evidenceFile ?? null,
+          evidenceSha256: v.evidenceSha256 ?? null,
+        },
       });
     }
     if (unit.labReport) {
       const lab = unit.labReport;
       const base = { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId, unit: '' };
-      rows.push({ path: `units[${u}].labReport.reportNo`, cells: { ...base, parameter: 'labReportNo', value: lab.reportNo, evidenceFile: lab.evidenceFile ?? null, evidenceSha256: lab.evidenceSha256 ?? null } });
-      if (lab.issuedOn !== undefined) rows.push({ path: `units[${u}].labReport.issuedOn`, cells: { ...base, parameter: 'labReportIssuedOn', value: lab.issuedOn } });
+      rows.push({
+        path: `units[${u}].labReport.reportNo`,
+        cells: { ...base, parameter: 'labReportNo', value: lab.reportNo, evidenceFile: lab.evidenceFile ?? null, evidenceSha256: lab.evidenceSha256 ?? null },
+      });
+      if (lab.issuedOn !== undefined)
+        rows.push({ path: `units[${u}].labReport.issuedOn`, cells: { ...base, parameter: 'labReportIssuedOn', value: lab.issuedOn } });
     }
   });
   // One row per value, as in CSV and XLSX; a JSON report has its eight "columns" by construction.
@@ -192,12 +205,28 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     // Not NFKC-normalised: the name must match the evidence object's key byte for byte.
     let evidenceFile = rawText(row.cells.evidenceFile) || undefined;
     if (evidenceFile !== undefined && !isPlainEvidenceName(evidenceFile)) {
-      issues.push(issueOf('EVD-EVIDENCE-NAME', { ...where(table, row, 'evidenceFile'), unitId, field: parameter, expected: 'a file name of at most 200 characters, without folders', found: evidenceFile.slice(0, 80) }));
+      issues.push(
+        issueOf('EVD-EVIDENCE-NAME', {
+          ...where(table, row, 'evidenceFile'),
+          unitId,
+          field: parameter,
+          expected: 'a file name of at most 200 characters, without folders',
+          found: evidenceFile.slice(0, 80),
+        }),
+      );
       evidenceFile = undefined;
     }
     const evidenceSha256 = text(row.cells.evidenceSha256).toLowerCase() || undefined;
     if (evidenceSha256 !== undefined && !/^[a-f0-9]{64}$/.test(evidenceSha256)) {
-      issues.push(issueOf('EVD-EVIDENCE-HASH-FORMAT', { ...where(table, row, 'evidenceSha256'), unitId, field: parameter, expected: '64 hex digits', found: evidenceSha256.slice(0, 80) }));
+      issues.push(
+        issueOf('EVD-EVIDENCE-HASH-FORMAT', {
+          ...where(table, row, 'evidenceSha256'),
+          unitId,
+          field: parameter,
+          expected: '64 hex digits',
+          found: evidenceSha256.slice(0, 80),
+        }),
+      );
     }
     const evidence = { ...(evidenceFile ? { evidenceFile } : {}), ...(evidenceSha256 && /^[a-f0-9]{64}$/.test(evidenceSha256) ? { evidenceSha256 } : {}) };
     const rowRef = row.row !== undefined ? { row: row.row } : {};
@@ -210,11 +239,27 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     }
     const code = resolveParameter(parameter);
     if (!code) {
-      issues.push(issueOf('EVD-PARAM-UNKNOWN', { ...where(table, row, 'parameter'), unitId, field: parameter || '(empty)', expected: PARAMETER_CODES.join(', '), found: parameter || '(empty)' }));
+      issues.push(
+        issueOf('EVD-PARAM-UNKNOWN', {
+          ...where(table, row, 'parameter'),
+          unitId,
+          field: parameter || '(empty)',
+          expected: PARAMETER_CODES.join(', '),
+          found: parameter || '(empty)',
+        }),
+      );
       continue;
     }
     if (unit.parameters[code] || unit.unreadable.includes(code)) {
-      issues.push(issueOf('EVD-PARAM-DUPLICATE', { ...where(table, row, 'parameter'), unitId, field: code, expected: 'one row per unit and parameter', found: 'a second row' }));
+      issues.push(
+        issueOf('EVD-PARAM-DUPLICATE', {
+          ...where(table, row, 'parameter'),
+          unitId,
+          field: code,
+          expected: 'one row per unit and parameter',
+          found: 'a second row',
+        }),
+      );
       continue;
     }
     const declaredUnit = text(row.cells.unit);
@@ -224,19 +269,47 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
       unit.unreadable.push(code);
       issues.push(
         reading.kind === 'empty'
-          ? issueOf('EVD-PARAM-EMPTY', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: '(empty)' })
-          : issueOf('EVD-PARAM-NOT-NUMBER', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: reading.raw.slice(0, 80) }),
+          ? issueOf('EVD-PARAM-EMPTY', {
+              ...where(table, row, 'value'),
+              unitId,
+              field: code,
+              expected: `a number in ${PARAMETERS[code].unit}`,
+              found: '(empty)',
+            })
+          : issueOf('EVD-PARAM-NOT-NUMBER', {
+              ...where(table, row, 'value'),
+              unitId,
+              field: code,
+              expected: `a number in ${PARAMETERS[code].unit}`,
+              found: reading.raw.slice(0, 80),
+            }),
       );
       continue;
     }
     if (factor === undefined) {
       unit.unreadable.push(code);
-      issues.push(issueOf('EVD-PARAM-UNIT', { ...where(table, row, 'unit'), unitId, field: code, expected: Object.keys(PARAMETERS[code].units).join(' | '), found: declaredUnit || '(empty)' }));
+      issues.push(
+        issueOf('EVD-PARAM-UNIT', {
+          ...where(table, row, 'unit'),
+          unitId,
+          field: code,
+          expected: Object.keys(PARAMETERS[code].units).join(' | '),
+          found: declaredUnit || '(empty)',
+        }),
+      );
       continue;
     }
     if (!Number.isFinite(reading.value * factor)) {
       unit.unreadable.push(code);
-      issues.push(issueOf('EVD-PARAM-NOT-NUMBER', { ...where(table, row, 'value'), unitId, field: code, expected: `a number in ${PARAMETERS[code].unit}`, found: String(reading.value).slice(0, 80) }));
+      issues.push(
+        issueOf('EVD-PARAM-NOT-NUMBER', {
+          ...where(table, row, 'value'),
+          unitId,
+          field: code,
+          expected: `a number in ${PARAMETERS[code].unit}`,
+          found: String(reading.value).slice(0, 80),
+        }),
+      );
       continue;
     }
     unit.parameters[code] = { value: reading.value * factor, declaredValue: reading.value, declaredUnit, ...evidence, ...rowRef };

@@ -79,13 +79,16 @@ export async function readReport(fileName: string, bytes: Uint8Array, settings: 
   if (format === 'xlsx') {
     const unsafe = await inspectXlsx(bytes, limits);
     table = unsafe.length > 0 ? { issues: unsafe } : await parseXlsxTable(bytes, limits);
-  }
-  else if (format === 'csv') table = await parseCsvTable(bytes, limits);
+  } else if (format === 'csv') table = await parseCsvTable(bytes, limits);
   else if (format === 'json') {
     const decoded = await decodeText(bytes);
     const unsafe = decoded.text === undefined ? [] : inspectJsonText(decoded.text);
     table =
-      decoded.text === undefined ? { issues: decoded.issue ? [decoded.issue] : [] } : unsafe.length > 0 ? { issues: unsafe } : parseJsonTable(decoded.text, limits);
+      decoded.text === undefined
+        ? { issues: decoded.issue ? [decoded.issue] : [] }
+        : unsafe.length > 0
+          ? { issues: unsafe }
+          : parseJsonTable(decoded.text, limits);
   } else return { issues: [issueOf('EVD-FILE-TYPE', { found: fileName, expected: '.csv, .xlsx or .json' })] };
   if (!table.table) return { issues: table.issues };
   const converted = reportFromTable(table.table);
@@ -107,7 +110,8 @@ export async function validateDeposit(deposit: DepositToValidate): Promise<Depos
   const issues = [...reused, ...reading.issues];
   if (!report) return { validation: finish(issues) };
   const { key, enterprise } = deposit;
-  if (report.enterpriseId !== key.enterpriseId) issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));
+  if (report.enterpriseId !== key.enterpriseId)
+    issues.push(issueOf('EVD-ENTERPRISE-MISMATCH', { field: 'enterpriseId', expected: key.enterpriseId, found: report.enterpriseId }));
   if (report.period !== key.period) issues.push(issueOf('EVD-PERIOD-MISMATCH', { field: 'period', expected: key.period, found: report.period }));
   if (!periodHasEnded(key.period, deposit.receivedAt)) issues.push(issueOf('EVD-PERIOD-NOT-ENDED', { field: 'period', found: key.period }));
   if (!enterprise) {

@@ -67,12 +67,9 @@ export interface Route {
 }
 
 /** A route of the table, typed by its schemas. */
-export function route<
-  P extends z.ZodType = z.ZodType<Raw>,
-  Q extends z.ZodType = z.ZodType<Raw>,
-  B extends z.ZodType = z.ZodType<unknown>,
-  T = unknown,
->(spec: RouteSpec<P, Q, B, T>): Route {
+export function route<P extends z.ZodType = z.ZodType<Raw>, Q extends z.ZodType = z.ZodType<Raw>, B extends z.ZodType = z.ZodType<unknown>, T = unknown>(
+  spec: RouteSpec<P, Q, B, T>,
+): Route {
   return spec as unknown as Route;
 }
 
@@ -114,23 +111,22 @@ export function httpApi({ routes, observability }: HttpApiOptions) {
     const [method, path = '/'] = key.split(' ');
     const register = method === 'POST' ? app.post.bind(app) : app.get.bind(app);
     register(routerPath(path), async ({ event, params }) => {
-        const request = event as APIGatewayProxyEventV2;
-        const parsedParams = (spec.params ?? z.unknown()).safeParse(params);
-        if (!parsedParams.success) return invalid(zodIssuesText(parsedParams.error, { whole: 'path' }));
-        const parsedQuery = (spec.query ?? z.unknown()).safeParse(request.queryStringParameters ?? {});
-        if (!parsedQuery.success) return invalid(zodIssuesText(parsedQuery.error, { whole: 'query' }));
-        const parsedBody = (spec.body ?? z.unknown()).safeParse(spec.body ? bodyOf(request) : undefined);
-        if (!parsedBody.success) return invalid(zodIssuesText(parsedBody.error, { whole: 'body' }));
-        const caller = IamCallerSchema.safeParse(request);
-        const outcome = await spec.handle({
-          params: parsedParams.data,
-          query: parsedQuery.data,
-          body: parsedBody.data,
-          caller: caller.success ? caller.data.requestContext.authorizer.iam.userArn : undefined,
-        });
-        if (!outcome.ok)
-          return reply(STATUS_OF_REFUSAL[outcome.refusal.code], { error: outcome.refusal.code, message: messageText(outcome.refusal.message) });
-        return reply(spec.status?.(outcome.value) ?? 200, outcome.value);
+      const request = event as APIGatewayProxyEventV2;
+      const parsedParams = (spec.params ?? z.unknown()).safeParse(params);
+      if (!parsedParams.success) return invalid(zodIssuesText(parsedParams.error, { whole: 'path' }));
+      const parsedQuery = (spec.query ?? z.unknown()).safeParse(request.queryStringParameters ?? {});
+      if (!parsedQuery.success) return invalid(zodIssuesText(parsedQuery.error, { whole: 'query' }));
+      const parsedBody = (spec.body ?? z.unknown()).safeParse(spec.body ? bodyOf(request) : undefined);
+      if (!parsedBody.success) return invalid(zodIssuesText(parsedBody.error, { whole: 'body' }));
+      const caller = IamCallerSchema.safeParse(request);
+      const outcome = await spec.handle({
+        params: parsedParams.data,
+        query: parsedQuery.data,
+        body: parsedBody.data,
+        caller: caller.success ? caller.data.requestContext.authorizer.iam.userArn : undefined,
+      });
+      if (!outcome.ok) return reply(STATUS_OF_REFUSAL[outcome.refusal.code], { error: outcome.refusal.code, message: messageText(outcome.refusal.message) });
+      return reply(spec.status?.(outcome.value) ?? 200, outcome.value);
     });
   }
 
@@ -140,7 +136,8 @@ export function httpApi({ routes, observability }: HttpApiOptions) {
     if (error instanceof URIError) return invalid('path: 路径中有无效的转义序列 / the path has a malformed percent-escape');
     if (error instanceof NotFoundError)
       return reply(404, { error: 'no-route', message: `没有这个接口 / no route ${(event as APIGatewayProxyEventV2).routeKey ?? ''}`.trim() });
-    if (error instanceof HttpError) return reply(error.statusCode, { error: error.statusCode === 400 ? invalidRequest : `http-${error.statusCode}`, message: error.message });
+    if (error instanceof HttpError)
+      return reply(error.statusCode, { error: error.statusCode === 400 ? invalidRequest : `http-${error.statusCode}`, message: error.message });
     return internal(error, event as APIGatewayProxyEventV2);
   });
 

@@ -24,10 +24,7 @@ export function observability(serviceName: string): Observability {
   };
 }
 
-export function lambda<TEvent, TResult>(
-  handler: (event: TEvent, context: Context) => Promise<TResult>,
-  { logger, metrics }: Observability,
-) {
+export function lambda<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>, { logger, metrics }: Observability) {
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics))

@@ -8,7 +8,10 @@ export function serialisedBy<T>(keyOf: (item: T) => string | undefined) {
     const key = keyOf(item);
     if (key === undefined) return work(item);
     const run = (tails.get(key) ?? Promise.resolve()).then(() => work(item));
-    tails.set(key, run.catch(() => undefined));
+    tails.set(
+      key,
+      run.catch(() => undefined),
+    );
     return run;
   };
 }

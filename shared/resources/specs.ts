@@ -33,7 +33,9 @@ export const TABLES = {
     sortKey: S('period'),
     indexes: [
       {
-        indexName: 'byPeriod', partitionKey: S('period'), sortKey: S('enterpriseId'),
+        indexName: 'byPeriod',
+        partitionKey: S('period'),
+        sortKey: S('enterpriseId'),
         // The nightly job reads every record of a period: all of it but the accepted month's report snapshot.
         projection: { type: 'INCLUDE', attributes: ['province', 'city', 'industry', 'attempts', 'version'] },
       },

@@ -11,9 +11,22 @@ const client = DynamoDBDocumentClient.from(new (await import('@aws-sdk/client-dy
 const reader = new DynamoIntakeReader(client, { registry: 'registry', deposits: 'deposits' });
 const id = DEMO_ENTERPRISE.enterpriseId;
 const scope = (period: string) => ({ enterpriseId: id, period, province: '江西', city: '南昌', industry: 'power' });
-const summary = (attemptId: string, verdict: 'accepted' | 'returned') => ({ attemptId, reportKey: `k/${attemptId}`, receivedAt: '2026-02-01T00:00:00Z', onTime: true, verdict, errors: 0, warnings: 0 });
+const summary = (attemptId: string, verdict: 'accepted' | 'returned') => ({
+  attemptId,
+  reportKey: `k/${attemptId}`,
+  receivedAt: '2026-02-01T00:00:00Z',
+  onTime: true,
+  verdict,
+  errors: 0,
+  warnings: 0,
+});
 const acceptedRecord = (period: string, attemptId: string) =>
-  withAttempt(undefined, scope(period), summary(attemptId, 'accepted'), { attemptId, receivedAt: '2026-02-01T00:00:00Z', report: demoReport(), evidence: [{ fileName: 'scan.pdf', sha256: attemptId }] });
+  withAttempt(undefined, scope(period), summary(attemptId, 'accepted'), {
+    attemptId,
+    receivedAt: '2026-02-01T00:00:00Z',
+    report: demoReport(),
+    evidence: [{ fileName: 'scan.pdf', sha256: attemptId }],
+  });
 
 beforeEach(() => db.reset());
 
@@ -22,7 +35,12 @@ describe('DynamoIntakeReader', () => {
     db.on(BatchGetCommand).resolves({
       Responses: {
         registry: [DEMO_ENTERPRISE],
-        deposits: [acceptedRecord('2026-01', 'jan'), withAttempt(undefined, scope('2026-03'), summary('mar', 'returned')), withAttempt(undefined, scope('2025-12'), summary('dec', 'returned')), acceptedRecord('2026-02', 'feb')],
+        deposits: [
+          acceptedRecord('2026-01', 'jan'),
+          withAttempt(undefined, scope('2026-03'), summary('mar', 'returned')),
+          withAttempt(undefined, scope('2025-12'), summary('dec', 'returned')),
+          acceptedRecord('2026-02', 'feb'),
+        ],
       },
     });
 
@@ -31,7 +49,10 @@ describe('DynamoIntakeReader', () => {
     expect(context.enterprise?.enterpriseId).toBe(id);
     expect(context.record?.attempts.map((a) => a.attemptId)).toEqual(['mar']);
     // December has no accepted attempt: it is no history.
-    expect(context.history.map((m) => [m.period, m.attemptId])).toEqual([['2026-02', 'feb'], ['2026-01', 'jan']]);
+    expect(context.history.map((m) => [m.period, m.attemptId])).toEqual([
+      ['2026-02', 'feb'],
+      ['2026-01', 'jan'],
+    ]);
   });
 
   it('asks again for keys DynamoDB left unprocessed, and merges the answers', async () => {

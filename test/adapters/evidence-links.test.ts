@@ -7,7 +7,14 @@ const s3 = new S3Client({ region: 'cn-north-1', credentials: { accessKeyId: 'AKI
 
 describe('a link to a recorded file', () => {
   it('is presigned for the recorded version, as an attachment, with the detected content type', async () => {
-    const url = new URL(await recordedFileLink(s3, 'deposits', { key: 'evidence/X/2026-01/d1/台账.pdf', fileName: '台账.pdf', versionId: 'v-42', contentType: 'application/pdf' }));
+    const url = new URL(
+      await recordedFileLink(s3, 'deposits', {
+        key: 'evidence/X/2026-01/d1/台账.pdf',
+        fileName: '台账.pdf',
+        versionId: 'v-42',
+        contentType: 'application/pdf',
+      }),
+    );
 
     expect(url.searchParams.get('versionId')).toBe('v-42');
     expect(url.searchParams.get('response-content-type')).toBe('application/pdf');

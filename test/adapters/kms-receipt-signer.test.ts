@@ -21,11 +21,21 @@ function kmsSigns(): void {
   kms.on(SignCommand).callsFake((input: { Message: Uint8Array; MessageType: 'RAW' | 'DIGEST' }) => {
     const message = input.MessageType === 'RAW' ? input.Message : digested.get(Buffer.from(input.Message).toString('hex'));
     if (!message) throw Object.assign(new Error('digest of no known message'), { name: 'ValidationException' });
-    return { KeyId: KEY_ARN, Signature: new Uint8Array(nodeSign('sha256', message, { key: privateKey, dsaEncoding: 'der' })), SigningAlgorithm: 'ECDSA_SHA_256' };
+    return {
+      KeyId: KEY_ARN,
+      Signature: new Uint8Array(nodeSign('sha256', message, { key: privateKey, dsaEncoding: 'der' })),
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    };
   });
 }
 
-const PUBLIC_KEY_RESPONSE = { KeyId: KEY_ARN, PublicKey: spkiDer, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] } as const;
+const PUBLIC_KEY_RESPONSE = {
+  KeyId: KEY_ARN,
+  PublicKey: spkiDer,
+  KeySpec: 'ECC_NIST_P256',
+  KeyUsage: 'SIGN_VERIFY',
+  SigningAlgorithms: ['ECDSA_SHA_256'],
+} as const;
 
 function body(evidenceFiles = 1): ReceiptBody {
   const files = Array.from({ length: evidenceFiles }, (_, i) => ({

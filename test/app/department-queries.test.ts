@@ -12,13 +12,36 @@ import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 
 function enterprise(n: number, province = '江西'): Enterprise {
   const first17 = `91360100${String(n).padStart(9, '0')}`;
-  return { enterpriseId: first17 + creditCodeCheckChar(first17), name: `企业${n}`, province, city: '南昌', industry: 'power', units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }], obligedFrom: '2025-01' };
+  return {
+    enterpriseId: first17 + creditCodeCheckChar(first17),
+    name: `企业${n}`,
+    province,
+    city: '南昌',
+    industry: 'power',
+    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
+    obligedFrom: '2025-01',
+  };
 }
 
 function record(e: Enterprise, period: Period, receivedAt: string): RatedRecord {
   return {
-    enterpriseId: e.enterpriseId, period, province: e.province, city: e.city, industry: e.industry, version: 1,
-    attempts: [{ attemptId: `${e.enterpriseId}-${period}`, reportKey: `reports/${e.enterpriseId}/${period}/0/report.json`, receivedAt, onTime: true, verdict: 'accepted', errors: 0, warnings: 0 }],
+    enterpriseId: e.enterpriseId,
+    period,
+    province: e.province,
+    city: e.city,
+    industry: e.industry,
+    version: 1,
+    attempts: [
+      {
+        attemptId: `${e.enterpriseId}-${period}`,
+        reportKey: `reports/${e.enterpriseId}/${period}/0/report.json`,
+        receivedAt,
+        onTime: true,
+        verdict: 'accepted',
+        errors: 0,
+        warnings: 0,
+      },
+    ],
   };
 }
 
@@ -96,7 +119,11 @@ describe('an enterprise’s history', () => {
 
     expect(outcome).toMatchObject({
       ok: true,
-      value: { enterpriseId: onTime.enterpriseId, enterprise: { name: '企业1' }, periods: [{ period: '2026-01', submission: 'on-time', attempts: [{ attempt: 1 }] }] },
+      value: {
+        enterpriseId: onTime.enterpriseId,
+        enterprise: { name: '企业1' },
+        periods: [{ period: '2026-01', submission: 'on-time', attempts: [{ attempt: 1 }] }],
+      },
     });
   });
 
@@ -105,7 +132,10 @@ describe('an enterprise’s history', () => {
 
     await expect(historyFor(deps, { enterpriseId: missing.enterpriseId })).resolves.toMatchObject({
       ok: false,
-      refusal: { code: 'not-found', message: { zh: expect.stringContaining(missing.enterpriseId), en: `no enterprise ${missing.enterpriseId} in the registry or the ledger` } },
+      refusal: {
+        code: 'not-found',
+        message: { zh: expect.stringContaining(missing.enterpriseId), en: `no enterprise ${missing.enterpriseId} in the registry or the ledger` },
+      },
     });
   });
 });

@@ -25,8 +25,21 @@ const attempt = (attemptId: string, receivedAt: string, overrides: Partial<Attem
 const first = attempt('a1', '2026-05-01T00:00:00.000Z');
 const second = attempt('a2', '2026-05-02T00:00:00.000Z');
 const record: EnterprisePeriod = {
-  enterpriseId: 'E', period: '2026-04', province: '江西', city: '南昌', industry: 'power', version: 2,
-  attempts: [first, second].map((a) => ({ attemptId: a.attemptId, reportKey: a.reportKey, receivedAt: a.receivedAt, onTime: true, verdict: a.verdict, errors: 0, warnings: 1 })),
+  enterpriseId: 'E',
+  period: '2026-04',
+  province: '江西',
+  city: '南昌',
+  industry: 'power',
+  version: 2,
+  attempts: [first, second].map((a) => ({
+    attemptId: a.attemptId,
+    reportKey: a.reportKey,
+    receivedAt: a.receivedAt,
+    onTime: true,
+    verdict: a.verdict,
+    errors: 0,
+    warnings: 1,
+  })),
 };
 
 function lookup(attempts: Attempt[], records: EnterprisePeriod[] = [record]): AttemptLookup {
@@ -62,14 +75,27 @@ describe('issuing a receipt', () => {
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.value).toMatchObject({ kind: 'attempt-recorded', issuedAt: '2026-05-03T00:00:00.000Z', attempt: { attemptId: 'a2', number: 2 } });
-    expect(outcome.value.signature).toEqual({ alg: 'ECDSA_SHA_256', encoding: 'der', keyId: 'k1', value: Buffer.from(signer.signed[0] ?? []).toString('base64') });
+    expect(outcome.value.signature).toEqual({
+      alg: 'ECDSA_SHA_256',
+      encoding: 'der',
+      keyId: 'k1',
+      value: Buffer.from(signer.signed[0] ?? []).toString('base64'),
+    });
     expect(Buffer.from(signer.signed[0] ?? []).equals(Buffer.from(receiptBytes(outcome.value)))).toBe(true);
   });
 
   it('reflects a later decision: kind decision-recorded', async () => {
     const decided = attempt('a2', second.receivedAt, {
       verdict: 'returned',
-      decision: { decisionId: 'd', outcome: 'return', reviewer: 'r', level: 'province', decidedAt: '2026-05-02T08:00:00.000Z', comment: '请补充化验报告', issueComments: [] },
+      decision: {
+        decisionId: 'd',
+        outcome: 'return',
+        reviewer: 'r',
+        level: 'province',
+        decidedAt: '2026-05-02T08:00:00.000Z',
+        comment: '请补充化验报告',
+        issueComments: [],
+      },
     });
     const outcome = await issueReceipt({ attempts: lookup([first, decided]), signer: recordingSigner(), now }, 'a2');
     expect(outcome).toMatchObject({ ok: true, value: { kind: 'decision-recorded', verdict: { machine: 'needs-review', current: 'returned' } } });
@@ -86,6 +112,11 @@ describe('issuing a receipt', () => {
 
   it('publishes the signer’s key as PEM, JWK and fingerprint', async () => {
     const key = await receiptKeyFor({ signer: recordingSigner() });
-    expect(key).toMatchObject({ alg: 'ECDSA_SHA_256', encoding: 'der', jwk: { kty: 'EC', crv: 'P-256' }, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(key).toMatchObject({
+      alg: 'ECDSA_SHA_256',
+      encoding: 'der',
+      jwk: { kty: 'EC', crv: 'P-256' },
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });

@@ -21,13 +21,17 @@ describe('mapLimit', () => {
   it('never has more than `limit` items in flight, and does use all of them', async () => {
     let inFlight = 0;
     let peak = 0;
-    await mapLimit(Array.from({ length: 20 }, (_, i) => i), 4, async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await tick();
-      await tick();
-      inFlight--;
-    });
+    await mapLimit(
+      Array.from({ length: 20 }, (_, i) => i),
+      4,
+      async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await tick();
+        await tick();
+        inFlight--;
+      },
+    );
     expect(peak).toBe(4);
   });
 

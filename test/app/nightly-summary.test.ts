@@ -124,7 +124,11 @@ function nightly(periods = 3) {
   const tables = {
     registry,
     // Enterprise 3 never deposits January; enterprise 2 deposits February too.
-    records: [record(first, PERIOD, '2026-02-10T02:00:00.000Z'), record(second, PERIOD, '2026-02-11T02:00:00.000Z'), record(second, '2026-02', '2026-03-02T02:00:00.000Z')],
+    records: [
+      record(first, PERIOD, '2026-02-10T02:00:00.000Z'),
+      record(second, PERIOD, '2026-02-11T02:00:00.000Z'),
+      record(second, '2026-02', '2026-03-02T02:00:00.000Z'),
+    ],
     problems: new Map<string, ProblemRef[]>([[`${second.enterpriseId}-${PERIOD}`, [{ code: 'EVD-SOMETHING', severity: 'warning' }]]]),
   };
   const readers: FakePeriodReader[] = [];

@@ -12,7 +12,13 @@ const ENTERPRISE = '91360100MA35XXXXXN';
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
 function object(n: number, overrides: Partial<ReportObject> = {}): ReportObject {
-  return { key: `reports/${ENTERPRISE}/2026-03/d${n}/report.csv`, eTag: `etag${n}`, size: 100 + n, lastModified: `2026-04-0${(n % 9) + 1}T02:00:00.000Z`, ...overrides };
+  return {
+    key: `reports/${ENTERPRISE}/2026-03/d${n}/report.csv`,
+    eTag: `etag${n}`,
+    size: 100 + n,
+    lastModified: `2026-04-0${(n % 9) + 1}T02:00:00.000Z`,
+    ...overrides,
+  };
 }
 
 function fakes(pages: ReportObject[][], recordedIds: string[] = [], receipt?: (o: ReportObject) => string) {
@@ -69,7 +75,11 @@ describe('reconciling the bucket with the attempts table', () => {
 
     expect(versioned).toEqual({ enterpriseId: ENTERPRISE, period: '2026-03', attemptId: attemptIdOf(sha, object(1).key, 'v1') });
     expect(unversioned.attemptId).toBe(attemptIdOf(sha, object(1).key, 'etag1'));
-    expect(stray).toEqual({ enterpriseId: UNATTRIBUTED, period: UNATTRIBUTED, attemptId: attemptIdOf(sha, 'reports/not-a-credit-code/2026-01/d1/report.csv', 'e') });
+    expect(stray).toEqual({
+      enterpriseId: UNATTRIBUTED,
+      period: UNATTRIBUTED,
+      attemptId: attemptIdOf(sha, 'reports/not-a-credit-code/2026-01/d1/report.csv', 'e'),
+    });
   });
 
   it('goes through every page and asks for each page’s attempts', async () => {
@@ -102,7 +112,13 @@ describe('reconciling the bucket with the attempts table', () => {
   });
 
   it('writes a message that intake reads back as the same upload, key encoded as S3 encodes it', () => {
-    const upload: AnnouncedUpload = { key: `reports/${ENTERPRISE}/2026-03/d 1/报告 (1).csv`, size: 7, eTag: 'abc', versionId: 'v9', eventTime: '2026-04-01T02:00:00.000Z' };
+    const upload: AnnouncedUpload = {
+      key: `reports/${ENTERPRISE}/2026-03/d 1/报告 (1).csv`,
+      size: 7,
+      eTag: 'abc',
+      versionId: 'v9',
+      eventTime: '2026-04-01T02:00:00.000Z',
+    };
 
     const body = s3EventMessageOf(upload, { bucket: 'b', region: 'cn-north-1' });
 

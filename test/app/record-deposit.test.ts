@@ -20,7 +20,12 @@ function setUp(): FakeIntake {
 }
 
 /** Puts a deposit folder (evidence, then the report) and returns the event the report's PUT announces. */
-function deposit(intake: FakeIntake, depositId: string, report: string | Uint8Array, options: { fileName?: string; eventTime?: string; evidence?: boolean } = {}): ReportUpload {
+function deposit(
+  intake: FakeIntake,
+  depositId: string,
+  report: string | Uint8Array,
+  options: { fileName?: string; eventTime?: string; evidence?: boolean } = {},
+): ReportUpload {
   const base = { enterpriseId: enterprise.enterpriseId, period: PERIOD, depositId };
   if (options.evidence !== false) {
     intake.store.put(evidenceKey({ ...base, fileName: 'ledger-scan.pdf' }), demoPdf(`ledger ${depositId}`));
@@ -174,7 +179,10 @@ describe('recording an upload', () => {
     const intake = setUp();
     const report = 'x'.repeat(10);
     for (let i = 0; i < MAX_ATTEMPTS_PER_RECORD; i++) {
-      await recordDeposit(intake.deps, deposit(intake, `d${i}`, report, { fileName: 'report.csv', evidence: false, eventTime: new Date(Date.UTC(2026, 1, 10, 0, 0, i)).toISOString() }));
+      await recordDeposit(
+        intake.deps,
+        deposit(intake, `d${i}`, report, { fileName: 'report.csv', evidence: false, eventTime: new Date(Date.UTC(2026, 1, 10, 0, 0, i)).toISOString() }),
+      );
     }
     const extra = deposit(intake, 'extra', report, { fileName: 'report.csv', evidence: false, eventTime: '2026-02-11T00:00:00.000Z' });
 

@@ -13,14 +13,30 @@ import type { DecisionRequest } from '#domain/review.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 
 const attempt: Attempt = {
-  attemptId: 'a1b2c3d4e5f60718', enterpriseId: '91360100MA35XXXX1X', period: '2026-01', depositId: 'd1',
-  reportKey: 'reports/91360100MA35XXXX1X/2026-01/d1/report.json', reportVersion: 'e1', receivedAt: '2026-03-01T02:00:00.000Z',
+  attemptId: 'a1b2c3d4e5f60718',
+  enterpriseId: '91360100MA35XXXX1X',
+  period: '2026-01',
+  depositId: 'd1',
+  reportKey: 'reports/91360100MA35XXXX1X/2026-01/d1/report.json',
+  reportVersion: 'e1',
+  receivedAt: '2026-03-01T02:00:00.000Z',
   timeliness: { lastDay: '2026-03-12', dueAt: '2026-03-12T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
   verdict: 'needs-review',
-  validation: summarise([{ code: 'EVD-ATYPICAL-NCV', severity: 'warning', category: 'plausibility', unitId: '1', field: 'ncvAsReceived', message: { zh: '偏低', en: 'atypical' } }]),
-  files: [], recordedAt: '2026-03-01T02:00:01.000Z',
+  validation: summarise([
+    { code: 'EVD-ATYPICAL-NCV', severity: 'warning', category: 'plausibility', unitId: '1', field: 'ncvAsReceived', message: { zh: '偏低', en: 'atypical' } },
+  ]),
+  files: [],
+  recordedAt: '2026-03-01T02:00:01.000Z',
 };
-const record: EnterprisePeriod = { enterpriseId: attempt.enterpriseId, period: '2026-01', province: '江西', city: '南昌', industry: 'power', attempts: [summaryOf(attempt)], version: 1 };
+const record: EnterprisePeriod = {
+  enterpriseId: attempt.enterpriseId,
+  period: '2026-01',
+  province: '江西',
+  city: '南昌',
+  industry: 'power',
+  attempts: [summaryOf(attempt)],
+  version: 1,
+};
 const NOW = new Date('2026-03-15T01:00:00.000Z');
 
 /** One attempt and its record, written as the ledger's conditional transaction writes them. */
@@ -49,7 +65,8 @@ class FakeDecisionStore implements DecisionStore {
     if (this.attempt.decision || (ruling.kind === 'escalate' && this.attempt.escalation)) return 'attempt-changed';
     if (this.record.version !== expectedVersion) return 'conflict';
     this.writes++;
-    this.attempt = ruling.kind === 'decide' ? { ...this.attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...this.attempt, escalation: ruling.escalation };
+    this.attempt =
+      ruling.kind === 'decide' ? { ...this.attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...this.attempt, escalation: ruling.escalation };
     this.record = next;
     return 'recorded';
   }
@@ -70,7 +87,12 @@ function fakes(store = new FakeDecisionStore(attempt, record)) {
 }
 
 const request = (overrides: Partial<DecisionRequest> = {}): DecisionRequest => ({
-  outcome: 'accept', reviewer: 'li.wei', level: 'city', comment: 'lab report confirms the coal', issueComments: [], ...overrides,
+  outcome: 'accept',
+  reviewer: 'li.wei',
+  level: 'city',
+  comment: 'lab report confirms the coal',
+  issueComments: [],
+  ...overrides,
 });
 
 describe('deciding on an attempt', () => {
@@ -79,7 +101,10 @@ describe('deciding on an attempt', () => {
 
     const outcome = await decideOnAttempt(deps, attempt.attemptId, request());
 
-    expect(outcome).toMatchObject({ ok: true, value: { status: 'recorded', attemptNumber: 1, attempt: { verdict: 'accepted', decision: { reviewer: 'li.wei', decidedAt: NOW.toISOString() } } } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: { status: 'recorded', attemptNumber: 1, attempt: { verdict: 'accepted', decision: { reviewer: 'li.wei', decidedAt: NOW.toISOString() } } },
+    });
     expect(store.record).toMatchObject({ version: 2, attempts: [{ verdict: 'accepted', machineVerdict: 'needs-review' }] });
     expect(store.writes).toBe(1);
   });
@@ -106,12 +131,30 @@ describe('deciding on an attempt', () => {
   it('loses a race to a decision that lands first: re-reads and refuses, naming the winner', async () => {
     const { deps, store } = fakes();
     store.beforeWrite = () => {
-      store.attempt = { ...store.attempt, verdict: 'returned', decision: { decisionId: 'w', outcome: 'return', reviewer: 'wang.fang', level: 'city', decidedAt: '2026-03-15T00:59:00.000Z', comment: 'no', issueComments: [] } };
+      store.attempt = {
+        ...store.attempt,
+        verdict: 'returned',
+        decision: {
+          decisionId: 'w',
+          outcome: 'return',
+          reviewer: 'wang.fang',
+          level: 'city',
+          decidedAt: '2026-03-15T00:59:00.000Z',
+          comment: 'no',
+          issueComments: [],
+        },
+      };
     };
 
     const outcome = await decideOnAttempt(deps, attempt.attemptId, request());
 
-    expect(outcome).toMatchObject({ ok: false, refusal: { code: 'already-decided', message: { zh: expect.stringContaining('wang.fang'), en: expect.stringContaining('already returned by wang.fang (city)') } } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      refusal: {
+        code: 'already-decided',
+        message: { zh: expect.stringContaining('wang.fang'), en: expect.stringContaining('already returned by wang.fang (city)') },
+      },
+    });
     expect(store.writes).toBe(0);
   });
 
@@ -119,7 +162,10 @@ describe('deciding on an attempt', () => {
     const { deps, store } = fakes();
     store.tooLarge = true;
 
-    await expect(decideOnAttempt(deps, attempt.attemptId, request())).resolves.toMatchObject({ ok: false, refusal: { code: 'too-long', message: { zh: expect.stringContaining('意见过长') } } });
+    await expect(decideOnAttempt(deps, attempt.attemptId, request())).resolves.toMatchObject({
+      ok: false,
+      refusal: { code: 'too-long', message: { zh: expect.stringContaining('意见过长') } },
+    });
   });
 });
 
@@ -130,7 +176,9 @@ describe('escalating to provincial review', () => {
     const outcome = await decideOnAttempt(deps, attempt.attemptId, request({ outcome: 'escalate', comment: 'province lab expert please' }));
 
     expect(outcome).toMatchObject({ ok: true, value: { status: 'recorded', attempt: { escalation: { fromLevel: 'city', toLevel: 'province' } } } });
-    expect(sent).toMatchObject([{ attemptId: attempt.attemptId, level: 'province', escalation: { reviewer: 'li.wei', comment: 'province lab expert please' } }]);
+    expect(sent).toMatchObject([
+      { attemptId: attempt.attemptId, level: 'province', escalation: { reviewer: 'li.wei', comment: 'province lab expert please' } },
+    ]);
     expect(store.escalationQueued).toBe(NOW.toISOString());
   });
 

@@ -75,7 +75,9 @@ const IMPORTS = FILES.flatMap(importsOf);
 const inside = (folder: string) => (path: string) => path === folder || path.startsWith(`${folder}/`);
 const described = (imports: readonly Import[]) => imports.map((i) => `${i.from} → ${i.specifier}`).sort();
 const filesImported = (fromFolder: string, ...forbidden: string[]) =>
-  described(IMPORTS.filter((i) => inside(fromFolder)(i.from) && i.target.kind === 'file' && forbidden.some((f) => inside(f)((i.target as { path: string }).path))));
+  described(
+    IMPORTS.filter((i) => inside(fromFolder)(i.from) && i.target.kind === 'file' && forbidden.some((f) => inside(f)((i.target as { path: string }).path))),
+  );
 
 /** What the pure domain may use from the outside: parsers and schema libraries, no AWS and no I/O. */
 const DOMAIN_PACKAGES = new Set(['zod', 'csv-parse', 'exceljs', 'iconv-lite', 'yauzl', 'jsonc-parser', 'canonicalize', '@date-fns/tz']);
@@ -90,7 +92,9 @@ describe('the layers', () => {
   });
 
   it('shared/domain imports nothing of the project outside shared/domain', () => {
-    expect(described(IMPORTS.filter((i) => inside('shared/domain')(i.from) && i.target.kind === 'file' && !inside('shared/domain')(i.target.path)))).toEqual([]);
+    expect(described(IMPORTS.filter((i) => inside('shared/domain')(i.from) && i.target.kind === 'file' && !inside('shared/domain')(i.target.path)))).toEqual(
+      [],
+    );
   });
 
   it('shared/domain uses only its parsing libraries and node:crypto (no AWS SDK, no file system, no network)', () => {

@@ -99,10 +99,22 @@ async function main(): Promise<void> {
     }
     const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
     const summary = `cold-start: ${results
-      .map((r) => `${r.function} ${kib(r.bundleBytes)} at cold start (${kib(r.bundleGzipBytes)} gzip; ${kib(r.assetBytes)} with lazy chunks), import ${r.importMsMedian} ms (${r.importMsMedianWithoutSourceMaps} ms without source maps)`)
+      .map(
+        (r) =>
+          `${r.function} ${kib(r.bundleBytes)} at cold start (${kib(r.bundleGzipBytes)} gzip; ${kib(r.assetBytes)} with lazy chunks), import ${r.importMsMedian} ms (${r.importMsMedianWithoutSourceMaps} ms without source maps)`,
+      )
       .join('; ')} — median of ${RUNS} fresh node processes`;
     writeResult(benchName(import.meta.url), summary, {
-      esbuild: { format: 'esm', platform: 'node', target: TARGET, minify: true, bundle: 'everything (AWS SDK included)', sourcemap: 'linked', banner: 'createRequire shim', splitting: 'index.mjs + chunks/ (infra/stack/split-bundle.mjs)' },
+      esbuild: {
+        format: 'esm',
+        platform: 'node',
+        target: TARGET,
+        minify: true,
+        bundle: 'everything (AWS SDK included)',
+        sourcemap: 'linked',
+        banner: 'createRequire shim',
+        splitting: 'index.mjs + chunks/ (infra/stack/split-bundle.mjs)',
+      },
       bundleBytes: 'index.mjs and the chunks it imports statically: what a cold start reads; assetBytes adds the chunks loaded on first use (XLSX, GB18030)',
       runs: RUNS,
       note: 'The stack targets node24 and sets NODE_OPTIONS=--enable-source-maps; this machine runs Node 20, hence target node20. Import time excludes Node start-up itself.',

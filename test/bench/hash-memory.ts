@@ -27,14 +27,25 @@ for (let i = 0; i < megabytes; i++) {
 }
 closeSync(fd);
 
-interface Peak { rss: number; heapUsed: number; external: number; arrayBuffers: number }
+interface Peak {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
 
 async function measure(fn: () => Promise<string>): Promise<{ sha256: string; ms: number; baseline: Peak; peak: Peak }> {
   globalThis.gc?.();
-  const now = (): Peak => { const m = process.memoryUsage(); return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }; };
+  const now = (): Peak => {
+    const m = process.memoryUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  };
   const baseline = now();
   const peak = { ...baseline };
-  const sample = () => { const m = now(); for (const k of Object.keys(peak) as (keyof Peak)[]) peak[k] = Math.max(peak[k], m[k]); };
+  const sample = () => {
+    const m = now();
+    for (const k of Object.keys(peak) as (keyof Peak)[]) peak[k] = Math.max(peak[k], m[k]);
+  };
   const timer = setInterval(sample, 5);
   const start = performance.now();
   const sha256 = await fn();
@@ -74,7 +85,9 @@ try {
   if (results.length === 2 && results[0]?.sha256 !== results[1]?.sha256) throw new Error('the two ways of hashing disagree');
   const [streamedResult, wholeResult] = results;
   for (const r of results) {
-    console.log(`${r.name}: ${megabytes} MB hashed in ${r.seconds} s (${r.throughputMBps} MB/s); peak RSS ${r.peakRssMB} MB (+${r.peakRssAboveBaselineMB} MB over baseline ${r.baselineRssMB} MB), peak heap ${r.peakHeapUsedMB} MB, peak array buffers ${r.peakArrayBuffersMB} MB`);
+    console.log(
+      `${r.name}: ${megabytes} MB hashed in ${r.seconds} s (${r.throughputMBps} MB/s); peak RSS ${r.peakRssMB} MB (+${r.peakRssAboveBaselineMB} MB over baseline ${r.baselineRssMB} MB), peak heap ${r.peakHeapUsedMB} MB, peak array buffers ${r.peakArrayBuffersMB} MB`,
+    );
   }
   writeResult(
     benchName(import.meta.url),

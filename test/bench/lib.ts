@@ -67,4 +67,3 @@ export function writeResult(name: string, summary: string, figures: Record<strin
   console.log(summary);
   return file;
 }
-

@@ -93,7 +93,9 @@ async function main(): Promise<void> {
         enterpriseId: id,
         period,
         report: { fileName: 'report.json', body: JSON.stringify(citingWeighbridge(demoReport(enterprise, period, index, flaw))) },
-        evidence: ['ledger-scan.pdf', 'lab-report.pdf', 'weighbridge.pdf'].slice(0, EVIDENCE_FILES).map((fileName) => ({ fileName, body: demoPdf(`${fileName} ${id} ${period}`) })),
+        evidence: ['ledger-scan.pdf', 'lab-report.pdf', 'weighbridge.pdf']
+          .slice(0, EVIDENCE_FILES)
+          .map((fileName) => ({ fileName, body: demoPdf(`${fileName} ${id} ${period}`) })),
       });
       const head = await setup.s3.send(new HeadObjectCommand({ Bucket: resources.bucket, Key: uploaded.reportKey }));
       const upload: ReportUpload = {

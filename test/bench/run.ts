@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     console.log(`\n▶ ${name}`);
     outcomes.push(await runOne(name));
   }
-  console.log(`\n## Benchmarks\n\nMachine: ${machineLine()} — ${new Date().toISOString().slice(0, 10)}. Reproduce: \`npm run bench\` (JSON in \`bench-results/\`).\n`);
+  console.log(
+    `\n## Benchmarks\n\nMachine: ${machineLine()} — ${new Date().toISOString().slice(0, 10)}. Reproduce: \`npm run bench\` (JSON in \`bench-results/\`).\n`,
+  );
   console.log('| benchmark | result | run time |');
   console.log('| --- | --- | --- |');
   for (const o of outcomes) console.log(`| ${o.name} | ${cell(o.summary)} | ${o.seconds.toFixed(0)} s |`);

@@ -15,7 +15,13 @@ const runs = Number(process.argv[2] ?? 300);
 const warmUp = 30;
 const files = demoEvidence();
 const report = demoReport(DEMO_PERIOD, files);
-const evidence: EvidenceFile[] = files.map((f) => ({ fileName: f.fileName, key: `evidence/${f.fileName}`, size: f.bytes.length, sha256: sha256Hex(f.bytes), head: f.bytes.subarray(0, 4096) }));
+const evidence: EvidenceFile[] = files.map((f) => ({
+  fileName: f.fileName,
+  key: `evidence/${f.fileName}`,
+  size: f.bytes.length,
+  sha256: sha256Hex(f.bytes),
+  head: f.bytes.subarray(0, 4096),
+}));
 const history = ['2026-02', '2026-01'].map((period) => ({ period, report: demoReport(period), evidence: [] }));
 
 const inputs: Record<string, { fileName: string; bytes: Uint8Array }> = {
@@ -43,12 +49,23 @@ for (const [format, input] of Object.entries(inputs)) {
     if (i >= warmUp) timings.push(elapsed);
   }
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  results[format] = { bytes: input.bytes.length, runs, medianMs: round(median(timings)), p95Ms: round(percentile(timings, 95)), minMs: round(Math.min(...timings)), maxMs: round(Math.max(...timings)) };
-  console.log(`${format.padEnd(5)} ${String(input.bytes.length).padStart(6)} B  median ${results[format].medianMs} ms  p95 ${results[format].p95Ms} ms  (${runs} runs)`);
+  results[format] = {
+    bytes: input.bytes.length,
+    runs,
+    medianMs: round(median(timings)),
+    p95Ms: round(percentile(timings, 95)),
+    minMs: round(Math.min(...timings)),
+    maxMs: round(Math.max(...timings)),
+  };
+  console.log(
+    `${format.padEnd(5)} ${String(input.bytes.length).padStart(6)} B  median ${results[format].medianMs} ms  p95 ${results[format].p95Ms} ms  (${runs} runs)`,
+  );
 }
 
 writeResult(
   benchName(import.meta.url),
-  `validation per report (3 units, 8 evidence files, 2 months of history; ${runs} runs): ${Object.entries(results).map(([f, r]) => `${f} median ${r.medianMs} ms, p95 ${r.p95Ms} ms`).join('; ')}`,
+  `validation per report (3 units, 8 evidence files, 2 months of history; ${runs} runs): ${Object.entries(results)
+    .map(([f, r]) => `${f} median ${r.medianMs} ms, p95 ${r.p95Ms} ms`)
+    .join('; ')}`,
   { runs, warmUp, results },
 );

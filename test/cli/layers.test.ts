@@ -16,12 +16,20 @@ const importsOf = (text: string) => [...text.matchAll(/(?:from\s+|import\s*\(\s*
 
 describe('layers between cli/, infra/ and shared/', () => {
   it('cli/ imports nothing from infra/', () => {
-    const wrong = sources('cli').flatMap(({ path, text }) => importsOf(text).filter((i) => i.startsWith('#twin/') || /(^|\/)infra\//.test(i)).map((i) => `${path}: ${i}`));
+    const wrong = sources('cli').flatMap(({ path, text }) =>
+      importsOf(text)
+        .filter((i) => i.startsWith('#twin/') || /(^|\/)infra\//.test(i))
+        .map((i) => `${path}: ${i}`),
+    );
     expect(wrong).toEqual([]);
   });
 
   it('infra/ imports nothing from cli/', () => {
-    const wrong = sources('infra').flatMap(({ path, text }) => importsOf(text).filter((i) => i.startsWith('#cli/') || /(^|\/)cli\//.test(i)).map((i) => `${path}: ${i}`));
+    const wrong = sources('infra').flatMap(({ path, text }) =>
+      importsOf(text)
+        .filter((i) => i.startsWith('#cli/') || /(^|\/)cli\//.test(i))
+        .map((i) => `${path}: ${i}`),
+    );
     expect(wrong).toEqual([]);
   });
 

@@ -35,13 +35,27 @@ describe('the review API client', () => {
     const answer = await apiBackend({ target: 'aws' }, 'https://api.test/prod', fetchApi).decide('a/1', request);
 
     expect(answer).toEqual({ ok: true, status: 'replayed', verdict: 'accepted', attemptNumber: 2 });
-    expect(fetchApi).toHaveBeenCalledWith({ target: 'aws' }, new URL('https://api.test/prod/attempts/a%2F1/decision'), { method: 'POST', body: JSON.stringify(request) });
+    expect(fetchApi).toHaveBeenCalledWith({ target: 'aws' }, new URL('https://api.test/prod/attempts/a%2F1/decision'), {
+      method: 'POST',
+      body: JSON.stringify(request),
+    });
   });
 
   it('turns a refusal into its code and message, in both languages where the API gives both', async () => {
-    const plain = await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1/', replying(409, { error: 'already-decided', message: 'already accepted' })).decide('a1', request);
-    const bilingual = await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1/', replying(409, { error: 'superseded', message: { zh: '已被取代', en: 'superseded' } })).decide('a1', request);
-    const bare = await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1/', vi.fn<typeof signedFetch>(async () => new Response('oops', { status: 502 }))).decide('a1', request);
+    const plain = await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1/', replying(409, { error: 'already-decided', message: 'already accepted' })).decide(
+      'a1',
+      request,
+    );
+    const bilingual = await apiBackend(
+      { target: 'twin' },
+      'http://127.0.0.1:1/',
+      replying(409, { error: 'superseded', message: { zh: '已被取代', en: 'superseded' } }),
+    ).decide('a1', request);
+    const bare = await apiBackend(
+      { target: 'twin' },
+      'http://127.0.0.1:1/',
+      vi.fn<typeof signedFetch>(async () => new Response('oops', { status: 502 })),
+    ).decide('a1', request);
 
     expect(plain).toEqual({ ok: false, code: 'already-decided', message: 'already accepted' });
     expect(bilingual).toEqual({ ok: false, code: 'superseded', message: '已被取代 / superseded' });
@@ -53,6 +67,8 @@ describe('the review API client', () => {
 
     expect(await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1', replying(200, view)).show('a1')).toEqual(view);
     expect(await apiBackend({ target: 'twin' }, 'http://127.0.0.1:1', replying(404, {})).show('a1')).toBeUndefined();
-    await expect(apiBackend({ target: 'twin' }, 'http://127.0.0.1:1', replying(500, { error: 'internal' })).show('a1')).rejects.toThrow('GET /attempts/a1: HTTP 500');
+    await expect(apiBackend({ target: 'twin' }, 'http://127.0.0.1:1', replying(500, { error: 'internal' })).show('a1')).rejects.toThrow(
+      'GET /attempts/a1: HTTP 500',
+    );
   });
 });

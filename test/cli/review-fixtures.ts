@@ -36,7 +36,14 @@ export function attemptWith(issues: readonly Issue[], overrides: Partial<Attempt
     verdict: validation.verdict,
     validation,
     files: [
-      { role: 'evidence', key: 'evidence/91360100MA35XXXX1X/2026-01/d1/lab.pdf', fileName: 'lab.pdf', size: 90, sha256: 'ab'.repeat(32), contentType: 'application/pdf' },
+      {
+        role: 'evidence',
+        key: 'evidence/91360100MA35XXXX1X/2026-01/d1/lab.pdf',
+        fileName: 'lab.pdf',
+        size: 90,
+        sha256: 'ab'.repeat(32),
+        contentType: 'application/pdf',
+      },
     ],
     recordedAt: '2026-03-01T02:00:01.000Z',
     ...overrides,

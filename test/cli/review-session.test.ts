@@ -76,7 +76,10 @@ describe('the review session', () => {
     // Assess
     expect(asked).toEqual(['Decision — [a]ccept  [r]eturn  [e]scalate  [s]kip  [q]uit: ', 'Why are the warnings acceptable? ']);
     expect(decided).toEqual([
-      [needsReview.attemptId, { outcome: 'accept', reviewer: 'li.wei', level: 'city', comment: '低热值煤，化验报告已核实', issueComments: [], decisionId: 'decision-1' }],
+      [
+        needsReview.attemptId,
+        { outcome: 'accept', reviewer: 'li.wei', level: 'city', comment: '低热值煤，化验报告已核实', issueComments: [], decisionId: 'decision-1' },
+      ],
     ]);
     expect(inbox.deleted).toEqual(['m0']);
     expect(output).toContain('Reviewing as li.wei (city level); decisions via the twin tables (no API URL).');
@@ -161,7 +164,15 @@ describe('the review session', () => {
   it('removes without asking the message of an attempt already decided or superseded', async () => {
     const decidedAttempt = attemptWith([warning], {
       verdict: 'accepted',
-      decision: { decisionId: 'd', outcome: 'accept', reviewer: 'wang.fang', level: 'city', decidedAt: '2026-03-02T02:00:00.000Z', comment: 'ok', issueComments: [] },
+      decision: {
+        decisionId: 'd',
+        outcome: 'accept',
+        reviewer: 'wang.fang',
+        level: 'city',
+        decidedAt: '2026-03-02T02:00:00.000Z',
+        comment: 'ok',
+        issueComments: [],
+      },
     });
     const superseded = attemptWith([error], { attemptId: 'ffee000011112222', period: '2026-02' });
     const inbox = new FakeInbox([messageFor(decidedAttempt), messageFor(superseded)]);
@@ -204,8 +215,7 @@ describe('the review session', () => {
         {
           inbox,
           backend,
-          ask: (question) =>
-            question.startsWith('Decision') ? new Promise<string>((resolve) => (answer = resolve)) : Promise.resolve('ok'),
+          ask: (question) => (question.startsWith('Decision') ? new Promise<string>((resolve) => (answer = resolve)) : Promise.resolve('ok')),
           say: () => undefined,
           history: async () => [],
           evidenceLink: async () => 'https://links.test/',

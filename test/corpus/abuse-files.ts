@@ -31,7 +31,12 @@ const CONTENT_TYPES = Buffer.from('<?xml version="1.0"?><Types xmlns="http://sch
 export function zipBombXlsx(): Promise<CorpusFile> {
   const total = 64 * 1024 * 1024;
   const chunk = Buffer.alloc(1024 * 1024, 0x20);
-  const spaces = () => Readable.from((function* () { for (let sent = 0; sent < total; sent += chunk.length) yield chunk; })());
+  const spaces = () =>
+    Readable.from(
+      (function* () {
+        for (let sent = 0; sent < total; sent += chunk.length) yield chunk;
+      })(),
+    );
   return zip([
     { name: '[Content_Types].xml', body: CONTENT_TYPES },
     { name: 'xl/worksheets/sheet1.xml', body: spaces },
@@ -58,7 +63,10 @@ export async function externalLinkXlsx(): Promise<CorpusFile> {
 
 export function deepJson(): CorpusFile {
   const depth = 1_000_000;
-  return { fileName: 'report.json', bytes: new TextEncoder().encode(`{"enterpriseId":"x","period":"2026-03","units":${'['.repeat(depth)}${']'.repeat(depth)}}`) };
+  return {
+    fileName: 'report.json',
+    bytes: new TextEncoder().encode(`{"enterpriseId":"x","period":"2026-03","units":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+  };
 }
 
 /** The valid report with its period written twice: JSON.parse would keep only the second. */

@@ -108,7 +108,13 @@ function set(report: MonthlyReport, unitId: string, code: ParameterCode, declare
   const u = unit(report, unitId);
   const previous = u.parameters[code];
   const factor = unitFactor(code, declaredUnit) ?? Number.NaN;
-  u.parameters[code] = { ...previous, value: declaredValue * factor, declaredValue, declaredUnit, ...(previous?.evidenceFile ? {} : { evidenceFile: DEMO_EVIDENCE_NAMES.ledger(unitId) }) };
+  u.parameters[code] = {
+    ...previous,
+    value: declaredValue * factor,
+    declaredValue,
+    declaredUnit,
+    ...(previous?.evidenceFile ? {} : { evidenceFile: DEMO_EVIDENCE_NAMES.ledger(unitId) }),
+  };
 }
 
 const get = (report: MonthlyReport, unitId: string, code: ParameterCode) => unit(report, unitId).parameters[code]?.value ?? Number.NaN;
@@ -160,14 +166,25 @@ function rowIndex(rows: Cell[][], unitId: string, parameter: string): number {
   return i;
 }
 
-type Spec = { name: string; verdict: Verdict; codes: string[]; enterprise?: Enterprise | null; before?: Build[]; keyReused?: boolean; settings?: CheckSettingsInput; receivedAt?: string } & (
-  | { build: Build }
-  | { report: CorpusFile; evidence?: DemoFile[] }
-);
+type Spec = {
+  name: string;
+  verdict: Verdict;
+  codes: string[];
+  enterprise?: Enterprise | null;
+  before?: Build[];
+  keyReused?: boolean;
+  settings?: CheckSettingsInput;
+  receivedAt?: string;
+} & ({ build: Build } | { report: CorpusFile; evidence?: DemoFile[] });
 
 const VALID: Spec[] = [
   { name: 'a valid deposit as UTF-8 CSV with English headers is accepted', verdict: 'accepted', codes: [], build: {} },
-  { name: 'a valid deposit as UTF-8 CSV with a BOM and Chinese headers and parameter names is accepted', verdict: 'accepted', codes: [], build: { format: 'csv-bom-zh' } },
+  {
+    name: 'a valid deposit as UTF-8 CSV with a BOM and Chinese headers and parameter names is accepted',
+    verdict: 'accepted',
+    codes: [],
+    build: { format: 'csv-bom-zh' },
+  },
   { name: 'a valid deposit as GB18030 CSV (Excel on Chinese Windows) is accepted', verdict: 'accepted', codes: [], build: { format: 'csv-gb18030' } },
   { name: 'a valid deposit as UTF-16LE CSV with a BOM is accepted', verdict: 'accepted', codes: [], build: { format: 'csv-utf16le' } },
   { name: 'a valid deposit as an XLSX workbook is accepted', verdict: 'accepted', codes: [], build: { format: 'xlsx' } },
@@ -175,7 +192,8 @@ const VALID: Spec[] = [
   { name: 'a valid deposit as JSON is accepted', verdict: 'accepted', codes: [], build: { format: 'json' } },
   {
     name: 'thousand separators, full-width digits and % signs are read as numbers',
-    verdict: 'accepted', codes: [],
+    verdict: 'accepted',
+    codes: [],
     build: {
       rows: (rows) => {
         const coal = rowIndex(rows, '1', 'coalConsumed');
@@ -196,7 +214,8 @@ const VALID: Spec[] = [
   },
   {
     name: 'values declared in other accepted units (kWh, 万kWh, MJ/kg, 万吨) are converted and accepted',
-    verdict: 'accepted', codes: [],
+    verdict: 'accepted',
+    codes: [],
     build: {
       mutate: (r) => {
         set(r, '1', 'powerGenerated', get(r, '1', 'powerGenerated') * 1000, 'kWh');
@@ -208,7 +227,8 @@ const VALID: Spec[] = [
   },
   {
     name: 'a coal unit idle all month (0 hours, no output, no coal) is accepted',
-    verdict: 'accepted', codes: [],
+    verdict: 'accepted',
+    codes: [],
     build: {
       mutate: (r) => {
         for (const code of ['operatingHours', 'loadFactor', 'powerGenerated', 'powerSupplied', 'coalConsumed', 'heatSupplied'] as const) set(r, '2', code, 0);
@@ -217,97 +237,209 @@ const VALID: Spec[] = [
   },
   {
     name: 'a deposit whose earlier months are in the ledger and differ normally is accepted',
-    verdict: 'accepted', codes: [], build: {}, before: [{ period: '2026-01' }, { period: '2026-02' }],
+    verdict: 'accepted',
+    codes: [],
+    build: {},
+    before: [{ period: '2026-01' }, { period: '2026-02' }],
   },
 ];
 
 const INTAKE: Spec[] = [
   { name: 'a second report under a key already used is returned', verdict: 'returned', codes: ['EVD-KEY-REUSED'], build: {}, keyReused: true },
   { name: 'an empty report file is returned', verdict: 'returned', codes: ['EVD-FILE-EMPTY'], report: { fileName: 'report.csv', bytes: new Uint8Array() } },
-  { name: 'a report above the size limit is returned unread', verdict: 'returned', codes: ['EVD-FILE-TOO-LARGE'], report: { fileName: 'report.csv', bytes: new Uint8Array(MAX_REPORT_BYTES + 1).fill(0x20) } },
-  { name: 'a report with an unsupported extension is returned', verdict: 'returned', codes: ['EVD-FILE-TYPE'], report: text('report.txt', 'enterpriseId,period\n') },
-  { name: 'a CSV renamed to .xlsx is recognised by its content and returned', verdict: 'returned', codes: ['EVD-FILE-TYPE'], report: text('report.xlsx', writeCsv(demoReport())) },
-  { name: 'a CSV report containing NUL bytes is returned as binary', verdict: 'returned', codes: ['EVD-FILE-BINARY'], report: { fileName: 'report.csv', bytes: new Uint8Array([0x61, 0x2c, 0x00, 0x62, 0x0a]) } },
-  { name: 'a CSV report that is neither UTF-8 nor GB18030 is returned', verdict: 'returned', codes: ['EVD-FILE-ENCODING'], report: { fileName: 'report.csv', bytes: new Uint8Array([0x61, 0x2c, 0xff, 0xff, 0xff, 0x0a]) } },
-  { name: 'a CSV report with an unclosed quote is returned as unparsable', verdict: 'returned', codes: ['EVD-FILE-UNPARSABLE'], report: text('report.csv', 'enterpriseId,period\n"91360100MA35XXXXXN,2026-03\n') },
-  { name: 'a JSON report with a syntax error is returned as unparsable', verdict: 'returned', codes: ['EVD-FILE-UNPARSABLE'], report: text('report.json', '{"enterpriseId": "91360100MA35XXXXXN",') },
+  {
+    name: 'a report above the size limit is returned unread',
+    verdict: 'returned',
+    codes: ['EVD-FILE-TOO-LARGE'],
+    report: { fileName: 'report.csv', bytes: new Uint8Array(MAX_REPORT_BYTES + 1).fill(0x20) },
+  },
+  {
+    name: 'a report with an unsupported extension is returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-TYPE'],
+    report: text('report.txt', 'enterpriseId,period\n'),
+  },
+  {
+    name: 'a CSV renamed to .xlsx is recognised by its content and returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-TYPE'],
+    report: text('report.xlsx', writeCsv(demoReport())),
+  },
+  {
+    name: 'a CSV report containing NUL bytes is returned as binary',
+    verdict: 'returned',
+    codes: ['EVD-FILE-BINARY'],
+    report: { fileName: 'report.csv', bytes: new Uint8Array([0x61, 0x2c, 0x00, 0x62, 0x0a]) },
+  },
+  {
+    name: 'a CSV report that is neither UTF-8 nor GB18030 is returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-ENCODING'],
+    report: { fileName: 'report.csv', bytes: new Uint8Array([0x61, 0x2c, 0xff, 0xff, 0xff, 0x0a]) },
+  },
+  {
+    name: 'a CSV report with an unclosed quote is returned as unparsable',
+    verdict: 'returned',
+    codes: ['EVD-FILE-UNPARSABLE'],
+    report: text('report.csv', 'enterpriseId,period\n"91360100MA35XXXXXN,2026-03\n'),
+  },
+  {
+    name: 'a JSON report with a syntax error is returned as unparsable',
+    verdict: 'returned',
+    codes: ['EVD-FILE-UNPARSABLE'],
+    report: text('report.json', '{"enterpriseId": "91360100MA35XXXXXN",'),
+  },
   {
     name: 'a CSV report without the unit column is returned',
-    verdict: 'returned', codes: ['EVD-REPORT-HEADER'],
+    verdict: 'returned',
+    codes: ['EVD-REPORT-HEADER'],
     build: { rows: (rows) => rows.map((r) => r.filter((_, i) => i !== 5)) },
   },
-  { name: 'a JSON report without units is returned', verdict: 'returned', codes: ['EVD-REPORT-SCHEMA'], report: text('report.json', '{"enterpriseId":"91360100MA35XXXXXN","period":"2026-03"}') },
+  {
+    name: 'a JSON report without units is returned',
+    verdict: 'returned',
+    codes: ['EVD-REPORT-SCHEMA'],
+    report: text('report.json', '{"enterpriseId":"91360100MA35XXXXXN","period":"2026-03"}'),
+  },
   { name: 'a CSV report with only a header row is returned', verdict: 'returned', codes: ['EVD-REPORT-EMPTY'], build: { rows: (rows) => rows.slice(0, 1) } },
   {
     name: 'a row for another month inside the report is returned',
-    verdict: 'returned', codes: ['EVD-REPORT-INCONSISTENT'],
+    verdict: 'returned',
+    codes: ['EVD-REPORT-INCONSISTENT'],
     build: { rows: (rows) => rows.map((r, i) => (i === 5 ? r.map((c, j) => (j === 1 ? '2026-02' : c)) : r)) },
   },
   {
     name: 'a report naming another enterprise than its key is returned',
-    verdict: 'returned', codes: ['EVD-ENTERPRISE-MISMATCH'],
-    build: { mutate: (r) => { r.enterpriseId = '91360100MA35F0001F'; } },
+    verdict: 'returned',
+    codes: ['EVD-ENTERPRISE-MISMATCH'],
+    build: {
+      mutate: (r) => {
+        r.enterpriseId = '91360100MA35F0001F';
+      },
+    },
   },
   {
     name: 'a report naming another month than its key is returned',
-    verdict: 'returned', codes: ['EVD-PERIOD-MISMATCH'],
-    build: { mutate: (r) => { r.period = '2026-02'; } },
+    verdict: 'returned',
+    codes: ['EVD-PERIOD-MISMATCH'],
+    build: {
+      mutate: (r) => {
+        r.period = '2026-02';
+      },
+    },
   },
-  { name: 'a deposit received before its month has ended is returned', verdict: 'returned', codes: ['EVD-PERIOD-NOT-ENDED'], build: {}, receivedAt: '2026-03-20T02:00:00.000Z' },
-  { name: 'a deposit from an enterprise missing from the registry is returned', verdict: 'returned', codes: ['EVD-ENTERPRISE-UNKNOWN'], build: {}, enterprise: null },
+  {
+    name: 'a deposit received before its month has ended is returned',
+    verdict: 'returned',
+    codes: ['EVD-PERIOD-NOT-ENDED'],
+    build: {},
+    receivedAt: '2026-03-20T02:00:00.000Z',
+  },
+  {
+    name: 'a deposit from an enterprise missing from the registry is returned',
+    verdict: 'returned',
+    codes: ['EVD-ENTERPRISE-UNKNOWN'],
+    build: {},
+    enterprise: null,
+  },
   {
     name: 'a deposit for a month before the obligation starts is returned',
-    verdict: 'returned', codes: ['EVD-ENTERPRISE-NOT-OBLIGED'], build: {}, enterprise: { ...ENTERPRISE, obligedFrom: '2026-06' },
+    verdict: 'returned',
+    codes: ['EVD-ENTERPRISE-NOT-OBLIGED'],
+    build: {},
+    enterprise: { ...ENTERPRISE, obligedFrom: '2026-06' },
   },
   {
     name: 'an unknown parameter row is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-UNKNOWN'],
+    verdict: 'returned',
+    codes: ['EVD-PARAM-UNKNOWN'],
     build: { rows: (rows) => [...rows, [ENTERPRISE.enterpriseId, DEMO_PERIOD, '1', 'coalStock', 1000, 't', null, null]] },
   },
   {
     name: 'a parameter reported twice for one unit is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-DUPLICATE'],
+    verdict: 'returned',
+    codes: ['EVD-PARAM-DUPLICATE'],
     build: { rows: (rows) => [...rows, [...(rows[rowIndex(rows, '1', 'sulfur')] as Cell[])]] },
   },
   {
     name: 'an empty value cell is not read as zero and is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-EMPTY'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[4] = null; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-EMPTY'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[4] = null;
+        return rows;
+      },
+    },
   },
   {
     name: 'a value that is not a number is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-NOT-NUMBER'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'loadFactor')] as Cell[])[4] = '七十八'; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-NOT-NUMBER'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '1', 'loadFactor')] as Cell[])[4] = '七十八';
+        return rows;
+      },
+    },
   },
   {
     name: 'a % sign on a tonnage is not a number and is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-NOT-NUMBER'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '2', 'coalConsumed')] as Cell[])[4] = '5%'; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-NOT-NUMBER'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '2', 'coalConsumed')] as Cell[])[4] = '5%';
+        return rows;
+      },
+    },
   },
   {
     name: 'a value in a unit the parameter does not accept is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-UNIT'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[5] = 'kg'; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-UNIT'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[5] = 'kg';
+        return rows;
+      },
+    },
   },
   {
     name: 'a malformed declared SHA-256 is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-HASH-FORMAT'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[7] = 'not-a-hash'; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-HASH-FORMAT'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[7] = 'not-a-hash';
+        return rows;
+      },
+    },
   },
   {
     name: 'an evidence file named with a folder is returned and the parameter counts as unsupported',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-NAME', 'EVD-EVIDENCE-LEDGER-MISSING'],
-    build: { rows: (rows) => { (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[6] = 'scans/unit1-ledger.pdf'; return rows; } },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-NAME', 'EVD-EVIDENCE-LEDGER-MISSING'],
+    build: {
+      rows: (rows) => {
+        (rows[rowIndex(rows, '1', 'coalConsumed')] as Cell[])[6] = 'scans/unit1-ledger.pdf';
+        return rows;
+      },
+    },
   },
   {
     name: 'a value column given twice, under its Chinese and its English name, is returned',
-    verdict: 'returned', codes: ['EVD-REPORT-COLUMN-DUPLICATE'],
-    build: { rows: (rows) => rows.map((r, i) => [...r, i === 0 ? '数值' : r[4] ?? null]) },
+    verdict: 'returned',
+    codes: ['EVD-REPORT-COLUMN-DUPLICATE'],
+    build: { rows: (rows) => rows.map((r, i) => [...r, i === 0 ? '数值' : (r[4] ?? null)]) },
   },
   {
     name: 'a report with hundreds of problems lists the first ones and says it was truncated',
-    verdict: 'returned', codes: ['EVD-PARAM-UNKNOWN', 'EVD-ISSUES-TRUNCATED'],
-    build: { rows: (rows) => [...rows, ...Array.from({ length: 250 }, (_, i): Cell[] => [ENTERPRISE.enterpriseId, DEMO_PERIOD, '1', `extra${i}`, 1, 't', null, null])] },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-UNKNOWN', 'EVD-ISSUES-TRUNCATED'],
+    build: {
+      rows: (rows) => [...rows, ...Array.from({ length: 250 }, (_, i): Cell[] => [ENTERPRISE.enterpriseId, DEMO_PERIOD, '1', `extra${i}`, 1, 't', null, null])],
+    },
   },
 ];
 
@@ -317,47 +449,84 @@ const ledger = DEMO_EVIDENCE_NAMES.ledger;
 const COMPLETENESS: Spec[] = [
   {
     name: 'a registered unit missing from the report is returned',
-    verdict: 'returned', codes: ['EVD-UNIT-MISSING'],
-    build: { mutate: (r) => { r.units = r.units.filter((u) => u.unitId !== '2'); }, evidence: (f) => f.filter((e) => e.fileName !== ledger('2') && e.fileName !== lab('2')) },
+    verdict: 'returned',
+    codes: ['EVD-UNIT-MISSING'],
+    build: {
+      mutate: (r) => {
+        r.units = r.units.filter((u) => u.unitId !== '2');
+      },
+      evidence: (f) => f.filter((e) => e.fileName !== ledger('2') && e.fileName !== lab('2')),
+    },
   },
   {
     name: 'a unit the registry does not know is returned',
-    verdict: 'returned', codes: ['EVD-UNIT-UNKNOWN', 'EVD-UNIT-MISSING'],
-    build: { mutate: (r) => { unit(r, '3').unitId = '4'; } },
+    verdict: 'returned',
+    codes: ['EVD-UNIT-UNKNOWN', 'EVD-UNIT-MISSING'],
+    build: {
+      mutate: (r) => {
+        unit(r, '3').unitId = '4';
+      },
+    },
   },
   {
     name: 'a required parameter left out is returned',
-    verdict: 'returned', codes: ['EVD-PARAM-MISSING'],
-    build: { mutate: (r) => { delete unit(r, '1').parameters.loadFactor; } },
+    verdict: 'returned',
+    codes: ['EVD-PARAM-MISSING'],
+    build: {
+      mutate: (r) => {
+        delete unit(r, '1').parameters.loadFactor;
+      },
+    },
   },
   {
     name: 'a coal unit without a lab report number is returned',
-    verdict: 'returned', codes: ['EVD-LAB-REPORT-MISSING'],
-    build: { mutate: (r) => { delete unit(r, '1').labReport; } },
+    verdict: 'returned',
+    codes: ['EVD-LAB-REPORT-MISSING'],
+    build: {
+      mutate: (r) => {
+        delete unit(r, '1').labReport;
+      },
+    },
   },
   {
     name: 'a coal unit reporting gas consumed needs review',
-    verdict: 'needs-review', codes: ['EVD-PARAM-EXTRA'],
+    verdict: 'needs-review',
+    codes: ['EVD-PARAM-EXTRA'],
     build: { mutate: (r) => set(r, '1', 'gasConsumed', 12) },
   },
   {
     name: 'a parameter without its ledger scan needs review',
-    verdict: 'needs-review', codes: ['EVD-EVIDENCE-LEDGER-MISSING'],
-    build: { mutate: (r) => { const heat = unit(r, '3').parameters.heatSupplied; if (heat) delete heat.evidenceFile; } },
+    verdict: 'needs-review',
+    codes: ['EVD-EVIDENCE-LEDGER-MISSING'],
+    build: {
+      mutate: (r) => {
+        const heat = unit(r, '3').parameters.heatSupplied;
+        if (heat) delete heat.evidenceFile;
+      },
+    },
   },
   {
     name: 'a lab report number without the lab report scan is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-LAB-MISSING'],
-    build: { mutate: (r) => { const l = unit(r, '1').labReport; if (l) delete l.evidenceFile; } },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-LAB-MISSING'],
+    build: {
+      mutate: (r) => {
+        const l = unit(r, '1').labReport;
+        if (l) delete l.evidenceFile;
+      },
+    },
   },
   {
     name: 'an evidence file no row names is not read and changes nothing',
-    verdict: 'accepted', codes: [],
+    verdict: 'accepted',
+    codes: [],
     build: { evidence: (f) => [...f, { fileName: 'notes.pdf', bytes: pdfBytes('meeting notes') }] },
   },
   {
     name: 'a report naming more evidence files than the limit is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-TOO-MANY'], settings: { evidence: { maxFiles: 1 } },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-TOO-MANY'],
+    settings: { evidence: { maxFiles: 1 } },
     build: {},
   },
 ];
@@ -365,51 +534,84 @@ const COMPLETENESS: Spec[] = [
 const EVIDENCE: Spec[] = [
   {
     name: 'an empty evidence file is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-EMPTY'],
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-EMPTY'],
     build: { evidence: (f) => replaceFile(f, DEMO_EVIDENCE_NAMES.heat, new Uint8Array()) },
   },
   {
     name: 'an evidence file above the configured size limit is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-TOO-LARGE'], settings: { evidence: { maxBytes: 4096 } },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-TOO-LARGE'],
+    settings: { evidence: { maxBytes: 4096 } },
     build: { evidence: (f) => replaceFile(f, ledger('1'), new Uint8Array(Buffer.concat([Buffer.from(pdfBytes('big scan')), Buffer.alloc(5000, 0x20)]))) },
   },
   {
     name: 'a Word document renamed to .pdf is recognised by its content and returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-TYPE'],
-    build: { evidence: (f) => replaceFile(f, ledger('1'), zipBytes([{ name: '[Content_Types].xml', data: new TextEncoder().encode('<Types/>') }, { name: 'word/document.xml', data: new TextEncoder().encode('<w:document/>') }])) },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-TYPE'],
+    build: {
+      evidence: (f) =>
+        replaceFile(
+          f,
+          ledger('1'),
+          zipBytes([
+            { name: '[Content_Types].xml', data: new TextEncoder().encode('<Types/>') },
+            { name: 'word/document.xml', data: new TextEncoder().encode('<w:document/>') },
+          ]),
+        ),
+    },
   },
   {
     name: 'a text file named .pdf is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-TYPE'],
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-TYPE'],
     build: { evidence: (f) => replaceFile(f, lab('2'), new TextEncoder().encode('scan to follow')) },
   },
   {
     name: 'a PNG named .jpg needs review',
-    verdict: 'needs-review', codes: ['EVD-EVIDENCE-EXTENSION'],
+    verdict: 'needs-review',
+    codes: ['EVD-EVIDENCE-EXTENSION'],
     build: { evidence: (f) => replaceFile(f, DEMO_EVIDENCE_NAMES.heat, pngBytes('heat ledger photo')) },
   },
   {
     name: 'an evidence file in the deposit that cannot be read is returned as unreadable, not as missing or mismatched',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-UNREADABLE'],
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-UNREADABLE'],
     build: { evidence: (f) => f.map((e) => (e.fileName === lab('1') ? { ...e, unreadable: 'archived storage class (GLACIER)' } : e)) },
   },
   {
     name: 'an evidence file swapped after its hash was declared is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-HASH-MISMATCH'], build: { keepDeclaredHashes: true, evidence: (f) => replaceFile(f, lab('1'), pdfBytes('a different lab report')) },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-HASH-MISMATCH'],
+    build: { keepDeclaredHashes: true, evidence: (f) => replaceFile(f, lab('1'), pdfBytes('a different lab report')) },
   },
   {
     name: 'an evidence file the report names but the deposit lacks is returned',
-    verdict: 'returned', codes: ['EVD-EVIDENCE-MISSING'], build: { evidence: (f) => f.filter((e) => e.fileName !== lab('1')) },
+    verdict: 'returned',
+    codes: ['EVD-EVIDENCE-MISSING'],
+    build: { evidence: (f) => f.filter((e) => e.fileName !== lab('1')) },
   },
   {
     name: 'a lab report date that is not a date is returned',
-    verdict: 'returned', codes: ['EVD-LAB-REPORT-DATE-FORMAT'],
-    build: { mutate: (r) => { const l = unit(r, '2').labReport; if (l) l.issuedOn = 'next Tuesday'; } },
+    verdict: 'returned',
+    codes: ['EVD-LAB-REPORT-DATE-FORMAT'],
+    build: {
+      mutate: (r) => {
+        const l = unit(r, '2').labReport;
+        if (l) l.issuedOn = 'next Tuesday';
+      },
+    },
   },
   {
     name: 'a lab report issued months before the period needs review',
-    verdict: 'needs-review', codes: ['EVD-LAB-REPORT-DATE'],
-    build: { mutate: (r) => { const l = unit(r, '1').labReport; if (l) l.issuedOn = '2025-12-01'; } },
+    verdict: 'needs-review',
+    codes: ['EVD-LAB-REPORT-DATE'],
+    build: {
+      mutate: (r) => {
+        const l = unit(r, '1').labReport;
+        if (l) l.issuedOn = '2025-12-01';
+      },
+    },
   },
 ];
 
@@ -420,71 +622,108 @@ const PLAUSIBILITY: Spec[] = [
   { name: 'negative gas consumed is returned', verdict: 'returned', codes: ['EVD-RANGE-GAS'], build: m((r) => set(r, '3', 'gasConsumed', -1)) },
   {
     name: 'an NCV below 10 GJ/t is returned, and disagrees with carbon, composition and coal rate',
-    verdict: 'returned', codes: ['EVD-RANGE-NCV', 'EVD-CROSS-CPH-CARBON-NCV', 'EVD-CROSS-NCV-COMPOSITION', 'EVD-CROSS-NET-COAL-RATE'],
+    verdict: 'returned',
+    codes: ['EVD-RANGE-NCV', 'EVD-CROSS-CPH-CARBON-NCV', 'EVD-CROSS-NCV-COMPOSITION', 'EVD-CROSS-NET-COAL-RATE'],
     build: m((r) => set(r, '1', 'ncvAsReceived', 9.5)),
   },
   {
     name: 'a consistent low-rank coal with an atypical NCV needs review',
-    verdict: 'needs-review', codes: ['EVD-ATYPICAL-NCV'],
+    verdict: 'needs-review',
+    codes: ['EVD-ATYPICAL-NCV'],
     build: m((r) => setSample(r, '1', { carbon: 35, ncv: 12.5, hydrogen: 2.5, moisture: 30 })),
   },
   {
     name: 'elemental carbon above 75% is returned',
-    verdict: 'returned', codes: ['EVD-RANGE-CARBON', 'EVD-CROSS-CPH-CARBON-NCV', 'EVD-CROSS-NCV-COMPOSITION'],
+    verdict: 'returned',
+    codes: ['EVD-RANGE-CARBON', 'EVD-CROSS-CPH-CARBON-NCV', 'EVD-CROSS-NCV-COMPOSITION'],
     build: m((r) => set(r, '1', 'carbonAsReceived', 80)),
   },
   {
     name: 'carbon per unit heat above 0.035 tC/GJ is returned',
-    verdict: 'returned', codes: ['EVD-RANGE-CPH', 'EVD-CROSS-CPH-CARBON-NCV'],
+    verdict: 'returned',
+    codes: ['EVD-RANGE-CPH', 'EVD-CROSS-CPH-CARBON-NCV'],
     build: m((r) => set(r, '1', 'carbonPerHeat', 0.04)),
   },
   {
     name: 'a consistent but atypically high carbon per unit heat needs review',
-    verdict: 'needs-review', codes: ['EVD-ATYPICAL-CPH'],
+    verdict: 'needs-review',
+    codes: ['EVD-ATYPICAL-CPH'],
     build: m((r) => setSample(r, '1', { carbon: 65, ncv: 21.3 })),
   },
   { name: 'hydrogen above 5% is returned', verdict: 'returned', codes: ['EVD-RANGE-H'], build: m((r) => set(r, '1', 'hydrogen', 6)) },
   { name: 'sulfur above 3% is returned', verdict: 'returned', codes: ['EVD-RANGE-S'], build: m((r) => set(r, '1', 'sulfur', 3.5)) },
   { name: 'moisture above 40% is returned', verdict: 'returned', codes: ['EVD-RANGE-MT'], build: m((r) => set(r, '1', 'moisture', 45)) },
-  { name: 'negative purchased electricity is returned', verdict: 'returned', codes: ['EVD-RANGE-PURCHASED'], build: m((r) => set(r, '3', 'purchasedElectricity', -1)) },
+  {
+    name: 'negative purchased electricity is returned',
+    verdict: 'returned',
+    codes: ['EVD-RANGE-PURCHASED'],
+    build: m((r) => set(r, '3', 'purchasedElectricity', -1)),
+  },
   {
     name: 'generation beyond any unit is returned',
-    verdict: 'returned', codes: ['EVD-RANGE-GENERATED', 'EVD-CROSS-GEN-GT-CAPACITY', 'EVD-CROSS-AUX-RATE', 'EVD-CROSS-LOAD-FACTOR'],
+    verdict: 'returned',
+    codes: ['EVD-RANGE-GENERATED', 'EVD-CROSS-GEN-GT-CAPACITY', 'EVD-CROSS-AUX-RATE', 'EVD-CROSS-LOAD-FACTOR'],
     build: m((r) => set(r, '3', 'powerGenerated', 20_000_000)),
   },
-  { name: 'negative power supplied is returned', verdict: 'returned', codes: ['EVD-RANGE-SUPPLIED', 'EVD-CROSS-AUX-RATE'], build: m((r) => set(r, '3', 'powerSupplied', -5)) },
+  {
+    name: 'negative power supplied is returned',
+    verdict: 'returned',
+    codes: ['EVD-RANGE-SUPPLIED', 'EVD-CROSS-AUX-RATE'],
+    build: m((r) => set(r, '3', 'powerSupplied', -5)),
+  },
   { name: 'negative heat supplied is returned', verdict: 'returned', codes: ['EVD-RANGE-HEAT'], build: m((r) => set(r, '3', 'heatSupplied', -1)) },
   {
     name: 'more than 744 operating hours is returned',
-    verdict: 'returned', codes: ['EVD-RANGE-HOURS', 'EVD-CROSS-HOURS-GT-MONTH', 'EVD-CROSS-LOAD-FACTOR'],
+    verdict: 'returned',
+    codes: ['EVD-RANGE-HOURS', 'EVD-CROSS-HOURS-GT-MONTH', 'EVD-CROSS-LOAD-FACTOR'],
     build: m((r) => set(r, '3', 'operatingHours', 800)),
   },
-  { name: 'a load factor above 100% is returned', verdict: 'returned', codes: ['EVD-RANGE-LOAD', 'EVD-CROSS-LOAD-FACTOR'], build: m((r) => set(r, '3', 'loadFactor', 120)) },
+  {
+    name: 'a load factor above 100% is returned',
+    verdict: 'returned',
+    codes: ['EVD-RANGE-LOAD', 'EVD-CROSS-LOAD-FACTOR'],
+    build: m((r) => set(r, '3', 'loadFactor', 120)),
+  },
   {
     name: 'the default carbon per unit heat used while a lab report is attached needs review',
-    verdict: 'needs-review', codes: ['EVD-CPH-DEFAULT-WITH-LAB'], build: m((r) => set(r, '1', 'carbonPerHeat', 0.03085)),
+    verdict: 'needs-review',
+    codes: ['EVD-CPH-DEFAULT-WITH-LAB'],
+    build: m((r) => set(r, '1', 'carbonPerHeat', 0.03085)),
   },
-  { name: 'the former default carbon per unit heat 0.03356 is returned', verdict: 'returned', codes: ['EVD-CPH-FORMER-DEFAULT'], build: m((r) => set(r, '1', 'carbonPerHeat', 0.03356)) },
+  {
+    name: 'the former default carbon per unit heat 0.03356 is returned',
+    verdict: 'returned',
+    codes: ['EVD-CPH-FORMER-DEFAULT'],
+    build: m((r) => set(r, '1', 'carbonPerHeat', 0.03356)),
+  },
   {
     name: 'carbon per unit heat that is not carbon ÷ NCV needs review',
-    verdict: 'needs-review', codes: ['EVD-CROSS-CPH-CARBON-NCV'], build: m((r) => set(r, '1', 'carbonPerHeat', 0.025)),
+    verdict: 'needs-review',
+    codes: ['EVD-CROSS-CPH-CARBON-NCV'],
+    build: m((r) => set(r, '1', 'carbonPerHeat', 0.025)),
   },
   {
     name: 'an NCV far from the elemental analysis needs review',
-    verdict: 'needs-review', codes: ['EVD-CROSS-NCV-COMPOSITION', 'EVD-ATYPICAL-CPH'],
+    verdict: 'needs-review',
+    codes: ['EVD-CROSS-NCV-COMPOSITION', 'EVD-ATYPICAL-CPH'],
     build: m((r) => setSample(r, '1', { carbon: 56.9, ncv: 25 })),
   },
   {
     name: 'power supplied above power generated is returned',
-    verdict: 'returned', codes: ['EVD-CROSS-SUPPLIED-GT-GENERATED'], build: m((r) => set(r, '3', 'powerSupplied', get(r, '3', 'powerGenerated') + 100)),
+    verdict: 'returned',
+    codes: ['EVD-CROSS-SUPPLIED-GT-GENERATED'],
+    build: m((r) => set(r, '3', 'powerSupplied', get(r, '3', 'powerGenerated') + 100)),
   },
   {
     name: 'an auxiliary power rate of 15% needs review',
-    verdict: 'needs-review', codes: ['EVD-CROSS-AUX-RATE'], build: m((r) => set(r, '3', 'powerSupplied', round(get(r, '3', 'powerGenerated') * 0.85, 1))),
+    verdict: 'needs-review',
+    codes: ['EVD-CROSS-AUX-RATE'],
+    build: m((r) => set(r, '3', 'powerSupplied', round(get(r, '3', 'powerGenerated') * 0.85, 1))),
   },
   {
     name: 'more operating hours than February has is returned',
-    verdict: 'returned', codes: ['EVD-CROSS-HOURS-GT-MONTH'],
+    verdict: 'returned',
+    codes: ['EVD-CROSS-HOURS-GT-MONTH'],
     build: {
       period: '2026-02',
       mutate: (r) => {
@@ -496,11 +735,14 @@ const PLAUSIBILITY: Spec[] = [
   },
   {
     name: 'output from a unit with zero operating hours is returned',
-    verdict: 'returned', codes: ['EVD-CROSS-ZERO-HOURS-OUTPUT', 'EVD-CROSS-GEN-GT-CAPACITY'], build: m((r) => set(r, '3', 'operatingHours', 0)),
+    verdict: 'returned',
+    codes: ['EVD-CROSS-ZERO-HOURS-OUTPUT', 'EVD-CROSS-GEN-GT-CAPACITY'],
+    build: m((r) => set(r, '3', 'operatingHours', 0)),
   },
   {
     name: 'generation above capacity × hours is returned',
-    verdict: 'returned', codes: ['EVD-CROSS-GEN-GT-CAPACITY'],
+    verdict: 'returned',
+    codes: ['EVD-CROSS-GEN-GT-CAPACITY'],
     build: m((r) => {
       const hours = get(r, '3', 'operatingHours');
       set(r, '3', 'loadFactor', 100);
@@ -508,10 +750,17 @@ const PLAUSIBILITY: Spec[] = [
       set(r, '3', 'powerSupplied', round(get(r, '3', 'powerGenerated') * 0.965, 1));
     }),
   },
-  { name: 'a load factor that disagrees with generation needs review', verdict: 'needs-review', codes: ['EVD-CROSS-LOAD-FACTOR'], build: m((r) => set(r, '3', 'loadFactor', 80)) },
+  {
+    name: 'a load factor that disagrees with generation needs review',
+    verdict: 'needs-review',
+    codes: ['EVD-CROSS-LOAD-FACTOR'],
+    build: m((r) => set(r, '3', 'loadFactor', 80)),
+  },
   {
     name: 'a net coal consumption of 420 gce/kWh needs review',
-    verdict: 'needs-review', codes: ['EVD-CROSS-NET-COAL-RATE'], build: m((r) => set(r, '1', 'coalConsumed', round(get(r, '1', 'coalConsumed') * 1.4, 1))),
+    verdict: 'needs-review',
+    codes: ['EVD-CROSS-NET-COAL-RATE'],
+    build: m((r) => set(r, '1', 'coalConsumed', round(get(r, '1', 'coalConsumed') * 1.4, 1))),
   },
 ];
 
@@ -520,40 +769,71 @@ const EARLIER: Build[] = [{ period: '2026-01' }, { period: '2026-02' }];
 const HISTORY: Spec[] = [
   {
     name: 'a unit whose values are copied from the previous month needs review',
-    verdict: 'needs-review', codes: ['EVD-HIST-IDENTICAL-MONTH'], before: EARLIER,
-    build: m((r) => { unit(r, '1').parameters = structuredClone(unit(demoReport('2026-02'), '1').parameters); }),
+    verdict: 'needs-review',
+    codes: ['EVD-HIST-IDENTICAL-MONTH'],
+    before: EARLIER,
+    build: m((r) => {
+      unit(r, '1').parameters = structuredClone(unit(demoReport('2026-02'), '1').parameters);
+    }),
   },
   {
     name: 'a lab report number used in an earlier month needs review',
-    verdict: 'needs-review', codes: ['EVD-HIST-LAB-REPORT-REUSED'], before: EARLIER,
-    build: m((r) => { const l = unit(r, '1').labReport; if (l) l.reportNo = 'JX-LAB-2026-02-U1'; }),
+    verdict: 'needs-review',
+    codes: ['EVD-HIST-LAB-REPORT-REUSED'],
+    before: EARLIER,
+    build: m((r) => {
+      const l = unit(r, '1').labReport;
+      if (l) l.reportNo = 'JX-LAB-2026-02-U1';
+    }),
   },
   {
     name: 'an evidence file identical to one deposited for an earlier month needs review',
-    verdict: 'needs-review', codes: ['EVD-HIST-EVIDENCE-REUSED'], before: EARLIER,
+    verdict: 'needs-review',
+    codes: ['EVD-HIST-EVIDENCE-REUSED'],
+    before: EARLIER,
     build: { evidence: (f) => replaceFile(f, ledger('1'), (demoEvidence('2026-02').find((e) => e.fileName === ledger('1')) as DemoFile).bytes) },
   },
   {
     name: 'an NCV and carbon a quarter below last month need review',
-    verdict: 'needs-review', codes: ['EVD-HIST-ABRUPT-CHANGE'], before: EARLIER,
+    verdict: 'needs-review',
+    codes: ['EVD-HIST-ABRUPT-CHANGE'],
+    before: EARLIER,
     build: m((r) => setSample(r, '1', { carbon: 43, ncv: 16 })),
   },
   {
     name: 'elemental carbon unchanged for three months needs review',
-    verdict: 'needs-review', codes: ['EVD-HIST-CARBON-CONSTANT'],
+    verdict: 'needs-review',
+    codes: ['EVD-HIST-CARBON-CONSTANT'],
     before: EARLIER.map((b) => ({ ...b, mutate: (r: MonthlyReport) => setSample(r, '1', { carbon: 56, ncv: get(r, '1', 'ncvAsReceived') }) })),
     build: m((r) => setSample(r, '1', { carbon: 56, ncv: get(r, '1', 'ncvAsReceived') })),
   },
 ];
 
 const ABUSE: Spec[] = [
-  { name: 'a ZIP bomb posing as XLSX is returned without being unpacked', verdict: 'returned', codes: ['EVD-XLSX-UNPACKS-TOO-LARGE'], report: await zipBombXlsx() },
+  {
+    name: 'a ZIP bomb posing as XLSX is returned without being unpacked',
+    verdict: 'returned',
+    codes: ['EVD-XLSX-UNPACKS-TOO-LARGE'],
+    report: await zipBombXlsx(),
+  },
   { name: 'a workbook with macros is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-MACROS'], report: await macroXlsx() },
-  { name: 'a workbook linking to other workbooks is returned unopened', verdict: 'returned', codes: ['EVD-XLSX-EXTERNAL-LINKS'], report: await externalLinkXlsx() },
-  { name: 'a sheet with a cell on its last row (1,048,576) is returned without being opened', verdict: 'returned', codes: ['EVD-REPORT-TOO-MANY-ROWS'], report: await lastRowXlsx(demoReport()) },
+  {
+    name: 'a workbook linking to other workbooks is returned unopened',
+    verdict: 'returned',
+    codes: ['EVD-XLSX-EXTERNAL-LINKS'],
+    report: await externalLinkXlsx(),
+  },
+  {
+    name: 'a sheet with a cell on its last row (1,048,576) is returned without being opened',
+    verdict: 'returned',
+    codes: ['EVD-REPORT-TOO-MANY-ROWS'],
+    report: await lastRowXlsx(demoReport()),
+  },
   {
     name: 'a workbook whose first sheet is hidden is read from its first visible sheet and needs review',
-    verdict: 'needs-review', codes: ['EVD-XLSX-HIDDEN-SHEET'], report: await hiddenFirstSheetXlsx(demoReport()),
+    verdict: 'needs-review',
+    codes: ['EVD-XLSX-HIDDEN-SHEET'],
+    report: await hiddenFirstSheetXlsx(demoReport()),
   },
   { name: 'JSON nested a million deep is returned unparsed', verdict: 'returned', codes: ['EVD-JSON-TOO-DEEP'], report: deepJson() },
   { name: 'JSON with a key written twice is returned', verdict: 'returned', codes: ['EVD-JSON-DUPLICATE-KEY'], report: duplicateKeyJson(demoReport()) },

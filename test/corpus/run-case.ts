@@ -18,7 +18,13 @@ export function evidenceFilesOf(deposit: CorpusDeposit): EvidenceFile[] {
     const key = evidenceKey({ enterpriseId: deposit.enterpriseId, period: deposit.period, depositId: deposit.depositId, fileName: f.fileName });
     // An unreadable file: its listing size is known, its bytes (hash, head) are not.
     if (f.unreadable !== undefined) return { fileName: f.fileName, key, size: f.bytes.length, sha256: '', unreadable: f.unreadable };
-    return { fileName: f.fileName, key, size: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex'), head: f.bytes.subarray(0, EVIDENCE_HEAD_BYTES) };
+    return {
+      fileName: f.fileName,
+      key,
+      size: f.bytes.length,
+      sha256: createHash('sha256').update(f.bytes).digest('hex'),
+      head: f.bytes.subarray(0, EVIDENCE_HEAD_BYTES),
+    };
   });
 }
 

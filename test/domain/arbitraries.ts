@@ -4,7 +4,10 @@ import { PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from '#do
 import type { MeasuredValue, MonthlyReport, UnitReport } from '#domain/report.ts';
 
 const sha256 = fc.stringMatching(/^[a-f0-9]{64}$/);
-const evidenceFile = fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}\.(pdf|png|jpg|ofd)$/), fc.constantFrom('1号机组台账.pdf', '化验报告（3月）.pdf', '电量结算单 2026-03.png'));
+const evidenceFile = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}\.(pdf|png|jpg|ofd)$/),
+  fc.constantFrom('1号机组台账.pdf', '化验报告（3月）.pdf', '电量结算单 2026-03.png'),
+);
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).map((x) => (Object.is(x, -0) ? 0 : x));
 const period = fc.tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
 
@@ -37,10 +40,11 @@ export const validReport: fc.Arbitrary<MonthlyReport> = fc
   .record({
     enterpriseId: fc.constantFrom('91360100MA35XXXXXN', '91360100MA35F0001F'),
     period,
-    units: fc.uniqueArray(
-      fc.record({ unitId: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), parameters, labReport: fc.option(labReport, { nil: undefined }) }),
-      { minLength: 1, maxLength: 4, selector: (u) => u.unitId },
-    ),
+    units: fc.uniqueArray(fc.record({ unitId: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), parameters, labReport: fc.option(labReport, { nil: undefined }) }), {
+      minLength: 1,
+      maxLength: 4,
+      selector: (u) => u.unitId,
+    }),
   })
   .map((r) => ({
     ...r,

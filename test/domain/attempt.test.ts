@@ -6,7 +6,13 @@ import { creditCodeCheckChar, isValidCreditCode } from '#domain/registry.ts';
 
 const scope = { enterpriseId: 'E', period: '2026-01', province: '江西', city: '南昌', industry: 'power' };
 const summary = (attemptId: string, receivedAt: string): AttemptSummary => ({
-  attemptId, reportKey: `reports/E/2026-01/${attemptId}/r.csv`, receivedAt, onTime: true, verdict: 'accepted', errors: 0, warnings: 0,
+  attemptId,
+  reportKey: `reports/E/2026-01/${attemptId}/r.csv`,
+  receivedAt,
+  onTime: true,
+  verdict: 'accepted',
+  errors: 0,
+  warnings: 0,
 });
 
 describe('the enterprise-period record', () => {
@@ -27,7 +33,12 @@ describe('the enterprise-period record', () => {
 
 describe("the record's accepted month (the next months' history)", () => {
   const report = demoReport();
-  const accepted = (attemptId: string, receivedAt: string): AcceptedMonth => ({ attemptId, receivedAt, report, evidence: [{ fileName: 'a.pdf', sha256: attemptId }] });
+  const accepted = (attemptId: string, receivedAt: string): AcceptedMonth => ({
+    attemptId,
+    receivedAt,
+    report,
+    evidence: [{ fileName: 'a.pdf', sha256: attemptId }],
+  });
 
   it('keeps the latest accepted attempt by receipt, whatever order they were processed in', () => {
     const later = accepted('b', '2026-02-10T00:00:02Z');
@@ -49,7 +60,12 @@ describe("the record's accepted month (the next months' history)", () => {
       { role: 'evidence' as const, key: 'e', fileName: 'scan.pdf', size: 1, sha256: 'e' },
     ];
     const base = { attemptId: 'a', receivedAt: '2026-02-10T00:00:01Z', report, files };
-    expect(acceptedMonthOf({ ...base, verdict: 'accepted' })).toEqual({ attemptId: 'a', receivedAt: base.receivedAt, report, evidence: [{ fileName: 'scan.pdf', sha256: 'e' }] });
+    expect(acceptedMonthOf({ ...base, verdict: 'accepted' })).toEqual({
+      attemptId: 'a',
+      receivedAt: base.receivedAt,
+      report,
+      evidence: [{ fileName: 'scan.pdf', sha256: 'e' }],
+    });
     expect(acceptedMonthOf({ ...base, verdict: 'needs-review' })).toBeUndefined();
     const { report: _, ...unread } = base;
     expect(acceptedMonthOf({ ...unread, verdict: 'accepted' })).toBeUndefined();

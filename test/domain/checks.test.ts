@@ -8,7 +8,13 @@ import { validateDeposit } from '#domain/validate.ts';
 import { DEMO_ENTERPRISE, demoEvidence, demoReport, sha256Hex } from '#examples/demo.ts';
 
 const evidenceOf = (period: string): EvidenceFile[] =>
-  demoEvidence(period).map((f) => ({ fileName: f.fileName, key: `evidence/${f.fileName}`, size: f.bytes.length, sha256: sha256Hex(f.bytes), head: f.bytes.subarray(0, 4096) }));
+  demoEvidence(period).map((f) => ({
+    fileName: f.fileName,
+    key: `evidence/${f.fileName}`,
+    size: f.bytes.length,
+    sha256: sha256Hex(f.bytes),
+    head: f.bytes.subarray(0, 4096),
+  }));
 
 function context(report: MonthlyReport, extra: Partial<CheckContext> = {}): CheckContext {
   return { report, enterprise: DEMO_ENTERPRISE, evidence: evidenceOf(report.period), ...extra };
@@ -46,7 +52,15 @@ describe('the check catalogue', () => {
 
   it('fills an issue with where and what, and names the parameter in both languages', () => {
     const issue = issueOf('EVD-RANGE-NCV', { unitId: '1', field: 'ncvAsReceived', row: 3, cell: 'E3', expected: '10–30 GJ/t', found: '35 GJ/t' });
-    expect(issue).toMatchObject({ code: 'EVD-RANGE-NCV', severity: 'error', category: 'plausibility', unitId: '1', field: 'ncvAsReceived', row: 3, cell: 'E3' });
+    expect(issue).toMatchObject({
+      code: 'EVD-RANGE-NCV',
+      severity: 'error',
+      category: 'plausibility',
+      unitId: '1',
+      field: 'ncvAsReceived',
+      row: 3,
+      cell: 'E3',
+    });
     expect(issue.message.zh).toBe('机组 1 的收到基低位发热量 (ncvAsReceived)为 35 GJ/t，超出合理范围 10–30 GJ/t');
     expect(issue.message.en).toBe('Unit 1: net calorific value, as received (ncvAsReceived) is 35 GJ/t, outside the plausible range 10–30 GJ/t');
   });
@@ -55,9 +69,15 @@ describe('the check catalogue', () => {
     const bytes = new TextEncoder().encode(new TextDecoder().decode(writeCsvBytes(demoReport())).replace(',coalConsumed,115779.2,', ',coalConsumed,lots,'));
     const { validation } = await validateDeposit({
       key: { kind: 'report', enterpriseId: DEMO_ENTERPRISE.enterpriseId, period: '2026-03', depositId: 'd', fileName: 'r.csv' },
-      reportSize: bytes.length, reportBytes: bytes, enterprise: DEMO_ENTERPRISE, evidence: evidenceOf('2026-03'), receivedAt: new Date('2026-04-02T00:00:00Z'),
+      reportSize: bytes.length,
+      reportBytes: bytes,
+      enterprise: DEMO_ENTERPRISE,
+      evidence: evidenceOf('2026-03'),
+      receivedAt: new Date('2026-04-02T00:00:00Z'),
     });
-    expect(validation.issues).toEqual([expect.objectContaining({ code: 'EVD-PARAM-NOT-NUMBER', unitId: '1', field: 'coalConsumed', row: 2, cell: 'E2', found: 'lots' })]);
+    expect(validation.issues).toEqual([
+      expect.objectContaining({ code: 'EVD-PARAM-NOT-NUMBER', unitId: '1', field: 'coalConsumed', row: 2, cell: 'E2', found: 'lots' }),
+    ]);
   });
 });
 
@@ -145,7 +165,11 @@ describe('the catalogue and its rules', () => {
     const codes = CATALOGUE.map((entry) => entry.code);
     expect(Object.keys(RULES).filter((code) => !codes.includes(code))).toEqual([]);
     expect(CHECKS.map((c) => c.code)).toEqual(codes);
-    expect(CHECKS.filter((c) => c.run).map((c) => c.code).sort()).toEqual(Object.keys(RULES).sort());
+    expect(
+      CHECKS.filter((c) => c.run)
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual(Object.keys(RULES).sort());
   });
 
   it('lists each code once', async () => {

@@ -9,13 +9,25 @@ import { DEMO_ENTERPRISE, DEMO_PERIOD } from '#examples/enterprise.ts';
 const examples = new URL('../../examples/', import.meta.url);
 const evidence: EvidenceFile[] = readdirSync(new URL('evidence/', examples)).map((fileName) => {
   const bytes = readFileSync(new URL(`evidence/${fileName}`, examples));
-  return { fileName, key: `evidence/${fileName}`, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.subarray(0, EVIDENCE_HEAD_BYTES) };
+  return {
+    fileName,
+    key: `evidence/${fileName}`,
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    head: bytes.subarray(0, EVIDENCE_HEAD_BYTES),
+  };
 });
 
 async function validateExample(relative: string) {
   const bytes = readFileSync(new URL(relative, examples));
   const { validation } = await validateDeposit({
-    key: { kind: 'report', enterpriseId: DEMO_ENTERPRISE.enterpriseId, period: DEMO_PERIOD, depositId: 'example', fileName: relative.split('/').pop() ?? relative },
+    key: {
+      kind: 'report',
+      enterpriseId: DEMO_ENTERPRISE.enterpriseId,
+      period: DEMO_PERIOD,
+      depositId: 'example',
+      fileName: relative.split('/').pop() ?? relative,
+    },
     reportSize: bytes.length,
     reportBytes: bytes,
     enterprise: DEMO_ENTERPRISE,

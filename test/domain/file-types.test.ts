@@ -13,7 +13,14 @@ describe('evidence files are recognised by content, not name', () => {
     ['a JPEG', jpegBytes('x'), 'jpeg'],
     ['a PNG', pngBytes('x'), 'png'],
     ['an OFD package (a ZIP with OFD.xml)', ofdBytes('x'), 'ofd'],
-    ['an OFD package whose OFD.xml is not the first entry', zipBytes([{ name: 'Doc_0/Document.xml', data: ascii('<?xml version="1.0"?><d/>') }, { name: 'OFD.xml', data: ascii('<o/>') }]), 'ofd'],
+    [
+      'an OFD package whose OFD.xml is not the first entry',
+      zipBytes([
+        { name: 'Doc_0/Document.xml', data: ascii('<?xml version="1.0"?><d/>') },
+        { name: 'OFD.xml', data: ascii('<o/>') },
+      ]),
+      'ofd',
+    ],
     ['a Word document (a ZIP without OFD.xml)', zipBytes([{ name: 'word/document.xml', data: ascii('<w/>') }]), 'zip'],
     ['plain text', ascii('hello'), 'unknown'],
     ['nothing', new Uint8Array(), 'unknown'],
@@ -39,8 +46,18 @@ describe('evidence files are recognised by content, not name', () => {
 describe('content that only starts like an allowed type is refused, with the reason', () => {
   const page = pdfBytes('ledger');
   it.each([
-    ['an HTML page with %PDF- in a comment', ascii(`<!-- %PDF-1.7 -->\n<html><body><script>alert(1)</script></body></html>${' '.repeat(300)}`), 'markup', /markup \(<!--\) at byte 0/],
-    ['a PDF whose body is an HTML page', concat(ascii('%PDF-1.7\n'), ascii('<html><script>fetch("/")</script></html>'), page.subarray(9)), 'markup', /markup \(<html\) at byte 9/],
+    [
+      'an HTML page with %PDF- in a comment',
+      ascii(`<!-- %PDF-1.7 -->\n<html><body><script>alert(1)</script></body></html>${' '.repeat(300)}`),
+      'markup',
+      /markup \(<!--\) at byte 0/,
+    ],
+    [
+      'a PDF whose body is an HTML page',
+      concat(ascii('%PDF-1.7\n'), ascii('<html><script>fetch("/")</script></html>'), page.subarray(9)),
+      'markup',
+      /markup \(<html\) at byte 9/,
+    ],
     ['a PNG whose text chunk carries a script', pngBytes('<script src=//x></script>'), 'markup', /<script/],
     ['a JPEG whose comment is an SVG', jpegBytes('<svg onload=alert(1)>'), 'markup', /<svg/],
     ['a PDF carrying an XML declaration', concat(page.subarray(0, 20), ascii('<?xml version="1.0"?>'), page.subarray(20)), 'markup', /<\?xml/],
@@ -53,7 +70,15 @@ describe('content that only starts like an allowed type is refused, with the rea
     ['a PNG signature without IHDR', concat(pngBytes('x').subarray(0, 8), ascii('\0\0\0\x04tEXtabcd')), 'png', /IHDR/],
     ['a PNG cut before IEND', pngBytes('x').subarray(0, 60), 'png', /IEND/],
     ['a Word document', zipBytes([{ name: 'word/document.xml', data: ascii('<w/>') }]), 'zip', /ZIP archive without OFD\.xml/],
-    ['an OFD-looking ZIP holding an HTML page', zipBytes([{ name: 'OFD.xml', data: ascii('<o/>') }, { name: 'index.html', data: ascii('<html><script>x()</script></html>') }]), 'markup', /<html/],
+    [
+      'an OFD-looking ZIP holding an HTML page',
+      zipBytes([
+        { name: 'OFD.xml', data: ascii('<o/>') },
+        { name: 'index.html', data: ascii('<html><script>x()</script></html>') },
+      ]),
+      'markup',
+      /<html/,
+    ],
   ] as const)('%s', (_name, bytes, type, reason) => {
     const judged = judge(bytes);
     expect(judged.type).toBe(type);

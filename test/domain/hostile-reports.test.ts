@@ -98,7 +98,12 @@ describe('a sheet reaching far down or across is refused before the workbook is 
     const elapsed = performance.now() - started;
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     expect(reading.issues).toEqual([
-      expect.objectContaining({ code: 'EVD-REPORT-TOO-MANY-ROWS', severity: 'error', found: 'xl/worksheets/sheet1.xml: row 1048576, 8 columns', expected: '5000 rows × 50 columns' }),
+      expect.objectContaining({
+        code: 'EVD-REPORT-TOO-MANY-ROWS',
+        severity: 'error',
+        found: 'xl/worksheets/sheet1.xml: row 1048576, 8 columns',
+        expected: '5000 rows × 50 columns',
+      }),
     ]);
     expect(elapsed).toBeLessThan(2000);
     // The unbounded reader grew by most of a gigabyte here.
@@ -120,7 +125,9 @@ describe('a sheet reaching far down or across is refused before the workbook is 
     const settings = CheckSettingsSchema.parse({ report: { maxRows: 10 } });
     const csv = encode(writeCsv(report));
     expect((await readReport('r.csv', csv)).issues).toEqual([]);
-    expect((await readReport('r.csv', csv, settings)).issues).toEqual([expect.objectContaining({ code: 'EVD-REPORT-TOO-MANY-ROWS', expected: '10 rows × 50 columns' })]);
+    expect((await readReport('r.csv', csv, settings)).issues).toEqual([
+      expect.objectContaining({ code: 'EVD-REPORT-TOO-MANY-ROWS', expected: '10 rows × 50 columns' }),
+    ]);
     const bytes = await xlsx((wb) => sheetOf(wb, '月度存证', rows()));
     expect((await readReport('r.xlsx', bytes, settings)).issues).toEqual([expect.objectContaining({ code: 'EVD-REPORT-TOO-MANY-ROWS' })]);
   });
@@ -132,11 +139,18 @@ describe('a column given twice is an error naming both headers', () => {
     ['value', 'value', 4],
     ['unit', '计量单位', 5],
   ] as const)('%s, and then %s', async (column, second, index) => {
-    const copied = rows().map((r, i) => [...r, i === 0 ? second : r[index] ?? null]);
+    const copied = rows().map((r, i) => [...r, i === 0 ? second : (r[index] ?? null)]);
     const reading = await readReport('r.csv', encode(csvOfRows(copied)));
     expect(reading.report).toBeUndefined();
     expect(reading.issues).toEqual([
-      expect.objectContaining({ code: 'EVD-REPORT-COLUMN-DUPLICATE', severity: 'error', field: column, row: 1, cell: 'I1', found: `"${column}" (${index === 4 ? 'E' : 'F'}) and "${second}" (I)` }),
+      expect.objectContaining({
+        code: 'EVD-REPORT-COLUMN-DUPLICATE',
+        severity: 'error',
+        field: column,
+        row: 1,
+        cell: 'I1',
+        found: `"${column}" (${index === 4 ? 'E' : 'F'}) and "${second}" (I)`,
+      }),
     ]);
   });
 });
@@ -156,7 +170,9 @@ describe('CSV rows are the file lines where records start', () => {
   });
 
   it('mixed CRLF and LF line endings each end a record', async () => {
-    const lines = writeCsv(report).split('\r\n').filter((l) => l !== '');
+    const lines = writeCsv(report)
+      .split('\r\n')
+      .filter((l) => l !== '');
     const mixed = lines.map((l, i) => `${l}${i % 2 === 0 ? '\r\n' : '\n'}`).join('');
     const reading = await readReport('r.csv', encode(mixed));
     expect(reading.issues).toEqual([]);
@@ -206,7 +222,11 @@ describe('issue texts are bounded', () => {
     expect(Math.max(...ids.map((id) => id.length))).toBe(MAX_ISSUE_UNIT_ID);
     const { validation } = await validateDeposit({
       key: { kind: 'report', enterpriseId: report.enterpriseId, period: report.period, depositId: 'd', fileName: 'r.csv' },
-      reportSize: 1, reading, enterprise: DEMO_ENTERPRISE, evidence: [], receivedAt: new Date('2026-04-02T00:00:00Z'),
+      reportSize: 1,
+      reading,
+      enterprise: DEMO_ENTERPRISE,
+      evidence: [],
+      receivedAt: new Date('2026-04-02T00:00:00Z'),
     });
     const unknownUnit = validation.issues.find((i) => i.code === 'EVD-UNIT-UNKNOWN');
     expect(unknownUnit?.unitId).toHaveLength(MAX_ISSUE_UNIT_ID);
@@ -228,11 +248,18 @@ describe('issue texts are bounded', () => {
     const bytes = encode(csvOfRows(data));
     const { validation } = await validateDeposit({
       key: { kind: 'report', enterpriseId: report.enterpriseId, period: report.period, depositId: 'd', fileName: 'r.csv' },
-      reportSize: bytes.length, reportBytes: bytes, enterprise: DEMO_ENTERPRISE, evidence: [], receivedAt: new Date('2026-04-02T00:00:00Z'),
+      reportSize: bytes.length,
+      reportBytes: bytes,
+      enterprise: DEMO_ENTERPRISE,
+      evidence: [],
+      receivedAt: new Date('2026-04-02T00:00:00Z'),
     });
     expect(new TextEncoder().encode(JSON.stringify(validation.issues)).length).toBeLessThan(MAX_STORED_ISSUE_BYTES + 2_000);
     expect(validation.issues.length).toBeLessThan(190);
-    expect(validation.issues.at(-1)).toMatchObject({ code: 'EVD-ISSUES-TRUNCATED', found: String(validation.stats.errors + validation.stats.warnings + validation.stats.infos) });
+    expect(validation.issues.at(-1)).toMatchObject({
+      code: 'EVD-ISSUES-TRUNCATED',
+      found: String(validation.stats.errors + validation.stats.warnings + validation.stats.infos),
+    });
   });
 });
 
@@ -258,14 +285,28 @@ describe('periods outside 1900–9999 and impossible days', () => {
 
 describe('an evidence file that is present but unreadable', () => {
   const evidence = (): EvidenceFile[] =>
-    demoEvidence().map((f) => ({ fileName: f.fileName, key: `evidence/${f.fileName}`, size: f.bytes.length, sha256: sha256Hex(f.bytes), head: f.bytes.subarray(0, 4096) }));
+    demoEvidence().map((f) => ({
+      fileName: f.fileName,
+      key: `evidence/${f.fileName}`,
+      size: f.bytes.length,
+      sha256: sha256Hex(f.bytes),
+      head: f.bytes.subarray(0, 4096),
+    }));
 
   it('is one issue with its reason, and no type, size, emptiness, hash or missing issue', () => {
-    const files = evidence().map((e, i) => (i === 0 ? { fileName: e.fileName, key: e.key, size: 0, sha256: '', unreadable: 'encrypted with a customer-provided key (SSE-C)' } : e));
+    const files = evidence().map((e, i) =>
+      i === 0 ? { fileName: e.fileName, key: e.key, size: 0, sha256: '', unreadable: 'encrypted with a customer-provided key (SSE-C)' } : e,
+    );
     const settings = CheckSettingsSchema.parse({ evidence: { maxBytes: 1 } });
     const issues = runChecks({ report, enterprise: DEMO_ENTERPRISE, evidence: files }).filter((i) => i.category === 'evidence' || i.category === 'conformity');
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'EVD-EVIDENCE-UNREADABLE', severity: 'error', category: 'evidence', field: files[0]?.fileName, found: 'encrypted with a customer-provided key (SSE-C)' }),
+      expect.objectContaining({
+        code: 'EVD-EVIDENCE-UNREADABLE',
+        severity: 'error',
+        category: 'evidence',
+        field: files[0]?.fileName,
+        found: 'encrypted with a customer-provided key (SSE-C)',
+      }),
     ]);
     // With every other file over a 1-byte limit, only the readable ones are too large.
     const large = runChecks({ report, enterprise: DEMO_ENTERPRISE, evidence: files, settings }).filter((i) => i.code === 'EVD-EVIDENCE-TOO-LARGE');
@@ -278,7 +319,10 @@ describe('the intake-time codes another stage raises', () => {
   it('EVD-REPORT-UNREADABLE carries the reason in both languages', () => {
     const issue = issueOf('EVD-REPORT-UNREADABLE', { found: 'archived storage class (GLACIER)' });
     expect(issue).toMatchObject({ severity: 'error', category: 'intake', found: 'archived storage class (GLACIER)' });
-    expect(issue.message).toEqual({ zh: '报告文件无法读取：archived storage class (GLACIER)', en: 'The report file cannot be read: archived storage class (GLACIER)' });
+    expect(issue.message).toEqual({
+      zh: '报告文件无法读取：archived storage class (GLACIER)',
+      en: 'The report file cannot be read: archived storage class (GLACIER)',
+    });
   });
 
   it('EVD-REPORT-CHANGED names the version read and the version announced', () => {

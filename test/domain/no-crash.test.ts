@@ -13,11 +13,29 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
 const csvCell = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('', '"', '""', '"a,b"', '1,234.5', '１２３', '45%', 'coalConsumed', '燃煤消耗量', 't', '91360100MA35XXXXXN', '2026-03', 'labReportNo', '\r', '\n'),
+  fc.constantFrom(
+    '',
+    '"',
+    '""',
+    '"a,b"',
+    '1,234.5',
+    '１２３',
+    '45%',
+    'coalConsumed',
+    '燃煤消耗量',
+    't',
+    '91360100MA35XXXXXN',
+    '2026-03',
+    'labReportNo',
+    '\r',
+    '\n',
+  ),
 );
 const csvText = fc
   .array(fc.array(csvCell, { maxLength: 10 }), { maxLength: 12 })
-  .map((rows) => [['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit', 'evidenceFile', 'evidenceSha256'], ...rows].map((r) => r.join(',')).join('\n'));
+  .map((rows) =>
+    [['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit', 'evidenceFile', 'evidenceSha256'], ...rows].map((r) => r.join(',')).join('\n'),
+  );
 
 const evidence: fc.Arbitrary<EvidenceFile[]> = fc.array(
   fc.record({
@@ -25,7 +43,10 @@ const evidence: fc.Arbitrary<EvidenceFile[]> = fc.array(
     key: fc.constant('evidence/x'),
     size: fc.nat(),
     sha256: fc.stringMatching(/^[a-f0-9]{64}$/),
-    head: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 }).map((b) => new Uint8Array([...ZIP, ...b]))),
+    head: fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.uint8Array({ maxLength: 64 }).map((b) => new Uint8Array([...ZIP, ...b])),
+    ),
   }),
   { maxLength: 4 },
 );
@@ -52,7 +73,10 @@ describe('no input crashes the readers or the validator', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('r.csv', 'r.json', 'r.xlsx'),
-        fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.uint8Array({ maxLength: 512 }).map((b) => new Uint8Array([...ZIP, ...b]))),
+        fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 512 }),
+          fc.uint8Array({ maxLength: 512 }).map((b) => new Uint8Array([...ZIP, ...b])),
+        ),
         evidence,
         async (fileName, bytes, files) => validatesWithoutThrowing(deposit(fileName, bytes, files)),
       ),
@@ -69,8 +93,13 @@ describe('no input crashes the readers or the validator', () => {
 
   it('random JSON, and JSON shaped like a report with anything in it, give a validation report', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.json(), reportLikeJson.map((v) => JSON.stringify(v))), evidence, async (text, files) =>
-        validatesWithoutThrowing(deposit('r.json', utf8(text), files)),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json(),
+          reportLikeJson.map((v) => JSON.stringify(v)),
+        ),
+        evidence,
+        async (text, files) => validatesWithoutThrowing(deposit('r.json', utf8(text), files)),
       ),
       { numRuns: 200 },
     );
@@ -100,10 +129,14 @@ describe('no input crashes the readers or the validator', () => {
 
   it('readNumber reads any string as a finite number, empty or invalid', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.stringMatching(/^[-+]?[0-9０-９,.]{0,12}(e[-+]?[0-9]{1,4})?%?$/)), fc.boolean(), (raw, percent) => {
-        const reading = readNumber(raw, percent);
-        if (reading.kind === 'number') expect(Number.isFinite(reading.value)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.stringMatching(/^[-+]?[0-9０-９,.]{0,12}(e[-+]?[0-9]{1,4})?%?$/)),
+        fc.boolean(),
+        (raw, percent) => {
+          const reading = readNumber(raw, percent);
+          if (reading.kind === 'number') expect(Number.isFinite(reading.value)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -434,7 +434,9 @@ describe('as of an instant', () => {
 
   it('leaves a reviewer’s decision taken after the instant unmade: the attempt is as the machine left it, awaiting review', () => {
     const a = enterprise(1);
-    const decided = record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'accepted', machineVerdict: 'needs-review', decidedAt: '2026-03-16T09:00:00+08:00' }]);
+    const decided = record(a, [
+      { at: '2026-03-01T10:00:00+08:00', verdict: 'accepted', machineVerdict: 'needs-review', decidedAt: '2026-03-16T09:00:00+08:00' },
+    ]);
 
     expect(summary([a], [decided], T).all).toMatchObject({ awaitingReview: 1, firstPassAccepted: 0, firstPassRate: null });
     expect(summary([a], [decided], T).standings[0]?.latestVerdict).toBe('needs-review');
@@ -467,7 +469,16 @@ describe('as of an instant', () => {
     ];
     const later = [
       // Decided and escalated after T.
-      record(a, [{ at: '2026-03-01T10:00:00+08:00', verdict: 'returned', machineVerdict: 'needs-review', decidedAt: '2026-03-18T10:00:00+08:00', escalated: true, escalatedAt: '2026-03-16T10:00:00+08:00' }]),
+      record(a, [
+        {
+          at: '2026-03-01T10:00:00+08:00',
+          verdict: 'returned',
+          machineVerdict: 'needs-review',
+          decidedAt: '2026-03-18T10:00:00+08:00',
+          escalated: true,
+          escalatedAt: '2026-03-16T10:00:00+08:00',
+        },
+      ]),
       // Corrected after T.
       record(b, [
         { at: '2026-03-02T10:00:00+08:00', verdict: 'returned' },

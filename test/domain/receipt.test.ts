@@ -29,7 +29,14 @@ function attempt(overrides: Partial<Attempt> = {}): Attempt {
     verdict: 'needs-review',
     validation: { valid: true, verdict: 'needs-review', stats: { errors: 0, warnings: 1, infos: 0 }, issues: [] },
     files: [
-      { role: 'report', key: 'reports/91360100MA35EXAMPL/2026-04/dep-1/report.csv', fileName: 'report.csv', size: 120, sha256: sha('report'), versionId: 'v-report' },
+      {
+        role: 'report',
+        key: 'reports/91360100MA35EXAMPL/2026-04/dep-1/report.csv',
+        fileName: 'report.csv',
+        size: 120,
+        sha256: sha('report'),
+        versionId: 'v-report',
+      },
       { role: 'evidence', key: 'evidence/91360100MA35EXAMPL/2026-04/dep-1/ledger-scan.pdf', fileName: 'ledger-scan.pdf', size: 300, sha256: sha('scan') },
     ],
     recordedAt: '2026-05-10T16:30:01.000Z',
@@ -61,7 +68,12 @@ describe('the receipt of an attempt', () => {
       period: '2026-04',
       attempt: { attemptId: '0123456789abcdef', number: 2, depositId: 'dep-1', reportVersion: 'v-report' },
       receivedAt: { utc: '2026-05-10T16:30:00.000Z', shanghai: '2026-05-11T00:30:00.000+08:00' },
-      timeliness: { lastDay: '2026-05-10', dueAt: { utc: '2026-05-10T16:00:00.000Z', shanghai: '2026-05-11T00:00:00.000+08:00' }, onTime: false, lateBySeconds: 1800 },
+      timeliness: {
+        lastDay: '2026-05-10',
+        dueAt: { utc: '2026-05-10T16:00:00.000Z', shanghai: '2026-05-11T00:00:00.000+08:00' },
+        onTime: false,
+        lateBySeconds: 1800,
+      },
       verdict: { machine: 'needs-review', current: 'needs-review', errors: 0, warnings: 1, decision: null },
     });
     expect(body.files).toEqual([
@@ -74,7 +86,15 @@ describe('the receipt of an attempt', () => {
   it('after a reviewer decides, is of kind decision-recorded with the decision and both verdicts', () => {
     const decided = attempt({
       verdict: 'accepted',
-      decision: { decisionId: 'd', outcome: 'accept', reviewer: 'arn:aws:iam::1:user/r', level: 'city', decidedAt: '2026-05-12T02:00:00.000Z', comment: '核实无误', issueComments: [] },
+      decision: {
+        decisionId: 'd',
+        outcome: 'accept',
+        reviewer: 'arn:aws:iam::1:user/r',
+        level: 'city',
+        decidedAt: '2026-05-12T02:00:00.000Z',
+        comment: '核实无误',
+        issueComments: [],
+      },
     });
 
     const body = receiptOf(decided, 2, ISSUED);
@@ -85,7 +105,12 @@ describe('the receipt of an attempt', () => {
       current: 'accepted',
       errors: 0,
       warnings: 1,
-      decision: { outcome: 'accept', level: 'city', decidedAt: { utc: '2026-05-12T02:00:00.000Z', shanghai: '2026-05-12T10:00:00.000+08:00' }, comment: '核实无误' },
+      decision: {
+        outcome: 'accept',
+        level: 'city',
+        decidedAt: { utc: '2026-05-12T02:00:00.000Z', shanghai: '2026-05-12T10:00:00.000+08:00' },
+        comment: '核实无误',
+      },
     });
   });
 

@@ -9,7 +9,11 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 describe('any valid report round-trips through every format to the same model', () => {
   it.each([
     ['UTF-8 CSV with English headers', 'r.csv', (r: Parameters<typeof writeCsvBytes>[0]) => writeCsvBytes(r)],
-    ['UTF-8 CSV with a BOM and Chinese headers and names', 'r.csv', (r: Parameters<typeof writeCsvBytes>[0]) => writeCsvBytes(r, 'utf-8-bom', { headers: 'zh', parameterNames: 'zh' })],
+    [
+      'UTF-8 CSV with a BOM and Chinese headers and names',
+      'r.csv',
+      (r: Parameters<typeof writeCsvBytes>[0]) => writeCsvBytes(r, 'utf-8-bom', { headers: 'zh', parameterNames: 'zh' }),
+    ],
     ['GB18030 CSV with Chinese headers', 'r.csv', (r: Parameters<typeof writeCsvBytes>[0]) => writeCsvBytes(r, 'gb18030', { headers: 'zh' })],
     ['JSON', 'r.json', (r: Parameters<typeof writeCsvBytes>[0]) => utf8(writeJson(r))],
   ] as const)('%s', async (_name, fileName, write) => {

@@ -4,7 +4,10 @@ import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { ConfigError, IntakeConfigSchema, loadConfig } from '#lambda/config.ts';
 
 const base = {
-  DEPOSIT_BUCKET: 'deposits', DEPOSITS_TABLE: 'd', ATTEMPTS_TABLE: 'a', REGISTRY_TABLE: 'r',
+  DEPOSIT_BUCKET: 'deposits',
+  DEPOSITS_TABLE: 'd',
+  ATTEMPTS_TABLE: 'a',
+  REGISTRY_TABLE: 'r',
   REVIEW_QUEUE_URL: 'https://sqs.cn-north-1.amazonaws.com.cn/1/review',
 };
 
@@ -23,6 +26,8 @@ describe('CHECK_SETTINGS', () => {
   it('refuses text that is not JSON, and thresholds out of bounds, naming the variable and the path', () => {
     expect(() => loadConfig(IntakeConfigSchema, { ...base, CHECK_SETTINGS: '{history:' })).toThrow(ConfigError);
     expect(() => loadConfig(IntakeConfigSchema, { ...base, CHECK_SETTINGS: '{history:' })).toThrow(/CHECK_SETTINGS is not JSON/);
-    expect(() => loadConfig(IntakeConfigSchema, { ...base, CHECK_SETTINGS: '{"history":{"lookbackMonths":0}}' })).toThrow(/CHECK_SETTINGS has invalid thresholds — history\.lookbackMonths/);
+    expect(() => loadConfig(IntakeConfigSchema, { ...base, CHECK_SETTINGS: '{"history":{"lookbackMonths":0}}' })).toThrow(
+      /CHECK_SETTINGS has invalid thresholds — history\.lookbackMonths/,
+    );
   });
 });

@@ -23,9 +23,18 @@ const signer: ReceiptSigner = {
   publicKeyPem: async () => publicKey.export({ format: 'pem', type: 'spki' }).toString(),
 };
 const attempt: Attempt = {
-  attemptId: 'a1b2c3d4e5f60718', enterpriseId: 'E', period: '2026-01', depositId: 'd1', reportKey: 'reports/E/2026-01/d1/report.json', reportVersion: 'e1',
-  receivedAt: '2026-02-05T02:00:00.000Z', timeliness: { lastDay: '2026-02-10', dueAt: '2026-02-10T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
-  verdict: 'accepted', validation: { valid: true, verdict: 'accepted', stats: { errors: 0, warnings: 0, infos: 0 }, issues: [] }, files: [], recordedAt: '2026-02-05T02:00:01.000Z',
+  attemptId: 'a1b2c3d4e5f60718',
+  enterpriseId: 'E',
+  period: '2026-01',
+  depositId: 'd1',
+  reportKey: 'reports/E/2026-01/d1/report.json',
+  reportVersion: 'e1',
+  receivedAt: '2026-02-05T02:00:00.000Z',
+  timeliness: { lastDay: '2026-02-10', dueAt: '2026-02-10T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
+  verdict: 'accepted',
+  validation: { valid: true, verdict: 'accepted', stats: { errors: 0, warnings: 0, infos: 0 }, issues: [] },
+  files: [],
+  recordedAt: '2026-02-05T02:00:01.000Z',
 };
 const emptyLedger: DepartmentReader = { registry: async () => [], recordsOf: async () => [], historyOf: async () => [], enterprise: async () => undefined };
 const summaries: SummaryRange & { asked: unknown[] } = {
@@ -50,7 +59,12 @@ const context = { functionName: 'query', awsRequestId: 'r1' } as Context;
 function event(routeKey: string, rawPath: string, query: Record<string, string> = {}): APIGatewayProxyEventV2 {
   const rawQueryString = new URLSearchParams(query).toString();
   return {
-    version: '2.0', routeKey, rawPath, rawQueryString, headers: { host: 'api.example' }, isBase64Encoded: false,
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString,
+    headers: { host: 'api.example' },
+    isBase64Encoded: false,
     ...(rawQueryString ? { queryStringParameters: query } : {}),
     requestContext: { requestId: 'r1', routeKey, http: { method: 'GET', path: rawPath } } as APIGatewayProxyEventV2['requestContext'],
   };
@@ -105,7 +119,10 @@ describe('the department routes', () => {
   });
 
   it('answers a fault with 500, its request id and no internals', async () => {
-    const failing = makeHandler({ ...deps, reader: () => ({ ...emptyLedger, recordsOf: async () => Promise.reject(new Error('secret table detail')) }) }, observability('query'));
+    const failing = makeHandler(
+      { ...deps, reader: () => ({ ...emptyLedger, recordsOf: async () => Promise.reject(new Error('secret table detail')) }) },
+      observability('query'),
+    );
 
     const reply = (await failing(event('GET /late', '/late'), context)) as APIGatewayProxyStructuredResultV2;
 
@@ -117,7 +134,10 @@ describe('the department routes', () => {
 
 describe('the receipt signing key configuration', () => {
   it('names a KMS key in the cloud and a key file on the twin', () => {
-    expect(receiptSigningKeyOf(loadConfig(ReceiptSigningConfigSchema, { RECEIPT_KEY_ID: 'arn:aws-cn:kms:cn-north-1:1:key/k' }))).toEqual({ kind: 'kms', keyId: 'arn:aws-cn:kms:cn-north-1:1:key/k' });
+    expect(receiptSigningKeyOf(loadConfig(ReceiptSigningConfigSchema, { RECEIPT_KEY_ID: 'arn:aws-cn:kms:cn-north-1:1:key/k' }))).toEqual({
+      kind: 'kms',
+      keyId: 'arn:aws-cn:kms:cn-north-1:1:key/k',
+    });
     expect(receiptSigningKeyOf(loadConfig(ReceiptSigningConfigSchema, { RECEIPT_KEY_FILE: '/tmp/k.pem' }))).toEqual({ kind: 'file', path: '/tmp/k.pem' });
   });
 

@@ -30,7 +30,12 @@ function run(event: unknown, objects: ReportObject[]) {
   return { result: handler(event, context), sinceSeen, announced };
 }
 
-const object = (lastModified: string): ReportObject => ({ key: `reports/91360100MA35XXXXXN/2026-03/d-${lastModified}/r.csv`, eTag: 'e', size: 1, lastModified });
+const object = (lastModified: string): ReportObject => ({
+  key: `reports/91360100MA35XXXXXN/2026-03/d-${lastModified}/r.csv`,
+  eTag: 'e',
+  size: 1,
+  lastModified,
+});
 
 describe('the reconcile handler', () => {
   it('looks back the configured 45 days on a scheduled event', async () => {

@@ -16,20 +16,42 @@ const [good, slow] = demoEnterprises(2, '2024-01') as [Enterprise, Enterprise];
 const context = { functionName: 'validate-deposit', awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 function sqsRecord(messageId: string, upload: ReportUpload): SQSRecord {
-  const s3 = { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: 'deposits', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3:::deposits' }, object: { key: upload.key, size: upload.size, eTag: upload.eTag, versionId: upload.versionId, sequencer: '01' } };
+  const s3 = {
+    s3SchemaVersion: '1.0',
+    configurationId: 'c',
+    bucket: { name: 'deposits', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3:::deposits' },
+    object: { key: upload.key, size: upload.size, eTag: upload.eTag, versionId: upload.versionId, sequencer: '01' },
+  };
   const body = {
     Records: [
       {
-        eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'cn-north-1', eventTime: upload.eventTime, eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'AWS:X' }, requestParameters: { sourceIPAddress: '10.0.0.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' }, s3,
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'cn-north-1',
+        eventTime: upload.eventTime,
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:X' },
+        requestParameters: { sourceIPAddress: '10.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+        s3,
       },
     ],
   };
-  return { messageId, receiptHandle: messageId, body: JSON.stringify(body), attributes: {} as SQSRecord['attributes'], messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake', awsRegion: 'cn-north-1' };
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(body),
+    attributes: {} as SQSRecord['attributes'],
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake',
+    awsRegion: 'cn-north-1',
+  };
 }
 
 describe('validate-deposit under overlapping invocations', () => {
-  it('reports the first invocation\'s failed record even when a second invocation finishes meanwhile', async () => {
+  it("reports the first invocation's failed record even when a second invocation finishes meanwhile", async () => {
     const intake = fakeIntake();
     for (const e of [good, slow]) intake.registry.enterprises.set(e.enterpriseId, e);
     const uploadOf = (enterprise: Enterprise): ReportUpload => {
@@ -46,7 +68,10 @@ describe('validate-deposit under overlapping invocations', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       throw Object.assign(new Error('Rate exceeded'), { name: 'SlowDown' });
     };
-    const handler = makeHandler(intake.deps, observability('validate-deposit')) as (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+    const handler = makeHandler(intake.deps, observability('validate-deposit')) as (
+      event: SQSEvent,
+      context: Context,
+    ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
     const first = handler({ Records: [sqsRecord('m-fails', failing), sqsRecord('m-ok-1', uploadOf({ ...good, enterpriseId: good.enterpriseId }))] }, context);
     await new Promise((resolve) => setTimeout(resolve, 5));

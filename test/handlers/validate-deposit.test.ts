@@ -33,13 +33,34 @@ function sqsRecord(messageId: string, key: string, size: number): SQSRecord {
   const notification = {
     Records: [
       {
-        eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'cn-north-1', eventTime: '2026-03-01T02:00:00.000Z', eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'AWS:X' }, requestParameters: { sourceIPAddress: '10.0.0.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
-        s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: 'deposits', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3:::deposits' }, object: { key, size, eTag: 'e1', sequencer: '01' } },
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'cn-north-1',
+        eventTime: '2026-03-01T02:00:00.000Z',
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:X' },
+        requestParameters: { sourceIPAddress: '10.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'c',
+          bucket: { name: 'deposits', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3:::deposits' },
+          object: { key, size, eTag: 'e1', sequencer: '01' },
+        },
       },
     ],
   };
-  return { messageId, receiptHandle: messageId, body: JSON.stringify(notification), attributes: {} as SQSRecord['attributes'], messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake', awsRegion: 'cn-north-1' };
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(notification),
+    attributes: {} as SQSRecord['attributes'],
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:cn-north-1:1:intake',
+    awsRegion: 'cn-north-1',
+  };
 }
 
 /** The function's environment as the stack sets it. */
@@ -86,7 +107,10 @@ describe('validate-deposit', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(db).toReceiveCommandTimes(TransactWriteCommand, 1);
     const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items[0]?.Put).toMatchObject({ TableName: 'attempts-table', Item: { enterpriseId: enterprise.enterpriseId, period: '2026-01', verdict: 'accepted', timeliness: { onTime: true } } });
+    expect(items[0]?.Put).toMatchObject({
+      TableName: 'attempts-table',
+      Item: { enterpriseId: enterprise.enterpriseId, period: '2026-01', verdict: 'accepted', timeliness: { onTime: true } },
+    });
     expect(items[1]?.Put).toMatchObject({ TableName: 'deposits-table', ConditionExpression: 'attribute_not_exists(enterpriseId)', Item: { version: 1 } });
     expect(sqs).not.toReceiveCommand(SendMessageCommand);
   });
@@ -151,7 +175,11 @@ describe('validate-deposit', () => {
 
     expect(sqs).toReceiveCommandWith(SendMessageCommand, { QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/1/review' });
     const message = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}');
-    expect(message).toMatchObject({ type: 'deposit-review', verdict: 'returned', issues: [expect.objectContaining({ code: 'EVD-PARAM-MISSING', field: 'sulfur' })] });
+    expect(message).toMatchObject({
+      type: 'deposit-review',
+      verdict: 'returned',
+      issues: [expect.objectContaining({ code: 'EVD-PARAM-MISSING', field: 'sulfur' })],
+    });
     expect(db).toReceiveCommandWith(UpdateCommand, { TableName: 'attempts-table', UpdateExpression: 'SET reviewQueuedAt = :at' });
   });
 
@@ -181,7 +209,10 @@ describe('validate-deposit', () => {
   });
 
   it('takes its thresholds from CHECK_SETTINGS: a shorter look-back, a tighter NCV range', async () => {
-    const tuned = handlerFor({ ...ENVIRONMENT, CHECK_SETTINGS: JSON.stringify({ history: { lookbackMonths: 3 }, ranges: { ncvAsReceived: { min: 30, max: 40 } } }) });
+    const tuned = handlerFor({
+      ...ENVIRONMENT,
+      CHECK_SETTINGS: JSON.stringify({ history: { lookbackMonths: 3 }, ranges: { ncvAsReceived: { min: 30, max: 40 } } }),
+    });
     const report = JSON.stringify(demoReport(enterprise, '2026-01', 7));
     s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
 

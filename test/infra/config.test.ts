@@ -25,8 +25,12 @@ describe('infra config', () => {
   });
 
   it('takes a subset of the check thresholds and names a bad one by its path', () => {
-    expect(parseInfraConfig({ environmentName: 'dev', checkSettings: { history: { lookbackMonths: 6 } } }).checkSettings).toEqual({ history: { lookbackMonths: 6 } });
-    expect(() => parseInfraConfig({ environmentName: 'dev', checkSettings: { history: { lookbackMonths: 0 } } })).toThrow(/checkSettings\.history\.lookbackMonths/);
+    expect(parseInfraConfig({ environmentName: 'dev', checkSettings: { history: { lookbackMonths: 6 } } }).checkSettings).toEqual({
+      history: { lookbackMonths: 6 },
+    });
+    expect(() => parseInfraConfig({ environmentName: 'dev', checkSettings: { history: { lookbackMonths: 0 } } })).toThrow(
+      /checkSettings\.history\.lookbackMonths/,
+    );
   });
 
   it('accepts China-partition role and user ARNs', () => {

@@ -49,8 +49,18 @@ describe('the deposit of record in the cloud', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'OnlyStandardStorageClass', Effect: 'Deny', Action: 's3:PutObject', Condition: { Null: { 's3:x-amz-storage-class': 'false' }, StringNotEquals: { 's3:x-amz-storage-class': 'STANDARD' } } }),
-          Match.objectLike({ Sid: 'NoCustomerProvidedKeys', Effect: 'Deny', Action: 's3:PutObject', Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } }),
+          Match.objectLike({
+            Sid: 'OnlyStandardStorageClass',
+            Effect: 'Deny',
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:x-amz-storage-class': 'false' }, StringNotEquals: { 's3:x-amz-storage-class': 'STANDARD' } },
+          }),
+          Match.objectLike({
+            Sid: 'NoCustomerProvidedKeys',
+            Effect: 'Deny',
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+          }),
         ]),
       },
     });

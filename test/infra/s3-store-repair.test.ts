@@ -43,7 +43,12 @@ describe("repairing s3rver's folder after a kill -9", () => {
     truncateSync(join(dir, 'deposits/reports/A/2026-01/d2/report.json._S3rver_metadata.json'), 3);
     rmSync(join(dir, 'deposits/evidence/A/2026-01/d2/scan.pdf._S3rver_metadata.json'));
     rmSync(join(dir, 'deposits/reports/A/2026-01/d1/report.json._S3rver_object.md5'));
-    const before = await withS3rver(dir, (s3) => s3.send(new ListObjectsV2Command({ Bucket: 'deposits', Prefix: 'reports/' })).then(() => 'listed', (e: Error) => e.name));
+    const before = await withS3rver(dir, (s3) =>
+      s3.send(new ListObjectsV2Command({ Bucket: 'deposits', Prefix: 'reports/' })).then(
+        () => 'listed',
+        (e: Error) => e.name,
+      ),
+    );
     expect(before).toBe('InternalError');
 
     const removed = removeIncompleteObjects(dir);

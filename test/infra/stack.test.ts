@@ -21,7 +21,12 @@ function functionByHandler(name: string): { id: string; props: Record<string, an
   const fns = template.findResources('AWS::Lambda::Function', {
     Properties: { Description: Match.anyValue(), Runtime: 'nodejs24.x' },
   }) as Resources;
-  const prefix = { 'validate-deposit': 'FunctionsValidateDeposit', 'nightly-summary': 'FunctionsNightlySummary', query: 'FunctionsQuery', review: 'FunctionsReview' }[name];
+  const prefix = {
+    'validate-deposit': 'FunctionsValidateDeposit',
+    'nightly-summary': 'FunctionsNightlySummary',
+    query: 'FunctionsQuery',
+    review: 'FunctionsReview',
+  }[name];
   const entry = Object.entries(fns).find(([id]) => id.startsWith(prefix ?? '?'));
   if (!entry) throw new Error(`no function for ${name}`);
   return { id: entry[0], props: entry[1].Properties };
@@ -85,11 +90,19 @@ describe('enterprise access (ABAC)', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'UploadOwnDeposits', Effect: 'Allow', Action: 's3:PutObject', Resource: [own('evidence'), own('reports')], Condition: { Null: { 'aws:PrincipalTag/enterpriseId': 'false' } } }),
+          Match.objectLike({
+            Sid: 'UploadOwnDeposits',
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: [own('evidence'), own('reports')],
+            Condition: { Null: { 'aws:PrincipalTag/enterpriseId': 'false' } },
+          }),
           Match.objectLike({ Sid: 'ReadOwnDeposits', Effect: 'Allow', Resource: [own('evidence'), own('reports')] }),
           Match.objectLike({
             Sid: 'ListOwnPrefixes',
-            Condition: Match.objectLike({ StringLike: { 's3:prefix': ['reports/${aws:PrincipalTag/enterpriseId}/*', 'evidence/${aws:PrincipalTag/enterpriseId}/*'] } }),
+            Condition: Match.objectLike({
+              StringLike: { 's3:prefix': ['reports/${aws:PrincipalTag/enterpriseId}/*', 'evidence/${aws:PrincipalTag/enterpriseId}/*'] },
+            }),
           }),
           Match.objectLike({ Sid: 'NeverBypassRetention', Effect: 'Deny', Action: Match.arrayWith(['s3:BypassGovernanceRetention', 's3:DeleteObject']) }),
         ]),
@@ -97,9 +110,13 @@ describe('enterprise access (ABAC)', () => {
     });
   });
 
-  it('grants no allow on any key outside the principal\'s own prefixes', () => {
-    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('ABAC') } }) as Resources);
-    const allowed = policy!.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('s3:Put') || a.startsWith('s3:Get')));
+  it("grants no allow on any key outside the principal's own prefixes", () => {
+    const [policy] = Object.values(
+      template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('ABAC') } }) as Resources,
+    );
+    const allowed = policy!.Properties.PolicyDocument.Statement.filter(
+      (s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('s3:Put') || a.startsWith('s3:Get')),
+    );
     for (const statement of allowed) {
       for (const resource of [statement.Resource].flat()) expect(JSON.stringify(resource)).toContain('${aws:PrincipalTag/enterpriseId}');
     }
@@ -126,14 +143,19 @@ describe('queues', () => {
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources);
     for (const policy of policies) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
   });
 
   it('gives the intake queue at least 6x the validate-deposit timeout as visibility', () => {
     const { props } = functionByHandler('validate-deposit');
     expect(props.Timeout).toBe(VALIDATE_DEPOSIT_TIMEOUT_SECONDS);
-    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: Match.anyValue(), RedrivePolicy: { maxReceiveCount: QUEUES.intake.maxReceiveCount, deadLetterTargetArn: Match.anyValue() } });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: Match.anyValue(),
+      RedrivePolicy: { maxReceiveCount: QUEUES.intake.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
+    });
     expect(QUEUES.intake.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * props.Timeout);
   });
 });
@@ -142,7 +164,12 @@ describe('functions', () => {
   it('run on ARM64 with the newest Node.js runtime, JSON logs to a retained log group, ESM bundles with source maps', () => {
     for (const name of ['validate-deposit', 'nightly-summary', 'query', 'review']) {
       const { props } = functionByHandler(name);
-      expect(props).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs24.x', Handler: 'index.handler', LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() } });
+      expect(props).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
+      });
       expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
@@ -184,7 +211,20 @@ describe('functions', () => {
     const writes = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
     expect(JSON.stringify(writes)).toMatch(/\/validation\/\*/);
     expect(JSON.stringify(writes)).not.toMatch(/\/(reports|evidence)\//);
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'sqs:SendMessage', 'sqs:ReceiveMessage']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+        'sqs:SendMessage',
+        'sqs:ReceiveMessage',
+      ]),
+    );
   });
 
   it('review may write the ledger and send review messages but never receive or delete them; query may only read', () => {

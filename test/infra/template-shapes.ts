@@ -5,16 +5,7 @@
  * spec shape with these functions, so both sides are judged against one definition.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import {
-  DEPOSIT_BUCKET_NOTIFICATION,
-  type KeySpec,
-  QUEUES,
-  type QueueName,
-  type QueueSpec,
-  TABLES,
-  type TableName,
-  type TableSpec,
-} from '#resources/specs.ts';
+import { DEPOSIT_BUCKET_NOTIFICATION, type KeySpec, QUEUES, type QueueName, type QueueSpec, TABLES, type TableName, type TableSpec } from '#resources/specs.ts';
 
 export interface KeyShape {
   readonly name: string;
@@ -160,7 +151,11 @@ export function notificationShapes(template: Template): NotificationShape[] {
   const notifications = Object.values(resources(template, 'Custom::S3BucketNotifications'));
   return notifications.flatMap((resource) => {
     const config = resource.Properties?.NotificationConfiguration as {
-      QueueConfigurations?: { Events: string[]; Filter?: { Key: { FilterRules: { Name: string; Value: string }[] } }; QueueArn: { 'Fn::GetAtt': [string, string] } }[];
+      QueueConfigurations?: {
+        Events: string[];
+        Filter?: { Key: { FilterRules: { Name: string; Value: string }[] } };
+        QueueArn: { 'Fn::GetAtt': [string, string] };
+      }[];
     };
     return (config.QueueConfigurations ?? []).map((q) => {
       const queue = queueNameById.get(q.QueueArn['Fn::GetAtt'][0]);

@@ -33,7 +33,17 @@ beforeAll(async () => {
 
 describe('evidence deposit and status', () => {
   it('uploads the evidence then the report, prints where each went, and shows the validated result', async () => {
-    const { stdout } = await evidenceCli('deposit', '--enterprise', DEMO_ENTERPRISE_ID, '--period', DEMO_PERIOD, '--at', '2026-05-10T09:30:00+08:00', 'examples/valid/report.csv', ...evidence);
+    const { stdout } = await evidenceCli(
+      'deposit',
+      '--enterprise',
+      DEMO_ENTERPRISE_ID,
+      '--period',
+      DEMO_PERIOD,
+      '--at',
+      '2026-05-10T09:30:00+08:00',
+      'examples/valid/report.csv',
+      ...evidence,
+    );
 
     const lines = stdout.split('\n');
     expect(lines.filter((l) => l.startsWith('evidence → s3://'))).toHaveLength(evidence.length);
@@ -44,7 +54,17 @@ describe('evidence deposit and status', () => {
   });
 
   it('shows every attempt with its issues, and the same as JSON', async () => {
-    await evidenceCli('deposit', '--enterprise', DEMO_ENTERPRISE_ID, '--period', DEMO_PERIOD, '--at', '2026-05-11T00:30:00+08:00', 'examples/invalid/supplied-above-generated.csv', ...evidence);
+    await evidenceCli(
+      'deposit',
+      '--enterprise',
+      DEMO_ENTERPRISE_ID,
+      '--period',
+      DEMO_PERIOD,
+      '--at',
+      '2026-05-11T00:30:00+08:00',
+      'examples/invalid/supplied-above-generated.csv',
+      ...evidence,
+    );
 
     const { stdout } = await evidenceCli('status', '--enterprise', DEMO_ENTERPRISE_ID, '--period', DEMO_PERIOD);
     const { stdout: json } = await evidenceCli('status', '--enterprise', DEMO_ENTERPRISE_ID, '--period', DEMO_PERIOD, '--json');

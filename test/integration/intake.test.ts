@@ -18,7 +18,11 @@ const PERIOD = '2026-01';
 // Due by the end of 12 March 2026, Asia/Shanghai.
 const ON_TIME = '2026-03-12T23:59:59+08:00';
 
-function deposit(enterpriseId: string, report: { fileName: string; body: string | Uint8Array }, options: { at?: string; evidence?: { fileName: string; body: Uint8Array }[]; period?: string } = {}) {
+function deposit(
+  enterpriseId: string,
+  report: { fileName: string; body: string | Uint8Array },
+  options: { at?: string; evidence?: { fileName: string; body: Uint8Array }[]; period?: string } = {},
+) {
   return uploadDeposit(twin.clients.s3, twin.resources.bucket, {
     enterpriseId,
     period: options.period ?? PERIOD,
@@ -79,7 +83,11 @@ describe('timeliness', () => {
   beforeAll(() => twin.registry.putAll([enterprise]));
 
   it('counts an upload at 00:30 on 13 March Beijing time as late, though it is still 12 March in UTC', async () => {
-    await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 2)) }, { at: '2026-03-13T00:30:00+08:00' });
+    await deposit(
+      enterprise.enterpriseId,
+      { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 2)) },
+      { at: '2026-03-13T00:30:00+08:00' },
+    );
 
     const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
 
@@ -100,8 +108,16 @@ describe('a deposit with problems', () => {
     const [message] = (await reviewMessagesFor(twin, enterprise.enterpriseId, 1)) as ReviewMessage[];
 
     expect(attempt?.verdict).toBe('returned');
-    expect(attempt?.validation.issues).toContainEqual(expect.objectContaining({ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', unitId: '1', field: 'powerSupplied' }));
-    expect(message).toMatchObject({ type: 'deposit-review', attemptId: attempt?.attemptId, attempt: 1, enterpriseId: enterprise.enterpriseId, verdict: 'returned' });
+    expect(attempt?.validation.issues).toContainEqual(
+      expect.objectContaining({ code: 'EVD-CROSS-SUPPLIED-GT-GENERATED', severity: 'error', unitId: '1', field: 'powerSupplied' }),
+    );
+    expect(message).toMatchObject({
+      type: 'deposit-review',
+      attemptId: attempt?.attemptId,
+      attempt: 1,
+      enterpriseId: enterprise.enterpriseId,
+      verdict: 'returned',
+    });
     expect(message?.issues.map((i) => i.code)).toEqual(attempt?.validation.issues.map((i) => i.code));
     expect(message?.files.map((f) => f.key)).toEqual(expect.arrayContaining([uploaded.reportKey, ...uploaded.evidenceKeys]));
   });
@@ -115,9 +131,22 @@ describe('bad input', () => {
   const cases: { name: string; file: () => { fileName: string; body: string | Uint8Array }; code: string; period?: string }[] = [
     { name: 'an empty file', file: () => ({ fileName: 'report.csv', body: '' }), code: 'EVD-FILE-EMPTY' },
     { name: 'binary junk', file: () => ({ fileName: 'report.csv', body: new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3]) }), code: 'EVD-FILE-BINARY' },
-    { name: 'a file in neither UTF-8 nor GB18030', file: () => ({ fileName: 'report.csv', body: new Uint8Array([0x65, 0x6e, 0x74, 0x80, 0xff, 0x80, 0xff, 0x0a]) }), code: 'EVD-FILE-ENCODING' },
-    { name: 'a report for another enterprise', file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(other, PERIOD, 4)) }), code: 'EVD-ENTERPRISE-MISMATCH' },
-    { name: 'a period that has not ended', file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, '2027-06', 4)) }), code: 'EVD-PERIOD-NOT-ENDED', period: '2027-06' },
+    {
+      name: 'a file in neither UTF-8 nor GB18030',
+      file: () => ({ fileName: 'report.csv', body: new Uint8Array([0x65, 0x6e, 0x74, 0x80, 0xff, 0x80, 0xff, 0x0a]) }),
+      code: 'EVD-FILE-ENCODING',
+    },
+    {
+      name: 'a report for another enterprise',
+      file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(other, PERIOD, 4)) }),
+      code: 'EVD-ENTERPRISE-MISMATCH',
+    },
+    {
+      name: 'a period that has not ended',
+      file: () => ({ fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, '2027-06', 4)) }),
+      code: 'EVD-PERIOD-NOT-ENDED',
+      period: '2027-06',
+    },
     { name: 'a 10 MB report', file: () => ({ fileName: 'report.csv', body: new Uint8Array(10 * 1024 * 1024).fill(0x41) }), code: 'EVD-FILE-TOO-LARGE' },
     { name: 'an XLSX that is not a workbook', file: () => ({ fileName: 'report.xlsx', body: 'just text' }), code: 'EVD-FILE-TYPE' },
   ];
@@ -152,15 +181,28 @@ describe('at-least-once delivery', () => {
   beforeAll(() => twin.registry.putAll([enterprise]));
 
   it('records one attempt however often the same S3 event is delivered', async () => {
-    const uploaded = await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 5, 'missing-parameter')) });
+    const uploaded = await deposit(enterprise.enterpriseId, {
+      fileName: 'report.json',
+      body: JSON.stringify(demoReport(enterprise, PERIOD, 5, 'missing-parameter')),
+    });
     const [first] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
     const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const head = await twin.clients.s3.send(new HeadObjectCommand({ Bucket: twin.resources.bucket, Key: uploaded.reportKey }));
     const record = {
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: first?.receivedAt, eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'AWS:TEST' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
-      s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: twin.resources.bucket, ownerIdentity: { principalId: 'P' }, arn: `arn:aws:s3:::${twin.resources.bucket}` },
-        object: { key: encodeEventKey(uploaded.reportKey), size: Number(head.ContentLength), eTag: head.ETag?.replaceAll('"', ''), sequencer: '0A' } },
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: 'us-east-1',
+      eventTime: first?.receivedAt,
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'AWS:TEST' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'c',
+        bucket: { name: twin.resources.bucket, ownerIdentity: { principalId: 'P' }, arn: `arn:aws:s3:::${twin.resources.bucket}` },
+        object: { key: encodeEventKey(uploaded.reportKey), size: Number(head.ContentLength), eTag: head.ETag?.replaceAll('"', ''), sequencer: '0A' },
+      },
     };
 
     for (let i = 0; i < 3; i++) {
@@ -176,7 +218,9 @@ describe('at-least-once delivery', () => {
     const period = '2026-02';
     const times = ['2026-03-05T09:00:03+08:00', '2026-03-05T09:00:01+08:00', '2026-03-05T09:00:02+08:00', '2026-03-05T09:00:04+08:00'];
     const uploads = await Promise.all(
-      times.map((at, i) => deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 10 + i)) }, { at, period })),
+      times.map((at, i) =>
+        deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 10 + i)) }, { at, period }),
+      ),
     );
 
     await waitForAttempts(twin.ledger, enterprise.enterpriseId, period, 4);
@@ -188,7 +232,7 @@ describe('at-least-once delivery', () => {
 });
 
 describe('two quick uploads to one key', () => {
-  it('refuses the second, so the attempt is the first upload\'s bytes and stays so', async () => {
+  it("refuses the second, so the attempt is the first upload's bytes and stays so", async () => {
     const enterprise = testEnterprise();
     await twin.registry.putAll([enterprise]);
     const garbage = 'not a report at all\n';
@@ -240,18 +284,30 @@ describe('a surge on one enterprise-period', () => {
     const at = (i: number) => new Date(Date.UTC(2026, 3, 2, 1, 0, 0) + (40 - i) * 1000).toISOString();
 
     const uploads = await Promise.all([
-      ...Array.from({ length: 40 }, (_, i) => deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 100 + i)) }, { at: at(i), period })),
-      ...others.map((other) => deposit(other.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(other, period, 1)) }, { at: at(0), period })),
+      ...Array.from({ length: 40 }, (_, i) =>
+        deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, period, 100 + i)) }, { at: at(i), period }),
+      ),
+      ...others.map((other) =>
+        deposit(other.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(other, period, 1)) }, { at: at(0), period }),
+      ),
     ]);
 
-    const attempts = await eventually(async () => {
-      const found = await twin.ledger.attemptsOf(enterprise.enterpriseId, period);
-      return found.length >= 40 ? found : undefined;
-    }, '40 attempts', 60_000);
+    const attempts = await eventually(
+      async () => {
+        const found = await twin.ledger.attemptsOf(enterprise.enterpriseId, period);
+        return found.length >= 40 ? found : undefined;
+      },
+      '40 attempts',
+      60_000,
+    );
     for (const other of others) await waitForAttempts(twin.ledger, other.enterpriseId, period, 1);
     expect(new Set(attempts.map((a) => a.reportKey)).size).toBe(40);
     const [record] = await twin.ledger.depositsOf(enterprise.enterpriseId, period);
-    const byReceipt = uploads.slice(0, 40).map((u, i) => ({ key: u.reportKey, at: at(i) })).sort((a, b) => a.at.localeCompare(b.at)).map((u) => u.key);
+    const byReceipt = uploads
+      .slice(0, 40)
+      .map((u, i) => ({ key: u.reportKey, at: at(i) }))
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map((u) => u.key);
     expect(record?.attempts.map((a) => a.reportKey)).toEqual(byReceipt);
     expect(await queueDepth(twin, twin.resources.queues.intake.deadLetterUrl)).toBe(0);
   }, 120_000);
@@ -267,12 +323,22 @@ describe('a poison message', () => {
     await deposit(enterprise.enterpriseId, { fileName: 'report.json', body: JSON.stringify(demoReport(enterprise, PERIOD, 6)) });
 
     await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
-    const dead = await eventually(async () => {
-      const { Messages = [] } = await twin.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: twin.resources.queues.intake.deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-      );
-      return Messages.find((m) => m.Body === poison);
-    }, 'the poison message in the DLQ', 30_000);
+    const dead = await eventually(
+      async () => {
+        const { Messages = [] } = await twin.clients.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: twin.resources.queues.intake.deadLetterUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            AttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        return Messages.find((m) => m.Body === poison);
+      },
+      'the poison message in the DLQ',
+      30_000,
+    );
     // The redrive policy moved it: only after maxReceiveCount failed receives does SQS do that.
     expect(dead.Body).toBe(poison);
   });

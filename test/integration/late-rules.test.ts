@@ -60,7 +60,10 @@ function recordOf(enterprise: (typeof enterprises)[keyof typeof enterprises], re
 /** The CLI as a department runs it, on a twin named by a state file; DEADLINE_RULES only if given. */
 async function cliLateList(state: Record<string, unknown>, env: Record<string, string> = {}): Promise<Standing[]> {
   const stateFile = join(stateDir, `twin-${Object.keys(env).length}-${'apiUrl' in state}.json`);
-  writeFileSync(stateFile, JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, pid: process.pid, startedAt: new Date().toISOString(), ...state }));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, pid: process.pid, startedAt: new Date().toISOString(), ...state }),
+  );
   // The test process holds the twin's function environment, rules included: the CLI must not inherit it.
   const { [ENV.deadlineRules]: _rules, ...inherited } = process.env;
   const { stdout } = await run('node', ['bin/evidence.js', 'summary', '--period', PERIOD, '--scope', SCOPE, '--json'], {
@@ -78,7 +81,12 @@ async function apiLateList(): Promise<Standing[]> {
 
 /** What does not depend on the second the list was computed (a missing enterprise's overdue time grows). */
 const comparable = (list: readonly Standing[]) =>
-  list.map((s) => ({ enterpriseId: s.enterpriseId, submission: s.submission, lastDay: s.lastDay, ...(s.submission === 'late' ? { lateBySeconds: s.lateBySeconds } : {}) }));
+  list.map((s) => ({
+    enterpriseId: s.enterpriseId,
+    submission: s.submission,
+    lastDay: s.lastDay,
+    ...(s.submission === 'late' ? { lateBySeconds: s.lateBySeconds } : {}),
+  }));
 
 beforeAll(async () => {
   dataDir = scratchDir('evidence-late-rules-');

@@ -64,7 +64,10 @@ async function exitOf(...args: string[]): Promise<{ code: number; stdout: string
 
 beforeAll(async () => {
   // This test process stands in for the twin's: the CLI checks that the state file's pid is alive.
-  writeFileSync(stateFile, JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() }),
+  );
   await twin.registry.putAll([enterprise]);
   await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
     enterpriseId: enterprise.enterpriseId,

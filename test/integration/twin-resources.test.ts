@@ -20,9 +20,9 @@ describe('the twin matches the shared resource definitions', () => {
 
     expect(Table?.KeySchema).toEqual(expected.KeySchema);
     expect([...(Table?.AttributeDefinitions ?? [])].sort(byName)).toEqual([...(expected.AttributeDefinitions ?? [])].sort(byName));
-    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })).sort(byName)).toEqual(
-      (expected.GlobalSecondaryIndexes ?? []).map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })).sort(byName),
-    );
+    expect(
+      (Table?.GlobalSecondaryIndexes ?? []).map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })).sort(byName),
+    ).toEqual((expected.GlobalSecondaryIndexes ?? []).map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })).sort(byName));
   });
 
   it.each(Object.keys(QUEUES) as QueueName[])('queue %s has the timeouts and redrive policy of its definition', async (name) => {

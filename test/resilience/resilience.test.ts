@@ -129,7 +129,10 @@ describe('under faults', () => {
     expect(injected.failedAfter).toBeGreaterThan(0);
     expect(injected.duplicated).toBeGreaterThan(0);
     expect(attempts.map((a) => a.reportKey).sort()).toEqual(uploads.map((u) => u.reportKey).sort());
-    const problems = attempts.filter((a) => a.validation.issues.some((i) => i.severity !== 'info')).map((a) => a.attemptId).sort();
+    const problems = attempts
+      .filter((a) => a.validation.issues.some((i) => i.severity !== 'info'))
+      .map((a) => a.attemptId)
+      .sort();
     const flawed = attempts.filter((a) => a.validation.issues.some((i) => i.code === 'EVD-PARAM-MISSING'));
     expect(flawed).toHaveLength(10);
     expect([...reviews.keys()].sort()).toEqual(problems);

@@ -112,9 +112,16 @@ async function reportObjects(twin: TwinProcess): Promise<{ key: string; lastModi
 
 async function depth(twin: TwinProcess, url: string): Promise<number> {
   const { Attributes = {} } = await twin.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
 }
 
 const announcedIn = (output: string) => Number(/(\d+) announced to intake again/.exec(output)?.[1] ?? Number.NaN);
@@ -142,20 +149,24 @@ describe('the embedded twin across restarts', () => {
   it('loses no upload when killed with SIGKILL mid-surge, and leaves no DynamoDB Local behind after the restart', async () => {
     const first = await startTwin();
     await new DynamoRegistry(first.clients.db, first.resources.tables.registry).putAll(enterprises);
-    const surge = mapLimit(enterprises.map((e, i) => ({ e, i })), 24, async ({ e, i }) => {
-      try {
-        const uploaded = await uploadDeposit(first.clients.s3, first.resources.bucket, {
-          enterpriseId: e.enterpriseId,
-          period: PERIOD,
-          report: { fileName: 'report.json', body: JSON.stringify(demoReport(e, PERIOD, i, i % 4 === 0 ? 'missing-parameter' : 'none')) },
-          evidence: [{ fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${e.enterpriseId}`) }],
-          ...(i % 2 === 0 ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: SIMULATED } } : {}),
-        });
-        succeeded.set(uploaded.reportKey, { simulated: i % 2 === 0 });
-      } catch {
-        // The twin is gone: this upload never got its answer.
-      }
-    });
+    const surge = mapLimit(
+      enterprises.map((e, i) => ({ e, i })),
+      24,
+      async ({ e, i }) => {
+        try {
+          const uploaded = await uploadDeposit(first.clients.s3, first.resources.bucket, {
+            enterpriseId: e.enterpriseId,
+            period: PERIOD,
+            report: { fileName: 'report.json', body: JSON.stringify(demoReport(e, PERIOD, i, i % 4 === 0 ? 'missing-parameter' : 'none')) },
+            evidence: [{ fileName: 'ledger-scan.pdf', body: demoPdf(`ledger ${e.enterpriseId}`) }],
+            ...(i % 2 === 0 ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: SIMULATED } } : {}),
+          });
+          succeeded.set(uploaded.reportKey, { simulated: i % 2 === 0 });
+        } catch {
+          // The twin is gone: this upload never got its answer.
+        }
+      },
+    );
     // Part-way: a third uploaded (some recorded, the rest queued in memory), the others still to come.
     const deadline = Date.now() + 30_000;
     while (succeeded.size < enterprises.length / 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -249,7 +260,10 @@ describe('the embedded twin across restarts', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: evidence, Body: 'first' }));
     await expect(s3.send(new PutObjectCommand({ Bucket: bucket, Key: evidence, Body: 'second' }))).rejects.toMatchObject({ name: 'PreconditionFailed' });
     // Outside the deposit folders, and in other buckets, keys stay overwritable.
-    for (const [b, key] of [[bucket, 'validation/x.json'], [survivor.resources.exportsBucket, 'exports/x.json']] as const) {
+    for (const [b, key] of [
+      [bucket, 'validation/x.json'],
+      [survivor.resources.exportsBucket, 'exports/x.json'],
+    ] as const) {
       await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: 'one' }));
       await s3.send(new PutObjectCommand({ Bucket: b, Key: key, Body: 'two' }));
       expect(await (await s3.send(new GetObjectCommand({ Bucket: b, Key: key }))).Body?.transformToString()).toBe('two');
@@ -289,7 +303,11 @@ describe('the embedded twin across restarts', () => {
         `console.log(readFileSync(${JSON.stringify(crashDir)} + '/' + DYNAMODB_PID_FILE, 'utf8'));\n` +
         `setTimeout(() => { throw new Error('boom'); }, 10);\n`,
     );
-    const crash = (await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: ROOT }).catch((error: unknown) => error)) as { code?: number; stdout: string; stderr: string };
+    const crash = (await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: ROOT }).catch((error: unknown) => error)) as {
+      code?: number;
+      stdout: string;
+      stderr: string;
+    };
 
     expect(crash.code, JSON.stringify(crash)).toBe(1);
     const jvm = Number(crash.stdout.trim());

@@ -5,7 +5,19 @@
  * (so concurrent writers really overlap), and S3 object versions.
  */
 import { createHash } from 'node:crypto';
-import type { DepositStore, IntakeContext, IntakeReader, Ledger, ObjectDigest, ObjectRead, RecordOutcome, RegistryReader, ReviewQueue, StoredObject, UnreadableReason } from '#app/ports.ts';
+import type {
+  DepositStore,
+  IntakeContext,
+  IntakeReader,
+  Ledger,
+  ObjectDigest,
+  ObjectRead,
+  RecordOutcome,
+  RegistryReader,
+  ReviewQueue,
+  StoredObject,
+  UnreadableReason,
+} from '#app/ports.ts';
 import type { IntakeDeps } from '#app/record-deposit.ts';
 import { type Attempt, type EnterprisePeriod, priorMonthOf } from '#domain/attempt.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
@@ -69,7 +81,13 @@ export class FakeDepositStore implements DepositStore {
     const { bytes, eTag } = found.object;
     return {
       ok: true,
-      object: { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.subarray(0, EVIDENCE_HEAD_BYTES), versionId: found.object.versionId, eTag },
+      object: {
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        head: bytes.subarray(0, EVIDENCE_HEAD_BYTES),
+        versionId: found.object.versionId,
+        eTag,
+      },
     };
   }
 
@@ -131,7 +149,9 @@ export class FakeLedger implements Ledger {
 
   /** Every attempt of one enterprise-period, in receipt order. */
   attemptsOf(enterpriseId: string, period: string): Attempt[] {
-    return [...this.attempts.values()].filter((a) => a.enterpriseId === enterpriseId && a.period === period).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    return [...this.attempts.values()]
+      .filter((a) => a.enterpriseId === enterpriseId && a.period === period)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 }
 
@@ -148,8 +168,9 @@ export class FakeRegistry implements RegistryReader, IntakeReader {
     await tick();
     const enterprise = this.enterprises.get(enterpriseId);
     const record = this.ledger.records.get(`${enterpriseId}/${period}`);
-    const history = Array.from({ length: months }, (_, i) => this.ledger.records.get(`${enterpriseId}/${addMonths(period, -(i + 1))}`))
-      .flatMap((r) => (r ? (priorMonthOf(r) ?? []) : []));
+    const history = Array.from({ length: months }, (_, i) => this.ledger.records.get(`${enterpriseId}/${addMonths(period, -(i + 1))}`)).flatMap((r) =>
+      r ? (priorMonthOf(r) ?? []) : [],
+    );
     return { ...(enterprise ? { enterprise } : {}), ...(record ? { record } : {}), history };
   }
 }

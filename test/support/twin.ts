@@ -89,7 +89,13 @@ export async function reviewMessagesFor(twin: ReturnType<typeof useTwin>, enterp
       if (body.enterpriseId === enterpriseId) {
         found.set(m.MessageId ?? '', body);
         handles.set(m.MessageId ?? '', m.ReceiptHandle ?? '');
-      } else await twin.clients.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: twin.resources.queues.review.url, Entries: [{ Id: '0', ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 }] }));
+      } else
+        await twin.clients.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: twin.resources.queues.review.url,
+            Entries: [{ Id: '0', ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 }],
+          }),
+        );
     }
   }
   // Consumed: left on the shared queue they would be received again and again by other tests.
