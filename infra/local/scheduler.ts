@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { Cron } from 'croner';
 
-/** The same schedule as infra/stack/nightly-schedule.ts, written as cron fields. */
+/** The same schedule as NIGHTLY_CRON in infra/stack/daily-schedule.ts, written as cron fields. */
 export const NIGHTLY_CRON_EXPRESSION = '0 2 * * *';
 export const NIGHTLY_TIME_ZONE = 'Asia/Shanghai';
 

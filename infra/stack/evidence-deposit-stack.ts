@@ -13,9 +13,8 @@ import { DashboardHosting } from './dashboard-hosting.ts';
 import { DepositStorage } from './deposit-storage.ts';
 import { PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
-import { NightlySchedule } from './nightly-schedule.ts';
+import { DailySchedule, NIGHTLY_CRON, RECONCILE_CRON } from './daily-schedule.ts';
 import { QueryApi } from './query-api.ts';
-import { ReconcileSchedule } from './reconcile-schedule.ts';
 import { Queues } from './queues.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
@@ -30,8 +29,8 @@ export class EvidenceDepositStack extends Stack {
   /** Signs receipts (回执); asymmetric, so there is no rotation: a new key would be a new published key. */
   readonly receiptKey: Key;
   readonly functions: PipelineFunctions;
-  readonly schedule: NightlySchedule;
-  readonly reconcileSchedule: ReconcileSchedule;
+  readonly schedule: DailySchedule;
+  readonly reconcileSchedule: DailySchedule;
   readonly api: QueryApi;
   readonly access: AccessPolicies;
   readonly alarms: Alarms;
@@ -68,8 +67,20 @@ export class EvidenceDepositStack extends Stack {
     });
     const { nightlySummary, query, review } = this.functions;
 
-    this.schedule = new NightlySchedule(this, 'Schedule', { target: nightlySummary });
-    this.reconcileSchedule = new ReconcileSchedule(this, 'ReconcileSchedule', { target: this.functions.reconcile });
+    this.schedule = new DailySchedule(this, 'Schedule', {
+      target: nightlySummary,
+      name: 'nightly-summary',
+      cron: NIGHTLY_CRON,
+      description: 'nightly-summary at 02:00 Asia/Shanghai',
+      scheduleId: 'Nightly',
+    });
+    this.reconcileSchedule = new DailySchedule(this, 'ReconcileSchedule', {
+      target: this.functions.reconcile,
+      name: 'reconcile',
+      cron: RECONCILE_CRON,
+      description: 'reconcile (bucket against ledger, last 45 days) at 01:00 Asia/Shanghai',
+      scheduleId: 'Daily',
+    });
     this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
 
     this.access = new AccessPolicies(this, 'Access', {

@@ -1,8 +1,10 @@
 /**
- * Runs nightly-summary at 02:00 Beijing time. Two failure paths end in the same dead-letter queue:
- * Scheduler's own retries cover a failed Invoke call, and Lambda's asynchronous-invocation retries
- * cover a function that started and faulted (Scheduler invokes Lambda asynchronously, so its retry
- * policy never sees handler errors).
+ * A function run once a day at a Beijing time (EventBridge Scheduler, Asia/Shanghai): nightly-summary
+ * at 02:00, reconcile at 01:00 so an upload whose S3 event was lost is recorded before the night's
+ * rates. Two failure paths end in one dead-letter queue: Scheduler's own retries cover a failed
+ * Invoke call, and Lambda's asynchronous-invocation retries cover a run that started and faulted
+ * (Scheduler invokes Lambda asynchronously, so its retry policy never sees handler errors). A run
+ * repeated by a retry is harmless for both: each writes only what changed, or what is missing.
  */
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,19 +17,26 @@ import { Construct } from 'constructs';
 import { acknowledge, wildcardResource } from './nag.ts';
 
 export const NIGHTLY_CRON = { minute: '0', hour: '2' } as const;
+export const RECONCILE_CRON = { minute: '0', hour: '1' } as const;
 const RETRY_ATTEMPTS = 2;
-/** A summary that could not run by 08:00 Beijing time is stale for the morning; let the alarm speak. */
+/** A run that could not start within 6 h is stale for the morning (and tomorrow's run covers it); let the alarm speak. */
 const MAX_EVENT_AGE = Duration.hours(6);
 
-export interface NightlyScheduleProps {
+export interface DailyScheduleProps {
   readonly target: IFunction;
+  /** The function's name, for descriptions and acknowledgements. */
+  readonly name: string;
+  readonly cron: { readonly minute: string; readonly hour: string };
+  readonly description: string;
+  /** The construct id of the schedule itself (kept stable: it names the deployed resource). */
+  readonly scheduleId: string;
 }
 
-export class NightlySchedule extends Construct {
+export class DailySchedule extends Construct {
   readonly schedule: Schedule;
   readonly deadLetterQueue: Queue;
 
-  constructor(scope: Construct, id: string, { target }: NightlyScheduleProps) {
+  constructor(scope: Construct, id: string, { target, name, cron, description, scheduleId }: DailyScheduleProps) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetter', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -37,7 +46,7 @@ export class NightlySchedule extends Construct {
     });
     acknowledge(
       this.deadLetterQueue,
-      "This queue is itself the dead-letter destination of the nightly schedule and of the function's asynchronous invocations; a DLQ for a DLQ would only move the same failure one hop further. Its depth is alarmed.",
+      `This queue is itself the dead-letter destination of the ${name} schedule and of the function's asynchronous invocations; a DLQ for a DLQ would only move the same failure one hop further. Its depth is alarmed.`,
       'AwsSolutions-SQS3',
     );
 
@@ -53,11 +62,11 @@ export class NightlySchedule extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'EventBridge Scheduler: invoke nightly-summary, dead-letter to its queue',
+      description: `EventBridge Scheduler: invoke ${name}, dead-letter to its queue`,
     });
-    this.schedule = new Schedule(this, 'Nightly', {
-      description: 'nightly-summary at 02:00 Asia/Shanghai',
-      schedule: ScheduleExpression.cron({ ...NIGHTLY_CRON, timeZone: TimeZone.ASIA_SHANGHAI }),
+    this.schedule = new Schedule(this, scheduleId, {
+      description,
+      schedule: ScheduleExpression.cron({ ...cron, timeZone: TimeZone.ASIA_SHANGHAI }),
       target: new LambdaInvoke(target, {
         role,
         deadLetterQueue: this.deadLetterQueue,
@@ -67,7 +76,7 @@ export class NightlySchedule extends Construct {
     });
     acknowledge(
       role,
-      'lambda:InvokeFunction on the nightly-summary function and its versions/aliases (the ":*" suffix CDK grants): one function, invoke only.',
+      `lambda:InvokeFunction on the ${name} function and its versions/aliases (the ":*" suffix CDK grants): one function, invoke only.`,
       wildcardResource(role, `${target.functionArn}:*`),
     );
   }
