@@ -12,6 +12,7 @@ import { DynamoIntakeReader } from '#adapters/dynamo-intake-reader.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
+import { evidenceWaitsOf, SqsIntakeRequeue } from '#adapters/sqs-intake-requeue.ts';
 import { ENV } from '#resources/env.ts';
 import { enterprisePeriodOf, type IntakeDeps, type ReportUpload, recordDeposit } from '#app/record-deposit.ts';
 import type { AwsClients } from '#lambda/clients.ts';
@@ -21,6 +22,7 @@ import { reportUploadsIn } from '#lambda/s3-events.ts';
 import { serialisedBy } from '#lambda/serialised.ts';
 
 export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDeps {
+  const intakeQueueUrl = config[ENV.intakeQueueUrl];
   return {
     store: new S3DepositStore(clients.s3, config[ENV.depositBucket]),
     registry: new DynamoRegistry(clients.db, config[ENV.registryTable]),
@@ -29,6 +31,9 @@ export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDep
     intake: new DynamoIntakeReader(clients.db, { registry: config[ENV.registryTable], deposits: config[ENV.depositsTable] }),
     deadlineRules: config[ENV.deadlineRules],
     settings: config[ENV.checkSettings],
+    ...(intakeQueueUrl
+      ? { requeue: new SqsIntakeRequeue(clients.sqs, { queueUrl: intakeQueueUrl, bucket: config[ENV.depositBucket], region: config.AWS_REGION ?? '' }) }
+      : {}),
     now: () => new Date(),
   };
 }
@@ -36,6 +41,11 @@ export function intakeDeps(config: IntakeConfig, clients: AwsClients): IntakeDep
 export function makeHandler(deps: IntakeDeps, { logger, metrics }: Observability) {
   const recordUpload = async (upload: ReportUpload) => {
     const result = await recordDeposit(deps, upload);
+    if (result.outcome === 'deferred') {
+      logger.info('waiting for evidence', { key: upload.key, eventTime: upload.eventTime, ...result });
+      metrics.addMetric('EvidenceWaits', MetricUnit.Count, 1);
+      return;
+    }
     const { attempt } = result;
     logger.info('deposit processed', {
       outcome: result.outcome,
@@ -58,7 +68,8 @@ export function makeHandler(deps: IntakeDeps, { logger, metrics }: Observability
       // only contend for its record); other enterprises' go on in parallel.
       const inTurn = serialisedBy<ReportUpload>(enterprisePeriodOf);
       const processRecord = async (record: SQSRecord) => {
-        for (const upload of reportUploadsIn(record.body)) await inTurn(upload, recordUpload);
+        const evidenceWaits = evidenceWaitsOf(record);
+        for (const upload of reportUploadsIn(record.body)) await inTurn(evidenceWaits ? { ...upload, evidenceWaits } : upload, recordUpload);
       };
       return processPartialResponse(event, processRecord, processor, { context });
     },

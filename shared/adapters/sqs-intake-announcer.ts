@@ -26,21 +26,25 @@ export interface IntakeAnnouncerOptions {
   readonly region: string;
 }
 
-/** The notification S3 would have sent for this upload. */
-export function s3EventMessageOf(upload: AnnouncedUpload, { bucket, region }: Pick<IntakeAnnouncerOptions, 'bucket' | 'region'>): string {
+/** The notification S3 would have sent for this upload; `sender` marks who wrote it (reconcile unless named). */
+export function s3EventMessageOf(
+  upload: AnnouncedUpload,
+  { bucket, region }: Pick<IntakeAnnouncerOptions, 'bucket' | 'region'>,
+  sender: string = RECONCILE_CONFIGURATION_ID,
+): string {
   const record = {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
     awsRegion: region,
     eventTime: upload.eventTime,
     eventName: 'ObjectCreated:Put',
-    userIdentity: { principalId: RECONCILE_CONFIGURATION_ID },
+    userIdentity: { principalId: sender },
     requestParameters: { sourceIPAddress: 's3.amazonaws.com' },
-    responseElements: { 'x-amz-request-id': RECONCILE_CONFIGURATION_ID, 'x-amz-id-2': RECONCILE_CONFIGURATION_ID },
+    responseElements: { 'x-amz-request-id': sender, 'x-amz-id-2': sender },
     s3: {
       s3SchemaVersion: '1.0',
-      configurationId: RECONCILE_CONFIGURATION_ID,
-      bucket: { name: bucket, ownerIdentity: { principalId: RECONCILE_CONFIGURATION_ID }, arn: `arn:aws:s3:::${bucket}` },
+      configurationId: sender,
+      bucket: { name: bucket, ownerIdentity: { principalId: sender }, arn: `arn:aws:s3:::${bucket}` },
       object: { key: encodeEventKey(upload.key), size: upload.size, eTag: upload.eTag, ...(upload.versionId ? { versionId: upload.versionId } : {}) },
     },
   };

@@ -264,3 +264,14 @@ export interface DecisionStore extends AttemptLookup {
   markEscalationQueued(attempt: AttemptLocation, at: string): Promise<boolean>;
   escalationQueuedAt(attempt: AttemptLocation): Promise<string | undefined>;
 }
+
+// Intake's wait for evidence uploaded after its report (shared/app/record-deposit.ts).
+
+/** Hands a report upload back to intake after a delay, as the same S3 event again. */
+export interface IntakeRequeue {
+  /**
+   * Announces `upload` to intake again in `delaySeconds` (at most 900, SQS's limit), carrying its
+   * own event time and `waited`, how many times intake will then have waited for its evidence.
+   */
+  later(upload: AnnouncedUpload, delaySeconds: number, waited: number): Promise<void>;
+}

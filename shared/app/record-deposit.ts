@@ -3,6 +3,11 @@
  * review message when it has problems. Safe for at-least-once delivery: the attempt id comes
  * from the S3 object version, so a duplicate event finds its attempt and only finishes what a
  * crashed run left undone (the review message).
+ *
+ * Upload order does not matter: a report whose named evidence is not (yet) in its folder, received
+ * less than `evidenceGraceSeconds` ago, is handed back to intake for a later look instead of being
+ * recorded (`deferred`). Nothing is written before that, so a re-check that finds the attempt
+ * recorded (two re-announcements after a crash) is a duplicate like any other.
  */
 import { createHash } from 'node:crypto';
 import { type Attempt, attemptIdOf, attemptNumber, type DepositFile, type EnterprisePeriod, summaryOf, withAttempt } from '#domain/attempt.ts';
@@ -18,7 +23,7 @@ import { reviewMessageOf } from '#domain/review-message.ts';
 import { admitReport, readReport, validateDeposit } from '#domain/validate.ts';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { mapLimit } from './map-limit.ts';
-import type { DepositStore, IntakeContext, ObjectVersion, IntakeReader, Ledger, RegistryReader, ReviewQueue } from './ports.ts';
+import type { DepositStore, IntakeContext, IntakeReader, IntakeRequeue, Ledger, ObjectVersion, RegistryReader, ReviewQueue } from './ports.ts';
 
 export interface IntakeDeps {
   readonly store: DepositStore;
@@ -30,7 +35,12 @@ export interface IntakeDeps {
   readonly settings?: CheckSettings;
   /** The registry entry, the month's record and the accepted look-back months, in one read. */
   readonly intake: IntakeReader;
-  /** The wall clock, for `recordedAt` only; receipt time always comes from the event. */
+  /**
+   * Hands a report back to intake for a later look while its evidence may still be uploading.
+   * Without it intake records at once, missing evidence and all (as before the grace existed).
+   */
+  readonly requeue?: IntakeRequeue;
+  /** The wall clock, for `recordedAt` and the evidence grace only; receipt time always comes from the event. */
   readonly now: () => Date;
   /** Waits between contended writes (tests pass a fake). */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -46,6 +56,8 @@ export interface ReportUpload {
   readonly versionId?: string;
   /** The S3 event time: the receipt time that decides timeliness. */
   readonly eventTime: string;
+  /** How many times intake has already waited for this report's evidence (absent: none, the S3 event itself). */
+  readonly evidenceWaits?: number;
 }
 
 export interface IntakeResult {
@@ -54,6 +66,20 @@ export interface IntakeResult {
   readonly attemptNumber: number;
   readonly reviewQueued: boolean;
 }
+
+/** Nothing recorded yet: the report comes back to intake in `delaySeconds`, its `waited`-th wait. */
+export interface DeferredIntake {
+  readonly outcome: 'deferred';
+  readonly delaySeconds: number;
+  readonly waited: number;
+  /** The named evidence files its folder does not hold yet. */
+  readonly missing: readonly string[];
+}
+
+export type IntakeOutcome = IntakeResult | DeferredIntake;
+
+/** SQS's largest DelaySeconds. */
+export const MAX_REQUEUE_DELAY_SECONDS = 900;
 
 /** Key for uploads that cannot be attributed to an enterprise and month. */
 export const UNATTRIBUTED = 'UNATTRIBUTED';
@@ -77,7 +103,7 @@ export function enterprisePeriodOf(upload: Pick<ReportUpload, 'key'>): string | 
   return reading.ok && reading.key.kind === 'report' ? `${reading.key.enterpriseId}/${reading.key.period}` : undefined;
 }
 
-export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Promise<IntakeResult> {
+export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Promise<IntakeOutcome> {
   const reportVersion = upload.versionId ?? upload.eTag;
   const attemptId = attemptIdOf(sha256Hex, upload.key, reportVersion);
   const reading = parseDepositKey(upload.key);
@@ -93,7 +119,13 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;
   let record = existing;
-  let attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, context);
+  const built = await buildAttempt(deps, upload, key, attemptId, reportVersion, context);
+  const wait = evidenceWaitOf(deps, upload, built.missing);
+  if (wait && deps.requeue) {
+    await deps.requeue.later(upload, wait.delaySeconds, wait.waited);
+    return wait;
+  }
+  let attempt = built.attempt;
   for (let tries = 0; tries < WRITE_RETRY.tries; tries++) {
     if (record && record.attempts.length >= MAX_ATTEMPTS_PER_RECORD) return recordOverflow(deps, attempt, record, enterprise);
     const stored = await storable(deps, attempt);
@@ -111,10 +143,29 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     record = await deps.ledger.getDeposit(key.enterpriseId, key.period);
     // What the attempt says may depend on the record (a report key already used): rebuild it then.
     if (keyReusedIn(record, upload.key) !== reused)
-      attempt = await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) });
+      attempt = (await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) })).attempt;
   }
   throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${WRITE_RETRY.tries} tries`);
 }
+
+/**
+ * Whether to wait for missing named evidence rather than record the attempt now: only while the
+ * report's receipt is younger than the grace, and at most a bounded number of times (so an event
+ * time in the future — a skewed clock, a simulated receipt — cannot keep it waiting).
+ */
+function evidenceWaitOf(deps: IntakeDeps, upload: ReportUpload, missing: readonly string[]): DeferredIntake | undefined {
+  if (!deps.requeue || missing.length === 0) return undefined;
+  const { evidenceGraceSeconds: grace, evidenceRecheckSeconds: recheck } = settingsOf(deps);
+  const waited = upload.evidenceWaits ?? 0;
+  const remainingSeconds = grace - (deps.now().getTime() - Date.parse(upload.eventTime)) / 1000;
+  // Written so that an unreadable event time (NaN) records at once.
+  if (!(remainingSeconds > 0) || waited >= maxEvidenceWaits(grace, recheck)) return undefined;
+  const delaySeconds = Math.min(MAX_REQUEUE_DELAY_SECONDS, Math.max(1, Math.ceil(Math.min(recheck, remainingSeconds))));
+  return { outcome: 'deferred', delaySeconds, waited: waited + 1, missing };
+}
+
+/** Enough re-checks to cover the grace, and one more for a delivery that comes late. */
+export const maxEvidenceWaits = (graceSeconds: number, recheckSeconds: number) => (graceSeconds > 0 ? Math.ceil(graceSeconds / recheckSeconds) + 1 : 0);
 
 const keyReusedIn = (record: EnterprisePeriod | undefined, reportKey: string) => record?.attempts.some((a) => a.reportKey === reportKey) ?? false;
 
@@ -167,7 +218,7 @@ async function buildAttempt(
   attemptId: string,
   reportVersion: string,
   { enterprise, record: existing, history }: IntakeContext,
-): Promise<Attempt> {
+): Promise<{ attempt: Attempt; missing: string[] }> {
   const settings = settingsOf(deps);
   const receivedAt = new Date(upload.eventTime);
   const keyReused = keyReusedIn(existing, upload.key);
@@ -206,7 +257,8 @@ async function buildAttempt(
       ...(e.head && contentTypeOf(e.head) ? { contentType: contentTypeOf(e.head) } : {}),
     })),
   ];
-  return {
+  const missing = named.filter((_, i) => found[i] === undefined);
+  const attempt: Attempt = {
     attemptId,
     enterpriseId: key.enterpriseId,
     period: key.period,
@@ -221,6 +273,7 @@ async function buildAttempt(
     files,
     recordedAt: deps.now().toISOString(),
   };
+  return { attempt, missing };
 }
 
 interface AnnouncedReport {

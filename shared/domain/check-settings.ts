@@ -74,6 +74,15 @@ export const CheckSettingsSchema = z.object({
     })
     .default({ maxBytes: 200 * 1024 * 1024, maxFiles: 100, allowedTypes: [...EVIDENCE_TYPES] }),
   /**
+   * How long intake waits for evidence a report names but its deposit folder does not hold yet,
+   * counted from the report's receipt (its S3 event time). `aws s3 sync`, GUI clients and browsers
+   * upload a folder in parallel, so the report often lands before its evidence; within this grace
+   * intake re-checks instead of recording an attempt (0: record at once, as before).
+   */
+  evidenceGraceSeconds: z.number().int().min(0).max(3600).default(120),
+  /** Seconds between those re-checks (an SQS DelaySeconds, so at most 900). */
+  evidenceRecheckSeconds: z.number().int().min(1).max(900).default(20),
+  /**
    * The largest report table read. A month is one row per unit and parameter (a few hundred rows
    * in eight columns); far beyond that a file is generated or hostile, and an XLSX sheet's extent
    * is checked before the workbook is opened, since a spreadsheet reader allocates every row up to

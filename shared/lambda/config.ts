@@ -61,6 +61,14 @@ export const IntakeConfigSchema = z.object({
   [ENV.reviewQueueUrl]: z.url(),
   [ENV.deadlineRules]: DeadlineRulesVariable,
   [ENV.checkSettings]: CheckSettingsVariable,
+  /**
+   * Intake's own queue, where a report whose evidence is still uploading is handed back for a
+   * later look (the stack sets it with the SendMessage grant). Unset: such a report is recorded at
+   * once, evidence missing.
+   */
+  [ENV.intakeQueueUrl]: z.url().optional(),
+  /** Set by Lambda; written into the S3 event records intake re-announces. */
+  AWS_REGION: name.optional(),
 });
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 

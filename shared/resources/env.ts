@@ -21,7 +21,10 @@ export const ENV = {
   receiptKeyId: 'RECEIPT_KEY_ID',
   /** The PEM file whose P-256 key signs receipts, on the twin (created once if absent). */
   receiptKeyFile: 'RECEIPT_KEY_FILE',
-  /** The intake queue, for the reconciliation that announces uploads whose S3 event was lost. */
+  /**
+   * The intake queue: for the reconciliation that announces uploads whose S3 event was lost, and
+   * for validate-deposit, which hands back a report whose evidence is still uploading.
+   */
   intakeQueueUrl: 'INTAKE_QUEUE_URL',
   /** How many days back the scheduled reconciliation looks (default 45). */
   reconcileLookbackDays: 'RECONCILE_LOOKBACK_DAYS',

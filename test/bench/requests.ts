@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       };
       counts = {};
       const result = await recordDeposit(deps, upload);
+      // Evidence goes up before the report here, so intake never waits for it.
+      if (result.outcome === 'deferred') throw new Error(`intake waited for evidence: ${result.missing.join(', ')}`);
       const tally = counts;
       return {
         flaw,

@@ -6,9 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type {
+  AnnouncedUpload,
   DepositStore,
   IntakeContext,
   IntakeReader,
+  IntakeRequeue,
   Ledger,
   ObjectDigest,
   ObjectRead,
@@ -182,8 +184,17 @@ export class FakeReviewQueue implements ReviewQueue {
   }
 }
 
+/** What intake handed back to its queue, in order. */
+export class FakeIntakeRequeue implements IntakeRequeue {
+  readonly handedBack: { upload: AnnouncedUpload; delaySeconds: number; waited: number }[] = [];
+  async later(upload: AnnouncedUpload, delaySeconds: number, waited: number): Promise<void> {
+    this.handedBack.push({ upload, delaySeconds, waited });
+  }
+}
+
 export interface FakeIntake {
   readonly deps: IntakeDeps;
+  readonly requeue: FakeIntakeRequeue;
   readonly store: FakeDepositStore;
   readonly ledger: FakeLedger;
   readonly registry: FakeRegistry;
@@ -195,8 +206,10 @@ export function fakeIntake(overrides: Partial<IntakeDeps> = {}): FakeIntake {
   const ledger = new FakeLedger();
   const registry = new FakeRegistry(ledger);
   const reviewQueue = new FakeReviewQueue();
+  const requeue = new FakeIntakeRequeue();
   const deps: IntakeDeps = {
     store,
+    requeue,
     ledger,
     registry,
     intake: registry,
@@ -205,5 +218,5 @@ export function fakeIntake(overrides: Partial<IntakeDeps> = {}): FakeIntake {
     now: () => new Date('2026-03-01T03:00:00Z'),
     ...overrides,
   };
-  return { deps, store, ledger, registry, reviewQueue };
+  return { deps, store, ledger, registry, reviewQueue, requeue };
 }
