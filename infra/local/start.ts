@@ -2,7 +2,9 @@
  * `npm start`: starts the local twin on its kept data dir (.twin/data), reconciles the ledger with
  * the bucket, and — into an empty twin only — seeds a demo registry, replays demo deposits through
  * the pipeline and prints what happened; then keeps running for more deposits.
- * `--fresh` deletes the data first; `--once` exits 0 when done; `--no-demo` never replays.
+ * `--fresh` deletes the data first; `--once` exits 0 when done; `--no-demo` never replays;
+ * `--ports 4566` puts S3, DynamoDB, SQS and the API on 4566–4569 instead of free ports.
+ * At start it prints an AWS CLI profile for the twin, so standard tools reach it too.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +18,7 @@ import { mapLimit } from '#app/map-limit.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
-import { killStaleDynamoDb } from './emulators.ts';
+import { awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
 import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
 import { LocalTwin } from './twin.ts';
 
@@ -29,8 +31,18 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     /** Never replay the demo, even into an empty twin (tests, scripts). */
     'no-demo': { type: 'boolean', default: false },
+    /** First of four fixed ports: S3, DynamoDB, SQS, API (e.g. 4566); free ports when absent. */
+    ports: { type: 'string' },
   },
 });
+
+const ports = args.ports === undefined ? undefined : fixedPorts(args.ports);
+if (args.ports !== undefined && !ports) {
+  console.error(
+    `--ports ${args.ports}: 需要 1024–65532 之间的端口号 / expected a port from 1024 to 65532 (S3 on it, DynamoDB, SQS and the API on the next three)`,
+  );
+  process.exit(2);
+}
 
 const log = (line = '') => {
   if (!args.quiet) console.log(line);
@@ -54,12 +66,22 @@ async function main(): Promise<void> {
   }
   log('Starting the local twin: s3rver (S3), DynamoDB Local, local-aws-sqs (SQS)…');
   // More intake pollers than the default: the demo replays a year of deposits at once.
-  const twin = await LocalTwin.start({ dataDir, concurrency: 8, persistDynamoDb: true });
+  const twin = await LocalTwin.start({ dataDir, concurrency: 8, persistDynamoDb: true, ...(ports ? { ports } : {}) });
   twin.on('function-error', ({ functionName, error }) => console.error(`[${functionName}] ${describeError(error)}`));
   const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() };
   mkdirSync(dirname(TWIN_STATE_FILE), { recursive: true });
   writeFileSync(TWIN_STATE_FILE, JSON.stringify(state, null, 2));
   log(`  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   API ${twin.apiUrl}   (${Date.now() - started} ms)`);
+  log(
+    `  For the AWS CLI and SDKs (credentials S3RVER/S3RVER, region us-east-1; ${ports ? 'fixed ports' : 'these ports change each start: `--ports 4566` fixes them'}), add to ~/.aws/config (为 AWS CLI 添加以下配置):\n`,
+  );
+  log(
+    awsProfileSnippet(twin.endpoints)
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n'),
+  );
+  log(`  then: aws --profile evidence-twin s3 ls s3://${twin.resources.bucket} --recursive`);
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -14,7 +14,7 @@ import { ENV } from '#resources/env.ts';
 import { type AwsClientsWithDynamoDb, createAwsClients } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
 import { type Endpoints, SIMULATED_RECEIPT_METADATA, TWIN_CREDENTIALS, TWIN_REGION, type TwinResources, twinClientSettings } from '#resources/twin-state.ts';
-import { type Emulators, startEmulators } from './emulators.ts';
+import { type Emulators, startEmulators, type TwinPorts } from './emulators.ts';
 import { provision, TWIN_BUCKET } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
 import { TwinHttpApi } from './http-api.ts';
@@ -38,6 +38,8 @@ export interface TwinOptions {
   readonly batchSize?: number;
   /** Wraps validate-deposit, e.g. to inject faults (resilience tests). */
   readonly wrapIntakeHandler?: (handler: SqsHandler) => SqsHandler;
+  /** Fixed ports (`npm start -- --ports 4566`); free ones when absent. */
+  readonly ports?: TwinPorts;
 }
 
 /** The twin's clients: the functions' own, plus the raw DynamoDB client provisioning creates tables with. */
@@ -88,9 +90,11 @@ export class LocalTwin extends EventEmitter {
     readonly emulators: Emulators,
     readonly resources: TwinResources,
     readonly clients: TwinClients,
+    apiPort?: number,
   ) {
     super();
     this.httpApi = new TwinHttpApi({
+      ...(apiPort ? { port: apiPort } : {}),
       s3: clients.s3,
       exportsBucket: resources.exportsBucket,
       invoke: (name, payload) => {
@@ -115,12 +119,13 @@ export class LocalTwin extends EventEmitter {
       s3EventPrefix: DEPOSIT_BUCKET_NOTIFICATION.prefix,
       // Deposit folders are write-once, as the cloud's bucket policy makes them.
       writeOnce: { bucket: TWIN_BUCKET, prefixes: [REPORTS_PREFIX, EVIDENCE_PREFIX] },
+      ...(options.ports ? { ports: options.ports } : {}),
     });
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
       Object.assign(process.env, functionEnvironment(emulators.endpoints, resources, options.deadlineRules));
-      const twin = new LocalTwin(emulators, resources, clients);
+      const twin = new LocalTwin(emulators, resources, clients, options.ports?.api);
       await twin.wire(options);
       return twin;
     } catch (error) {
