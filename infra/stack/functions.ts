@@ -74,7 +74,9 @@ export class PipelineFunctions extends Construct {
       .bindTable(tables.registry, 'registry', 'read')
       .bindTable(tables.deposits, 'deposits', 'read', 'write')
       .bindTable(tables.attempts, 'attempts', 'read', 'write')
-      .bindQueue(review, ENV.reviewQueueUrl, 'send');
+      .bindQueue(review, ENV.reviewQueueUrl, 'send')
+      // A report whose evidence is still uploading goes back onto intake, delayed, for a later look.
+      .bindQueue(intake, ENV.intakeQueueUrl, 'send');
     this.validateDeposit.addEventSource(
       new SqsEventSource(intake, {
         batchSize: INTAKE_EVENT_SOURCE.batchSize,

@@ -41,6 +41,8 @@ function policyStatementsOfRoleOf(fnName: string): any[] {
     .flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
+const logicalIdOf = (ref: any): string | undefined => ref?.['Fn::GetAtt']?.[0] ?? ref?.Ref;
+
 const actionsOf = (statements: any[]) => statements.flatMap((s) => [s.Action].flat()).sort();
 
 describe('deposit bucket', () => {
@@ -190,7 +192,15 @@ describe('functions', () => {
   it('validate-deposit gets every variable it reads, set together with its grant', () => {
     const { props } = functionByHandler('validate-deposit');
     expect(Object.keys(props.Environment.Variables).sort()).toEqual(
-      expect.arrayContaining([ENV.depositBucket, ENV.depositsTable, ENV.attemptsTable, ENV.registryTable, ENV.reviewQueueUrl, ENV.deadlineRules]),
+      expect.arrayContaining([
+        ENV.depositBucket,
+        ENV.depositsTable,
+        ENV.attemptsTable,
+        ENV.registryTable,
+        ENV.reviewQueueUrl,
+        ENV.intakeQueueUrl,
+        ENV.deadlineRules,
+      ]),
     );
     expect(JSON.parse(props.Environment.Variables[ENV.deadlineRules])).toMatchObject({ days: 40 });
   });
@@ -225,6 +235,15 @@ describe('functions', () => {
         'sqs:ReceiveMessage',
       ]),
     );
+  });
+
+  it('validate-deposit may send to the intake queue it consumes (a report handed back while its evidence uploads), and to the review queue', () => {
+    const statements = policyStatementsOfRoleOf('validate-deposit').filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+    const queues = statements.flatMap((s) => [s.Resource].flat().map((r) => logicalIdOf(r)));
+    expect(queues.some((id) => /^QueuesIntake/.test(id ?? ''))).toBe(true);
+    expect(queues.some((id) => /^QueuesReview/.test(id ?? ''))).toBe(true);
+    const { props } = functionByHandler('validate-deposit');
+    expect(logicalIdOf(props.Environment.Variables[ENV.intakeQueueUrl])).toMatch(/^QueuesIntake/);
   });
 
   it('review may write the ledger and send review messages but never receive or delete them; query may only read', () => {
