@@ -93,6 +93,12 @@ export const CATALOGUE: readonly CheckEntry[] = [
     'Unsupported report file type, or content that does not match it: {found} (expected {expected})',
     'Only CSV, XLSX and JSON reports are read; the content must be what the extension says.',
   ),
+  intake(
+    'EVD-FILE-FORMAT-UNSUPPORTED',
+    '报告文件格式不受支持：{found}。请在 Excel、WPS 或 LibreOffice 中“另存为” XLSX（Excel 工作簿）或 CSV（UTF-8）后重新上传',
+    'Unsupported report format: {found}. Save it as XLSX (Excel workbook) or CSV (UTF-8) and upload it again',
+    'The format is recognised by content, whatever the name says: an Excel 97–2003 or WPS workbook (.xls, .et, or a password-protected workbook: OLE2 compound files), an OpenDocument spreadsheet (.ods), an Apple Numbers file or a PDF cannot be read as a table. The message names what was found and how to save it in a readable format.',
+  ),
   intake('EVD-FILE-BINARY', '报告文件不是文本：{found}', 'The report file is not text: {found}', 'A CSV or JSON report must be text.'),
   intake(
     'EVD-FILE-ENCODING',
@@ -127,9 +133,9 @@ export const CATALOGUE: readonly CheckEntry[] = [
   ),
   intake(
     'EVD-REPORT-HEADER',
-    '报告表头缺少列：{field}（应有 {expected}）',
-    'The report header lacks columns: {field} (expected {expected})',
-    "The template's columns say what each value is; without them no value can be read.",
+    '未找到报告表头：{found}；缺少列：{field}（应有：{expected}）',
+    'No report header found: {found}; missing columns: {field} (expected {expected})',
+    "The template's columns say what each value is; without them no value can be read. The header is looked for in the first rows of the sheet (title rows, merged cells and notes above it are skipped); when no row holds the columns, the row that came closest is named with what it held and what it lacks.",
     'error',
     'conformity',
   ),
@@ -632,8 +638,10 @@ function fieldName(field: string | undefined, language: 'zh' | 'en'): string {
 
 function interpolate(template: string, finding: Finding, language: 'zh' | 'en'): string {
   return template.replace(/\{(unitId|field|expected|found|row)\}/g, (_, name: string) => {
+    const localised = language === 'zh' ? finding.zh?.[name as 'field' | 'expected' | 'found'] : undefined;
+    if (localised !== undefined) return localised;
     if (name === 'field') return fieldName(finding.field, language);
-    const v = finding[name as keyof Finding];
+    const v = finding[name as Exclude<keyof Finding, 'zh'>];
     return v === undefined ? '' : String(v);
   });
 }
@@ -646,6 +654,7 @@ function boundedFinding(finding: Finding): Finding {
   if (finding.field !== undefined) bounded.field = cut(finding.field);
   if (finding.expected !== undefined) bounded.expected = cut(finding.expected);
   if (finding.found !== undefined) bounded.found = cut(finding.found);
+  if (finding.zh) bounded.zh = Object.fromEntries(Object.entries(finding.zh).map(([k, v]) => [k, cut(v)]));
   return bounded;
 }
 

@@ -9,7 +9,9 @@
  * HTML, SVG, XML or script (an HTML page with `%PDF-` in a comment is a web page, whatever a
  * lenient PDF reader makes of it).
  */
+import { issueOf } from './catalogue.ts';
 import type { EvidenceType } from './check-settings.ts';
+import type { Issue } from './issues.ts';
 
 /** How many leading bytes the pipeline passes for each evidence file (`EvidenceFile.head`). */
 export const EVIDENCE_HEAD_BYTES = 4096;
@@ -96,7 +98,7 @@ function markupIn(head: Uint8Array, inZip: boolean): { at: number; text: string 
 }
 
 /** Names of the ZIP entries whose local headers lie wholly inside `head`. */
-function zipEntryNames(head: Uint8Array): string[] {
+export function zipEntryNames(head: Uint8Array): string[] {
   const names: string[] = [];
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   let offset = 0;
@@ -194,4 +196,81 @@ export function contentTypeOf(head: Uint8Array, size?: number): string | undefin
 export function typeOfExtension(fileName: string): EvidenceType | undefined {
   const ext = fileName.toLowerCase().split('.').pop() ?? '';
   return (Object.keys(EXTENSIONS) as EvidenceType[]).find((t) => EXTENSIONS[t].includes(ext));
+}
+
+/** How many leading bytes `reportFormatRefusal` needs: the ZIP entries it looks for come first. */
+export const REPORT_HEAD_BYTES = 4096;
+
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const ODF_MIMETYPE = 'application/vnd.oasis.opendocument.';
+
+/** A format people save reports in that cannot be read as a table, in both languages. */
+interface Refused {
+  readonly en: string;
+  readonly zh: string;
+}
+
+/**
+ * Extensions of office formats that are not read; a report so named is still read (up to the
+ * report size limit) so that the refusal names what it holds, not only what it is called.
+ */
+export const REFUSED_REPORT_EXTENSIONS = ['xls', 'et', 'ods', 'numbers', 'pdf', 'xlsb', 'xlsm', 'wps', 'docx', 'doc', 'ofd'] as const;
+
+/** The first ZIP entry's stored content when it is `mimetype` (ODF writes it first, uncompressed). */
+function odfMimetype(head: Uint8Array): string | undefined {
+  if (!startsWith(head, ZIP_LOCAL_HEADER) || head.length < 30) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const method = view.getUint16(8, true);
+  const size = view.getUint32(18, true);
+  const nameLength = view.getUint16(26, true);
+  const extraLength = view.getUint16(28, true);
+  const name = new TextDecoder().decode(head.subarray(30, 30 + nameLength));
+  const start = 30 + nameLength + extraLength;
+  if (name !== 'mimetype' || method !== 0 || size > 200 || start + size > head.length) return undefined;
+  return new TextDecoder('latin1').decode(head.subarray(start, start + size)).trim();
+}
+
+function refusedByContent(head: Uint8Array, ext: string): Refused | undefined {
+  if (startsWith(head, OLE2)) {
+    // The directory that would tell .xls from .et or an encrypted .xlsx lies beyond the head; the name hints.
+    if (ext === 'et') return { en: 'a WPS spreadsheet (.et, an OLE2 compound file)', zh: 'WPS 表格文件（.et，OLE2 复合文档）' };
+    return {
+      en: 'an Excel 97–2003 workbook (.xls), a WPS .et file or a password-protected workbook (an OLE2 compound file)',
+      zh: 'Excel 97-2003 工作簿（.xls）、WPS 表格（.et）或加密的工作簿（OLE2 复合文档）',
+    };
+  }
+  if (startsWith(head, PDF)) return { en: 'a PDF document', zh: 'PDF 文档' };
+  if (startsWith(head, ZIP_LOCAL_HEADER)) {
+    const mimetype = odfMimetype(head);
+    if (mimetype === `${ODF_MIMETYPE}spreadsheet`) return { en: 'an OpenDocument spreadsheet (.ods)', zh: 'OpenDocument 电子表格（.ods）' };
+    if (mimetype?.startsWith(ODF_MIMETYPE)) return { en: `an OpenDocument file (${mimetype})`, zh: `OpenDocument 文件（${mimetype}）` };
+    const names = zipEntryNames(head);
+    if (names.some((n) => n.startsWith('Index/'))) return { en: 'an Apple Numbers document (.numbers)', zh: 'Apple Numbers 文稿（.numbers）' };
+    if (names.some((n) => n.startsWith('word/'))) return { en: 'a Word document (.docx)', zh: 'Word 文档（.docx）' };
+    if (names.some((n) => n.toLowerCase() === 'ofd.xml')) return { en: 'an OFD document', zh: 'OFD 版式文档' };
+    if (names.some((n) => n === 'xl/workbook.bin')) return { en: 'an Excel binary workbook (.xlsb)', zh: 'Excel 二进制工作簿（.xlsb）' };
+  }
+  return undefined;
+}
+
+/**
+ * Why a report file cannot be read, judged from its name and its first bytes (at least
+ * REPORT_HEAD_BYTES of them, or the whole file if shorter): an issue `EVD-FILE-FORMAT-UNSUPPORTED`
+ * naming the format found by content (or, when the content is none of them, by the extension),
+ * or undefined when the file may be read as CSV, XLSX or JSON. The CLI calls it before uploading;
+ * the validator calls it before reading.
+ */
+export function reportFormatRefusal(fileName: string, head: Uint8Array): Issue | undefined {
+  const ext = fileName.toLowerCase().split('.').pop() ?? '';
+  const byContent = refusedByContent(head, ext);
+  const named = (REFUSED_REPORT_EXTENSIONS as readonly string[]).includes(ext) && fileName.includes('.');
+  const refused = byContent ?? (named ? { en: `a file named .${ext}`, zh: `扩展名为 .${ext} 的文件` } : undefined);
+  if (!refused) return undefined;
+  const expected = 'XLSX or CSV (or JSON)';
+  return issueOf('EVD-FILE-FORMAT-UNSUPPORTED', {
+    field: 'report',
+    expected,
+    found: byContent && named && !byContent.en.includes(`.${ext}`) ? `${refused.en}, named .${ext}` : refused.en,
+    zh: { found: refused.zh, expected: 'XLSX 或 CSV（或 JSON）' },
+  });
 }

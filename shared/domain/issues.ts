@@ -57,6 +57,11 @@ export interface Finding {
   cell?: string;
   expected?: string | number;
   found?: string | number;
+  /**
+   * The texts as the Chinese message shows them, where they differ from the stored (English,
+   * machine-readable) ones: a column list reads 统一社会信用代码、月份 there, not enterpriseId, period.
+   */
+  zh?: { field?: string; expected?: string; found?: string };
 }
 
 export const VerdictSchema = z.enum(['accepted', 'needs-review', 'returned']);

@@ -10,6 +10,7 @@ import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import type { Issue } from './issues.ts';
+import { isParameterCode, PARAMETER_CODES, PARAMETERS } from './parameters.ts';
 import { type CellValue as ExcelCellValue, newWorkbook, type Worksheet } from './workbook.ts';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
@@ -40,10 +41,17 @@ export interface TableRow {
   /** For JSON: where the value sits, e.g. units[0].parameters.coalConsumed. */
   readonly path?: string;
   readonly cells: Readonly<Partial<Record<Column, CellValue>>>;
+  /**
+   * Where each cell sits when not in `columnLetters` on `row`: in the wide layouts a value's
+   * cell is the parameter's column (or the unit's), and the month sits on a row of its own.
+   */
+  readonly refs?: Readonly<Partial<Record<Column, string>>>;
 }
 
 export interface ReportTable {
   readonly format: ReportFormat;
+  /** How the table was laid out (JSON: absent); every layout ends as these long rows. */
+  readonly layout?: ReportLayout;
   readonly rows: readonly TableRow[];
   /** Spreadsheet column letter of each column, for cell references. */
   readonly columnLetters: Readonly<Partial<Record<Column, string>>>;
@@ -104,17 +112,126 @@ function decodeStrict(bytes: Uint8Array, label: string, name: string): { text?: 
   }
 }
 
+/** How many rows from the top of a sheet are searched for the header: a title, merged cells or a note may sit above it. */
+export const HEADER_SEARCH_ROWS = 10;
+
 /**
- * A grid of cells, header first. `lines[i]` is where grid row i starts in the file (a CSV record
- * may span lines); without it, row i is line `i + 1`.
+ * The three layouts a report table comes in, told apart by its header row:
+ * - `long`: one row per unit and parameter (the template; the columns of `COLUMNS`);
+ * - `unit-rows`: one row per unit, a column per parameter (headed by its code or Chinese name,
+ *   optionally with the unit: `燃煤消耗量(t)`, `coalConsumed [t]`), beside the enterprise, month
+ *   and unit columns; an `evidenceFile` / `evidenceSha256` column binds to the parameter column
+ *   on its left;
+ * - `parameter-rows`: one row per parameter, a column per unit (headed by the unit id), the
+ *   parameter in the first column, an optional unit column; the enterprise and the month are rows
+ *   (统一社会信用代码, 月份) like the parameters, and an evidence row binds to the parameter row above it.
+ * In both wide layouts an empty cell (or `/`, `-`, `—`) is a value not reported, as a missing row is in the long one.
+ */
+export type ReportLayout = 'long' | 'unit-rows' | 'parameter-rows';
+
+/** Chinese names of the lab report's text rows (the parameters have theirs in `PARAMETERS`). */
+export const LAB_REPORT_NAMES = { labReportNo: ['化验报告编号', '化验报告号'], labReportIssuedOn: ['化验报告日期', '化验日期'] } as const;
+
+const clean = (value: CellValue | undefined) => (value === null || value === undefined ? '' : String(value).normalize('NFKC').replace(/\s+/g, ''));
+
+/** A parameter (or lab report field) named by its code or Chinese name, without a unit. */
+function parameterNamed(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const code = PARAMETER_CODES.find((c) => c.toLowerCase() === lower || PARAMETERS[c].zh.normalize('NFKC').replace(/\s+/g, '') === name);
+  if (code) return code;
+  return (Object.entries(LAB_REPORT_NAMES) as [string, readonly string[]][]).find(([field, zh]) => field.toLowerCase() === lower || zh.includes(name))?.[0];
+}
+
+/** `燃煤消耗量(t)`, `coalConsumed [t]`, `燃煤消耗量（吨）` → the parameter and the unit the header declares. */
+export function parameterOfHeader(header: CellValue | undefined): { code: string; unit?: string } | undefined {
+  const cleaned = clean(header);
+  if (cleaned === '') return undefined;
+  const whole = parameterNamed(cleaned);
+  if (whole) return { code: whole };
+  const match = /^(.+?)[([]([^)\]]*)[)\]]$/.exec(cleaned);
+  const code = match?.[1] ? parameterNamed(match[1]) : undefined;
+  return code ? { code, unit: match?.[2] ?? '' } : undefined;
+}
+
+const ABSENT = new Set(['', '/', '-', '—', '–', '－', '／']);
+const absent = (value: CellValue | undefined) => ABSENT.has(clean(value));
+
+const isBlank = (line: readonly CellValue[] | undefined) => !line || line.every((c) => c === null || String(c).trim() === '');
+
+function layoutOf(line: readonly CellValue[]): ReportLayout | undefined {
+  const columns = line.map((h) => columnOf(String(h ?? '')));
+  if (REQUIRED_COLUMNS.every((c) => columns.includes(c))) return 'long';
+  const parameters = line.filter((h) => parameterOfHeader(h) !== undefined).length;
+  if (parameters > 0 && (['enterpriseId', 'period', 'unitId'] as const).every((c) => columns.includes(c)) && !columns.includes('parameter')) return 'unit-rows';
+  const first = line.findIndex((h) => clean(h) !== '');
+  if (
+    first >= 0 &&
+    columns[first] === 'parameter' &&
+    !columns.includes('value') &&
+    !columns.includes('unitId') &&
+    line.some((h, i) => i > first && clean(h) !== '' && columns[i] === undefined && !parameterOfHeader(h))
+  )
+    return 'parameter-rows';
+  return undefined;
+}
+
+function quoted(line: readonly CellValue[]): string {
+  return (
+    line
+      .map((h) => String(h ?? '').trim())
+      .filter((h, i, all) => h !== '' && all.indexOf(h) === i)
+      .join(', ')
+      .slice(0, 200) || '(empty)'
+  );
+}
+
+const zhList = (columns: readonly Column[]) => columns.map((c) => COLUMNS[c][0]).join('、');
+
+/** No header in the rows searched: the row that came closest, what it held and what it lacks. */
+function headerNotFound(grid: CellValue[][], lineOf: (i: number) => number): Issue {
+  const searched = grid.slice(0, HEADER_SEARCH_ROWS);
+  let best = searched.findIndex((line) => !isBlank(line));
+  let bestCount = 0;
+  searched.forEach((line, i) => {
+    const count = new Set(line.map((h) => columnOf(String(h ?? ''))).filter((c) => c && REQUIRED_COLUMNS.includes(c))).size;
+    if (count > bestCount) [best, bestCount] = [i, count];
+  });
+  const line = grid[best] ?? [];
+  const held = new Set(line.map((h) => columnOf(String(h ?? ''))));
+  const missing = REQUIRED_COLUMNS.filter((c) => !held.has(c));
+  const row = lineOf(Math.max(best, 0));
+  const searchedRows = Math.min(grid.length, HEADER_SEARCH_ROWS);
+  return issueOf('EVD-REPORT-HEADER', {
+    row,
+    field: missing.join(', '),
+    expected: REQUIRED_COLUMNS.join(', '),
+    found:
+      best < 0
+        ? `no header row (the first ${searchedRows} rows are empty)`
+        : `row ${row} taken for the header (of the first ${searchedRows} searched) holds "${quoted(line)}"`,
+    zh: {
+      field: zhList(missing),
+      expected: `${zhList(REQUIRED_COLUMNS)}（或宽表：每行一台机组或每行一个参数）`,
+      found: best < 0 ? `前 ${searchedRows} 行均为空，没有表头行` : `在前 ${searchedRows} 行中取第 ${row} 行作为表头，其内容为“${quoted(line)}”`,
+    },
+  });
+}
+
+/**
+ * A grid of cells: a header somewhere in the first HEADER_SEARCH_ROWS rows, the values below it.
+ * `lines[i]` is where grid row i starts in the file (a CSV record may span lines); without it,
+ * row i is line `i + 1`. Rows above the header are ignored; issue rows stay the file's own.
  */
 function tableFromGrid(format: ReportFormat, grid: CellValue[][], lines?: readonly number[]): TableResult {
-  const [header, ...body] = grid;
   const lineOf = (i: number) => lines?.[i] ?? i + 1;
-  const firstRow = lineOf(0);
-  if (!header || header.every((h) => h === null || String(h).trim() === '')) {
-    return { issues: [issueOf('EVD-REPORT-HEADER', { row: firstRow, expected: REQUIRED_COLUMNS.join(', '), found: 'no header row' })] };
-  }
+  const at = grid.slice(0, HEADER_SEARCH_ROWS).findIndex((line) => layoutOf(line) !== undefined);
+  if (at < 0) return { issues: [headerNotFound(grid, lineOf)] };
+  const header = grid[at] as CellValue[];
+  const layout = layoutOf(header) as ReportLayout;
+  const body = grid.slice(at + 1).map((line, i) => ({ line, row: lineOf(at + 1 + i) }));
+  const headerRow = lineOf(at);
+  if (layout === 'unit-rows') return unitRowsTable(format, header, headerRow, body);
+  if (layout === 'parameter-rows') return parameterRowsTable(format, header, headerRow, body);
   const indexOf: Partial<Record<Column, number>> = {};
   const columnLetters: Partial<Record<Column, string>> = {};
   const issues: Issue[] = [];
@@ -124,45 +241,179 @@ function tableFromGrid(format: ReportFormat, grid: CellValue[][], lines?: readon
     const first = indexOf[column];
     if (first !== undefined) {
       // Two headers for one column (数值 and value): which one holds the month cannot be known.
-      issues.push(
-        issueOf('EVD-REPORT-COLUMN-DUPLICATE', {
-          row: firstRow,
-          cell: `${columnLetter(i)}${firstRow}`,
-          field: column,
-          expected: 'each column once, under its English or its Chinese name',
-          found: `"${String(header[first] ?? '').trim()}" (${columnLetter(first)}) and "${String(h ?? '').trim()}" (${columnLetter(i)})`,
-        }),
-      );
+      issues.push(duplicateColumn(column, headerRow, first, i, header));
       return;
     }
     indexOf[column] = i;
     columnLetters[column] = columnLetter(i);
   });
   if (issues.length > 0) return { issues };
-  const missing = REQUIRED_COLUMNS.filter((c) => indexOf[c] === undefined);
-  if (missing.length > 0) {
-    issues.push(
-      issueOf('EVD-REPORT-HEADER', {
-        row: firstRow,
-        expected: REQUIRED_COLUMNS.join(', '),
-        found:
-          header
-            .map((h) => String(h ?? ''))
-            .join(', ')
-            .slice(0, 200) || '(empty)',
-        field: missing.join(', '),
-      }),
-    );
-    return { issues };
-  }
   const rows: TableRow[] = [];
-  body.forEach((line, i) => {
-    if (line.every((c) => c === null || String(c).trim() === '')) return;
+  for (const { line, row } of body) {
+    if (isBlank(line)) continue;
     const cells: Partial<Record<Column, CellValue>> = {};
     for (const [column, index] of Object.entries(indexOf) as [Column, number][]) cells[column] = line[index] ?? null;
-    rows.push({ row: lineOf(i + 1), cells });
+    rows.push({ row, cells });
+  }
+  return { table: { format, layout, rows, columnLetters }, issues };
+}
+
+function duplicateColumn(field: string, headerRow: number, first: number, second: number, header: readonly CellValue[]): Issue {
+  return issueOf('EVD-REPORT-COLUMN-DUPLICATE', {
+    row: headerRow,
+    cell: `${columnLetter(second)}${headerRow}`,
+    field,
+    expected: 'each column once, under its English or its Chinese name',
+    found: `"${String(header[first] ?? '').trim()}" (${columnLetter(first)}) and "${String(header[second] ?? '').trim()}" (${columnLetter(second)})`,
   });
-  return { table: { format, rows, columnLetters }, issues };
+}
+
+interface Body {
+  readonly line: CellValue[];
+  readonly row: number;
+}
+
+const canonicalUnit = (code: string) => (isParameterCode(code) ? PARAMETERS[code].unit : '');
+
+/** One row per unit, a column per parameter: each filled parameter cell becomes a long row located at that cell. */
+function unitRowsTable(format: ReportFormat, header: CellValue[], headerRow: number, body: readonly Body[]): TableResult {
+  const fixed: Partial<Record<Column, number>> = {};
+  const parameters: { code: string; unit?: string; index: number; evidenceFile?: number; evidenceSha256?: number }[] = [];
+  const issues: Issue[] = [];
+  header.forEach((h, i) => {
+    const column = columnOf(String(h ?? ''));
+    const last = parameters.at(-1);
+    if ((column === 'evidenceFile' || column === 'evidenceSha256') && last && last[column] === undefined) {
+      last[column] = i;
+      return;
+    }
+    if (column === 'enterpriseId' || column === 'period' || column === 'unitId') {
+      const first = fixed[column];
+      if (first !== undefined) issues.push(duplicateColumn(column, headerRow, first, i, header));
+      else fixed[column] = i;
+      return;
+    }
+    const parameter = column ? undefined : parameterOfHeader(h);
+    if (!parameter) return;
+    const first = parameters.find((p) => p.code === parameter.code);
+    if (first) issues.push(duplicateColumn(parameter.code, headerRow, first.index, i, header));
+    else parameters.push({ ...parameter, index: i });
+  });
+  if (issues.length > 0) return { issues };
+  const letterOf = (column: 'enterpriseId' | 'period' | 'unitId') => columnLetter(fixed[column] as number);
+  const columnLetters = { enterpriseId: letterOf('enterpriseId'), period: letterOf('period'), unitId: letterOf('unitId') };
+  const rows: TableRow[] = [];
+  for (const { line, row } of body) {
+    if (isBlank(line)) continue;
+    const cell = (index: number | undefined) => (index === undefined ? null : (line[index] ?? null));
+    for (const p of parameters) {
+      if (absent(line[p.index])) continue;
+      const valueCell = `${columnLetter(p.index)}${row}`;
+      rows.push({
+        row,
+        cells: {
+          enterpriseId: cell(fixed.enterpriseId),
+          period: cell(fixed.period),
+          unitId: cell(fixed.unitId),
+          parameter: p.code,
+          value: cell(p.index),
+          unit: p.unit ?? canonicalUnit(p.code),
+          evidenceFile: cell(p.evidenceFile),
+          evidenceSha256: cell(p.evidenceSha256),
+        },
+        refs: {
+          parameter: `${columnLetter(p.index)}${headerRow}`,
+          value: valueCell,
+          unit: p.unit === undefined ? valueCell : `${columnLetter(p.index)}${headerRow}`,
+          ...(p.evidenceFile !== undefined ? { evidenceFile: `${columnLetter(p.evidenceFile)}${row}` } : {}),
+          ...(p.evidenceSha256 !== undefined ? { evidenceSha256: `${columnLetter(p.evidenceSha256)}${row}` } : {}),
+        },
+      });
+    }
+  }
+  return { table: { format, layout: 'unit-rows', rows, columnLetters }, issues };
+}
+
+/** One row per parameter, a column per unit: each filled unit cell becomes a long row located at that cell. */
+function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow: number, body: readonly Body[]): TableResult {
+  const first = header.findIndex((h) => clean(h) !== '');
+  const unitColumn = header.findIndex((h, i) => i > first && columnOf(String(h ?? '')) === 'unit');
+  const units: { unitId: string; index: number }[] = [];
+  const issues: Issue[] = [];
+  header.forEach((h, i) => {
+    const unitId = String(h ?? '').trim();
+    if (i <= first || unitId === '' || columnOf(unitId) !== undefined) return;
+    const twice = units.find((u) => u.unitId === unitId);
+    if (twice) issues.push(duplicateColumn(unitId, headerRow, twice.index, i, header));
+    else units.push({ unitId, index: i });
+  });
+  if (issues.length > 0) return { issues };
+  const shared: Partial<Record<'enterpriseId' | 'period', Body>> = {};
+  const parameters: { name: CellValue; body: Body; evidenceFile?: Body; evidenceSha256?: Body }[] = [];
+  for (const b of body) {
+    if (isBlank(b.line)) continue;
+    const name = b.line[first] ?? null;
+    const column = columnOf(String(name ?? ''));
+    const last = parameters.at(-1);
+    if ((column === 'enterpriseId' || column === 'period') && shared[column] === undefined) shared[column] = b;
+    else if ((column === 'evidenceFile' || column === 'evidenceSha256') && last && last[column] === undefined) last[column] = b;
+    else parameters.push({ name, body: b });
+  }
+  const lacking = (['enterpriseId', 'period'] as const).filter((c) => shared[c] === undefined);
+  if (lacking.length > 0) {
+    return {
+      issues: [
+        issueOf('EVD-REPORT-HEADER', {
+          row: headerRow,
+          field: lacking.join(', '),
+          expected: 'enterpriseId and period rows (one row per parameter, a column per unit)',
+          found: `row ${headerRow} heads a table of one row per parameter ("${quoted(header)}") without rows for ${lacking.join(' and ')}`,
+          zh: {
+            field: zhList(lacking),
+            expected: '统一社会信用代码行和月份行（每行一个参数、每列一台机组）',
+            found: `第 ${headerRow} 行为每行一个参数的表头（“${quoted(header)}”），但表中没有${zhList(lacking)}行`,
+          },
+        }),
+      ],
+    };
+  }
+  const rows: TableRow[] = [];
+  for (const u of units) {
+    const letter = columnLetter(u.index);
+    const sharedCell = (column: 'enterpriseId' | 'period') => (shared[column] as Body).line[u.index] ?? null;
+    const sharedRef = (column: 'enterpriseId' | 'period') => `${letter}${(shared[column] as Body).row}`;
+    for (const p of parameters) {
+      if (absent(p.body.line[u.index])) continue;
+      const parsed = parameterOfHeader(p.name);
+      const declared = unitColumn >= 0 ? p.body.line[unitColumn] : undefined;
+      const unit = !absent(declared) ? (declared ?? null) : parsed?.unit !== undefined ? parsed.unit : parsed ? canonicalUnit(parsed.code) : null;
+      const valueCell = `${letter}${p.body.row}`;
+      rows.push({
+        row: p.body.row,
+        cells: {
+          enterpriseId: sharedCell('enterpriseId'),
+          period: sharedCell('period'),
+          unitId: u.unitId,
+          parameter: parsed?.code ?? p.name,
+          value: p.body.line[u.index] ?? null,
+          unit,
+          evidenceFile: p.evidenceFile?.line[u.index] ?? null,
+          evidenceSha256: p.evidenceSha256?.line[u.index] ?? null,
+        },
+        refs: {
+          enterpriseId: sharedRef('enterpriseId'),
+          period: sharedRef('period'),
+          unitId: `${letter}${headerRow}`,
+          parameter: `${columnLetter(first)}${p.body.row}`,
+          value: valueCell,
+          unit: unitColumn >= 0 && !absent(declared) ? `${columnLetter(unitColumn)}${p.body.row}` : valueCell,
+          ...(p.evidenceFile ? { evidenceFile: `${letter}${p.evidenceFile.row}` } : {}),
+          ...(p.evidenceSha256 ? { evidenceSha256: `${letter}${p.evidenceSha256.row}` } : {}),
+        },
+      });
+    }
+  }
+  return { table: { format, layout: 'parameter-rows', rows, columnLetters: {} }, issues };
 }
 
 /** A grid beyond the limits, judged before a row is converted. */
@@ -274,7 +525,12 @@ export async function parseXlsxTable(bytes: Uint8Array, limits: TableLimits = DE
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const line: CellValue[] = [];
-    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) line.push(excelCellValue(row.getCell(c).value));
+    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) {
+      const cell = row.getCell(c);
+      // A merged range's value sits in its top-left cell; the others repeat it in exceljs, and a
+      // header merged over two columns would otherwise read as one column given twice.
+      line.push(cell.isMerged && cell.master.address !== cell.address ? null : excelCellValue(cell.value));
+    }
     grid.push(line);
   }
   const table = tableFromGrid('xlsx', grid);

@@ -10,7 +10,7 @@ import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import { boundedText, type Issue, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from './issues.ts';
 import { readNumber } from './numbers.ts';
 import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from './parameters.ts';
-import type { CellValue, Column, ReportTable, TableResult, TableRow } from './report-table.ts';
+import { type CellValue, type Column, LAB_REPORT_NAMES, type ReportTable, type TableResult, type TableRow } from './report-table.ts';
 
 const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
 const EvidenceFileNameSchema = z.string().min(1).max(200);
@@ -171,6 +171,8 @@ function rawText(value: CellValue | undefined): string {
 }
 
 function where(table: ReportTable, row: TableRow, column: Column): { row?: number; cell?: string; field?: string } {
+  const ref = row.refs?.[column];
+  if (ref) return { row: Number(/\d+$/.exec(ref)?.[0]), cell: ref };
   const letter = table.columnLetters[column];
   return {
     ...(row.row !== undefined ? { row: row.row } : {}),
@@ -230,7 +232,9 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     }
     const evidence = { ...(evidenceFile ? { evidenceFile } : {}), ...(evidenceSha256 && /^[a-f0-9]{64}$/.test(evidenceSha256) ? { evidenceSha256 } : {}) };
     const rowRef = row.row !== undefined ? { row: row.row } : {};
-    const labField = (Object.keys(LAB_REPORT_FIELDS) as LabReportField[]).find((f) => f.toLowerCase() === parameter.toLowerCase());
+    const labField = (Object.keys(LAB_REPORT_FIELDS) as LabReportField[]).find(
+      (f) => f.toLowerCase() === parameter.toLowerCase() || (LAB_REPORT_NAMES[f] as readonly string[]).includes(parameter.replace(/\s+/g, '')),
+    );
     if (labField) {
       const value = boundedText(text(row.cells.value), MAX_ISSUE_TEXT);
       if (labField === 'labReportNo') unit.labReport = { ...unit.labReport, reportNo: value, ...evidence, ...rowRef };

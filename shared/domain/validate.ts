@@ -7,6 +7,7 @@ import { type EvidenceFile, issueOf, runChecks } from './checks.ts';
 import type { DepositKey } from './deposit-key.ts';
 import { periodHasEnded } from './deadline.ts';
 import { inspectJsonText, inspectXlsx } from './file-safety.ts';
+import { REFUSED_REPORT_EXTENSIONS, REPORT_HEAD_BYTES, reportFormatRefusal } from './file-types.ts';
 import { type Issue, summarise, type ValidationReport } from './issues.ts';
 import { type Enterprise, isObliged } from './registry.ts';
 import { type MonthlyReport, parseJsonTable, reportFromTable } from './report.ts';
@@ -62,7 +63,11 @@ function finish(issues: Issue[]): ValidationReport {
 export function admitReport(key: DepositKey, size: number): Issue[] {
   if (size === 0) return [issueOf('EVD-FILE-EMPTY', { found: '0 bytes' })];
   if (size > MAX_REPORT_BYTES) return [issueOf('EVD-FILE-TOO-LARGE', { found: `${size} bytes`, expected: `${MAX_REPORT_BYTES} bytes` })];
-  if (!formatOfFileName(key.fileName)) return [issueOf('EVD-FILE-TYPE', { found: key.fileName, expected: '.csv, .xlsx or .json' })];
+  // An office format people save reports in is read anyway (within the size limit): its refusal
+  // names what the file holds and how to save it readably (see reportFormatRefusal).
+  const ext = key.fileName.toLowerCase().split('.').pop() ?? '';
+  if (!formatOfFileName(key.fileName) && !(REFUSED_REPORT_EXTENSIONS as readonly string[]).includes(ext))
+    return [issueOf('EVD-FILE-TYPE', { found: key.fileName, expected: '.csv, .xlsx or .json' })];
   return [];
 }
 
@@ -73,6 +78,8 @@ export interface ReportReading {
 
 /** `settings` bounds the table (`report.maxRows`, `report.maxColumns`); defaults when absent. */
 export async function readReport(fileName: string, bytes: Uint8Array, settings: CheckSettings = DEFAULT_CHECK_SETTINGS): Promise<ReportReading> {
+  const refusal = reportFormatRefusal(fileName, bytes.subarray(0, REPORT_HEAD_BYTES));
+  if (refusal) return { issues: [refusal] };
   const format = formatOfFileName(fileName);
   const limits = settings.report;
   let table: TableResult;

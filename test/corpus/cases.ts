@@ -9,6 +9,7 @@
  */
 import { deepJson, duplicateKeyJson, externalLinkXlsx, hiddenFirstSheetXlsx, lastRowXlsx, macroXlsx, zipBombXlsx } from './abuse-files.ts';
 import { MAX_REPORT_BYTES } from '#domain/report-table.ts';
+import { numbersFile, officeFile, pdfReport } from './office-files.ts';
 import { type ParameterCode, PARAMETERS, unitFactor } from '#domain/parameters.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { MonthlyReport, UnitReport } from '#domain/report.ts';
@@ -839,7 +840,68 @@ const ABUSE: Spec[] = [
   { name: 'JSON with a key written twice is returned', verdict: 'returned', codes: ['EVD-JSON-DUPLICATE-KEY'], report: duplicateKeyJson(demoReport()) },
 ];
 
-const SPECS: Spec[] = [...VALID, ...INTAKE, ...COMPLETENESS, ...EVIDENCE, ...PLAUSIBILITY, ...HISTORY, ...ABUSE];
+/** Files saved by LibreOffice (test/corpus/office): the layouts and encodings people's sheets come in, and the formats refused. */
+const OFFICE: Spec[] = [
+  {
+    name: 'an XLSX saved by LibreOffice Calc (long template, Chinese headers) is accepted',
+    verdict: 'accepted',
+    codes: [],
+    report: officeFile('long-libreoffice.xlsx', '月度存证.xlsx'),
+  },
+  {
+    name: 'a government-style template with a merged title, a merged enterprise line and a note above the header is accepted',
+    verdict: 'accepted',
+    codes: [],
+    report: officeFile('title-template.xlsx', '2026年3月重点参数月度存证表.xlsx'),
+  },
+  {
+    name: 'a wide XLSX with one row per unit (parameters as columns, units in the headers) is accepted',
+    verdict: 'accepted',
+    codes: [],
+    report: officeFile('unit-rows.xlsx', 'report.xlsx'),
+  },
+  {
+    name: 'a wide XLSX with one row per parameter (units as columns) is accepted',
+    verdict: 'accepted',
+    codes: [],
+    report: officeFile('parameter-rows.xlsx', 'report.xlsx'),
+  },
+  { name: 'a GB18030 CSV made from a LibreOffice export is accepted', verdict: 'accepted', codes: [], report: officeFile('long-gb18030.csv', '月度存证.csv') },
+  {
+    name: 'a UTF-8 CSV with a BOM exported by LibreOffice is accepted',
+    verdict: 'accepted',
+    codes: [],
+    report: officeFile('long-utf8-bom.csv', '月度存证.csv'),
+  },
+  {
+    name: 'an Excel 97-2003 .xls workbook is returned, naming the format and asking for XLSX or CSV',
+    verdict: 'returned',
+    codes: ['EVD-FILE-FORMAT-UNSUPPORTED'],
+    report: officeFile('short-libreoffice.xls', '月度存证.xls'),
+  },
+  {
+    name: 'an .xls workbook renamed to .xlsx is recognised by its content and returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-FORMAT-UNSUPPORTED'],
+    report: officeFile('short-libreoffice.xls', 'report.xlsx'),
+  },
+  {
+    name: 'a WPS .et workbook (an OLE2 file too) is returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-FORMAT-UNSUPPORTED'],
+    report: officeFile('short-libreoffice.xls', '月度存证.et'),
+  },
+  {
+    name: 'an OpenDocument spreadsheet (.ods) is returned',
+    verdict: 'returned',
+    codes: ['EVD-FILE-FORMAT-UNSUPPORTED'],
+    report: officeFile('short-libreoffice.ods', '月度存证.ods'),
+  },
+  { name: 'an Apple Numbers document is returned', verdict: 'returned', codes: ['EVD-FILE-FORMAT-UNSUPPORTED'], report: numbersFile() },
+  { name: 'a PDF uploaded as the report is returned', verdict: 'returned', codes: ['EVD-FILE-FORMAT-UNSUPPORTED'], report: pdfReport() },
+];
+
+const SPECS: Spec[] = [...VALID, ...OFFICE, ...INTAKE, ...COMPLETENESS, ...EVIDENCE, ...PLAUSIBILITY, ...HISTORY, ...ABUSE];
 
 let built: Promise<CorpusCase[]> | undefined;
 
