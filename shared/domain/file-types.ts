@@ -266,11 +266,12 @@ export function reportFormatRefusal(fileName: string, head: Uint8Array): Issue |
   const named = (REFUSED_REPORT_EXTENSIONS as readonly string[]).includes(ext) && fileName.includes('.');
   const refused = byContent ?? (named ? { en: `a file named .${ext}`, zh: `扩展名为 .${ext} 的文件` } : undefined);
   if (!refused) return undefined;
-  const expected = 'XLSX or CSV (or JSON)';
+  // Renamed (an .xls saved as report.xlsx): the name is said too, so the sender sees why it did not help.
+  const renamed = byContent !== undefined && fileName.includes('.') && !byContent.en.includes(`.${ext}`);
   return issueOf('EVD-FILE-FORMAT-UNSUPPORTED', {
     field: 'report',
-    expected,
-    found: byContent && named && !byContent.en.includes(`.${ext}`) ? `${refused.en}, named .${ext}` : refused.en,
-    zh: { found: refused.zh, expected: 'XLSX 或 CSV（或 JSON）' },
+    expected: 'XLSX or CSV (or JSON)',
+    found: renamed ? `${refused.en}, named .${ext}` : refused.en,
+    zh: { found: renamed ? `${refused.zh}，文件名却为 .${ext}` : refused.zh, expected: 'XLSX 或 CSV（或 JSON）' },
   });
 }
