@@ -4,9 +4,20 @@
  * policy (after maxReceiveCount receives they move to the DLQ). One difference, for speed:
  * a failed message is made visible again after `retryDelaySeconds` instead of the full
  * visibility timeout.
+ *
+ * A message sent with DelaySeconds (intake handing back a report whose evidence is still
+ * uploading) is held by the queue itself — local-aws-sqs honours per-message delays as SQS does —
+ * so the poller never sees it early; its message attributes reach the handler as Lambda's do.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.ts';
 import { VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 
@@ -28,6 +39,22 @@ export interface SqsEventSourceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Message attributes as Lambda's SQS event spells them (camel case, list fields present). */
+function toRecordAttributes(attributes: Record<string, MessageAttributeValue> = {}): SQSMessageAttributes {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType ?? 'String',
+        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+        ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+        stringListValues: value.StringListValues ?? [],
+        binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+      },
+    ]),
+  );
+}
+
 function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
@@ -40,7 +67,7 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
       SenderId: attributes.SenderId ?? 'twin',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes: toRecordAttributes(message.MessageAttributes),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -78,7 +105,13 @@ export class SqsEventSource {
         // SQS answers as soon as anything is there; a short poll (it gathers for 40 ms) and a
         // pause when the queue is empty come closer to Lambda's event source.
         const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: batchSize,
+            WaitTimeSeconds: 0,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
         );
         if (!Messages || Messages.length === 0) {
           await new Promise((r) => setTimeout(r, IDLE_PAUSE_MS));

@@ -30,6 +30,8 @@ export interface TwinOptions {
   readonly retryDelaySeconds?: number;
   /** Deadline rules JSON for the functions (DEADLINE_RULES). */
   readonly deadlineRules?: string;
+  /** Check settings JSON for validate-deposit (CHECK_SETTINGS), e.g. a short `evidenceGraceSeconds` in a test. */
+  readonly checkSettings?: string;
   /** Concurrent intake batches. */
   readonly concurrency?: number;
   /** Keep DynamoDB Local's data on disk, so it survives a restart (`npm start`, resilience tests). */
@@ -53,7 +55,7 @@ export function twinClients(endpoints: Endpoints): TwinClients {
 }
 
 /** The environment a function sees on the twin: endpoints, credentials and resource names. */
-export function functionEnvironment(endpoints: Endpoints, resources: TwinResources, deadlineRules?: string): Record<string, string> {
+export function functionEnvironment(endpoints: Endpoints, resources: TwinResources, deadlineRules?: string, checkSettings?: string): Record<string, string> {
   return {
     AWS_REGION: TWIN_REGION,
     AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS.accessKeyId,
@@ -70,8 +72,11 @@ export function functionEnvironment(endpoints: Endpoints, resources: TwinResourc
     [ENV.registryTable]: resources.tables.registry,
     [ENV.summariesTable]: resources.tables.summaries,
     [ENV.reviewQueueUrl]: resources.queues.review.url,
+    // Intake hands a report whose evidence is still uploading back to its own queue.
+    [ENV.intakeQueueUrl]: resources.queues.intake.url,
     [ENV.exportBucket]: resources.exportsBucket,
     ...(deadlineRules ? { [ENV.deadlineRules]: deadlineRules } : {}),
+    ...(checkSettings ? { [ENV.checkSettings]: checkSettings } : {}),
     // The KMS key's stand-in: beside twin.json, outside the data dir a start wipes, so receipts
     // issued by one run still verify in the next.
     [ENV.receiptKeyFile]: process.env[ENV.receiptKeyFile] ?? fileURLToPath(new URL('../../.twin/receipt-signing-key.pem', import.meta.url)),
@@ -124,7 +129,7 @@ export class LocalTwin extends EventEmitter {
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
-      Object.assign(process.env, functionEnvironment(emulators.endpoints, resources, options.deadlineRules));
+      Object.assign(process.env, functionEnvironment(emulators.endpoints, resources, options.deadlineRules, options.checkSettings));
       const twin = new LocalTwin(emulators, resources, clients, options.ports?.api);
       await twin.wire(options);
       return twin;
