@@ -231,4 +231,45 @@ describe('validate-deposit', () => {
 
     await expect(handler({ Records: [sqsRecord('m1', reportKey, report.length)] }, context)).rejects.toThrow('All records failed processing');
   });
+
+  it('hands a report whose evidence is not there yet back to the intake queue, delayed, with its own event time and one more wait', async () => {
+    const waiting = handlerFor({ ...ENVIRONMENT, INTAKE_QUEUE_URL: 'https://sqs.cn-north-1.amazonaws.com.cn/1/intake', AWS_REGION: 'cn-north-1' });
+    const report = JSON.stringify(demoReport(enterprise, '2026-01', 8));
+    s3.on(GetObjectCommand, { Key: reportKey }).resolves({ Body: body(report) });
+    s3.on(GetObjectCommand, { Key: `evidence/${enterprise.enterpriseId}/2026-01/d1/lab-report.pdf` }).rejects(
+      Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }),
+    );
+    const eventTime = new Date(Date.now() - 5_000).toISOString();
+    const record = sqsRecord('m1', reportKey, report.length);
+    const notification = JSON.parse(record.body);
+    notification.Records[0].eventTime = eventTime;
+    const event = {
+      Records: [
+        {
+          ...record,
+          body: JSON.stringify(notification),
+          messageAttributes: { EvidenceWaits: { dataType: 'Number', stringValue: '2', stringListValues: [], binaryListValues: [] } },
+        },
+      ],
+    };
+
+    const result = await waiting(event, context);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(db).not.toReceiveCommand(TransactWriteCommand);
+    expect(sqs).toReceiveCommandTimes(SendMessageCommand, 1);
+    const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent).toMatchObject({
+      QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/1/intake',
+      DelaySeconds: 20,
+      MessageAttributes: { EvidenceWaits: { DataType: 'Number', StringValue: '3' } },
+    });
+    const again = JSON.parse(sent?.MessageBody ?? '{}').Records[0];
+    expect(again).toMatchObject({
+      eventTime,
+      eventName: 'ObjectCreated:Put',
+      awsRegion: 'cn-north-1',
+      s3: { bucket: { name: 'deposits' }, object: { key: reportKey, eTag: 'e1' } },
+    });
+  });
 });
