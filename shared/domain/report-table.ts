@@ -134,13 +134,17 @@ export const LAB_REPORT_NAMES = { labReportNo: ['化验报告编号', '化验报
 
 const clean = (value: CellValue | undefined) => (value === null || value === undefined ? '' : String(value).normalize('NFKC').replace(/\s+/g, ''));
 
+/** Every name a parameter or lab report field is written under (code in lower case, Chinese name NFKC), once. */
+const PARAMETER_NAMES: ReadonlyMap<string, string> = new Map([
+  ...PARAMETER_CODES.flatMap((c) => [
+    [c.toLowerCase(), c],
+    [PARAMETERS[c].zh.normalize('NFKC').replace(/\s+/g, ''), c],
+  ]),
+  ...Object.entries(LAB_REPORT_NAMES).flatMap(([field, zh]) => [[field.toLowerCase(), field], ...zh.map((name) => [name, field])]),
+] as [string, string][]);
+
 /** A parameter (or lab report field) named by its code or Chinese name, without a unit. */
-function parameterNamed(name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const code = PARAMETER_CODES.find((c) => c.toLowerCase() === lower || PARAMETERS[c].zh.normalize('NFKC').replace(/\s+/g, '') === name);
-  if (code) return code;
-  return (Object.entries(LAB_REPORT_NAMES) as [string, readonly string[]][]).find(([field, zh]) => field.toLowerCase() === lower || zh.includes(name))?.[0];
-}
+const parameterNamed = (name: string): string | undefined => PARAMETER_NAMES.get(name.toLowerCase());
 
 /** `燃煤消耗量(t)`, `coalConsumed [t]`, `燃煤消耗量（吨）` → the parameter and the unit the header declares. */
 export function parameterOfHeader(header: CellValue | undefined): { code: string; unit?: string } | undefined {

@@ -10,7 +10,7 @@ import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import { boundedText, type Issue, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from './issues.ts';
 import { readNumber } from './numbers.ts';
 import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from './parameters.ts';
-import { type CellValue, type Column, LAB_REPORT_NAMES, type ReportTable, type TableResult, type TableRow } from './report-table.ts';
+import { COLUMNS, type CellValue, type Column, LAB_REPORT_NAMES, type ReportTable, type TableResult, type TableRow } from './report-table.ts';
 
 const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
 const EvidenceFileNameSchema = z.string().min(1).max(200);
@@ -193,7 +193,8 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
     for (const column of ['enterpriseId', 'period'] as const) {
       const found = boundedText(text(row.cells[column]), MAX_ISSUE_TEXT);
       const expected = column === 'enterpriseId' ? enterpriseId : period;
-      if (found !== expected) issues.push(issueOf('EVD-REPORT-INCONSISTENT', { ...where(table, row, column), field: column, expected, found }));
+      if (found !== expected)
+        issues.push(issueOf('EVD-REPORT-INCONSISTENT', { ...where(table, row, column), field: column, expected, found, zh: { field: COLUMNS[column][0] } }));
     }
     // A registered unit id is a few characters; a longer one is an unknown unit either way.
     const unitId = boundedText(text(row.cells.unitId), MAX_ISSUE_UNIT_ID);

@@ -151,6 +151,7 @@ describe('the wide layouts carry the same report as the long one', () => {
       expect.objectContaining({ code: 'EVD-REPORT-INCONSISTENT', field: 'period', row: 3, cell: 'D3' }),
       expect.objectContaining({ code: 'EVD-PARAM-NOT-NUMBER', unitId: '2', field: 'coalConsumed', row: 4, cell: 'D4' }),
     ]);
+    expect(reading.issues[1]?.message.zh).toBe('第 3 行的月份为 2026-02，与首行的 2026-03 不一致');
     const [one] = reading.report?.units ?? [];
     expect(one?.parameters.coalConsumed).toMatchObject({ value: 100, declaredUnit: 't', evidenceFile: 'a.pdf', row: 4 });
     expect(one?.labReport?.reportNo).toBe('LAB-1');
