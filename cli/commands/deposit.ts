@@ -117,6 +117,11 @@ export function registerDepositCommands(program: Command): void {
         for (const [i, summary] of record.attempts.entries()) {
           const attempt = attempts.find((a) => a.attemptId === summary.attemptId);
           if (attempt) console.log(attemptBlock(attempt, i + 1));
+          // Deposit folders are write-once: a correction is a new deposit folder (a new depositId), never the same keys again.
+          if (attempt?.verdict === 'returned' && i === record.attempts.length - 1)
+            console.log(
+              `  to correct: deposit again into a new folder — evidence deposit --enterprise ${record.enterpriseId} --period ${record.period} <report> <evidence…> picks a new deposit id; uploaded files cannot be replaced (更正：重新存证到新的存证文件夹，evidence deposit 自动生成新的存证编号；已上传的文件不可覆盖)`,
+            );
         }
       }
     });

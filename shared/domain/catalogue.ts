@@ -563,7 +563,10 @@ export const CATALOGUE: readonly CheckEntry[] = [
     severity: 'error',
     category: 'evidence',
     rationale: 'Every evidence file a report names must be in the same deposit, so the value can be traced to its source.',
-    message: { zh: '机组 {unitId} 的{field}引用的证据文件 {found} 未上传', en: 'Unit {unitId}: evidence file {found} for {field} is not in the deposit' },
+    message: {
+      zh: '机组 {unitId} 的{field}引用的证据文件 {found} 未在本次存证文件夹中。更正：将报告和全部证据文件上传到一个新的存证文件夹（新的存证编号）；已上传的文件不可覆盖',
+      en: 'Unit {unitId}: evidence file {found} for {field} is not in the deposit folder. To correct: upload the report and all its evidence to a new deposit folder (a new depositId); uploaded files cannot be replaced',
+    },
   },
   {
     code: 'EVD-EVIDENCE-HASH-MISMATCH',
