@@ -62,7 +62,7 @@ export function connect(): Connection {
   const names = AwsNames.safeParse(process.env);
   if (!names.success) {
     throw new Error(
-      `no local twin is running (start one with \`npm start\`) and the AWS resource names are not set: ${names.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      `没有运行中的本地孪生环境，也未设置 AWS 资源名称 / no local twin is running (start one with \`npm start\`) and the AWS resource names are not set: ${names.error.issues.map((i) => i.path.join('.')).join(', ')}`,
     );
   }
   const env = names.data;

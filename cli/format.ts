@@ -1,6 +1,7 @@
 /** Plain-text rendering of attempts for the terminal: readable in Chinese and English. */
 import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
-import type { Issue } from '#domain/issues.ts';
+import type { Issue, Verdict } from '#domain/issues.ts';
+import { type Colour, paint } from '#cli/terminal.ts';
 
 const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' });
 
@@ -18,6 +19,7 @@ export function duration(seconds: number): string {
 }
 
 const MARK: Record<Issue['severity'], string> = { error: '✗', warning: '!', info: 'i' };
+const VERDICT_COLOUR: Record<Verdict, Colour> = { accepted: 'green', 'needs-review': 'yellow', returned: 'red' };
 
 export function issueLine(issue: Issue): string {
   const where = [issue.unitId ? `unit ${issue.unitId}` : '', issue.field ?? '', issue.cell ? `cell ${issue.cell}` : issue.row ? `row ${issue.row}` : '']
@@ -32,7 +34,7 @@ export function attemptBlock(attempt: Attempt, number: number): string {
   const { errors, warnings } = attempt.validation.stats;
   const lines = [
     `  attempt ${number}  ${attempt.attemptId}  received ${shanghaiTime(attempt.receivedAt)}  ${timeliness}`,
-    `    verdict: ${attempt.verdict.toUpperCase()} — ${errors} error(s), ${warnings} warning(s); deposit ${attempt.depositId}; ${attempt.files.length} file(s)`,
+    `    verdict: ${paint(attempt.verdict.toUpperCase(), VERDICT_COLOUR[attempt.verdict])} — ${errors} error(s), ${warnings} warning(s); deposit ${attempt.depositId}; ${attempt.files.length} file(s)`,
     ...attempt.validation.issues.map(issueLine),
     ...reviewLines(attempt),
   ];
