@@ -2,7 +2,9 @@
  * validate-deposit, built from its dependencies: intake queue (S3 report uploads) → validated
  * attempt in the ledger → review message when it has problems. Each SQS record succeeds or fails
  * on its own (partial batch response); a fault retries, and after the queue's maxReceiveCount goes
- * to the DLQ. `handler.ts` builds it from the environment; tests build it from fakes.
+ * to the DLQ. A report whose named evidence is still uploading is handed back to the intake queue,
+ * delayed, and its message succeeds (the use case decides; the wait count rides in a message
+ * attribute). `handler.ts` builds it from the environment; tests build it from fakes.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
