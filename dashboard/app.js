@@ -62,13 +62,14 @@ async function loadScopes(period) {
   // The nightly export of a period names every scope that has obliged enterprises.
   const select = $('scope');
   const wanted = params.get('scope') ?? select.value ?? 'all';
-  let scopes = ['all'];
+  // Scopes are codes (city:360100); people read the standard name the export carries beside it.
+  let scopes = [{ scope: 'all', scopeName: '全部 all' }];
   try {
     const response = await fetch(`${API}/exports/${period}/summary.json`);
-    if (response.ok) scopes = (await response.json()).summaries.map((s) => s.scope);
+    if (response.ok) scopes = (await response.json()).summaries.map((s) => ({ scope: s.scope, scopeName: s.scopeName ?? s.scope }));
   } catch {}
-  if (!scopes.includes(wanted)) scopes.push(wanted);
-  select.replaceChildren(...scopes.map((s) => new Option(s === 'all' ? '全部 all' : s, s, false, s === wanted)));
+  if (!scopes.some((s) => s.scope === wanted)) scopes.push({ scope: wanted, scopeName: wanted });
+  select.replaceChildren(...scopes.map((s) => new Option(s.scopeName, s.scope, false, s.scope === wanted)));
 }
 
 function currentPeriod(summaries) {
@@ -134,7 +135,7 @@ async function render() {
       tr.append(
         cell(s.enterpriseId),
         cell(s.name),
-        cell(s.city),
+        cell(s.cityName ?? s.city),
         cell(s.submission === 'missing' ? '未报 missing' : '逾期 late', s.submission),
         cell(s.lastDay),
         cell(days(s.lateBySeconds)),

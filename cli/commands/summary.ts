@@ -12,8 +12,9 @@ import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { z } from 'zod';
 import { type LateAnswer, lateFor } from '#app/department-queries.ts';
 import { type Period, PeriodSchema } from '#domain/period.ts';
+import { divisionLabel, scopeLabel } from '#domain/provinces.ts';
 import { lastEndedPeriod, SummaryScopeSchema, scopesOf } from '#domain/rates.ts';
-import { parseRegistryCsv, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
+import { parseRegistryCsvBytes, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
 import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
 import { ENV } from '#resources/env.ts';
 import { type Connection, connect } from '../connection.ts';
@@ -47,7 +48,7 @@ function summaryTable(summaries: readonly StoredSummary[]): string {
   });
   for (const s of summaries) {
     table.push([
-      s.scope,
+      s.scope === 'all' ? 'all' : `${scopeLabel(s.scope)} ${s.scope}`,
       s.obliged,
       s.onTime,
       s.late,
@@ -101,7 +102,10 @@ export function registerSummaryCommands(program: Command): void {
     .command('summary')
     .description('the on-time and first-pass rates of a period per scope (from the nightly summary), and who is late now')
     .option('--period <YYYY-MM>', 'the month (default: the last month that has ended)')
-    .option('--scope <scope>', 'all, province:<name>, city:<name> or industry:<name> (default: all and every province and city)')
+    .option(
+      '--scope <scope>',
+      'all, province:<code or name>, city:<code or name> (city:360100, city:南昌) or industry:<name> (default: all and every province and city)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (options: { period?: string; scope?: string; json?: boolean }) => {
       const period = PeriodSchema.safeParse(options.period ?? lastEndedPeriod(new Date()));
@@ -123,7 +127,9 @@ export function registerSummaryCommands(program: Command): void {
         return;
       }
       if (summaries.length === 0) {
-        console.log(`no summary for ${period.data}${scope?.data ? ` in ${scope.data}` : ''} yet: run \`evidence nightly\` (or wait for 02:00 Beijing time)`);
+        console.log(
+          `no summary for ${period.data}${scope?.data ? ` in ${scopeLabel(scope.data)} (${scope.data})` : ''} yet: run \`evidence nightly\` (or wait for 02:00 Beijing time)`,
+        );
       } else {
         const computed =
           summaries
@@ -143,15 +149,15 @@ export function registerSummaryCommands(program: Command): void {
         }
       }
       if (late.late.length === 0) {
-        console.log(`\nNobody is late for ${period.data} in ${late.scope}${late.pending ? ` (${late.pending} still within the deadline)` : ''}.`);
+        console.log(`\nNobody is late for ${period.data} in ${scopeLabel(late.scope)}${late.pending ? ` (${late.pending} still within the deadline)` : ''}.`);
         return;
       }
       const list = new Table({
         head: ['enterprise', 'name', 'city', 'status', 'due by end of', 'late by'],
         style: { head: [], border: [] },
       });
-      for (const s of late.late) list.push([s.enterpriseId, s.name, s.city, s.submission, s.lastDay, duration(s.lateBySeconds)]);
-      console.log(`\nLate or missing for ${period.data} in ${late.scope}, as of now (${late.late.length} of ${late.obliged}):\n${list.toString()}`);
+      for (const s of late.late) list.push([s.enterpriseId, s.name, s.cityName ?? divisionLabel(s.city), s.submission, s.lastDay, duration(s.lateBySeconds)]);
+      console.log(`\nLate or missing for ${period.data} in ${scopeLabel(late.scope)}, as of now (${late.late.length} of ${late.obliged}):\n${list.toString()}`);
     });
 
   program
@@ -181,7 +187,8 @@ export function registerSummaryCommands(program: Command): void {
     .argument('<file>', 'registry.csv or registry.xlsx')
     .action(async (file: string) => {
       const bytes = readFileSync(file);
-      const parsed = extname(file).toLowerCase() === '.xlsx' ? await parseRegistryXlsx(bytes) : parseRegistryCsv(bytes.toString('utf8'));
+      // CSV as Excel on Chinese Windows saves it (GB18030) reads as well as UTF-8.
+      const parsed = extname(file).toLowerCase() === '.xlsx' ? await parseRegistryXlsx(bytes) : await parseRegistryCsvBytes(bytes);
       if (!parsed.ok) {
         for (const problem of parsed.problems) console.error(`${file}:${problem.line}: ${problem.column ? `${problem.column}: ` : ''}${problem.message}`);
         throw new Error(`${parsed.problems.length} problem(s); nothing was imported`);

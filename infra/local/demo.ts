@@ -30,13 +30,22 @@ const CITIES = [
   ['上饶', '361100'],
 ] as const;
 
+/**
+ * Departments write places as they please: the demo's 南昌 enterprises are registered as 南昌
+ * and as 南昌市 (and the province as 江西 and 江西省) on purpose. The registry keys them by
+ * division code (360100), so they are one city: one summary, one late list.
+ */
+const NANCHANG_SPELLINGS = ['南昌', '南昌市'] as const;
+
 export function demoEnterprises(count: number, obligedFrom: Period): Enterprise[] {
   return Array.from({ length: count }, (_, i) => {
-    const [city, code] = CITIES[i % CITIES.length] as (typeof CITIES)[number];
+    const [name, code] = CITIES[i % CITIES.length] as (typeof CITIES)[number];
+    const round = Math.floor(i / CITIES.length);
+    const city: string = code === '360100' ? (NANCHANG_SPELLINGS[round % 2] as string) : name;
     return {
       enterpriseId: demoCreditCode(i + 1, code),
-      name: `${city}第${i + 1}发电有限公司`,
-      province: '江西',
+      name: `${name}第${i + 1}发电有限公司`,
+      province: round % 2 ? '江西省' : '江西',
       city,
       industry: 'power',
       units: [

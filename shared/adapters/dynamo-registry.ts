@@ -17,7 +17,9 @@ export class DynamoRegistry implements RegistryReader {
   /** Writes enterprises 25 at a time (BatchWriteItem's limit), retrying unprocessed items. */
   async putAll(enterprises: readonly Enterprise[]): Promise<void> {
     for (let i = 0; i < enterprises.length; i += 25) {
-      let requests = enterprises.slice(i, i + 25).map((e) => ({ PutRequest: { Item: e } }));
+      // Written as the schema reads them: province and city as division codes, whatever the
+      // caller spelt, so the byProvince index is keyed by code.
+      let requests = enterprises.slice(i, i + 25).map((e) => ({ PutRequest: { Item: EnterpriseSchema.parse(e) } }));
       for (let tries = 0; requests.length > 0; tries++) {
         if (tries > 10) throw new Error('registry write kept being throttled');
         const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));

@@ -10,7 +10,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryComman
 import { mapLimit } from '#app/map-limit.ts';
 import type { ItemsRead, PeriodReader } from '#app/ports.ts';
 import type { Period } from '#domain/period.ts';
-import { PROVINCES } from '#domain/provinces.ts';
+import { legacyScopesOf, PROVINCES } from '#domain/provinces.ts';
 import { type ProblemRef, ProblemRefSchema, type RatedRecord, RatedRecordSchema } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseSchema } from '#domain/registry.ts';
 
@@ -18,6 +18,11 @@ export interface PeriodTables {
   readonly deposits: string;
   readonly attempts: string;
   readonly registry: string;
+}
+
+/** The names a province was stored under before codes: its standard and its short name. */
+function legacyProvinceKeys(code: string): string[] {
+  return legacyScopesOf(`province:${code}`).map((scope) => scope.slice('province:'.length));
 }
 
 export class DynamoPeriodReader implements PeriodReader {
@@ -29,9 +34,16 @@ export class DynamoPeriodReader implements PeriodReader {
     private readonly concurrency = 16,
   ) {}
 
-  /** Every registered enterprise, in credit-code order within province order. */
+  /**
+   * Every registered enterprise of these province codes, in credit-code order within province
+   * order. Items written before the registry carried codes hold the province's name in the index
+   * key (江西 or 江西省): those spellings are queried too, and the items read as codes (see
+   * EnterpriseSchema). Once every item is rewritten (`evidence registry import`), those Queries
+   * find nothing, and they read nothing.
+   */
   async registry(provinces: readonly string[] = PROVINCES): Promise<Enterprise[]> {
-    const pages = await mapLimit(provinces, this.concurrency, (province) =>
+    const keys = provinces.flatMap((code) => [code, ...legacyProvinceKeys(code)]);
+    const pages = await mapLimit(keys, this.concurrency, (province) =>
       this.queryAll('registry', {
         TableName: this.tables.registry,
         IndexName: 'byProvince',

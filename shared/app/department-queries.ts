@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DeadlineRules } from '#domain/deadline.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
+import { legacyScopesOf, scopeKey } from '#domain/provinces.ts';
 import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
@@ -45,8 +46,14 @@ export async function summariesFor(deps: QueryDeps, request: SummariesRequest): 
   if (from > to) return refused('bad-request', `起始月份 from (${from}) 晚于截止月份 to (${to})`, `from (${from}) is after to (${to})`);
   if (periodRange(from, to).length > MAX_PERIODS)
     return refused('bad-request', `每次请求最多 ${MAX_PERIODS} 个月份`, `at most ${MAX_PERIODS} periods per request`);
-  const summaries = await deps.summaries.range(request.scope, from, to);
-  return ok({ scope: request.scope, from, to, summaries });
+  const scope = scopeKey(request.scope);
+  // Summaries stored before scopes were codes sit under the place's names: a period without a
+  // summary under the code is answered from them, relabelled, until the nightly rewrites it.
+  const [current, ...legacy] = await Promise.all([scope, ...legacyScopesOf(scope)].map((s) => deps.summaries.range(s, from, to)));
+  const byPeriod = new Map((current ?? []).map((s) => [s.period, s]));
+  for (const old of legacy.flat()) if (!byPeriod.has(old.period)) byPeriod.set(old.period, { ...old, scope });
+  const summaries = [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
+  return ok({ scope, from, to, summaries });
 }
 
 export const LateRequestSchema = z.object({
@@ -73,7 +80,7 @@ export interface LateAnswer {
  * current. Any parsed request has an answer, so this one answers without an outcome.
  */
 export async function lateFor(deps: QueryDeps, request: LateRequest): Promise<LateAnswer> {
-  const scope = request.scope ?? 'all';
+  const scope = scopeKey(request.scope ?? 'all');
   const now = deps.now();
   const period = request.period ?? lastEndedPeriod(now);
   const reader = deps.reader();

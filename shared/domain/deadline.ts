@@ -6,6 +6,7 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { type Period, PeriodSchema, parsePeriod } from './period.ts';
+import { placeCodes, resolveScope, scopeKey } from './provinces.ts';
 
 export const DEADLINE_TIME_ZONE = 'Asia/Shanghai';
 
@@ -18,8 +19,20 @@ function isCalendarDay(text: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** `province:<name>` or `city:<name>`; the registry's province/city names. */
-export const ScopeSchema = z.string().regex(/^(province|city):.+$/, 'a scope is written province:<name> or city:<name>');
+/**
+ * `province:<code>` or `city:<code>` (GB/T 2260): `city:360100`. A name is accepted and resolved
+ * (`city:南昌` and `city:南昌市` are both `city:360100`), so rules written with names before the
+ * registry carried codes read as they meant; a name that is no division is refused.
+ */
+export const ScopeSchema = z
+  .string()
+  .regex(/^(province|city):.+$/, 'a scope is written province:<code or name> or city:<code or name>')
+  .transform((scope, ctx) => {
+    const resolved = resolveScope(scope);
+    if ('scope' in resolved) return resolved.scope;
+    ctx.addIssue({ code: 'custom', message: resolved.message });
+    return z.NEVER;
+  });
 
 export const DeadlineRulesSchema = z.object({
   /** Natural days after month end (rule: 40). */
@@ -60,10 +73,16 @@ export interface Timeliness extends Deadline {
   readonly lateBySeconds: number;
 }
 
+/**
+ * Rules built in code rather than parsed, and enterprises read from old records, may still name
+ * their places: both sides are compared as codes.
+ */
 function specificity(scope: string | undefined, enterprise: EnterpriseScope): number {
   if (scope === undefined) return 1;
-  if (scope === `city:${enterprise.city}`) return 3;
-  if (scope === `province:${enterprise.province}`) return 2;
+  const key = scopeKey(scope);
+  const place = placeCodes(enterprise);
+  if (key === `city:${place.city}`) return 3;
+  if (key === `province:${place.province}`) return 2;
   return 0;
 }
 

@@ -9,6 +9,7 @@ import { AttemptSummarySchema, EnterprisePeriodSchema } from './attempt.ts';
 import { type DeadlineRules, deadlineFor } from './deadline.ts';
 import { type Severity, SeveritySchema, type Verdict } from './issues.ts';
 import { addMonths, formatPeriod, type Period, periodRange } from './period.ts';
+import { divisionLabel, placeCodes, resolveScope } from './provinces.ts';
 import { type Enterprise, isObliged } from './registry.ts';
 
 /**
@@ -24,16 +25,33 @@ export const RatedRecordSchema = EnterprisePeriodSchema.extend({
 });
 export type RatedRecord = z.infer<typeof RatedRecordSchema>;
 
-/** `all`, `province:<name>`, `city:<name>` or `industry:<name>`. */
-export const SummaryScopeSchema = z.string().regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<name>, city:<name> or industry:<name>');
+/**
+ * `all`, `province:<code>`, `city:<code>` (GB/T 2260: `city:360100`) or `industry:<name>`. A
+ * province or city may be asked for by name (`city:南昌`, `city:南昌市生态环境局`): it parses to
+ * its code, so one city is one scope; a name that is no division is refused with
+ * 未知的城市 / unknown city.
+ */
+export const SummaryScopeSchema = z
+  .string()
+  .regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<code or name>, city:<code or name> or industry:<name>')
+  .transform((scope, ctx) => {
+    const resolved = resolveScope(scope);
+    if ('scope' in resolved) return resolved.scope;
+    ctx.addIssue({ code: 'custom', message: resolved.message });
+    return z.NEVER;
+  });
 export type SummaryScope = z.infer<typeof SummaryScopeSchema>;
 
+/** The scopes an enterprise (or a stored record) counts in; names in old records resolve to codes. */
 export function scopesOf(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>): SummaryScope[] {
-  return ['all', `province:${enterprise.province}`, `city:${enterprise.city}`, `industry:${enterprise.industry}`];
+  const place = placeCodes(enterprise);
+  return ['all', `province:${place.province}`, `city:${place.city}`, `industry:${enterprise.industry}`];
 }
 
+/** `scope` as SummaryScopeSchema gives it (a code scope); a name scope is resolved first. */
 export function inScope(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>, scope: SummaryScope): boolean {
-  return scopesOf(enterprise).includes(scope);
+  const resolved = resolveScope(scope);
+  return scopesOf(enterprise).includes('scope' in resolved ? resolved.scope : scope);
 }
 
 /** One problem an attempt was found to have (the parts the counts need). */
@@ -63,8 +81,12 @@ export type FirstPass = 'accepted' | 'returned' | 'withdrawn' | 'awaiting-review
 export interface Standing {
   readonly enterpriseId: string;
   readonly name: string;
+  /** GB/T 2260 codes (as written, for an old record whose names name no division). */
   readonly province: string;
   readonly city: string;
+  /** Standard names, for people. */
+  readonly provinceName: string;
+  readonly cityName: string;
   readonly industry: string;
   readonly period: Period;
   readonly lastDay: string;
@@ -203,11 +225,14 @@ function standingsOfRecordsAsOf(inputs: Omit<PeriodInputs, 'problems'>): Standin
         submission = now >= due ? 'missing' : 'pending';
         lateBy = now >= due ? Math.floor((now - due) / 1000) : 0;
       }
+      const place = placeCodes(enterprise);
       return {
         enterpriseId: enterprise.enterpriseId,
         name: enterprise.name,
-        province: enterprise.province,
-        city: enterprise.city,
+        province: place.province,
+        city: place.city,
+        provinceName: divisionLabel(place.province),
+        cityName: divisionLabel(place.city),
         industry: enterprise.industry,
         period: inputs.period,
         lastDay: deadline.lastDay,
@@ -303,16 +328,21 @@ export function summarisePeriod(given: PeriodInputs): PeriodResult {
   const obliged = new Set(standings.map((s) => s.enterpriseId));
   const byId = new Map(inputs.registry.map((e) => [e.enterpriseId, e]));
   const unobliged = inputs.records.filter((r) => r.attempts.length > 0 && !obliged.has(r.enterpriseId));
-  const scopes = [...new Set(standings.flatMap(scopesOf))].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
-  const summaries = scopes.map((scope) =>
-    summarise(
-      scope,
-      inputs,
-      standings.filter((s) => inScope(s, scope)),
-      // An unobliged deposit counts in the scopes its registry entry (if any) or its record names.
-      unobliged.filter((r) => inScope(byId.get(r.enterpriseId) ?? r, scope)).length,
-    ),
-  );
+  // Each standing's scopes are worked out once: resolving names per scope per standing would
+  // cost scopes × enterprises look-ups.
+  const members = new Map<SummaryScope, Standing[]>();
+  for (const standing of standings)
+    for (const scope of scopesOf(standing)) {
+      const list = members.get(scope) ?? [];
+      list.push(standing);
+      members.set(scope, list);
+    }
+  const unobligedIn = new Map<SummaryScope, number>();
+  // An unobliged deposit counts in the scopes its registry entry (if any) or its record names.
+  for (const record of unobliged)
+    for (const scope of scopesOf(byId.get(record.enterpriseId) ?? record)) unobligedIn.set(scope, (unobligedIn.get(scope) ?? 0) + 1);
+  const scopes = [...members.keys()].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  const summaries = scopes.map((scope) => summarise(scope, inputs, members.get(scope) ?? [], unobligedIn.get(scope) ?? 0));
   return { summaries, standings };
 }
 

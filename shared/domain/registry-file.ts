@@ -3,42 +3,69 @@
  * all or nothing: every row is checked first and any bad row (named by its line) stops the whole
  * file, because a half-loaded registry would silently shift both rates' denominator.
  *
- * Columns (English or Chinese headers, any order): enterpriseId 统一社会信用代码, name 名称,
- * province 省份, city 城市, industry 行业, units 机组 (`unitId:fuel:capacityMW` separated by `;`),
- * obligedFrom 起始月份, obligedUntil 截止月份 (may be empty).
+ * Columns (English or Chinese headers, any order): enterpriseId 统一社会信用代码, name 企业名称,
+ * province 所属省份, city 所在城市, division 行政区划代码 (GB/T 2260), industry 行业, units 机组
+ * (`unitId:fuel:capacityMW` separated by `;`), obligedFrom 应报起始月, obligedUntil 应报截止月
+ * (may be empty). The place is read as codes: the division code when given, else the city (and
+ * province) as written in any common spelling (南昌, 南昌市, 南昌市生态环境局), else the credit
+ * code's registering division (its characters 3–8); a place that names no division, or a city
+ * that is not in the province given, is a bad row.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { PROVINCES, provinceName } from './provinces.ts';
+import { cityCodeOf, divisionLabel, divisionOfCreditCode, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema } from './registry.ts';
+import { decodeText } from './report-table.ts';
 import { toCsv } from './summary-export.ts';
 import { type CellValue, newWorkbook } from './workbook.ts';
 
-export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
+export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'division', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
 type Column = (typeof REGISTRY_COLUMNS)[number];
 
 const HEADER_ALIASES: Record<string, Column> = {
   enterpriseid: 'enterpriseId',
   统一社会信用代码: 'enterpriseId',
   信用代码: 'enterpriseId',
+  社会信用代码: 'enterpriseId',
+  企业统一社会信用代码: 'enterpriseId',
   name: 'name',
+  单位详细名称: 'name',
+  重点排放单位名称: 'name',
   名称: 'name',
   企业名称: 'name',
   单位名称: 'name',
   province: 'province',
   省份: 'province',
   省: 'province',
+  所属省份: 'province',
+  所在省份: 'province',
+  省份名称: 'province',
   city: 'city',
   城市: 'city',
   市: 'city',
   地市: 'city',
+  所在城市: 'city',
+  所属城市: 'city',
+  所在地市: 'city',
+  所属地市: 'city',
+  division: 'division',
+  行政区划代码: 'division',
+  区划代码: 'division',
+  所在地区划代码: 'division',
   industry: 'industry',
   行业: 'industry',
+  所属行业: 'industry',
+  行业类别: 'industry',
   units: 'units',
   机组: 'units',
+  机组信息: 'units',
   obligedfrom: 'obligedFrom',
   起始月份: 'obligedFrom',
+  应报起始月: 'obligedFrom',
+  应报起始月份: 'obligedFrom',
   obligeduntil: 'obligedUntil',
   截止月份: 'obligedUntil',
+  应报截止月: 'obligedUntil',
+  应报截止月份: 'obligedUntil',
 };
 
 export interface RegistryProblem {
@@ -76,16 +103,20 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
         },
       ],
     };
+  // Excel headers arrive with full-width brackets, stray spaces and a BOM.
   const columns = header.map(
     (h) =>
       HEADER_ALIASES[
         h
-          .trim()
           .replace(/^\uFEFF/, '')
+          .normalize('NFKC')
+          .replace(/\s+/g, '')
           .toLowerCase()
-      ] ?? HEADER_ALIASES[h.trim()],
+      ],
   );
-  const missing = REGISTRY_COLUMNS.filter((c) => c !== 'obligedUntil' && c !== 'industry' && !columns.includes(c));
+  // The place may be given by the division code, the city, or the credit code alone.
+  const optional: readonly Column[] = ['obligedUntil', 'industry', 'province', 'city', 'division'];
+  const missing = REGISTRY_COLUMNS.filter((c) => !optional.includes(c) && !columns.includes(c));
   if (missing.length > 0)
     return {
       ok: false,
@@ -106,13 +137,9 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       const index = columns.indexOf(c);
       return index < 0 ? '' : (cells[index] ?? '').trim();
     };
-    const province = provinceName(value('province'));
-    if (!province) {
-      problems.push({
-        line,
-        column: 'province',
-        message: `unknown province "${value('province')}": use a provincial-level name such as ${PROVINCES.slice(0, 3).join(', ')}`,
-      });
+    const place = placeOf(value('province'), value('city'), value('division'), value('enterpriseId').toUpperCase());
+    if ('column' in place) {
+      problems.push({ line, ...place });
       return;
     }
     const units = parseUnits(value('units'));
@@ -123,8 +150,8 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
     const parsed = EnterpriseSchema.safeParse({
       enterpriseId: value('enterpriseId').toUpperCase(),
       name: value('name'),
-      province,
-      city: value('city'),
+      province: place.province,
+      city: place.city,
       industry: value('industry') || undefined,
       units,
       obligedFrom: value('obligedFrom'),
@@ -163,6 +190,55 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       problems: [{ line: firstLine, message: 'the file lists no enterprise' }],
     };
   return { ok: true, enterprises };
+}
+
+/** The row's province and city codes, or the problem with the place it gives. */
+function placeOf(
+  provinceText: string,
+  cityText: string,
+  divisionText: string,
+  enterpriseId: string,
+): { province: string; city: string } | { column: string; message: string } {
+  const province = provinceText ? provinceCodeOf(provinceText) : undefined;
+  if (provinceText && !province)
+    return { column: 'province', message: `未知的省份 / unknown province: ${provinceText} (use a name such as 江西省 or 江西, or a code such as 360000)` };
+  const division = divisionText ? cityCodeOf(divisionText) : undefined;
+  if (divisionText && !division)
+    return { column: 'division', message: `未知的行政区划代码 / unknown division code: ${divisionText} (a GB/T 2260 code such as 360100)` };
+  const named = cityText ? cityCodeOf(cityText, province) : undefined;
+  if (cityText && !named)
+    return {
+      column: 'city',
+      message: province
+        ? `${provinceText}没有城市“${cityText}” / no city ${cityText} in ${divisionLabel(province)}`
+        : `未知的城市 / unknown city: ${cityText} (use a name such as 南昌市 or 南昌, or a code such as 360100)`,
+    };
+  if (division && named && division !== named)
+    return {
+      column: 'city',
+      message: `城市 ${cityText} 与行政区划代码 ${divisionText} 不符 / city ${cityText} is not division ${divisionText} (${divisionLabel(division)})`,
+    };
+  const city = division ?? named ?? divisionOfCreditCode(enterpriseId).city;
+  if (!city) return { column: 'city', message: '缺少所在城市 / no city: give 所在城市 or 行政区划代码' };
+  if (province && !inProvince(city, province))
+    return {
+      column: 'division',
+      message: `行政区划代码 ${city}（${divisionLabel(city)}）不在${divisionLabel(province)} / division ${city} is not in ${provinceText}`,
+    };
+  return { province: province === '660000' ? province : provinceOfCity(city), city };
+}
+
+/**
+ * A CSV file's bytes as Excel saves them: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030
+ * (Excel on Chinese Windows), decoded as the report reader decodes deposits.
+ */
+export async function parseRegistryCsvBytes(bytes: Uint8Array): Promise<RegistryParse> {
+  const decoded = await decodeText(bytes);
+  if (decoded.text === undefined) {
+    const message = decoded.issue ? `${decoded.issue.message.zh} / ${decoded.issue.message.en}` : 'not readable as text';
+    return { ok: false, problems: [{ line: 1, message }] };
+  }
+  return parseRegistryCsv(decoded.text);
 }
 
 export function parseRegistryCsv(text: string): RegistryParse {
@@ -227,7 +303,8 @@ function rowOf(e: Enterprise): string[] {
   return [
     e.enterpriseId,
     e.name,
-    e.province,
+    divisionLabel(e.province),
+    divisionLabel(e.city),
     e.city,
     e.industry,
     e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'),
@@ -249,7 +326,7 @@ export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<
   // ExcelJS writes strings as text cells, never formulas, so names need no neutralising here.
   for (const e of enterprises) sheet.addRow(rowOf(e));
   sheet.columns.forEach((column, i) => {
-    column.width = [22, 30, 10, 12, 10, 28, 12, 12][i] ?? 12;
+    column.width = [22, 30, 14, 14, 10, 10, 28, 12, 12][i] ?? 12;
   });
   return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }

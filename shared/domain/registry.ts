@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type Period, PeriodSchema } from './period.ts';
+import { cityCodeOf, divisionOfCreditCode, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
 
 const CREDIT_CODE_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -34,10 +35,35 @@ export const GeneratingUnitSchema = z.object({
   capacityMW: z.number().positive(),
 });
 
-export const EnterpriseSchema = z.object({
+/**
+ * Province and city as GB/T 2260 codes, however they were written: a stored record from before
+ * the registry carried codes (`province: '江西', city: '南昌'`) reads as `360000` / `360100`.
+ * Where the city is known, its province is the city's; an empty one falls back to the credit
+ * code's registering division. A spelling that names no division is kept as written, so an old
+ * record never stops a nightly run: it forms a scope of its own, as it did before (import refuses
+ * such spellings, see registry-file.ts).
+ */
+export function withDivisionCodes(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const record = input as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const registered = divisionOfCreditCode(text(record.enterpriseId).toUpperCase());
+  const statedProvince = provinceCodeOf(text(record.province));
+  const city = text(record.city) ? cityCodeOf(text(record.city), statedProvince) : registered.city;
+  const province = city
+    ? statedProvince && inProvince(city, statedProvince)
+      ? statedProvince
+      : provinceOfCity(city)
+    : (statedProvince ?? (text(record.province) ? undefined : registered.province));
+  return { ...record, province: province ?? record.province, city: city ?? record.city };
+}
+
+const EnterpriseFieldsSchema = z.object({
   enterpriseId: EnterpriseIdSchema,
   name: z.string().min(1),
+  /** GB/T 2260 province code, e.g. 360000 (江西省). */
   province: z.string().min(1),
+  /** GB/T 2260 city (prefecture-level) code, e.g. 360100 (南昌市). */
   city: z.string().min(1),
   industry: z.string().min(1).default('power'),
   units: z.array(GeneratingUnitSchema).min(1),
@@ -47,7 +73,9 @@ export const EnterpriseSchema = z.object({
   obligedUntil: PeriodSchema.optional(),
 });
 
-export type Enterprise = z.infer<typeof EnterpriseSchema>;
+export const EnterpriseSchema = z.preprocess(withDivisionCodes, EnterpriseFieldsSchema);
+
+export type Enterprise = z.infer<typeof EnterpriseFieldsSchema>;
 export type GeneratingUnit = z.infer<typeof GeneratingUnitSchema>;
 
 export function isObliged(enterprise: Enterprise, period: Period): boolean {

@@ -6,6 +6,7 @@
  */
 
 import type { Period } from './period.ts';
+import { scopeLabel } from './provinces.ts';
 import type { PeriodResult, PeriodSummary, Standing } from './rates.ts';
 
 export function neutraliseCell(text: string): string {
@@ -30,6 +31,7 @@ export function summariesCsv(summaries: readonly PeriodSummary[]): string {
   return toCsv(
     [
       'scope',
+      'scopeName',
       'period',
       'obliged',
       'onTime',
@@ -51,6 +53,7 @@ export function summariesCsv(summaries: readonly PeriodSummary[]): string {
     ],
     summaries.map((s) => [
       s.scope,
+      scopeLabel(s.scope),
       s.period,
       s.obliged,
       s.onTime,
@@ -84,7 +87,9 @@ export function standingsCsv(standings: readonly Standing[]): string {
       'enterpriseId',
       'name',
       'province',
+      'provinceName',
       'city',
+      'cityName',
       'industry',
       'period',
       'lastDay',
@@ -99,7 +104,9 @@ export function standingsCsv(standings: readonly Standing[]): string {
       s.enterpriseId,
       s.name,
       s.province,
+      s.provinceName,
       s.city,
+      s.cityName,
       s.industry,
       s.period,
       s.lastDay,
@@ -125,7 +132,7 @@ export function periodExports(prefix: string, period: Period, result: PeriodResu
     {
       key: `${prefix}${period}/summary.json`,
       contentType: 'application/json',
-      body: `${JSON.stringify({ period, summaries: result.summaries, standings }, null, 2)}\n`,
+      body: `${JSON.stringify({ period, summaries: result.summaries.map((s) => ({ ...s, scopeName: scopeLabel(s.scope) })), standings }, null, 2)}\n`,
     },
     {
       key: `${prefix}${period}/summaries.csv`,

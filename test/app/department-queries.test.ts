@@ -10,13 +10,14 @@ import type { Period } from '#domain/period.ts';
 import type { RatedRecord } from '#domain/rates.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 
-function enterprise(n: number, province = '江西'): Enterprise {
+/** As the registry port gives them: places as GB/T 2260 codes (360000 江西省, 360100 南昌市). */
+function enterprise(n: number, province = '360000', city = '360100'): Enterprise {
   const first17 = `91360100${String(n).padStart(9, '0')}`;
   return {
     enterpriseId: first17 + creditCodeCheckChar(first17),
     name: `企业${n}`,
     province,
-    city: '南昌',
+    city,
     industry: 'power',
     units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
     obligedFrom: '2025-01',
@@ -47,7 +48,7 @@ function record(e: Enterprise, period: Period, receivedAt: string): RatedRecord 
 
 const onTime = enterprise(1);
 const missing = enterprise(2);
-const elsewhere = enterprise(3, '广东');
+const elsewhere = enterprise(3, '440000', '440100');
 // 2026-03-20 in Beijing: February has ended; January's deadline (12 March) has passed.
 const NOW = new Date('2026-03-20T00:00:00+08:00');
 
@@ -105,8 +106,9 @@ describe('the late list', () => {
 
     const answer = await lateFor(deps, { scope: 'province:江西', period: '2026-01' });
 
-    expect(registryAsked).toEqual([['江西']]);
-    expect(answer).toMatchObject({ scope: 'province:江西', period: '2026-01', asOf: NOW.toISOString(), obliged: 2, pending: 0 });
+    // A scope written with a name resolves to its GB/T 2260 code, and the registry is read by that code.
+    expect(registryAsked).toEqual([['360000']]);
+    expect(answer).toMatchObject({ scope: 'province:360000', period: '2026-01', asOf: NOW.toISOString(), obliged: 2, pending: 0 });
     expect(answer.late.map((s) => s.enterpriseId)).toEqual([missing.enterpriseId]);
   });
 });

@@ -51,7 +51,7 @@ describe('configurable deadlines', () => {
   it('refuses malformed rules with a message naming the problem', () => {
     const parsed = DeadlineRulesSchema.safeParse({ scopes: [{ scope: 'county:x', days: 10 }] });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toContain('province:<name> or city:<name>');
+    expect(parsed.error?.issues[0]?.message).toContain('province:<code or name> or city:<code or name>');
   });
 });
 
@@ -59,5 +59,35 @@ describe('periods that have not ended', () => {
   it('ends a month at midnight Asia/Shanghai on the first of the next month', () => {
     expect(periodHasEnded('2026-01', new Date('2026-01-31T15:59:59Z'))).toBe(false);
     expect(periodHasEnded('2026-01', new Date('2026-01-31T16:00:00Z'))).toBe(true);
+  });
+});
+
+describe('deadline rules keyed by division code', () => {
+  it('reads rules written with names as the codes they name', () => {
+    const byName = DeadlineRulesSchema.parse({
+      scopes: [
+        { scope: 'province:江西省', days: 30 },
+        { scope: 'city:南昌', days: 20 },
+      ],
+      extensions: [{ period: '2026-01', scope: 'city:南昌市生态环境局', lastDay: '2026-03-02' }],
+    });
+    expect(byName.scopes.map((s) => s.scope)).toEqual(['province:360000', 'city:360100']);
+    expect(byName.extensions[0]?.scope).toBe('city:360100');
+  });
+
+  it('applies a rule by code to an enterprise written by code or by name, and a rule by name to one by code', () => {
+    const byCode = DeadlineRulesSchema.parse({ scopes: [{ scope: 'city:360100', days: 20 }] });
+    for (const place of [NANCHANG, { province: '江西省', city: '南昌市' }, { province: '360000', city: '360100' }])
+      expect(deadlineFor('2026-02', place, byCode).lastDay).toBe('2026-03-20');
+    expect(deadlineFor('2026-02', { province: '360000', city: '360400' }, byCode).lastDay).toBe('2026-04-09');
+    // Rules built in code (not parsed) may still name the place.
+    const unparsed = { days: 40, scopes: [{ scope: 'city:南昌', days: 20 }], extensions: [] };
+    expect(deadlineFor('2026-02', { province: '360000', city: '360100' }, unparsed).lastDay).toBe('2026-03-20');
+  });
+
+  it('refuses a rule for a city that does not exist, naming it', () => {
+    const parsed = DeadlineRulesSchema.safeParse({ scopes: [{ scope: 'city:南仓', days: 20 }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('未知的城市 / unknown city: 南仓');
   });
 });

@@ -2,7 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
 import type { Verdict } from '#domain/issues.ts';
-import { lastEndedPeriod, lateList, type ProblemRef, periodsToSummarise, type RatedRecord, standingsFor, summarisePeriod } from '#domain/rates.ts';
+import {
+  inScope,
+  lastEndedPeriod,
+  lateList,
+  type ProblemRef,
+  periodsToSummarise,
+  type RatedRecord,
+  SummaryScopeSchema,
+  scopesOf,
+  standingsFor,
+  summarisePeriod,
+} from '#domain/rates.ts';
 import { periodExports } from '#domain/summary-export.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 
@@ -189,9 +200,9 @@ describe('the on-time rate', () => {
       rules,
     );
 
-    expect(standings.map((s) => [s.city, s.submission, s.lastDay])).toEqual([
-      ['南昌', 'late', '2026-02-20'],
-      ['九江', 'on-time', '2026-03-20'],
+    expect(standings.map((s) => [s.city, s.cityName, s.submission, s.lastDay])).toEqual([
+      ['360100', '南昌市', 'late', '2026-02-20'],
+      ['360400', '九江市', 'on-time', '2026-03-20'],
     ]);
   });
 });
@@ -235,15 +246,16 @@ describe('the registry as denominator', () => {
   it('summarises every province, city and industry that has an obliged enterprise', () => {
     const registry = [enterprise(1), enterprise(2), enterprise(3, { province: '广西', city: '南宁', industry: 'cement' })];
     const { summaries } = summary(registry, []);
+    // Scopes are GB/T 2260 codes: 360100 南昌市, 360400 九江市, 450100 南宁市.
     expect(summaries.map((s) => [s.scope, s.obliged])).toEqual([
       ['all', 3],
-      ['city:九江', 1],
-      ['city:南宁', 1],
-      ['city:南昌', 1],
+      ['city:360100', 1],
+      ['city:360400', 1],
+      ['city:450100', 1],
       ['industry:cement', 1],
       ['industry:power', 2],
-      ['province:广西', 1],
-      ['province:江西', 2],
+      ['province:360000', 2],
+      ['province:450000', 1],
     ]);
   });
 });
@@ -369,7 +381,7 @@ describe('problem counts', () => {
         { code: 'EVD-NCV-ATYPICAL', severity: 'warning', count: 1 },
       ],
     });
-    expect(summaries.find((s) => s.scope === 'city:九江')?.problems.total).toBe(1);
+    expect(summaries.find((s) => s.scope === 'city:360400')?.problems.total).toBe(1);
   });
 });
 
@@ -552,5 +564,51 @@ describe('a first attempt superseded before any reviewer decided it', () => {
     expect(row.split(',')[column]).toBe('1');
     expect(enterprises).toContain(',withdrawn,2,');
     expect(JSON.parse(json ?? '{}').summaries[0]).toMatchObject({ withdrawn: 1, firstPassRate: 0 });
+  });
+});
+
+describe('one city is one scope', () => {
+  it('counts enterprises registered as 南昌, 南昌市 and 南昌市生态环境局 in one city summary and one late list', () => {
+    const registry = [
+      enterprise(1, { city: '南昌' }),
+      enterprise(3, { city: '南昌市', province: '江西省' }),
+      enterprise(5, { city: '南昌市生态环境局' }),
+      enterprise(7, { city: '360100', province: '360000' }),
+    ];
+    const { summaries, standings } = summary(registry, [record(registry[0] as Enterprise, [{ at: '2026-02-10T10:00:00+08:00', verdict: 'accepted' }])]);
+
+    expect(summaries.filter((s) => s.scope.startsWith('city:')).map((s) => [s.scope, s.obliged, s.onTime, s.missing])).toEqual([['city:360100', 4, 1, 3]]);
+    expect(summaries.filter((s) => s.scope.startsWith('province:')).map((s) => s.scope)).toEqual(['province:360000']);
+    expect(lateList(standings).map((s) => [s.city, s.cityName, s.provinceName])).toEqual([
+      ['360100', '南昌市', '江西省'],
+      ['360100', '南昌市', '江西省'],
+      ['360100', '南昌市', '江西省'],
+    ]);
+  });
+
+  it('counts an unobliged deposit whose old record names its city under that city’s code', () => {
+    const stranger = enterprise(9, { city: '九江市', obligedFrom: '2027-01' });
+    const { summaries } = summary([enterprise(2)], [record(stranger, [{ at: '2026-02-10T10:00:00+08:00', verdict: 'accepted' }])]);
+    expect(summaries.find((s) => s.scope === 'city:360400')?.unobligedDeposits).toBe(1);
+  });
+
+  it('parses a scope written with a name to the code, and refuses a city that does not exist', () => {
+    expect(SummaryScopeSchema.parse('city:南昌')).toBe('city:360100');
+    expect(SummaryScopeSchema.parse('city:南昌市生态环境局')).toBe('city:360100');
+    expect(SummaryScopeSchema.parse('province:江西')).toBe('province:360000');
+    expect(SummaryScopeSchema.parse('city:360100')).toBe('city:360100');
+    expect(SummaryScopeSchema.parse('industry:power')).toBe('industry:power');
+    const unknown = SummaryScopeSchema.safeParse('city:南仓');
+    expect(unknown.success).toBe(false);
+    expect(unknown.error?.issues[0]?.message).toBe('未知的城市 / unknown city: 南仓');
+    expect(SummaryScopeSchema.safeParse('province:火星').error?.issues[0]?.message).toBe('未知的省份 / unknown province: 火星');
+  });
+
+  it('puts an enterprise in the same scopes whichever way its place is written', () => {
+    const byName = scopesOf({ province: '江西', city: '南昌', industry: 'power' });
+    expect(byName).toEqual(['all', 'province:360000', 'city:360100', 'industry:power']);
+    expect(scopesOf({ province: '江西省', city: '南昌市', industry: 'power' })).toEqual(byName);
+    expect(inScope({ province: '360000', city: '360100', industry: 'power' }, 'city:南昌')).toBe(true);
+    expect(inScope({ province: '360000', city: '360100', industry: 'power' }, 'city:九江')).toBe(false);
   });
 });

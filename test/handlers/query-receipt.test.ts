@@ -95,12 +95,14 @@ describe('the department routes', () => {
     const reply = await get('GET /summaries', '/summaries', { scope: 'city:南昌', from: '2025-12', to: '2026-02' });
 
     expect(reply.statusCode).toBe(200);
-    expect(bodyOf(reply)).toEqual({ scope: 'city:南昌', from: '2025-12', to: '2026-02', summaries: [] });
-    expect(summaries.asked.at(-1)).toEqual(['city:南昌', '2025-12', '2026-02']);
+    // city:南昌 is answered as its division code, city:360100 (summaries stored under names are read too).
+    expect(bodyOf(reply)).toEqual({ scope: 'city:360100', from: '2025-12', to: '2026-02', summaries: [] });
+    expect(summaries.asked).toContainEqual(['city:360100', '2025-12', '2026-02']);
   });
 
   it.each([
     ['a scope that is not one', { scope: 'town:x' }, /scope/],
+    ['a city that does not exist', { scope: 'city:南仓' }, /未知的城市 \/ unknown city: 南仓/],
     ['a range that runs backwards', { from: '2026-03', to: '2026-01' }, /after/],
   ])('answers %s with 400 bad-request and the reason', async (_, query, reason) => {
     const reply = await get('GET /summaries', '/summaries', query);
