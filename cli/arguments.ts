@@ -45,10 +45,10 @@ export function depositIdArg(value: string): string {
   return value;
 }
 
-/** Seconds to wait: a positive number up to an hour. */
+/** Seconds to wait: a positive number up to an hour (fractions too: tests wait less than a second). */
 export function timeoutArg(value: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!(seconds > 0 && seconds <= 3600)) throw new InvalidArgumentError('应为 1 到 3600 之间的秒数 / expected a number of seconds from 1 to 3600, e.g. 30');
+  if (!(seconds > 0 && seconds <= 3600)) throw new InvalidArgumentError('应为不超过 3600 的正秒数 / expected a positive number of seconds up to 3600, e.g. 30');
   return seconds;
 }
 

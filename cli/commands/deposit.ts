@@ -196,7 +196,7 @@ export function registerDepositCommands(program: Command): void {
     .option('--deposit-id <id>', 'folder id for this attempt: 1-64 of A-Z a-z 0-9 . _ - (default: time-based, unique)', depositIdArg)
     .option('--at <ISO time>', 'local twin only: the receipt time to simulate (replays history)', isoTimeArg)
     .option('--no-wait', 'do not wait for the validation result')
-    .option('--timeout <seconds>', 'how long to wait for the result (1-3600)', timeoutArg, 30)
+    .option('--timeout <seconds>', 'how long to wait for the result, in seconds (up to 3600)', timeoutArg, 30)
     .option('--force', 'upload even when the pre-check finds errors (the pipeline will return it); never for a format that is not read')
     .option('--json', 'machine-readable output: pre-check, keys, verdict and the attempt')
     .argument('<report>', 'the monthly report: .csv, .xlsx or .json (not .xls, .ods, .et, .numbers or PDF: save those as XLSX or CSV)')
