@@ -30,7 +30,8 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  fixture = await seedCity(twin);
+  // 梧州 is this file's own city on the shared twin.
+  fixture = await seedCity(twin, '梧州市');
   await invokeNightly(twin, NIGHT);
 });
 

@@ -20,7 +20,8 @@ import { testEnterprise } from '../support/twin.ts';
 
 const run = promisify(execFile);
 const PERIOD = '2026-01';
-const CITY = `二十日市${Math.random().toString(36).slice(2, 8)}`;
+// A real city (scopes are GB/T 2260 divisions), written by name: the rule resolves it to 360400.
+const CITY = '九江';
 const SCOPE = `city:${CITY}`;
 const RULES = JSON.stringify({ scopes: [{ scope: SCOPE, days: 20 }] });
 

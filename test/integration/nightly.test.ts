@@ -3,14 +3,14 @@
  * twin's Invoke API, and the summaries table and export bucket are read back.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { S3Exports } from '#adapters/s3-exports.ts';
 import { runNightly } from '#app/nightly-summary.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
-import { eventually, useTwin } from '../support/twin.ts';
+import { eventually, testEnterprise, useTwin } from '../support/twin.ts';
 import { depositFor, invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 
 const twin = useTwin();
@@ -29,8 +29,26 @@ const summaryOf = async (scope: string, period: string) =>
 const exportText = async (key: string) =>
   (await (await twin.clients.s3.send(new GetObjectCommand({ Bucket: twin.resources.exportsBucket, Key: key }))).Body?.transformToString()) ?? '';
 
+/**
+ * Two 南昌 enterprises, obliged for January only and depositing nothing: one registered as 南昌
+ * (through the registry adapter), one as 南昌市 / 江西省 written straight into the table the way
+ * items were written before the registry carried codes (names, and the byProvince index keyed by
+ * the province's name).
+ */
+const nanchang = {
+  short: testEnterprise({ city: '南昌', name: '南昌简写电厂', obligedFrom: PERIOD, obligedUntil: PERIOD }),
+  full: testEnterprise({ province: '江西省', city: '南昌市', name: '南昌全称电厂', obligedFrom: PERIOD, obligedUntil: PERIOD }),
+};
+
+async function seedNanchangBothWays() {
+  await twin.registry.putAll([nanchang.short]);
+  await twin.clients.db.send(new PutCommand({ TableName: twin.resources.tables.registry, Item: nanchang.full }));
+}
+
 beforeAll(async () => {
-  fixture = await seedCity(twin);
+  // 济南 is this file's own city on the shared twin.
+  fixture = await seedCity(twin, '济南');
+  await seedNanchangBothWays();
   await invokeNightly(twin, NIGHT);
 });
 
@@ -92,7 +110,7 @@ describe('the nightly summary', () => {
     expect(csv).toContain(`${fixture.enterprises.corrected.enterpriseId},"'=HYPERLINK(""http://x"")退回电厂"`);
     expect(csv).not.toMatch(/,=HYPERLINK/);
     // …, firstPassAccepted, returned, withdrawn, awaitingReview, firstPassRatePercent, …
-    expect(await exportText(`exports/${PERIOD}/summaries.csv`)).toContain(`${fixture.scope},${PERIOD},5,3,1,1,0,60.00,2,1,0,1,66.67`);
+    expect(await exportText(`exports/${PERIOD}/summaries.csv`)).toContain(`${fixture.scope},${fixture.cityName},${PERIOD},5,3,1,1,0,60.00,2,1,0,1,66.67`);
   });
 
   it('is idempotent: running again later that night rewrites nothing of ours', async () => {
@@ -128,6 +146,34 @@ describe('the nightly summary', () => {
 
     expect(new Set(sent)).toEqual(new Set(['QueryCommand', 'PutCommand']));
     expect(run.itemsRead.deposits).toBe((await Promise.all(run.periods.map((p) => reader.recordsOf(p)))).flat().length);
+  });
+
+  it('counts enterprises registered as 南昌 and as 南昌市 in one city summary and one late list', async () => {
+    const stored = (
+      await twin.clients.db.send(new GetCommand({ TableName: twin.resources.tables.registry, Key: { enterpriseId: nanchang.short.enterpriseId } }))
+    ).Item;
+    expect(stored).toMatchObject({ province: '360000', city: '360100' });
+
+    const json = JSON.parse(await exportText(`exports/${PERIOD}/summary.json`)) as {
+      summaries: { scope: string; scopeName: string; missing: number }[];
+      standings: { enterpriseId: string; city: string; cityName: string; submission: string }[];
+    };
+    const ours = json.standings.filter((s) => s.enterpriseId === nanchang.short.enterpriseId || s.enterpriseId === nanchang.full.enterpriseId);
+    expect(ours.map((s) => [s.city, s.cityName, s.submission])).toEqual([
+      ['360100', '南昌市', 'missing'],
+      ['360100', '南昌市', 'missing'],
+    ]);
+    expect(json.summaries.filter((s) => s.scope.startsWith('city:') && s.scopeName === '南昌市').map((s) => s.scope)).toEqual(['city:360100']);
+    expect(await summaryOf('city:南昌', PERIOD)).toBeUndefined();
+    expect(await summaryOf('city:南昌市', PERIOD)).toBeUndefined();
+    expect((await summaryOf('city:360100', PERIOD))?.missing).toBeGreaterThanOrEqual(2);
+
+    for (const spelling of ['city:南昌', 'city:南昌市', 'city:360100']) {
+      const response = await fetch(`${twin.apiUrl}/late?period=${PERIOD}&scope=${encodeURIComponent(spelling)}`);
+      const late = (await response.json()) as { scope: string; late: { enterpriseId: string }[] };
+      expect(late.scope).toBe('city:360100');
+      expect(late.late.map((s) => s.enterpriseId)).toEqual(expect.arrayContaining([nanchang.short.enterpriseId, nanchang.full.enterpriseId]));
+    }
   });
 
   // Last: it moves the city's ledger on past NIGHT.

@@ -17,7 +17,8 @@ async function get(path: string): Promise<{
 }
 
 beforeAll(async () => {
-  fixture = await seedCity(twin);
+  // 柳州 is this file's own city on the shared twin.
+  fixture = await seedCity(twin, '柳州市');
   await invokeNightly(twin, NIGHT);
 });
 
@@ -40,6 +41,7 @@ describe('GET /summaries', () => {
 
   it.each([
     ['a scope that is not one', '/summaries?scope=town:x', /scope/],
+    ['a city that does not exist', `/summaries?scope=${encodeURIComponent('city:南仓')}`, /未知的城市 \/ unknown city: 南仓/],
     ['a malformed period', '/summaries?from=2026-13', /YYYY-MM/],
     ['a range that runs backwards', '/summaries?from=2026-03&to=2026-01', /after/],
   ])('answers 400 with the reason for %s', async (_, path, reason) => {

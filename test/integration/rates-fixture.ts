@@ -1,9 +1,11 @@
 /**
- * A city of its own on the shared twin (other test files write to the same tables), with
+ * A city of its own on the shared twin (other test files write to the same tables: each file that
+ * seeds one names a real city no other file uses, since a scope must be a GB/T 2260 city), with
  * January 2026 deposited through the real pipeline: on time, late, returned then corrected,
  * awaiting review, and one enterprise that never deposits.
  */
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
+import { cityCodeOf, divisionLabel, provinceOfCity } from '#domain/provinces.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { DemoFlaw } from '#twin/demo.ts';
 import { demoPdf, demoReport } from '#twin/demo.ts';
@@ -35,9 +37,10 @@ export function depositFor(twin: Twin, enterprise: Enterprise, at: string, flaw:
   });
 }
 
-export async function seedCity(twin: Twin) {
-  const city = `测试市${Math.random().toString(36).slice(2, 8)}`;
-  const make = (name: string, extra = {}) => testEnterprise({ city, name, ...extra });
+export async function seedCity(twin: Twin, city: string) {
+  const code = cityCodeOf(city);
+  if (!code) throw new Error(`seedCity: ${city} is no GB/T 2260 city`);
+  const make = (name: string, extra = {}) => testEnterprise({ province: divisionLabel(provinceOfCity(code)), city, name, ...extra });
   const e = {
     onTime: make('准时电厂'),
     late: make('迟交电厂'),
@@ -60,7 +63,7 @@ export async function seedCity(twin: Twin) {
       return (record?.attempts.length ?? 0) >= count ? true : undefined;
     }, `${count} attempt(s) of ${who}`);
   }
-  return { city, scope: `city:${city}`, enterprises: e };
+  return { city, code, cityName: divisionLabel(code), scope: `city:${code}`, enterprises: e };
 }
 
 /** Runs nightly-summary on the twin through Lambda's Invoke API, as `evidence nightly` does. */
