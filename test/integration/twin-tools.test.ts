@@ -1,14 +1,26 @@
 /**
  * The twin with standard tools: listings of more than 1,000 keys (what `aws s3 ls --recursive`
  * and `aws s3 sync` do), which s3rver alone failed with InternalError, and the AWS profile the
- * twin prints at start.
+ * twin prints at start; and evidence large enough for a multipart upload, still write-once.
  */
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, ListObjectsCommand, type ListObjectsV2CommandInput, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsCommand,
+  type ListObjectsV2CommandInput,
+  PutObjectCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MULTIPART_THRESHOLD, uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { mapLimit } from '#app/map-limit.ts';
 import { awsProfileSnippet, fixedPorts } from '#twin/emulators.ts';
-import { useTwin } from '../support/twin.ts';
+import { twinClients } from '#twin/twin.ts';
+import { uniqueEnterpriseId, useTwin } from '../support/twin.ts';
 
 const twin = useTwin();
 const s3 = twin.clients.s3;
@@ -101,5 +113,60 @@ describe('the AWS profile the twin prints', () => {
   it('--ports takes a base port for S3, DynamoDB, SQS and the API in a row, and refuses what is not a port', () => {
     expect(fixedPorts('4566')).toEqual({ s3: 4566, dynamodb: 4567, sqs: 4568, api: 4569 });
     for (const bad of ['abc', '80', '65534', '4566.5', '']) expect(fixedPorts(bad)).toBeUndefined();
+  });
+});
+
+describe('large evidence goes up in parts, still write-once', () => {
+  it('uploads a 9 MiB file as a multipart upload with progress, and refuses a second completion to the same key', async () => {
+    const enterpriseId = uniqueEnterpriseId();
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-multipart-'));
+    const path = join(dir, 'ledger-scan.pdf');
+    const size = 9 * 1024 * 1024 + 123;
+    writeFileSync(path, Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]));
+    const progress: number[] = [];
+    // A client of its own that notes each command it sends.
+    const client = twinClients(twin.endpoints).s3;
+    const commands: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName ?? '');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const deposit = (depositId: string) =>
+      uploadDeposit(
+        client,
+        twin.resources.bucket,
+        {
+          enterpriseId,
+          period: '2026-03',
+          depositId,
+          report: { fileName: 'report.json', body: '{}' },
+          evidence: [{ fileName: 'ledger-scan.pdf', body: createReadStream(path), size }],
+        },
+        new Date(),
+        { onProgress: (p) => p.fileName === 'ledger-scan.pdf' && progress.push(p.loaded) },
+      );
+
+    const uploaded = await deposit('multipart-1');
+    const stored = await s3.send(new GetObjectCommand({ Bucket: twin.resources.bucket, Key: uploaded.evidenceKeys[0] }));
+    const bytes = Buffer.from((await stored.Body?.transformToByteArray()) ?? []);
+    const again = await deposit('multipart-1').catch((error: Error) => error);
+
+    expect(MULTIPART_THRESHOLD).toBeLessThan(size);
+    expect(commands.slice(0, 5)).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'CompleteMultipartUploadCommand',
+      // The report, whole.
+      'PutObjectCommand',
+    ]);
+    expect(bytes.equals(readFileSync(path))).toBe(true);
+    expect(progress.at(0)).toBe(0);
+    expect(progress.at(-1)).toBe(size);
+    expect(progress.length).toBeGreaterThan(2);
+    expect(again).toMatchObject({ name: 'PreconditionFailed' });
   });
 });
