@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { CHECKS, type CheckDefinition } from '#domain/checks.ts';
 import { CategorySchema } from '#domain/issues.ts';
+import { colourWanted } from '#cli/terminal.ts';
 
 /** A catalogue entry as data: everything but the rule's code. */
 export interface CatalogueEntry {
@@ -47,6 +48,8 @@ export function registerChecksCommand(program: Command): void {
         head: ['code', 'severity', 'category', 'message (zh / en)', 'rationale'],
         wordWrap: true,
         colWidths: [30, 10, 14, Math.floor((width - 60) / 2), Math.floor((width - 60) / 2)],
+        // cli-table3 colours its header red and its borders grey by default, terminal or not.
+        ...(colourWanted() ? {} : { style: { head: [], border: [] } }),
       });
       for (const e of entries) table.push([e.code, e.severity, e.category, `${e.message.zh}\n${e.message.en}`, e.rationale]);
       process.stdout.write(`${table.toString()}\n${entries.length} checks. Severity: error blocks acceptance; warning needs a reviewer; info informs.\n`);

@@ -78,18 +78,23 @@ export function registerDlqCommands(program: Command): void {
     .command('redrive')
     .description('move every dead-lettered message back to its source queue (fix the cause first); --queue as for dlq')
     // --queue belongs to `dlq` (commander hands it to the parent wherever it appears).
+    .option('--json', 'machine-readable output')
     .action(async (_: unknown, command: Command) => {
-      const options = command.optsWithGlobals<{ queue?: string }>();
+      const options = command.optsWithGlobals<{ queue?: string; json?: boolean }>();
       const connection = connect();
       const deadLetters = new SqsDeadLetters(connection.clients.sqs);
+      const out: Record<string, unknown> = {};
       for (const name of queuesOf(options.queue)) {
         const queue = await resolveDeadLetterQueue(connection.clients.sqs, name, sourceUrl(connection, name));
         if ((await deadLetters.depth(queue)) === 0) {
-          console.log(`${name}-dlq: empty`);
+          out[name] = { moved: 0 };
+          if (!options.json) console.log(`${name}-dlq: empty`);
           continue;
         }
         const result = await deadLetters.redrive(queue);
-        console.log(`${name}-dlq → ${name}: ${result.moved} message(s) moved (${result.method}, ${result.status})`);
+        out[name] = result;
+        if (!options.json) console.log(`${name}-dlq → ${name}: ${result.moved} message(s) moved (${result.method}, ${result.status})`);
       }
+      if (options.json) console.log(JSON.stringify(out, null, 2));
     });
 }

@@ -96,7 +96,8 @@ export function registerReceiptCommands(program: Command): void {
     .description("an attempt's signed receipt (回执), through the API, as JSON")
     .requiredOption('--attempt <id>', 'the attempt id (evidence status shows it)')
     .option('--out <file>', 'write the receipt to this file instead of printing it')
-    .action(async (options: { attempt: string; out?: string }) => {
+    .option('--json', 'with --out: print where it was saved as JSON (without --out the receipt itself is printed, as JSON)')
+    .action(async (options: { attempt: string; out?: string; json?: boolean }) => {
       const receipt = await getJson<Receipt>(connect(), `/attempts/${encodeURIComponent(options.attempt)}/receipt`);
       const json = `${JSON.stringify(receipt, null, 2)}\n`;
       if (!options.out) {
@@ -104,20 +105,28 @@ export function registerReceiptCommands(program: Command): void {
         return;
       }
       writeFileSync(options.out, json);
-      console.log(`回执已保存 / receipt saved: ${options.out} (${receipt.kind}, attempt ${receipt.attempt.number ?? '—'}, ${receipt.files.length} file(s))`);
+      if (options.json)
+        console.log(JSON.stringify({ out: options.out, kind: receipt.kind, attemptId: receipt.attempt.attemptId, files: receipt.files.length }, null, 2));
+      else
+        console.log(`回执已保存 / receipt saved: ${options.out} (${receipt.kind}, attempt ${receipt.attempt.number ?? '—'}, ${receipt.files.length} file(s))`);
     });
 
   program
     .command('receipt-key')
     .description('the public key that verifies receipts, PEM')
     .option('--out <file>', 'write the PEM to this file instead of printing it')
-    .action(async (options: { out?: string }) => {
+    .option('--json', 'print the published key as JSON (PEM, fingerprint, key id)')
+    .action(async (options: { out?: string; json?: boolean }) => {
       const key = await getJson<PublishedReceiptKey>(connect(), '/receipt-key');
+      if (options.out) writeFileSync(options.out, key.publicKeyPem);
+      if (options.json) {
+        console.log(JSON.stringify({ ...key, ...(options.out ? { out: options.out } : {}) }, null, 2));
+        return;
+      }
       if (!options.out) {
         process.stdout.write(key.publicKeyPem);
         return;
       }
-      writeFileSync(options.out, key.publicKeyPem);
       console.log(`公钥已保存 / public key saved: ${options.out}\n  指纹 / fingerprint (SHA-256 of the DER key): ${key.fingerprint}`);
     });
 
