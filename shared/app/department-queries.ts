@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DeadlineRules } from '#domain/deadline.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
-import { legacyScopesOf, scopeKey } from '#domain/provinces.ts';
+import { divisionLabel, legacyScopesOf, scopeKey } from '#domain/provinces.ts';
 import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
@@ -108,7 +108,8 @@ export type HistoryRequest = z.infer<typeof HistoryRequestSchema>;
 
 export interface HistoryAnswer {
   readonly enterpriseId: string;
-  readonly enterprise: Enterprise | null;
+  /** The registry entry, its division codes named for people. */
+  readonly enterprise: (Enterprise & { readonly provinceName: string; readonly cityName: string }) | null;
   readonly periods: readonly Record<string, unknown>[];
 }
 
@@ -141,5 +142,6 @@ export async function historyFor(deps: QueryDeps, { enterpriseId }: HistoryReque
       attempts: record.attempts.map((a, i) => ({ attempt: i + 1, ...a })),
     };
   });
-  return ok({ enterpriseId, enterprise: enterprise ?? null, periods });
+  const named = enterprise ? { ...enterprise, provinceName: divisionLabel(enterprise.province), cityName: divisionLabel(enterprise.city) } : null;
+  return ok({ enterpriseId, enterprise: named, periods });
 }

@@ -85,7 +85,8 @@ describe('GET /enterprises/{enterpriseId}/history', () => {
     const { status, body } = await get(`/enterprises/${fixture.enterprises.corrected.enterpriseId}/history`);
 
     expect(status).toBe(200);
-    expect(body.enterprise).toMatchObject({ city: fixture.city });
+    // The registry keys the place by code; the answer names it too.
+    expect(body.enterprise).toMatchObject({ province: '450000', city: fixture.code, cityName: '柳州市', provinceName: '广西壮族自治区' });
     expect(body.periods).toEqual([
       expect.objectContaining({
         period: PERIOD,
