@@ -1,6 +1,7 @@
 /** What the reviewer reads: an attempt's block, why a message needs no review, what was stored. */
 import type { DepositFile, EnterprisePeriod } from '#domain/attempt.ts';
 import type { DecisionOutcome } from '#domain/review.ts';
+import { divisionLabel } from '#domain/provinces.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
 import { duration, historyLines, issuesByUnit, reviewLines, shanghaiTime } from '#cli/format.ts';
 import type { AttemptView, DecideAnswer } from '#cli/review/backend.ts';
@@ -18,7 +19,11 @@ export function attemptScreen(review: ReviewMessage, view: AttemptView, history:
   return [
     '',
     '═'.repeat(78),
-    `${review.enterpriseName ?? ''} ${review.enterpriseId}  ${[review.province, review.city].filter(Boolean).join(' ')}`.trim(),
+    // The registry keys places by GB/T 2260 code (360100); a reviewer reads the name (南昌市).
+    `${review.enterpriseName ?? ''} ${review.enterpriseId}  ${[review.province, review.city]
+      .filter((place): place is string => Boolean(place))
+      .map(divisionLabel)
+      .join(' ')}`.trim(),
     `period ${review.period}   attempt ${view.attemptNumber} (${attempt.attemptId})   received ${shanghaiTime(attempt.receivedAt)}   ${t.onTime ? 'on time' : `LATE by ${duration(t.lateBySeconds)}`}`,
     `machine verdict: ${attempt.validation.verdict.toUpperCase()} — ${attempt.validation.stats.errors} error(s), ${attempt.validation.stats.warnings} warning(s)${review.level === 'province' ? '   [escalated to province]' : ''}`,
     ...(review.escalation ? [`escalated by ${review.escalation.reviewer}: ${review.escalation.comment}`] : []),
