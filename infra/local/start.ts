@@ -18,7 +18,7 @@ import { mapLimit } from '#app/map-limit.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
-import { awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
+import { assertPortsFree, awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
 import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
 import { LocalTwin } from './twin.ts';
 
@@ -63,6 +63,15 @@ async function main(): Promise<void> {
     await killStaleDynamoDb(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
     log(`--fresh: deleted ${dataDir} (删除了本地数据).`);
+  }
+  if (ports) {
+    // All four before anything starts: a port in use is one line, not a half-started twin.
+    try {
+      await assertPortsFree([ports.s3, ports.dynamodb, ports.sqs, ports.api]);
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exit(2);
+    }
   }
   log('Starting the local twin: s3rver (S3), DynamoDB Local, local-aws-sqs (SQS)…');
   // More intake pollers than the default: the demo replays a year of deposits at once.
