@@ -16,6 +16,7 @@ import {
 } from '#domain/rates.ts';
 import { periodExports } from '#domain/summary-export.ts';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
+import { demoEnterprises } from '#twin/demo.ts';
 
 const PERIOD = '2026-01';
 // January 2026 is due by the end of 12 March, Asia/Shanghai: 16:00 UTC on 12 March is the first late instant.
@@ -602,6 +603,16 @@ describe('one city is one scope', () => {
     expect(unknown.success).toBe(false);
     expect(unknown.error?.issues[0]?.message).toBe('未知的城市 / unknown city: 南仓');
     expect(SummaryScopeSchema.safeParse('province:火星').error?.issues[0]?.message).toBe('未知的省份 / unknown province: 火星');
+  });
+
+  it('makes the demo’s 南昌 and 南昌市 enterprises one city: Jiangxi’s 11 cities, one scope each', () => {
+    const demo = demoEnterprises(53, '2025-01');
+    expect(new Set(demo.filter((e) => e.enterpriseId.slice(2, 8) === '360100').map((e) => e.city))).toEqual(new Set(['南昌', '南昌市']));
+    const { summaries } = summary(demo, []);
+    const cities = summaries.filter((s) => s.scope.startsWith('city:'));
+    expect(cities).toHaveLength(11);
+    expect(cities.find((s) => s.scope === 'city:360100')?.obliged).toBe(5);
+    expect(summaries.filter((s) => s.scope.startsWith('province:')).map((s) => [s.scope, s.obliged])).toEqual([['province:360000', 53]]);
   });
 
   it('puts an enterprise in the same scopes whichever way its place is written', () => {
