@@ -85,6 +85,25 @@ describe('summaries for a range of periods', () => {
     expect(rangesAsked).toEqual([['all', '2025-02', '2026-02']]);
   });
 
+  it('answers a city by its code, filling periods stored before codes from the summaries kept under its names', async () => {
+    const stored = (scope: string, period: Period, obliged: number) => ({ scope, period, obliged }) as unknown as StoredSummary;
+    const kept: Record<string, StoredSummary[]> = {
+      'city:360100': [stored('city:360100', '2026-01', 7)],
+      'city:南昌': [stored('city:南昌', '2025-12', 4), stored('city:南昌', '2026-01', 3)],
+    };
+    const { deps } = fakes([], []);
+    const answer = await summariesFor(
+      { ...deps, summaries: { range: async (scope) => kept[scope] ?? [] } },
+      { scope: 'city:南昌市', from: '2025-12', to: '2026-01' },
+    );
+
+    // The code's own summary wins for 2026-01; 2025-12 exists only under the old name.
+    expect(answer).toEqual({
+      ok: true,
+      value: { scope: 'city:360100', from: '2025-12', to: '2026-01', summaries: [stored('city:360100', '2025-12', 4), stored('city:360100', '2026-01', 7)] },
+    });
+  });
+
   it('refuses a range that runs backwards, or longer than 60 periods, and reads nothing', async () => {
     const { deps, rangesAsked } = fakes([], []);
 
