@@ -3,7 +3,7 @@
  * https://no-color.org, or TERM=dumb), and upload progress bars on stderr only when stderr is a
  * terminal — so a pipe, a file or a CI log gets plain results on stdout and nothing else.
  */
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { MultiBar, Presets, SingleBar } from 'cli-progress';
 
 type Stream = { readonly isTTY?: boolean };
 
@@ -33,6 +33,28 @@ export function bytes(count: number): string {
     unit++;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export interface CountProgress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/** One bar on stderr counting items (`label |███| 75/2200`), or nothing when stderr is not a terminal. */
+export function countProgress(label: string, stream: NodeJS.WriteStream = process.stderr): CountProgress {
+  if (!stream.isTTY) return { update() {}, stop() {} };
+  const bar = new SingleBar({ stream, format: ` ${label} |{bar}| {value}/{total}`, hideCursor: true, barsize: 24 }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }
 
 export interface FileProgress {

@@ -19,6 +19,7 @@ import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
 import { ENV } from '#resources/env.ts';
 import { type Connection, connect } from '../connection.ts';
 import { duration, shanghaiTime } from '../format.ts';
+import { countProgress } from '../terminal.ts';
 import { signedFetch } from '#cli/signed-fetch.ts';
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
@@ -194,7 +195,12 @@ export function registerSummaryCommands(program: Command): void {
         throw new Error(`${parsed.problems.length} problem(s); nothing was imported`);
       }
       const connection = connect();
-      await new DynamoRegistry(connection.clients.db, connection.tables.registry).putAll(parsed.enterprises);
+      const progress = countProgress('导入 importing');
+      try {
+        await new DynamoRegistry(connection.clients.db, connection.tables.registry).putAll(parsed.enterprises, (done, total) => progress.update(done, total));
+      } finally {
+        progress.stop();
+      }
       console.log(`imported ${parsed.enterprises.length} enterprise(s) into the registry`);
     });
   registry

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addMonths, periodRange } from '#domain/period.ts';
 import { lastEndedPeriod } from '#domain/rates.ts';
+import { Presets, SingleBar } from 'cli-progress';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
@@ -149,8 +150,17 @@ async function main(): Promise<void> {
   const script = demoYearScript(enterprises, periods, now);
   log(`Replaying ${script.length} deposits for ${periods[0]}…${last} through the pipeline (S3 → SQS → validate-deposit → ledger)…`);
   const replayStarted = Date.now();
-  await mapLimit(script, 16, (deposit) =>
-    uploadDeposit(twin.clients.s3, twin.resources.bucket, {
+  // A bar on a terminal: deposits uploaded, then what is still waiting in the intake queue.
+  const bar =
+    process.stderr.isTTY && !args.quiet
+      ? new SingleBar(
+          { stream: process.stderr, format: '  replay |{bar}| {value}/{total} uploaded · {waiting} in the intake queue', hideCursor: true, barsize: 24 },
+          Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(script.length, 0, { waiting: 0 });
+  await mapLimit(script, 16, async (deposit) => {
+    await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
       enterpriseId: deposit.enterprise.enterpriseId,
       period: deposit.period,
       report: { fileName: 'report.json', body: JSON.stringify(deposit.report) },
@@ -159,9 +169,11 @@ async function main(): Promise<void> {
         { fileName: 'lab-report.pdf', body: demoPdf(`lab ${deposit.enterprise.enterpriseId} ${deposit.period} ${deposit.receivedAt}`) },
       ],
       reportMetadata: { [SIMULATED_RECEIPT_METADATA]: deposit.receivedAt },
-    }),
-  );
-  await twin.waitForIdle(180_000);
+    });
+    bar?.increment();
+  });
+  await twin.waitForIdle(180_000, (waiting) => bar?.update({ waiting }));
+  bar?.stop();
   log(`  recorded in ${((Date.now() - replayStarted) / 1000).toFixed(1)} s`);
 
   const run = (await twin.scheduler.runNightly({})) as { durationMs: number; summaries: { written: number } };

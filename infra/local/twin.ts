@@ -223,11 +223,13 @@ export class LocalTwin extends EventEmitter {
   }
 
   /** Resolves once every upload so far has been notified and the intake queue is drained. */
-  async waitForIdle(timeoutMs = 60_000): Promise<void> {
+  /** `onTick` hears the intake queue's depth at every look (for progress on long replays). */
+  async waitForIdle(timeoutMs = 60_000, onTick?: (waiting: number) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let quietRounds = 0;
     while (Date.now() < deadline) {
       const depth = await this.queueDepth('intake');
+      onTick?.(depth.visible + depth.inFlight + depth.delayed);
       const idle = this.pendingNotifications === 0 && depth.visible + depth.inFlight + depth.delayed === 0 && !this.sources.some((s) => s.busy);
       quietRounds = idle ? quietRounds + 1 : 0;
       // Two quiet looks in a row: s3rver emits events just after it answers the PUT.

@@ -15,7 +15,8 @@ export class DynamoRegistry implements RegistryReader {
   }
 
   /** Writes enterprises 25 at a time (BatchWriteItem's limit), retrying unprocessed items. */
-  async putAll(enterprises: readonly Enterprise[]): Promise<void> {
+  /** Writes every entry, 25 a request; `onProgress` hears how many are written so far. */
+  async putAll(enterprises: readonly Enterprise[], onProgress?: (written: number, total: number) => void): Promise<void> {
     for (let i = 0; i < enterprises.length; i += 25) {
       // Written as the schema reads them: province and city as division codes, whatever the
       // caller spelt, so the byProvince index is keyed by code.
@@ -26,6 +27,7 @@ export class DynamoRegistry implements RegistryReader {
         requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
         if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
       }
+      onProgress?.(Math.min(i + 25, enterprises.length), enterprises.length);
     }
   }
 }
