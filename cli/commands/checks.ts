@@ -35,7 +35,7 @@ export function catalogue(): CatalogueEntry[] {
 export function registerChecksCommand(program: Command): void {
   program
     .command('checks')
-    .description('List the check catalogue: code, severity, category, rationale and messages (中文 / English)')
+    .description('list the check catalogue: code, severity, category, rationale and messages / 检查项目录')
     .option('--json', 'print the catalogue as JSON')
     .action((options: { json?: boolean }) => {
       const entries = catalogue();

@@ -52,7 +52,7 @@ function queuesOf(option: string | undefined): QueueName[] {
 export function registerDlqCommands(program: Command): void {
   const dlq = program
     .command('dlq')
-    .description('list what is in the dead-letter queues and why (messages stay where they are)')
+    .description('list what is in the dead-letter queues and why (messages stay where they are) / 查看死信队列')
     .option('--queue <name>', `only one queue: ${Object.keys(QUEUES).join(' or ')}`)
     .option('--json', 'machine-readable output')
     .action(async (options: { queue?: string; json?: boolean }) => {

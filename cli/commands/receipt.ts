@@ -93,7 +93,7 @@ export function reportOf(check: ReceiptCheck): string {
 export function registerReceiptCommands(program: Command): void {
   program
     .command('receipt')
-    .description("an attempt's signed receipt (回执), through the API, as JSON")
+    .description("an attempt's signed receipt, through the API, as JSON / 获取存证回执")
     .requiredOption('--attempt <id>', 'the attempt id (evidence status shows it)')
     .option('--out <file>', 'write the receipt to this file instead of printing it')
     .option('--json', 'with --out: print where it was saved as JSON (without --out the receipt itself is printed, as JSON)')
@@ -113,7 +113,7 @@ export function registerReceiptCommands(program: Command): void {
 
   program
     .command('receipt-key')
-    .description('the public key that verifies receipts, PEM')
+    .description('the public key that verifies receipts, PEM / 验证回执的公钥')
     .option('--out <file>', 'write the PEM to this file instead of printing it')
     .option('--json', 'print the published key as JSON (PEM, fingerprint, key id)')
     .action(async (options: { out?: string; json?: boolean }) => {
@@ -132,7 +132,7 @@ export function registerReceiptCommands(program: Command): void {
 
   program
     .command('verify-receipt')
-    .description('check a receipt offline: its signature with the public key, and that each given file has the SHA-256 the receipt records for its name')
+    .description('check a receipt offline: its signature with the public key, and that each given file has the SHA-256 the receipt records for its name / 离线验证回执')
     .argument('<receipt>', 'the receipt JSON file')
     .argument('[files...]', 'deposited files to check against the receipt, matched by file name')
     .requiredOption('--public-key <file>', 'the public key: PEM, JWK, or the JSON of GET /receipt-key')

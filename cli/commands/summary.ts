@@ -101,7 +101,7 @@ async function runNightlyOn(connection: Connection, at: string | undefined): Pro
 export function registerSummaryCommands(program: Command): void {
   program
     .command('summary')
-    .description('the on-time and first-pass rates of a period per scope (from the nightly summary), and who is late now')
+    .description('the on-time and first-pass rates of a period per scope (from the nightly summary), and who is late now / 按时提交率、一次通过率及逾期名单')
     .option('--period <YYYY-MM>', 'the month (default: the last month that has ended)')
     .option(
       '--scope <scope>',
@@ -163,7 +163,7 @@ export function registerSummaryCommands(program: Command): void {
 
   program
     .command('nightly')
-    .description('run nightly-summary now on the local twin (the twin also runs it at 02:00 Asia/Shanghai)')
+    .description('run nightly-summary now on the local twin (the twin also runs it at 02:00 Asia/Shanghai) / 立即计算每日汇总')
     .option('--at <ISO time>', 'compute as of this instant (default: now)')
     .action(async (options: { at?: string }) => {
       if (options.at && Number.isNaN(Date.parse(options.at))) throw new Error(`--at ${options.at} is not an ISO time such as 2026-04-01T02:00:00+08:00`);
@@ -181,7 +181,7 @@ export function registerSummaryCommands(program: Command): void {
       );
     });
 
-  const registry = program.command('registry').description('the registry of obliged enterprises (the denominator of both rates)');
+  const registry = program.command('registry').description('the registry of obliged enterprises (the denominator of both rates) / 重点排放单位名录');
   registry
     .command('import')
     .description('validate a registry file (CSV or XLSX) and load it; a bad row is reported with its line and nothing is loaded')

@@ -113,7 +113,7 @@ async function decideOnce(options: DecideOptions): Promise<void> {
 export function registerReviewCommands(program: Command): void {
   const review = program
     .command('review')
-    .description('review deposits with problems: take the next one from the review queue, read its issues and evidence, decide')
+    .description('review deposits with problems: take the next one from the review queue, read its issues and evidence, decide / 审核有问题的存证')
     .option('--reviewer <id>', 'who decides (twin only; in the cloud your IAM identity is recorded)', defaultReviewer())
     .option('--level <level>', 'your review level: city or province (escalated deposits)', 'city')
     .option('--enterprise <creditCode>', 'only this enterprise (others are handed back)')
