@@ -132,7 +132,9 @@ export function registerReceiptCommands(program: Command): void {
 
   program
     .command('verify-receipt')
-    .description('check a receipt offline: its signature with the public key, and that each given file has the SHA-256 the receipt records for its name / 离线验证回执')
+    .description(
+      'check a receipt offline: its signature with the public key, and that each given file has the SHA-256 the receipt records for its name / 离线验证回执',
+    )
     .argument('<receipt>', 'the receipt JSON file')
     .argument('[files...]', 'deposited files to check against the receipt, matched by file name')
     .requiredOption('--public-key <file>', 'the public key: PEM, JWK, or the JSON of GET /receipt-key')
