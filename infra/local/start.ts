@@ -127,8 +127,13 @@ async function main(): Promise<void> {
   const reseeded = await reseedReviewQueue(twin.clients, twin.resources);
   if (reseeded > 0) log(`Re-queued ${reseeded} review message(s) of undecided attempts (the review queue is kept in memory only).`);
   if (reconciled.announced > 0) {
-    await twin.waitForIdle(180_000);
-    log(`  recorded the announced uploads (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
+    // A report whose evidence is not all there waits (up to the evidence grace) on the queue; that
+    // is not a reason to keep the user from a ready twin.
+    await twin.waitForIdle(180_000, undefined, { delayed: false });
+    const waiting = (await twin.queueDepth('intake')).delayed;
+    log(
+      `  recorded the announced uploads (${((Date.now() - started) / 1000).toFixed(1)} s since start)${waiting > 0 ? `; ${waiting} report(s) wait for evidence files not yet in their folders` : ''}`,
+    );
   }
 
   if (!empty || args['no-demo']) {

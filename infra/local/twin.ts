@@ -223,14 +223,18 @@ export class LocalTwin extends EventEmitter {
   }
 
   /** Resolves once every upload so far has been notified and the intake queue is drained. */
-  /** `onTick` hears the intake queue's depth at every look (for progress on long replays). */
-  async waitForIdle(timeoutMs = 60_000, onTick?: (waiting: number) => void): Promise<void> {
+  /**
+   * `onTick` hears the intake queue's depth at every look (for progress on long replays). With
+   * `delayed: false`, messages put back with a delay (a report waiting for its evidence, up to the
+   * grace period) do not count as work in progress.
+   */
+  async waitForIdle(timeoutMs = 60_000, onTick?: (waiting: number) => void, { delayed = true }: { delayed?: boolean } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let quietRounds = 0;
     while (Date.now() < deadline) {
       const depth = await this.queueDepth('intake');
       onTick?.(depth.visible + depth.inFlight + depth.delayed);
-      const idle = this.pendingNotifications === 0 && depth.visible + depth.inFlight + depth.delayed === 0 && !this.sources.some((s) => s.busy);
+      const idle = this.pendingNotifications === 0 && depth.visible + depth.inFlight + (delayed ? depth.delayed : 0) === 0 && !this.sources.some((s) => s.busy);
       quietRounds = idle ? quietRounds + 1 : 0;
       // Two quiet looks in a row: s3rver emits events just after it answers the PUT.
       if (quietRounds >= 2) return;
