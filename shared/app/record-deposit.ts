@@ -126,9 +126,10 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     return wait;
   }
   let attempt = built.attempt;
+  // Cut to fit (and its detail object written) once, not on every contended try.
+  let stored = await storable(deps, attempt);
   for (let tries = 0; tries < WRITE_RETRY.tries; tries++) {
     if (record && record.attempts.length >= MAX_ATTEMPTS_PER_RECORD) return recordOverflow(deps, attempt, record, enterprise);
-    const stored = await storable(deps, attempt);
     const next = withAttempt(record, scopeOf(key, enterprise), summaryOf(stored), snapshotOf(attempt));
     const outcome = await deps.ledger.recordAttempt(stored, next, record?.version);
     if (outcome === 'recorded') {
@@ -142,8 +143,10 @@ export async function recordDeposit(deps: IntakeDeps, upload: ReportUpload): Pro
     const reused = keyReusedIn(record, upload.key);
     record = await deps.ledger.getDeposit(key.enterpriseId, key.period);
     // What the attempt says may depend on the record (a report key already used): rebuild it then.
-    if (keyReusedIn(record, upload.key) !== reused)
+    if (keyReusedIn(record, upload.key) !== reused) {
       attempt = (await buildAttempt(deps, upload, key, attemptId, reportVersion, { ...context, ...(record ? { record } : {}) })).attempt;
+      stored = await storable(deps, attempt);
+    }
   }
   throw new Error(`could not record attempt ${attemptId} for ${key.enterpriseId} ${key.period}: still contended after ${WRITE_RETRY.tries} tries`);
 }
