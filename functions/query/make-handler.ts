@@ -13,8 +13,9 @@ import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { HistoryRequestSchema, historyFor, LateRequestSchema, lateFor, type QueryDeps, SummariesRequestSchema, summariesFor } from '#app/department-queries.ts';
 import { issueReceipt, type ReceiptDeps, ReceiptRequestSchema, receiptKeyFor } from '#app/issue-receipt.ts';
 import { ok } from '#app/outcome.ts';
+import type { ClaimMapping } from '#domain/identity.ts';
 import type { AwsClients } from '#lambda/clients.ts';
-import { DeadlineRulesVariable, ReceiptSigningConfigSchema, receiptSigningKeyOf } from '#lambda/config.ts';
+import { ClaimMappingVariable, DeadlineRulesVariable, ReceiptSigningConfigSchema, receiptSigningKeyOf } from '#lambda/config.ts';
 import { httpApi, route } from '#lambda/http.ts';
 import type { Observability } from '#lambda/middy.ts';
 import { ENV } from '#resources/env.ts';
@@ -22,6 +23,7 @@ import { ENV } from '#resources/env.ts';
 const name = z.string().min(1);
 
 export const QueryConfigSchema = z.object({
+  [ENV.identityClaims]: ClaimMappingVariable,
   [ENV.depositsTable]: name,
   [ENV.attemptsTable]: name,
   [ENV.registryTable]: name,
@@ -31,7 +33,7 @@ export const QueryConfigSchema = z.object({
 });
 export type QueryConfig = z.infer<typeof QueryConfigSchema>;
 
-export type QueryApiDeps = QueryDeps & ReceiptDeps;
+export type QueryApiDeps = QueryDeps & ReceiptDeps & { readonly claims: ClaimMapping };
 
 export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDeps {
   const key = receiptSigningKeyOf(config);
@@ -41,6 +43,7 @@ export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDep
     registry: config[ENV.registryTable],
   };
   return {
+    claims: config[ENV.identityClaims],
     reader: () => new DynamoPeriodReader(clients.db, tables),
     summaries: new DynamoSummaries(clients.db, config[ENV.summariesTable]),
     rules: config[ENV.deadlineRules],
@@ -53,6 +56,7 @@ export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDep
 export function makeHandler(deps: QueryApiDeps, observability: Observability) {
   return httpApi({
     observability,
+    claims: deps.claims,
     routes: {
       'GET /summaries': route({ query: SummariesRequestSchema, handle: ({ query }) => summariesFor(deps, query) }),
       'GET /late': route({ query: LateRequestSchema, handle: async ({ query }) => ok(await lateFor(deps, query)) }),

@@ -12,16 +12,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
-import { refused } from '#app/outcome.ts';
 import { decideOnAttempt, type ReviewDeps } from '#app/review-decision.ts';
 import { showAttempt } from '#app/show-attempt.ts';
+import type { ClaimMapping } from '#domain/identity.ts';
 import { DecisionRequestSchema, ReviewerSchema } from '#domain/review.ts';
 import type { AwsClients } from '#lambda/clients.ts';
+import { ClaimMappingVariable } from '#lambda/config.ts';
 import { httpApi, route } from '#lambda/http.ts';
 import type { Observability } from '#lambda/middy.ts';
 import { ENV } from '#resources/env.ts';
 
 export const ReviewConfigSchema = z.object({
+  [ENV.identityClaims]: ClaimMappingVariable,
   [ENV.depositsTable]: z.string().min(1),
   [ENV.attemptsTable]: z.string().min(1),
   [ENV.reviewQueueUrl]: z.url(),
@@ -35,26 +37,28 @@ const AttemptPathSchema = z.object({
 
 const DecisionBodySchema = DecisionRequestSchema.extend({ reviewer: ReviewerSchema.optional() });
 
-export function reviewDeps(config: ReviewConfig, clients: AwsClients): ReviewDeps {
+export type ReviewApiDeps = ReviewDeps & { readonly claims: ClaimMapping };
+
+export function reviewDeps(config: ReviewConfig, clients: AwsClients): ReviewApiDeps {
   return {
+    claims: config[ENV.identityClaims],
     store: new DynamoLedger(clients.db, { deposits: config[ENV.depositsTable], attempts: config[ENV.attemptsTable] }),
     reviewQueue: new SqsReviewQueue(clients.sqs, config[ENV.reviewQueueUrl]),
     now: () => new Date(),
   };
 }
 
-export function makeHandler(deps: ReviewDeps, observability: Observability) {
+export function makeHandler(deps: ReviewApiDeps, observability: Observability) {
   const { logger, metrics } = observability;
   return httpApi({
     observability,
+    claims: deps.claims,
     routes: {
       'POST /attempts/{attemptId}/decision': route({
         params: AttemptPathSchema,
         body: DecisionBodySchema,
         handle: async ({ params: { attemptId }, body, caller }) => {
-          const reviewer = caller ?? body.reviewer;
-          if (!reviewer)
-            return refused('bad-request', 'reviewer：未经 IAM 认证的请求必须写明审核人', 'reviewer: required when the request is not IAM-authenticated');
+          const reviewer = caller.name;
           const outcome = await decideOnAttempt(deps, attemptId, { ...body, reviewer });
           if (!outcome.ok) {
             logger.info('decision refused', { attemptId, reviewer, code: outcome.refusal.code });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type CheckSettings, CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules, DeadlineRulesSchema } from '#domain/deadline.ts';
+import { type ClaimMapping, ClaimMappingSchema, DEFAULT_CLAIM_MAPPING } from '#domain/identity.ts';
 import { zodIssuesText } from '#domain/zod-issues.ts';
 import { ENV } from '#resources/env.ts';
 import { errorOf } from '#app/outcome.ts';
@@ -28,6 +29,20 @@ export const DeadlineRulesVariable = z
       return DeadlineRulesSchema.parse(JSON.parse(text));
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: `${ENV.deadlineRules} is not valid deadline rules JSON: ${errorOf(error).message}` });
+      return z.NEVER;
+    }
+  });
+
+/** ENV.identityClaims: the issuer's claim names; the twin issuer's defaults when unset. */
+export const ClaimMappingVariable = z
+  .string()
+  .optional()
+  .transform((text, ctx): ClaimMapping => {
+    if (text === undefined || text.trim() === '') return DEFAULT_CLAIM_MAPPING;
+    try {
+      return ClaimMappingSchema.parse(JSON.parse(text));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${ENV.identityClaims} is not a valid claim mapping (JSON): ${errorOf(error).message}` });
       return z.NEVER;
     }
   });

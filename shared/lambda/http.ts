@@ -1,8 +1,9 @@
 /**
  * The HTTP boundary of every API function (API Gateway HTTP API, payload v2), in one place:
  * routing (Powertools event-handler's Router), parsing the path, query and body with the route's
- * zod schemas and saying what is wrong, the caller's identity, one table from a use case's
- * refusal to a status, `cache-control: no-store` on every reply, and the 500: logged with its
+ * zod schemas and saying what is wrong, the caller's identity (the principal the JWT authorizer's
+ * claims or the IAM authorizer describe) and whether the route admits its role (API_ROUTES says),
+ * one table from a use case's refusal to a status, `cache-control: no-store` on every reply, and the 500: logged with its
  * cause, never shown to the caller. An API function is then a short table of routes.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,20 +11,28 @@ import { HttpError, NotFoundError, Router } from '@aws-lambda-powertools/event-h
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { QueryRefusalCode } from '#app/department-queries.ts';
-import { errorOf, messageText, type Outcome } from '#app/outcome.ts';
+import { errorOf, type Message, messageText, type Outcome } from '#app/outcome.ts';
+import type { AccessRefusalCode } from '#domain/access.ts';
+import { type ClaimMapping, type Principal, principalFromClaims } from '#domain/identity.ts';
 import type { RefusalCode } from '#domain/review.ts';
 import { zodIssuesText } from '#domain/zod-issues.ts';
+import { API_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
 import { lambda, type Observability } from './middy.ts';
 
 /** What a request that does not parse (or lacks what it must carry) is answered with, by every API. */
 export type InvalidRequestCode = 'bad-request';
 
+/** What a request without a verified caller is answered with (401). */
+export type UnauthenticatedCode = 'unauthenticated';
+
 /** Every code a use case behind the API may refuse with. */
-export type ApiRefusalCode = RefusalCode | QueryRefusalCode | InvalidRequestCode;
+export type ApiRefusalCode = RefusalCode | QueryRefusalCode | InvalidRequestCode | AccessRefusalCode | UnauthenticatedCode;
 
 /** The one table from refusal to status: a new refusal code does not compile until it has one. */
 const STATUS_OF_REFUSAL: Record<ApiRefusalCode, number> = {
   'bad-request': 400,
+  unauthenticated: 401,
+  forbidden: 403,
   'too-long': 400,
   'wrong-level': 403,
   'not-found': 404,
@@ -40,11 +49,8 @@ export interface HttpRequest<Params, Query, Body> {
   readonly params: Params;
   readonly query: Query;
   readonly body: Body;
-  /**
-   * Who calls: the IAM principal API Gateway verified (requestContext.authorizer.iam.userArn).
-   * Absent on the twin, which has no IAM.
-   */
-  readonly caller: string | undefined;
+  /** Who calls, as the authorizer verified it; the route's roles already admitted it. */
+  readonly caller: Principal;
 }
 
 type Raw = Record<string, string | undefined>;
@@ -78,15 +84,49 @@ export type RouteKey = `${'GET' | 'POST'} /${string}`;
 
 export interface HttpApiOptions {
   readonly routes: Readonly<Record<RouteKey, Route>>;
+  /** Which token claims carry the role, credit code, level and jurisdiction (the deployment's issuer's names). */
+  readonly claims: ClaimMapping;
   readonly observability: Observability;
 }
 
-const IamCallerSchema = z.object({
-  requestContext: z.object({ authorizer: z.object({ iam: z.object({ userArn: z.string().min(1) }) }) }),
+const AuthorizerSchema = z.object({
+  requestContext: z.object({
+    authorizer: z
+      .object({
+        jwt: z.object({ claims: z.record(z.string(), z.unknown()) }).optional(),
+        iam: z.object({ userArn: z.string().min(1) }).optional(),
+      })
+      .optional(),
+  }),
 });
 
-const reply = (statusCode: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status: statusCode, headers: { 'content-type': 'application/json; charset=utf-8' } });
+type CallerReading = { readonly ok: true; readonly caller: Principal } | { readonly ok: false; readonly status: 401 | 403; readonly message: Message };
+
+/**
+ * The caller the authorizer verified: a person from the JWT authorizer's claims, a machine from
+ * the IAM authorizer's principal. Neither: the route was reached without an authorizer, which the
+ * stack and the twin never allow, so it is refused rather than trusted.
+ */
+export function callerOf(event: unknown, claims: ClaimMapping): CallerReading {
+  const parsed = AuthorizerSchema.safeParse(event);
+  const authorizer = parsed.success ? parsed.data.requestContext.authorizer : undefined;
+  if (authorizer?.jwt) {
+    const reading = principalFromClaims(authorizer.jwt.claims, claims);
+    return reading.ok ? { ok: true, caller: reading.principal } : { ok: false, status: 403, message: reading.message };
+  }
+  if (authorizer?.iam) return { ok: true, caller: { role: 'machine', subject: authorizer.iam.userArn, name: authorizer.iam.userArn } };
+  return { ok: false, status: 401, message: { zh: '请先登录（缺少有效的访问令牌）', en: 'sign in first: the request carries no valid access token' } };
+}
+
+/** Whether the route admits the caller's role: API_ROUTES names the people's roles and the machines' door. */
+function admits(key: string, caller: Principal): boolean {
+  const route = API_ROUTES.find((r) => routeKeyOf(r) === key);
+  if (!route) return false;
+  return caller.role === 'machine' ? route.iam !== undefined : route.people.includes(caller.role);
+}
+
+const reply = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), { status: statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 
 /** The body as JSON; undefined for a body that is not JSON, which the route's schema then refuses. */
 function bodyOf(event: APIGatewayProxyEventV2): unknown {
@@ -101,30 +141,37 @@ function bodyOf(event: APIGatewayProxyEventV2): unknown {
 /** API Gateway's `/attempts/{attemptId}` as the Router writes it: `/attempts/:attemptId`. */
 const routerPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1') as `/${string}`;
 
-export function httpApi({ routes, observability }: HttpApiOptions) {
+export function httpApi({ routes, claims, observability }: HttpApiOptions) {
   const invalidRequest: InvalidRequestCode = 'bad-request';
   const { logger, metrics } = observability;
   const invalid = (message: string) => reply(STATUS_OF_REFUSAL[invalidRequest], { error: invalidRequest, message });
   const app = new Router({ logger });
 
   for (const [key, spec] of Object.entries(routes)) {
+    if (!API_ROUTES.some((r) => routeKeyOf(r) === key)) throw new Error(`${key} is not a route of shared/resources/api-routes.ts`);
     const [method, path = '/'] = key.split(' ');
     const register = method === 'POST' ? app.post.bind(app) : app.get.bind(app);
     register(routerPath(path), async ({ event, params }) => {
       const request = event as APIGatewayProxyEventV2;
+      const who = callerOf(request, claims);
+      if (!who.ok)
+        return reply(
+          who.status,
+          { error: who.status === 401 ? 'unauthenticated' : 'forbidden', message: messageText(who.message) },
+          who.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+        );
+      if (!admits(key, who.caller))
+        return reply(STATUS_OF_REFUSAL.forbidden, {
+          error: 'forbidden',
+          message: messageText({ zh: `角色 ${who.caller.role} 无权使用 ${key}`, en: `the role ${who.caller.role} may not call ${key}` }),
+        });
       const parsedParams = (spec.params ?? z.unknown()).safeParse(params);
       if (!parsedParams.success) return invalid(zodIssuesText(parsedParams.error, { whole: 'path' }));
       const parsedQuery = (spec.query ?? z.unknown()).safeParse(request.queryStringParameters ?? {});
       if (!parsedQuery.success) return invalid(zodIssuesText(parsedQuery.error, { whole: 'query' }));
       const parsedBody = (spec.body ?? z.unknown()).safeParse(spec.body ? bodyOf(request) : undefined);
       if (!parsedBody.success) return invalid(zodIssuesText(parsedBody.error, { whole: 'body' }));
-      const caller = IamCallerSchema.safeParse(request);
-      const outcome = await spec.handle({
-        params: parsedParams.data,
-        query: parsedQuery.data,
-        body: parsedBody.data,
-        caller: caller.success ? caller.data.requestContext.authorizer.iam.userArn : undefined,
-      });
+      const outcome = await spec.handle({ params: parsedParams.data, query: parsedQuery.data, body: parsedBody.data, caller: who.caller });
       if (!outcome.ok) return reply(STATUS_OF_REFUSAL[outcome.refusal.code], { error: outcome.refusal.code, message: messageText(outcome.refusal.message) });
       return reply(spec.status?.(outcome.value) ?? 200, outcome.value);
     });

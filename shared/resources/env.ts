@@ -26,6 +26,11 @@ export const ENV = {
    * for validate-deposit, which hands back a report whose evidence is still uploading.
    */
   intakeQueueUrl: 'INTAKE_QUEUE_URL',
+  /**
+   * Which claims of the OIDC issuer's tokens carry the role, credit code, review level,
+   * jurisdiction and name, as JSON (any subset of ClaimMapping, shared/domain/identity.ts).
+   */
+  identityClaims: 'IDENTITY_CLAIMS',
   /** How many days back the scheduled reconciliation looks (default 45). */
   reconcileLookbackDays: 'RECONCILE_LOOKBACK_DAYS',
 } as const;
