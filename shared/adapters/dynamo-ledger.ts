@@ -2,11 +2,26 @@
  * The ledger: the deposits table (one record per enterprise-period) and the attempts table. One
  * adapter over both tables for every use case that writes them — intake's attempts, reviewers'
  * decisions — and for finding an attempt by id; each use case sees only its port.
+ *
+ * Every record it writes carries its place in the reviewers' inbox (shared/domain/inbox.ts),
+ * computed from that very version: a record is always put whole, so a record that waits for no one
+ * is written without the attributes and leaves the sparse byInbox index in the same write.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttemptLookup, AttemptLocation, DecisionStore, Ledger, RecordOutcome, Ruling, RulingWriteOutcome } from '#app/ports.ts';
-import { type Attempt, AttemptSchema, type EnterprisePeriod, EnterprisePeriodSchema } from '#domain/attempt.ts';
+import type {
+  AttemptLocation,
+  AttemptLookup,
+  AttemptReader,
+  DecisionStore,
+  Ledger,
+  MonthDecision,
+  RecordOutcome,
+  Ruling,
+  RulingWriteOutcome,
+} from '#app/ports.ts';
+import { type Attempt, AttemptSchema, DecisionSchema, type EnterprisePeriod, EnterprisePeriodSchema, EscalationSchema } from '#domain/attempt.ts';
+import { inboxEntryOf } from '#domain/inbox.ts';
 
 export interface LedgerTables {
   readonly deposits: string;
@@ -34,7 +49,12 @@ function isCancellation(error: unknown): error is TransactionCanceledException {
 
 const keyOf = (attempt: AttemptLocation) => ({ enterpriseId: attempt.enterpriseId, attemptRef: attemptRef(attempt) });
 
-export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
+/** The record as the deposits table holds it: the record and, when it waits for a reviewer, its inbox attributes. */
+export function depositItemOf(record: EnterprisePeriod): Record<string, unknown> {
+  return { ...record, ...inboxEntryOf(record) };
+}
+
+export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup, AttemptReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: LedgerTables,
@@ -68,7 +88,7 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
                 ConditionExpression: 'attribute_not_exists(enterpriseId)',
               },
             },
-            { Put: { TableName: this.tables.deposits, Item: record, ...recordCondition } },
+            { Put: { TableName: this.tables.deposits, Item: depositItemOf(record), ...recordCondition } },
           ],
         }),
       );
@@ -163,7 +183,7 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
             {
               Put: {
                 TableName: this.tables.deposits,
-                Item: record,
+                Item: depositItemOf(record),
                 ConditionExpression: 'version = :expected',
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
@@ -181,6 +201,22 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup {
       if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'conflict';
       throw error;
     }
+  }
+
+  async monthDecisions(enterpriseId: string, period: string): Promise<MonthDecision[]> {
+    const items = await this.queryAll({
+      TableName: this.tables.attempts,
+      KeyConditionExpression: 'enterpriseId = :e AND begins_with(attemptRef, :p)',
+      // Only who decided: an attempt item may weigh hundreds of KB.
+      ProjectionExpression: 'attemptId, #decision, #escalation',
+      ExpressionAttributeNames: { '#decision': 'decision', '#escalation': 'escalation' },
+      ExpressionAttributeValues: { ':e': enterpriseId, ':p': `${period}#` },
+    });
+    return items.map((item) => ({
+      attemptId: String(item.attemptId),
+      ...(item.decision ? { decision: DecisionSchema.parse(item.decision) } : {}),
+      ...(item.escalation ? { escalation: EscalationSchema.parse(item.escalation) } : {}),
+    }));
   }
 
   /** An enterprise's enterprise-period records, oldest period first (one Query). */

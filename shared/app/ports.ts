@@ -2,7 +2,7 @@
  * What the intake use case needs from the outside world. AWS adapters implement these
  * (shared/adapters); tests hand in fakes or adapters pointed at the local twin.
  */
-import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
+import type { Attempt, DepositFile, EnterprisePeriod } from '#domain/attempt.ts';
 import type { PriorMonth } from '#domain/history-checks.ts';
 import type { UnreadableReason } from '#domain/object-faults.ts';
 import type { Enterprise } from '#domain/registry.ts';
@@ -263,6 +263,74 @@ export interface DecisionStore extends AttemptLookup {
   /** Notes that the escalated attempt is on the review queue for the province; true if this call set it. */
   markEscalationQueued(attempt: AttemptLocation, at: string): Promise<boolean>;
   escalationQueuedAt(attempt: AttemptLocation): Promise<string | undefined>;
+}
+
+/** What the attempt page shows of each attempt of the month beside the record's summary: who decided. */
+export type MonthDecision = Pick<Attempt, 'attemptId'> & Partial<Pick<Attempt, 'decision' | 'escalation'>>;
+
+/** An attempt for its reader (shared/app/show-attempt.ts): the attempt, its month, and links to its files. */
+export interface AttemptReader extends AttemptLookup {
+  /** The decisions and escalations on the month's attempts (one Query, only those attributes). */
+  monthDecisions(enterpriseId: string, period: string): Promise<MonthDecision[]>;
+}
+
+/** Links that serve a file exactly as the attempt recorded it (its version, its detected type). */
+export interface FileLinks {
+  linkTo(file: DepositFile): Promise<string>;
+}
+
+// The reviewers' inbox (shared/app/review-inbox.ts).
+import type { InboxAttempt } from '#domain/inbox.ts';
+
+/** Where a page of the inbox starts: just after this entry (the index's key, less the partition). */
+export interface InboxPosition {
+  readonly inboxSince: string;
+  readonly enterpriseId: string;
+  readonly period: string;
+}
+
+export interface InboxQuery {
+  /** The partition: `city#360100` or `province#360000` (shared/domain/inbox.ts). */
+  readonly inbox: string;
+  /** Only this city's (a GB/T 2260 code): narrows a province's inbox. */
+  readonly city?: string;
+  readonly enterpriseId?: string;
+  readonly period?: string;
+  /** Only attempts with at least one issue of this severity. */
+  readonly severity?: 'errors' | 'warnings';
+  /** Only late (true) or on-time (false) attempts. */
+  readonly late?: boolean;
+  readonly limit: number;
+  readonly after?: InboxPosition;
+}
+
+/** One waiting record, as the index holds it. */
+export interface InboxRow {
+  readonly enterpriseId: string;
+  readonly period: string;
+  readonly province: string;
+  readonly city: string;
+  readonly industry: string;
+  readonly inboxSince: string;
+  readonly attempt: InboxAttempt;
+}
+
+export interface InboxPage {
+  readonly rows: readonly InboxRow[];
+  /** Where the next page starts; absent when this page is the last. */
+  readonly next?: InboxPosition;
+}
+
+/** The byInbox index, by Query only. */
+export interface InboxReader {
+  page(query: InboxQuery): Promise<InboxPage>;
+  /** How many wait in the inbox, whatever the filters, by city code. */
+  countsByCity(inbox: string): Promise<ReadonlyMap<string, number>>;
+}
+
+/** The registry's names for enterprises, where it has them. */
+export interface EnterpriseNames {
+  namesOf(enterpriseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 // Intake's wait for evidence uploaded after its report (shared/app/record-deposit.ts).

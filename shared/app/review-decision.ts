@@ -4,14 +4,21 @@
  * write to an enterprise-period, so a decision cannot slip past a re-deposit that superseded it,
  * and a second (or concurrent) decision finds the first and is refused.
  *
- * At-least-once safe: each decision carries a decisionId (the client's, or a hash of its content),
- * so the same request delivered twice is answered from what is stored instead of being refused or
- * recorded again. An escalation re-queues the attempt for provincial review after it is stored;
- * a replay finishes that step if a crash left it undone.
+ * Who decides is the caller's verified principal, never the body: an attempt outside the
+ * reviewer's jurisdiction is answered as if it did not exist (the caller named it only by its
+ * opaque id), and one waiting at another level is refused as forbidden (shared/domain/access.ts),
+ * before the review rules (shared/domain/review.ts) look at the request.
+ *
+ * At-least-once safe: each decision carries a decisionId (the client's, or a hash of its content
+ * and of who sends it), so the same request delivered twice is answered from what is stored
+ * instead of being refused or recorded again. An escalation re-queues the attempt for provincial
+ * review after it is stored; a replay finishes that step if a crash left it undone.
  */
 import { createHash } from 'node:crypto';
+import { type AccessRefusalCode, decideRuling, mayRead, type Place } from '#domain/access.ts';
 import { acceptedMonthOf, type Attempt, attemptNumber, type EnterprisePeriod } from '#domain/attempt.ts';
-import { type DecisionRequest, type RefusalCode, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
+import type { Principal } from '#domain/identity.ts';
+import { type DecisionRequest, isRecordedRequest, type RefusalCode, type ReviewerIdentity, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
 import { type ReviewMessage, reviewMessageOf } from '#domain/review-message.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
 import type { DecisionStore, ReviewQueue, Ruling } from './ports.ts';
@@ -30,13 +37,16 @@ export interface Decided {
   readonly record: EnterprisePeriod;
 }
 
-export type DecisionOutcome = Outcome<Decided, RefusalCode>;
+export type DecisionOutcome = Outcome<Decided, RefusalCode | AccessRefusalCode>;
 
 const MAX_WRITE_RETRIES = 8;
 
-/** The decision's identity when the client gave none: the same content is the same decision. */
-export function contentDecisionId(attemptId: string, request: DecisionRequest): string {
-  const content = JSON.stringify([attemptId, request.outcome, request.reviewer, request.level, request.comment, request.issueComments]);
+/**
+ * The decision's identity when the client gave none: the same content from the same reviewer at
+ * the same level is the same decision; another reviewer's identical words are another decision.
+ */
+export function contentDecisionId(attemptId: string, request: DecisionRequest, reviewer: Pick<ReviewerIdentity, 'subject' | 'level'>): string {
+  const content = JSON.stringify([attemptId, request.outcome, reviewer.subject, reviewer.level, request.comment, request.issueComments]);
   return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }
 
@@ -44,16 +54,41 @@ export function applyRuling(attempt: Attempt, ruling: Ruling): Attempt {
   return ruling.kind === 'decide' ? { ...attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...attempt, escalation: ruling.escalation };
 }
 
-export async function decideOnAttempt(deps: ReviewDeps, attemptId: string, request: DecisionRequest): Promise<DecisionOutcome> {
+const notFound = (attemptId: string) => refused('not-found', `没有编号为 ${attemptId} 的提交记录`, `no attempt ${attemptId} is recorded`);
+
+/** Where the record belongs, as the access rules read a place. */
+export const placeOf = (record: Pick<EnterprisePeriod, 'enterpriseId' | 'province' | 'city'>): Place => ({
+  enterpriseId: record.enterpriseId,
+  province: record.province,
+  city: record.city,
+});
+
+export async function decideOnAttempt(deps: ReviewDeps, attemptId: string, request: DecisionRequest, caller: Principal): Promise<DecisionOutcome> {
+  // A non-reviewer has no identity to decide with; the access rules refuse it below.
+  const reviewer: ReviewerIdentity = { subject: caller.subject, name: caller.name, level: caller.role === 'reviewer' ? caller.level : 'city' };
   const identified = {
     ...request,
-    decisionId: request.decisionId ?? contentDecisionId(attemptId, request),
+    decisionId: request.decisionId ?? contentDecisionId(attemptId, request, reviewer),
   };
   for (let tries = 0; tries < MAX_WRITE_RETRIES; tries++) {
     const attempt = await deps.store.findAttempt(attemptId);
     const record = attempt && (await deps.store.getDeposit(attempt.enterpriseId, attempt.period));
-    if (!attempt || !record) return refused('not-found', `没有编号为 ${attemptId} 的提交记录`, `no attempt ${attemptId} is recorded`);
-    const ruling = ruleOnDecision(record, attempt, identified, deps.now());
+    if (!attempt || !record) return notFound(attemptId);
+    const place = placeOf(record);
+    if (!mayRead(caller, place)) return notFound(attemptId);
+    // A replay of what this reviewer recorded is answered as recorded, although the attempt may
+    // since wait at another level (the city reviewer's own escalation, redelivered).
+    const replaying = caller.role === 'reviewer' && isRecordedRequest(attempt, identified.decisionId, reviewer);
+    // A decided attempt waits at no level: the review rules say who decided it, and that it is final.
+    if (!replaying && !(attempt.decision && caller.role === 'reviewer')) {
+      const pending = {
+        level: attempt.escalation?.toLevel ?? 'city',
+        ...(attempt.escalation?.reviewerId ? { escalatedBy: attempt.escalation.reviewerId } : {}),
+      };
+      const access = decideRuling(caller, place, pending);
+      if (!access.ok) return { ok: false, refusal: { code: access.code, message: access.message } };
+    }
+    const ruling = ruleOnDecision(record, attempt, identified, reviewer, deps.now());
     if (ruling.kind === 'refuse') return { ok: false, refusal: ruling.refusal };
     if (ruling.kind === 'replay') {
       if (attempt.escalation?.decisionId === identified.decisionId && !(await deps.store.escalationQueuedAt(attempt))) {

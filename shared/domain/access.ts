@@ -66,6 +66,7 @@ export function readRuling(principal: Principal, place: Place): Ruling {
 /** What is waiting for a decision: the level it waits at and the reviewer who escalated it, if any. */
 export interface Pending {
   readonly level: ReviewLevel;
+  /** The escalating reviewer's subject (`sub`): names are not unique, subjects are. */
   readonly escalatedBy?: string;
 }
 
@@ -82,7 +83,7 @@ export function decideRuling(principal: Principal, place: Place, pending: Pendin
       ? forbidden('该提交已上报省级审核，只能由省级审核人决定', 'this attempt was escalated: only a provincial reviewer decides it now')
       : forbidden('该提交尚在市级审核，省级审核人只审核上报的提交', 'this attempt awaits city review: a provincial reviewer decides only escalated attempts');
   // A provincial reviewer who escalated (there is no level above) must not then decide it alone.
-  if (pending.escalatedBy !== undefined && pending.escalatedBy === principal.name && principal.level !== 'province')
+  if (pending.escalatedBy !== undefined && pending.escalatedBy === principal.subject && principal.level !== 'province')
     return forbidden('上报人不能决定自己上报的提交', 'the reviewer who escalated an attempt does not decide it');
   return allowed;
 }

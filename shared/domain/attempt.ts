@@ -51,7 +51,10 @@ export const DecisionSchema = z.object({
   /** Same id ⇒ same decision: a redelivered request is recognised, not recorded twice. */
   decisionId: z.string(),
   outcome: z.enum(['accept', 'return']),
+  /** The reviewer's name as their token gave it, for people to read. */
   reviewer: z.string(),
+  /** The reviewer's stable id (the token's `sub`); absent on decisions recorded before sign-in. */
+  reviewerId: z.string().optional(),
   level: ReviewLevelSchema,
   decidedAt: z.string(),
   comment: z.string(),
@@ -63,6 +66,8 @@ export type Decision = z.infer<typeof DecisionSchema>;
 export const EscalationSchema = z.object({
   decisionId: z.string(),
   reviewer: z.string(),
+  /** The escalating reviewer's stable id (the token's `sub`); absent on escalations recorded before sign-in. */
+  reviewerId: z.string().optional(),
   fromLevel: ReviewLevelSchema,
   toLevel: ReviewLevelSchema,
   escalatedAt: z.string(),

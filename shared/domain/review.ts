@@ -29,7 +29,6 @@ import {
   IssueCommentSchema,
   laterAccepted,
   type ReviewLevel,
-  ReviewLevelSchema,
 } from './attempt.ts';
 import type { Issue, Verdict } from './issues.ts';
 
@@ -48,7 +47,6 @@ export const DECISION_LIMITS = {
   issueCommentText: 20_000,
   /** An issue comment's code, unit or field: they must name an issue of the attempt anyway. */
   location: 128,
-  reviewer: 200,
   decisionId: 128,
 } as const;
 
@@ -86,16 +84,13 @@ const IssueCommentRequestSchema = IssueCommentSchema.extend({
   ),
 });
 
-/** The reviewer's name as a request carries it (on the twin; in the cloud the IAM principal). */
-export const ReviewerSchema = boundedText({ zh: '审核人', en: 'reviewer' }, DECISION_LIMITS.reviewer).pipe(
-  z.string().min(1, '审核人不能为空 / reviewer is required'),
-);
-
-/** One reviewer's request, as the API and the CLI both send it. */
+/**
+ * One reviewer's request, as the API takes it. Who decides and at which level is not the body's to
+ * say: it comes from the caller's token (a `reviewer` or `level` in the body is dropped, as zod
+ * drops every key it does not know), and is handed to the rules as a ReviewerIdentity.
+ */
 export const DecisionRequestSchema = z.object({
   outcome: DecisionOutcomeSchema,
-  reviewer: ReviewerSchema,
-  level: ReviewLevelSchema.default('city'),
   comment: boundedText({ zh: '意见', en: 'a comment' }, DECISION_LIMITS.comment).default(''),
   issueComments: z
     .array(IssueCommentRequestSchema)
@@ -111,6 +106,26 @@ export const DecisionRequestSchema = z.object({
   decisionId: boundedText({ zh: '决定编号', en: 'decisionId' }, DECISION_LIMITS.decisionId).pipe(z.string().min(1)).optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
+
+/** Who decides, as their verified token says: recorded on the decision, never read from a body. */
+export interface ReviewerIdentity {
+  /** The token's `sub`: stable and unique, what replays and "who escalated" compare. */
+  readonly subject: string;
+  /** For people to read; names repeat. */
+  readonly name: string;
+  readonly level: ReviewLevel;
+}
+
+/**
+ * Whether this request is the one already recorded on the attempt: the same decisionId from the same
+ * reviewer. A decisionId alone could be another reviewer's guess; a record from before sign-in
+ * (no reviewerId) is matched by id only, as it was then.
+ */
+export function isRecordedRequest(attempt: Pick<Attempt, 'decision' | 'escalation'>, decisionId: string, reviewer: Pick<ReviewerIdentity, 'subject'>): boolean {
+  const same = (stored: { decisionId: string; reviewerId?: string } | undefined) =>
+    stored?.decisionId === decisionId && (stored.reviewerId === undefined || stored.reviewerId === reviewer.subject);
+  return same(attempt.decision) || same(attempt.escalation);
+}
 
 export type RefusalCode =
   | 'not-found'
@@ -178,11 +193,17 @@ function matchesIssue(comment: IssueComment, issue: Issue): boolean {
   );
 }
 
-export function ruleOnDecision(record: EnterprisePeriod, attempt: Attempt, request: DecisionRequest & { decisionId: string }, now: Date): ReviewRuling {
+export function ruleOnDecision(
+  record: EnterprisePeriod,
+  attempt: Attempt,
+  request: DecisionRequest & { decisionId: string },
+  reviewer: ReviewerIdentity,
+  now: Date,
+): ReviewRuling {
   const number = record.attempts.findIndex((a) => a.attemptId === attempt.attemptId) + 1;
   const label = `attempt ${number} (${attempt.attemptId}) of ${attempt.enterpriseId} ${attempt.period}`;
   const labelZh = `${attempt.enterpriseId} ${attempt.period} 第 ${number} 次提交（${attempt.attemptId}）`;
-  if (attempt.decision?.decisionId === request.decisionId || attempt.escalation?.decisionId === request.decisionId) return { kind: 'replay' };
+  if (isRecordedRequest(attempt, request.decisionId, reviewer)) return { kind: 'replay' };
   if (attempt.decision) {
     return refuse(
       'already-decided',
@@ -222,21 +243,21 @@ export function ruleOnDecision(record: EnterprisePeriod, attempt: Attempt, reque
         `${labelZh}已由 ${attempt.escalation.reviewer} 于 ${attempt.escalation.escalatedAt} 提交${LEVEL_ZH[attempt.escalation.toLevel]}审核`,
         `${label} was already escalated to ${attempt.escalation.toLevel} review by ${attempt.escalation.reviewer} at ${attempt.escalation.escalatedAt}`,
       );
-    if (request.level !== 'city')
+    if (reviewer.level !== 'city')
       return refuse(
         'wrong-level',
         '只有市级审核人可以提交上级审核：省级是最高审核级别',
         'only a city-level reviewer can escalate: province is the top review level',
       );
-  } else if (request.level !== atLevel) {
+  } else if (reviewer.level !== atLevel) {
     return refuse(
       'wrong-level',
       attempt.escalation
         ? `${labelZh}已由 ${attempt.escalation.reviewer} 提交${LEVEL_ZH[atLevel]}审核，须由${LEVEL_ZH[atLevel]}审核人决定`
-        : `${labelZh}处于${LEVEL_ZH[atLevel]}审核；${LEVEL_ZH[request.level]}审核人须待市级审核人提交上级审核后才能决定`,
+        : `${labelZh}处于${LEVEL_ZH[atLevel]}审核；${LEVEL_ZH[reviewer.level]}审核人须待市级审核人提交上级审核后才能决定`,
       attempt.escalation
         ? `${label} was escalated to ${atLevel} review by ${attempt.escalation.reviewer}; a ${atLevel}-level reviewer must decide it`
-        : `${label} is at ${atLevel} review; a ${request.level}-level reviewer can decide it only after a city reviewer escalates it`,
+        : `${label} is at ${atLevel} review; a ${reviewer.level}-level reviewer can decide it only after a city reviewer escalates it`,
     );
   }
 
@@ -272,7 +293,7 @@ export function ruleOnDecision(record: EnterprisePeriod, attempt: Attempt, reque
   }
 
   const at = now.toISOString();
-  const ruling = rulingOf(request, at);
+  const ruling = rulingOf(request, reviewer, at);
   const size = itemBytes(
     ruling.kind === 'decide' ? { ...attempt, verdict: ruling.verdict, decision: ruling.decision } : { ...attempt, escalation: ruling.escalation },
   );
@@ -291,13 +312,18 @@ function itemBytes(item: unknown): number {
   return new TextEncoder().encode(JSON.stringify(item)).length;
 }
 
-function rulingOf(request: DecisionRequest & { decisionId: string }, at: string): Extract<ReviewRuling, { kind: 'decide' | 'escalate' }> {
+function rulingOf(
+  request: DecisionRequest & { decisionId: string },
+  reviewer: ReviewerIdentity,
+  at: string,
+): Extract<ReviewRuling, { kind: 'decide' | 'escalate' }> {
   if (request.outcome === 'escalate') {
     return {
       kind: 'escalate',
       escalation: {
         decisionId: request.decisionId,
-        reviewer: request.reviewer,
+        reviewer: reviewer.name,
+        reviewerId: reviewer.subject,
         fromLevel: 'city',
         toLevel: 'province',
         escalatedAt: at,
@@ -311,8 +337,9 @@ function rulingOf(request: DecisionRequest & { decisionId: string }, at: string)
     decision: {
       decisionId: request.decisionId,
       outcome: request.outcome,
-      reviewer: request.reviewer,
-      level: request.level,
+      reviewer: reviewer.name,
+      reviewerId: reviewer.subject,
+      level: reviewer.level,
       decidedAt: at,
       comment: request.comment,
       issueComments: request.issueComments,

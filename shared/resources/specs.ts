@@ -39,6 +39,15 @@ export const TABLES = {
         // The nightly job reads every record of a period: all of it but the accepted month's report snapshot.
         projection: { type: 'INCLUDE', attributes: ['province', 'city', 'industry', 'attempts', 'version'] },
       },
+      {
+        // The reviewers' inbox (shared/domain/inbox.ts): sparse, only records waiting for a
+        // reviewer carry `inbox`. One partition per city's and per province's inbox, oldest first.
+        // It copies what the inbox lists and filters on, not the attempts list or the accepted month.
+        indexName: 'byInbox',
+        partitionKey: S('inbox'),
+        sortKey: S('inboxSince'),
+        projection: { type: 'INCLUDE', attributes: ['province', 'city', 'industry', 'inboxAttempt'] },
+      },
     ],
   },
   /** Every attempt in full: validation report, files and their hashes. */
