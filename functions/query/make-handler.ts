@@ -1,16 +1,34 @@
 /**
- * query, built from its dependencies: the department API (summaries for a range of periods, the
- * late list of a period, one enterprise's history) and receipts (an attempt's signed receipt, the
- * key that verifies it). `handler.ts` builds it from the environment; tests build it from fakes.
+ * query, built from its dependencies: who the caller is (GET /me), the department API (summaries
+ * for a range of periods, the late list of a period, the city league, links to the nightly
+ * exports, one enterprise's history) and receipts (an attempt's signed receipt, the key that
+ * verifies it). Every route hands its use case the caller the boundary read from the token; the
+ * use case asks shared/domain/access.ts what that caller reaches. `handler.ts` builds it from the
+ * environment; tests build it from fakes.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { z } from 'zod';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
+import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { KeyFileReceiptSigner } from '#adapters/key-file-receipt-signer.ts';
 import { KmsReceiptSigner } from '#adapters/kms-receipt-signer.ts';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import { HistoryRequestSchema, historyFor, LateRequestSchema, lateFor, type QueryDeps, SummariesRequestSchema, summariesFor } from '#app/department-queries.ts';
+import { S3Exports } from '#adapters/s3-exports.ts';
+import {
+  type CallerQueryDeps,
+  ExportsRequestSchema,
+  exportsFor,
+  HistoryRequestSchema,
+  historyFor,
+  LateRequestSchema,
+  LeagueRequestSchema,
+  lateForCaller,
+  leagueFor,
+  meFor,
+  SummariesRequestSchema,
+  summariesForCaller,
+} from '#app/department-queries.ts';
 import { issueReceipt, type ReceiptDeps, ReceiptRequestSchema, receiptKeyFor } from '#app/issue-receipt.ts';
 import { ok } from '#app/outcome.ts';
 import type { ClaimMapping } from '#domain/identity.ts';
@@ -28,12 +46,14 @@ export const QueryConfigSchema = z.object({
   [ENV.attemptsTable]: name,
   [ENV.registryTable]: name,
   [ENV.summariesTable]: name,
+  /** Where nightly-summary writes its exports: GET /exports presigns links into it. */
+  [ENV.exportBucket]: name,
   [ENV.deadlineRules]: DeadlineRulesVariable,
   ...ReceiptSigningConfigSchema.shape,
 });
 export type QueryConfig = z.infer<typeof QueryConfigSchema>;
 
-export type QueryApiDeps = QueryDeps & ReceiptDeps & { readonly claims: ClaimMapping };
+export type QueryApiDeps = CallerQueryDeps & ReceiptDeps & { readonly claims: ClaimMapping };
 
 export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDeps {
   const key = receiptSigningKeyOf(config);
@@ -48,6 +68,8 @@ export function queryDeps(config: QueryConfig, clients: AwsClients): QueryApiDep
     summaries: new DynamoSummaries(clients.db, config[ENV.summariesTable]),
     rules: config[ENV.deadlineRules],
     attempts: new DynamoLedger(clients.db, tables),
+    registry: new DynamoRegistry(clients.db, tables.registry),
+    exports: new S3Exports(clients.s3, config[ENV.exportBucket]),
     signer: key.kind === 'kms' ? new KmsReceiptSigner(new KMSClient({}), key.keyId) : new KeyFileReceiptSigner(key.path),
     now: () => new Date(),
   };
@@ -58,10 +80,16 @@ export function makeHandler(deps: QueryApiDeps, observability: Observability) {
     observability,
     claims: deps.claims,
     routes: {
-      'GET /summaries': route({ query: SummariesRequestSchema, handle: ({ query }) => summariesFor(deps, query) }),
-      'GET /late': route({ query: LateRequestSchema, handle: async ({ query }) => ok(await lateFor(deps, query)) }),
-      'GET /enterprises/{enterpriseId}/history': route({ params: HistoryRequestSchema, handle: ({ params }) => historyFor(deps, params) }),
-      'GET /attempts/{attemptId}/receipt': route({ params: ReceiptRequestSchema, handle: ({ params }) => issueReceipt(deps, params.attemptId) }),
+      'GET /me': route({ handle: async ({ caller }) => ok(meFor(caller)) }),
+      'GET /summaries': route({ query: SummariesRequestSchema, handle: ({ query, caller }) => summariesForCaller(deps, caller, query) }),
+      'GET /late': route({ query: LateRequestSchema, handle: ({ query, caller }) => lateForCaller(deps, caller, query) }),
+      'GET /league': route({ query: LeagueRequestSchema, handle: ({ query, caller }) => leagueFor(deps, caller, query) }),
+      'GET /exports': route({ query: ExportsRequestSchema, handle: ({ query, caller }) => exportsFor(deps, caller, query) }),
+      'GET /enterprises/{enterpriseId}/history': route({ params: HistoryRequestSchema, handle: ({ params, caller }) => historyFor(deps, caller, params) }),
+      'GET /attempts/{attemptId}/receipt': route({
+        params: ReceiptRequestSchema,
+        handle: ({ params, caller }) => issueReceipt(deps, params.attemptId, caller),
+      }),
       'GET /receipt-key': route({ handle: async () => ok(await receiptKeyFor(deps)) }),
     },
   });

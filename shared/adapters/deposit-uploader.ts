@@ -67,7 +67,8 @@ const CONTENT_TYPES: Record<string, string> = {
   ofd: 'application/ofd',
 };
 
-function contentType(fileName: string): string {
+/** The Content-Type a deposit file is stored with, by its extension (the presigned uploads sign the same). */
+export function contentType(fileName: string): string {
   return CONTENT_TYPES[fileName.toLowerCase().split('.').pop() ?? ''] ?? 'application/octet-stream';
 }
 

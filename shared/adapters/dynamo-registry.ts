@@ -1,9 +1,10 @@
 /** The registry of obliged enterprises, in DynamoDB. */
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { RegistryStore } from '#app/ports.ts';
 import { type Enterprise, EnterpriseSchema } from '#domain/registry.ts';
-import type { RegistryReader } from '#app/ports.ts';
+import { registryByProvince } from './period-reader.ts';
 
-export class DynamoRegistry implements RegistryReader {
+export class DynamoRegistry implements RegistryStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -14,8 +15,25 @@ export class DynamoRegistry implements RegistryReader {
     return Item ? EnterpriseSchema.parse(Item) : undefined;
   }
 
-  /** Writes enterprises 25 at a time (BatchWriteItem's limit), retrying unprocessed items. */
-  /** Writes every entry, 25 a request; `onProgress` hears how many are written so far. */
+  /** Every entry of these province codes (every province when absent), by the byProvince index: no Scan. */
+  async list(provinces?: readonly string[]): Promise<Enterprise[]> {
+    const queryAll = async (input: QueryCommandInput) => {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    };
+    return registryByProvince(queryAll, this.table, provinces);
+  }
+
+  /**
+   * Writes every entry, 25 a request (BatchWriteItem's limit), retrying unprocessed items;
+   * `onProgress` hears how many are written so far.
+   */
   async putAll(enterprises: readonly Enterprise[], onProgress?: (written: number, total: number) => void): Promise<void> {
     for (let i = 0; i < enterprises.length; i += 25) {
       // Written as the schema reads them: province and city as division codes, whatever the

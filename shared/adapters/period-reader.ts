@@ -25,6 +25,28 @@ function legacyProvinceKeys(code: string): string[] {
   return legacyScopesOf(`province:${code}`).map((scope) => scope.slice('province:'.length));
 }
 
+/**
+ * The registry entries of these province codes by the byProvince index (and the names provinces
+ * were keyed by before codes), through `queryAll`, which pages and counts as its caller wants.
+ */
+export async function registryByProvince(
+  queryAll: (input: QueryCommandInput) => Promise<Record<string, unknown>[]>,
+  table: string,
+  provinces: readonly string[] = PROVINCES,
+  concurrency = 16,
+): Promise<Enterprise[]> {
+  const keys = provinces.flatMap((code) => [code, ...legacyProvinceKeys(code)]);
+  const pages = await mapLimit(keys, concurrency, (province) =>
+    queryAll({
+      TableName: table,
+      IndexName: 'byProvince',
+      KeyConditionExpression: 'province = :p',
+      ExpressionAttributeValues: { ':p': province },
+    }),
+  );
+  return pages.flat().map((item) => EnterpriseSchema.parse(item));
+}
+
 export class DynamoPeriodReader implements PeriodReader {
   private readonly counts: { -readonly [T in keyof ItemsRead]: number } = { registry: 0, deposits: 0, attempts: 0 };
 
@@ -42,16 +64,7 @@ export class DynamoPeriodReader implements PeriodReader {
    * find nothing, and they read nothing.
    */
   async registry(provinces: readonly string[] = PROVINCES): Promise<Enterprise[]> {
-    const keys = provinces.flatMap((code) => [code, ...legacyProvinceKeys(code)]);
-    const pages = await mapLimit(keys, this.concurrency, (province) =>
-      this.queryAll('registry', {
-        TableName: this.tables.registry,
-        IndexName: 'byProvince',
-        KeyConditionExpression: 'province = :p',
-        ExpressionAttributeValues: { ':p': province },
-      }),
-    );
-    return pages.flat().map((item) => EnterpriseSchema.parse(item));
+    return registryByProvince((input) => this.queryAll('registry', input), this.tables.registry, provinces, this.concurrency);
   }
 
   /** The period's enterprise-period records, credit-code order. */

@@ -1,17 +1,29 @@
 /**
- * What departments ask the API: summaries over a range of periods, who is late for a period, and
- * one enterprise's history. The request schemas live here so every entry point (HTTP, CLI) reads
- * the same fields the same way; the HTTP boundary parses with them, the use cases take what they
+ * What departments (and reviewers, enterprises) ask the API: who the caller is, summaries over a
+ * range of periods, who is late for a period, the city league, the nightly export files, and one
+ * enterprise's history. The request schemas live here so every entry point (HTTP, CLI) reads the
+ * same fields the same way; the HTTP boundary parses with them, the use cases take what they
  * parsed and answer an outcome.
+ *
+ * Each route's use case takes the caller and asks shared/domain/access.ts what it may reach (its
+ * jurisdiction's scopes, an enterprise's place); nothing here decides access on its own. The
+ * caller-free cores (summariesFor, lateFor) stay for the CLI, whose reach IAM decides.
  */
 import { z } from 'zod';
+import { type Place, readRuling, scopeRuling } from '#domain/access.ts';
 import type { DeadlineRules } from '#domain/deadline.ts';
+import type { Jurisdiction, Principal } from '#domain/identity.ts';
+import type { Issue } from '#domain/issues.ts';
+import { DEFAULT_TREND_MONTHS, type League, leagueCities, leagueOf, MAX_TREND_MONTHS, trendPeriods } from '#domain/league.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
-import { divisionLabel, legacyScopesOf, scopeKey } from '#domain/provinces.ts';
+import { divisionLabel, legacyScopesOf, placeCodes, provinceOfCity, scopeKey } from '#domain/provinces.ts';
 import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
+import { scopeExportFolder } from '#domain/scope-exports.ts';
+import { API_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
+import { EXPORTS_PREFIX } from '#resources/exports.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
-import type { DepartmentReader, StoredSummary, SummaryRange } from './ports.ts';
+import type { AttemptReader, DepartmentReader, ExportLink, ExportLinks, StoredSummary, SummaryRange } from './ports.ts';
 
 export interface QueryDeps {
   /** A reader per request: a reader counts what it reads, and requests overlap on the twin. */
@@ -21,13 +33,80 @@ export interface QueryDeps {
   readonly now: () => Date;
 }
 
-/** Refused: a request that parses but asks for what the API does not answer (400, never retried). */
-export type QueryRefusalCode = 'bad-request' | 'not-found';
+/** What the caller-aware routes need beyond the department queries' reads. */
+export interface CallerQueryDeps extends QueryDeps {
+  /** The latest attempt of each period, for its issues. */
+  readonly attempts: AttemptReader;
+  readonly exports: ExportLinks;
+}
+
+/**
+ * Refused: a request that parses but asks for what the API does not answer (400, never retried),
+ * what is not there (404), or what lies outside the caller's reach (403).
+ */
+export type QueryRefusalCode = 'bad-request' | 'not-found' | 'forbidden';
+
+/** How long a presigned link the API hands out stays valid: long enough to click, short enough not to be passed around. */
+export const LINK_SECONDS = 15 * 60;
+
+/** What a caller is answered with when its scope lies outside its reach. */
+type ScopeReach =
+  | { readonly ok: true; readonly scope: string }
+  | { readonly ok: false; readonly refusal: { code: 'forbidden'; message: { zh: string; en: string } } };
+
+function reachOf(caller: Principal, requested: string | undefined): ScopeReach {
+  const ruling = scopeRuling(caller, requested);
+  return ruling.ok ? ruling : { ok: false, refusal: { code: ruling.code, message: ruling.message } };
+}
+
+// ── GET /me ────────────────────────────────────────────────────────────────────────────────
+
+export interface JurisdictionAnswer {
+  readonly kind: Jurisdiction['kind'];
+  readonly code: string;
+  readonly name: string;
+  /** A city's province, and its name. */
+  readonly province?: string;
+  readonly provinceName?: string;
+}
+
+export interface MeAnswer {
+  readonly role: Principal['role'];
+  readonly subject: string;
+  readonly name: string;
+  readonly enterpriseId?: string;
+  readonly level?: string;
+  readonly jurisdiction?: JurisdictionAnswer;
+  /** The route keys (API_ROUTES) this role may call: what a client shows and hides. */
+  readonly routes: readonly string[];
+}
+
+function jurisdictionAnswer(jurisdiction: Jurisdiction): JurisdictionAnswer {
+  const named = { kind: jurisdiction.kind, code: jurisdiction.code, name: divisionLabel(jurisdiction.code) };
+  return jurisdiction.kind === 'city' ? { ...named, province: jurisdiction.province, provinceName: divisionLabel(jurisdiction.province) } : named;
+}
+
+/** Who the token says the caller is, and what its role may call. */
+export function meFor(caller: Principal): MeAnswer {
+  const routes = API_ROUTES.filter((r) => (caller.role === 'machine' ? r.iam !== undefined : r.people.includes(caller.role))).map(routeKeyOf);
+  const base = { role: caller.role, subject: caller.subject, name: caller.name, routes };
+  switch (caller.role) {
+    case 'enterprise':
+      return { ...base, enterpriseId: caller.enterpriseId };
+    case 'reviewer':
+      return { ...base, level: caller.level, jurisdiction: jurisdictionAnswer(caller.jurisdiction) };
+    case 'department':
+      return { ...base, jurisdiction: jurisdictionAnswer(caller.jurisdiction) };
+    default:
+      return base;
+  }
+}
 
 const MAX_PERIODS = 60;
 
+/** `scope` absent: the caller's jurisdiction's (over HTTP), everything (the CLI's core). */
 export const SummariesRequestSchema = z.object({
-  scope: SummaryScopeSchema.default('all'),
+  scope: SummaryScopeSchema.optional(),
   from: PeriodSchema.optional(),
   to: PeriodSchema.optional(),
 });
@@ -46,18 +125,30 @@ export async function summariesFor(deps: QueryDeps, request: SummariesRequest): 
   if (from > to) return refused('bad-request', `起始月份 from (${from}) 晚于截止月份 to (${to})`, `from (${from}) is after to (${to})`);
   if (periodRange(from, to).length > MAX_PERIODS)
     return refused('bad-request', `每次请求最多 ${MAX_PERIODS} 个月份`, `at most ${MAX_PERIODS} periods per request`);
-  const scope = scopeKey(request.scope);
-  // Summaries stored before scopes were codes sit under the place's names: a period without a
-  // summary under the code is answered from them, relabelled, until the nightly rewrites it.
-  const [current, ...legacy] = await Promise.all([scope, ...legacyScopesOf(scope)].map((s) => deps.summaries.range(s, from, to)));
+  const scope = scopeKey(request.scope ?? 'all');
+  return ok({ scope, from, to, summaries: await storedRange(deps.summaries, scope, from, to) });
+}
+
+/**
+ * A scope's stored summaries, oldest first. Summaries stored before scopes were codes sit under
+ * the place's names: a period without a summary under the code is answered from them,
+ * relabelled, until the nightly rewrites it.
+ */
+async function storedRange(store: SummaryRange, scope: string, from: Period, to: Period): Promise<StoredSummary[]> {
+  const [current, ...legacy] = await Promise.all([scope, ...legacyScopesOf(scope)].map((s) => store.range(s, from, to)));
   const byPeriod = new Map((current ?? []).map((s) => [s.period, s]));
   for (const old of legacy.flat()) if (!byPeriod.has(old.period)) byPeriod.set(old.period, { ...old, scope });
-  const summaries = [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
-  return ok({ scope, from, to, summaries });
+  return [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
+}
+
+/** GET /summaries: the caller's jurisdiction's scope, or one within it (403 outside). */
+export async function summariesForCaller(deps: QueryDeps, caller: Principal, request: SummariesRequest): Promise<Outcome<SummariesAnswer, QueryRefusalCode>> {
+  const reach = reachOf(caller, request.scope);
+  return reach.ok ? summariesFor(deps, { ...request, scope: reach.scope }) : reach;
 }
 
 export const LateRequestSchema = z.object({
-  scope: SummaryScopeSchema.default('all'),
+  scope: SummaryScopeSchema.optional(),
   period: PeriodSchema.optional(),
 });
 /** As parsed by LateRequestSchema, or as the CLI, which checked its scope, asks. */
@@ -103,23 +194,145 @@ export async function lateFor(deps: QueryDeps, request: LateRequest): Promise<La
   };
 }
 
+/** GET /late: as lateFor, for the caller's jurisdiction's scope or one within it (403 outside). */
+export async function lateForCaller(deps: QueryDeps, caller: Principal, request: LateRequest): Promise<Outcome<LateAnswer, QueryRefusalCode>> {
+  const reach = reachOf(caller, request.scope);
+  return reach.ok ? ok(await lateFor(deps, { ...request, scope: reach.scope })) : reach;
+}
+
+// ── GET /league ────────────────────────────────────────────────────────────────────────────
+
+export const LeagueRequestSchema = z.object({
+  period: PeriodSchema.optional(),
+  months: z.coerce.number().int().min(1).max(MAX_TREND_MONTHS).default(DEFAULT_TREND_MONTHS),
+  /** A province or city within the caller's jurisdiction; absent: the jurisdiction. */
+  scope: SummaryScopeSchema.optional(),
+});
+export type LeagueRequest = z.infer<typeof LeagueRequestSchema>;
+
+export type LeagueAnswer = League & { readonly scope: string };
+
+/**
+ * The cities of the caller's jurisdiction (or of a province or city within it) ranked for the
+ * period, from the nightly summaries: one Query per city, over the trend's periods.
+ */
+export async function leagueFor(deps: QueryDeps, caller: Principal, request: LeagueRequest): Promise<Outcome<LeagueAnswer, QueryRefusalCode>> {
+  const reach = reachOf(caller, request.scope);
+  if (!reach.ok) return reach;
+  const match = /^(province|city):(\d{6})$/.exec(reach.scope);
+  if (!match)
+    return refused('bad-request', `城市排名只按省或市给出（不是 ${reach.scope}）`, `a league is of a province's or a city's cities, not of ${reach.scope}`);
+  const code = match[2] as string;
+  const cities = leagueCities(match[1] === 'province' ? { kind: 'province', code } : { kind: 'city', code, province: provinceOfCity(code) });
+  const period = request.period ?? lastEndedPeriod(deps.now());
+  const periods = trendPeriods(period, request.months);
+  const first = periods[0] ?? period;
+  const stored = await Promise.all(cities.map(async (city) => [city, await storedRange(deps.summaries, `city:${city}`, first, period)] as const));
+  return ok({ scope: reach.scope, ...leagueOf(period, request.months, cities, new Map(stored)) });
+}
+
+// ── GET /exports ───────────────────────────────────────────────────────────────────────────
+
+export const ExportsRequestSchema = z.object({
+  period: PeriodSchema.optional(),
+  scope: SummaryScopeSchema.optional(),
+});
+export type ExportsRequest = z.infer<typeof ExportsRequestSchema>;
+
+export interface ExportsAnswer {
+  readonly scope: string;
+  readonly period: Period;
+  /** When the links stop working. */
+  readonly expiresAt: string;
+  /** Empty until the nightly job has exported the period for the scope. */
+  readonly files: readonly (ExportLink & { readonly fileName: string })[];
+}
+
+/**
+ * Presigned GET links to the nightly export files of a province or city within the caller's
+ * jurisdiction (its own folder, so the files hold nothing outside it; see scope-exports.ts).
+ */
+export async function exportsFor(deps: CallerQueryDeps, caller: Principal, request: ExportsRequest): Promise<Outcome<ExportsAnswer, QueryRefusalCode>> {
+  const reach = reachOf(caller, request.scope);
+  if (!reach.ok) return reach;
+  if (!/^(province|city):\d{6}$/.test(reach.scope))
+    return refused('bad-request', `导出文件只按省或市提供（不是 ${reach.scope}）`, `export files are kept per province and per city, not for ${reach.scope}`);
+  const now = deps.now();
+  const period = request.period ?? lastEndedPeriod(now);
+  const folder = scopeExportFolder(EXPORTS_PREFIX, period, reach.scope);
+  const links = await deps.exports.linksUnder(folder, LINK_SECONDS);
+  return ok({
+    scope: reach.scope,
+    period,
+    expiresAt: new Date(now.getTime() + LINK_SECONDS * 1000).toISOString(),
+    files: links.map((link) => ({ fileName: link.key.slice(folder.length), ...link })),
+  });
+}
+
+// ── GET /enterprises/{enterpriseId}/history ────────────────────────────────────────────────
+
 export const HistoryRequestSchema = z.object({ enterpriseId: EnterpriseIdSchema });
 export type HistoryRequest = z.infer<typeof HistoryRequestSchema>;
+
+/** The latest attempt of a period, with its issues: what the enterprise has to correct. */
+export interface LatestAttempt {
+  readonly attemptId: string;
+  readonly verdict: string;
+  readonly stats: { readonly errors: number; readonly warnings: number; readonly infos: number };
+  readonly issues: readonly Issue[];
+  /** False when the ledger item was cut to fit (its full list is in the attempt's detail object). */
+  readonly issuesComplete: boolean;
+}
+
+export interface HistoryPeriod {
+  readonly period: string;
+  readonly submission?: string;
+  readonly lastDay?: string;
+  readonly lateBySeconds?: number;
+  readonly firstPass?: string;
+  readonly obliged?: false;
+  /** Oldest first, numbered from 1, each with its verdict and its error and warning counts. */
+  readonly attempts: readonly Record<string, unknown>[];
+  readonly latest: LatestAttempt | null;
+}
 
 export interface HistoryAnswer {
   readonly enterpriseId: string;
   /** The registry entry, its division codes named for people. */
   readonly enterprise: (Enterprise & { readonly provinceName: string; readonly cityName: string }) | null;
-  readonly periods: readonly Record<string, unknown>[];
+  readonly periods: readonly HistoryPeriod[];
 }
 
-export async function historyFor(deps: QueryDeps, { enterpriseId }: HistoryRequest): Promise<Outcome<HistoryAnswer, QueryRefusalCode>> {
+/**
+ * One enterprise's periods and attempts, for the enterprise itself or a reader whose jurisdiction
+ * holds it (the place the registry gives, else the ledger's records). An enterprise asking for
+ * another's is refused before anything is read.
+ */
+export async function historyFor(
+  deps: CallerQueryDeps,
+  caller: Principal,
+  { enterpriseId }: HistoryRequest,
+): Promise<Outcome<HistoryAnswer, QueryRefusalCode>> {
+  if (caller.role === 'enterprise') {
+    const own = readRuling(caller, { enterpriseId, province: '', city: '' });
+    if (!own.ok) return { ok: false, refusal: { code: own.code, message: own.message } };
+  }
   const reader = deps.reader();
   const [enterprise, records] = await Promise.all([reader.enterprise(enterpriseId), reader.historyOf(enterpriseId)]);
   if (!enterprise && records.length === 0)
     return refused('not-found', `登记册和存证记录中都没有企业 ${enterpriseId}`, `no enterprise ${enterpriseId} in the registry or the ledger`);
+  const where = enterprise ?? (records.at(-1) as (typeof records)[number]);
+  const place: Place = { enterpriseId, ...placeCodes(where) };
+  const ruling = readRuling(caller, place);
+  if (!ruling.ok) return { ok: false, refusal: { code: ruling.code, message: ruling.message } };
   const now = deps.now();
-  const periods = records.map((record) => {
+  const latest = await Promise.all(
+    records.map(async (record) => {
+      const last = record.attempts.at(-1);
+      return last ? deps.attempts.getAttempt(enterpriseId, record.period, last.attemptId) : undefined;
+    }),
+  );
+  const periods = records.map((record, i): HistoryPeriod => {
     const [standing] = enterprise
       ? standingsFor({
           period: record.period,
@@ -129,6 +342,7 @@ export async function historyFor(deps: QueryDeps, { enterpriseId }: HistoryReque
           now,
         })
       : [];
+    const attempt = latest[i];
     return {
       period: record.period,
       ...(standing
@@ -138,8 +352,17 @@ export async function historyFor(deps: QueryDeps, { enterpriseId }: HistoryReque
             lateBySeconds: standing.lateBySeconds,
             firstPass: standing.firstPass,
           }
-        : { obliged: false }),
-      attempts: record.attempts.map((a, i) => ({ attempt: i + 1, ...a })),
+        : { obliged: false as const }),
+      attempts: record.attempts.map((a, n) => ({ attempt: n + 1, ...a })),
+      latest: attempt
+        ? {
+            attemptId: attempt.attemptId,
+            verdict: attempt.verdict,
+            stats: attempt.validation.stats,
+            issues: attempt.validation.issues,
+            issuesComplete: attempt.detailKey === undefined,
+          }
+        : null,
     };
   });
   const named = enterprise ? { ...enterprise, provinceName: divisionLabel(enterprise.province), cityName: divisionLabel(enterprise.city) } : null;

@@ -10,6 +10,7 @@ import type { ExportStore, ItemsRead, PeriodReader, SummaryStore } from '#app/po
 import type { DeadlineRules } from '#domain/deadline.ts';
 import type { Period } from '#domain/period.ts';
 import { periodsToSummarise, type RatedRecord, summarisePeriod } from '#domain/rates.ts';
+import { scopeExports } from '#domain/scope-exports.ts';
 import { periodExports } from '#domain/summary-export.ts';
 import { EXPORTS_PREFIX } from '#resources/exports.ts';
 
@@ -65,7 +66,9 @@ export async function runNightly(deps: NightlyDeps, at: Date, periodCount = deps
     });
     const outcomes = await mapLimit(result.summaries, PUT_CONCURRENCY, (s) => deps.summaries.put(s, computedAt));
     for (const o of outcomes) counts.summaries[o]++;
-    for (const file of periodExports(EXPORTS_PREFIX, period, result)) counts.exports[await deps.exports.put(file)]++;
+    // Each province's and city's own files too: a department's download holds only its jurisdiction.
+    const files = [...periodExports(EXPORTS_PREFIX, period, result), ...scopeExports(EXPORTS_PREFIX, period, result)];
+    for (const o of await mapLimit(files, PUT_CONCURRENCY, (file) => deps.exports.put(file))) counts.exports[o]++;
   }
   return {
     at: computedAt,

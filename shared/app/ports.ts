@@ -343,3 +343,54 @@ export interface IntakeRequeue {
    */
   later(upload: AnnouncedUpload, delaySeconds: number, waited: number): Promise<void>;
 }
+
+// The enterprise's deposit opening (shared/app/open-deposit.ts), the department's exports and
+// league (shared/app/department-queries.ts) and the registry's administration
+// (shared/app/registry-admin.ts).
+
+/** One presigned request: where to send it and exactly the headers it was signed with. */
+export interface PresignedRequest {
+  readonly url: string;
+  /** Every header the signature covers that the client must set itself (Host and Content-Length aside). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A write-once upload of one deposit file, as the enterprise's client will send it. */
+export interface UploadSpec {
+  readonly key: string;
+  /** Exact bytes: the signature pins Content-Length. */
+  readonly size: number;
+  /** Base64 of the declared SHA-256: S3 refuses a body with another. */
+  readonly sha256Base64: string;
+}
+
+/** Presigned PutObject links into the deposit bucket, each write-once (If-None-Match: *). */
+export interface UploadLinks {
+  putLink(spec: UploadSpec, expiresInSeconds: number): Promise<PresignedRequest>;
+}
+
+/** An object in the export bucket and a presigned GET to it. */
+export interface ExportLink {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: string;
+  readonly url: string;
+}
+
+/** The export bucket as a reader sees it: what lies under a prefix, each with a GET link. */
+export interface ExportLinks {
+  linksUnder(prefix: string, expiresInSeconds: number): Promise<ExportLink[]>;
+}
+
+/** One attempt of the ledger, for its issues (a history's latest attempt). */
+export interface AttemptReader {
+  getAttempt(enterpriseId: string, period: string, attemptId: string): Promise<Attempt | undefined>;
+}
+
+/** The registry as its administrator keeps it. */
+export interface RegistryStore extends RegistryReader {
+  /** Every entry of these province codes (every province when absent). */
+  list(provinces?: readonly string[]): Promise<Enterprise[]>;
+  /** Writes every entry (replacing an entry of the same credit code). */
+  putAll(enterprises: readonly Enterprise[]): Promise<void>;
+}

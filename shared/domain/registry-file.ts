@@ -313,8 +313,54 @@ function rowOf(e: Enterprise): string[] {
   ];
 }
 
-export function registryCsv(enterprises: readonly Enterprise[]): string {
-  return toCsv(REGISTRY_COLUMNS, enterprises.map(rowOf));
+/** The Chinese header the import reads for each column (HEADER_ALIASES), as departments' own sheets name them. */
+export const REGISTRY_COLUMNS_ZH: Readonly<Record<Column, string>> = {
+  enterpriseId: '统一社会信用代码',
+  name: '企业名称',
+  province: '所属省份',
+  city: '所在城市',
+  division: '行政区划代码',
+  industry: '行业',
+  units: '机组',
+  obligedFrom: '应报起始月',
+  obligedUntil: '应报截止月',
+};
+
+/** The registry as a CSV the import reads back unchanged; `headers: 'zh'` writes the Chinese headers. */
+export function registryCsv(enterprises: readonly Enterprise[], options: { readonly headers?: 'en' | 'zh' } = {}): string {
+  const header = options.headers === 'zh' ? REGISTRY_COLUMNS.map((c) => REGISTRY_COLUMNS_ZH[c]) : REGISTRY_COLUMNS;
+  return toCsv(header, enterprises.map(rowOf));
+}
+
+/** A JSON entry's field as a cell: text as given, a number as its digits, anything else empty. */
+function cellOf(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+/** `units` as the sheet writes them (`1:coal:600;2:gas:300`), from a list of units or that text. */
+function unitsCell(units: unknown): string {
+  if (!Array.isArray(units)) return cellOf(units);
+  return units
+    .map((u) => {
+      const unit = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>;
+      return [unit.unitId, unit.fuel, unit.capacityMW].map(cellOf).join(':');
+    })
+    .join(';');
+}
+
+/**
+ * Registry entries given as JSON objects (an API body), checked by exactly the rules a sheet's
+ * rows are: each entry becomes the row the sheet would hold. A problem's `line` is the entry's
+ * 1-based position in the list.
+ */
+export function parseRegistryEntries(entries: readonly unknown[]): RegistryParse {
+  const rows = entries.map((entry) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    return REGISTRY_COLUMNS.map((column) => (column === 'units' ? unitsCell(e.units) : cellOf(e[column])));
+  });
+  const parsed = parseRegistryRows([[...REGISTRY_COLUMNS], ...rows]);
+  // The header row is line 1 of a sheet; an entry is counted from 1.
+  return parsed.ok ? parsed : { ok: false, problems: parsed.problems.map((p) => ({ ...p, line: Math.max(1, p.line - 1) })) };
 }
 
 export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<Uint8Array> {

@@ -1,0 +1,7 @@
+/** registry's entry point: configuration and clients at cold start, then the handler. */
+import { createAwsClients } from '#lambda/clients.ts';
+import { loadConfig } from '#lambda/config.ts';
+import { observability } from '#lambda/middy.ts';
+import { makeHandler, RegistryConfigSchema, registryDeps } from './make-handler.ts';
+
+export const handler = makeHandler(registryDeps(loadConfig(RegistryConfigSchema), createAwsClients()), observability('registry'));
