@@ -99,8 +99,18 @@ export interface RegistryLoadAnswer {
   readonly refused: readonly RefusedRow[];
 }
 
+/** An entry as a comparable text: every field in a fixed order, an absent end as null. */
 const canonical = (e: Enterprise) =>
-  JSON.stringify({ ...e, obligedUntil: e.obligedUntil ?? null, units: e.units.map((u) => [u.unitId, u.fuel, u.capacityMW]) }, Object.keys(e).sort());
+  JSON.stringify([
+    e.enterpriseId,
+    e.name,
+    e.province,
+    e.city,
+    e.industry,
+    e.units.map((u) => [u.unitId, u.fuel, u.capacityMW]),
+    e.obligedFrom,
+    e.obligedUntil ?? null,
+  ]);
 
 export async function loadRegistry(deps: RegistryAdminDeps, caller: Principal, body: RegistryLoad): Promise<Outcome<RegistryLoadAnswer, RegistryRefusalCode>> {
   if (caller.role !== 'administrator') return onlyAdministrators();

@@ -1,10 +1,24 @@
 /**
  * The department queries on in-memory ports: which range of summaries is asked for, the refusals
- * (in Chinese and English), the late list computed from the ledger now, and an enterprise's history.
+ * (in Chinese and English), the late list computed from the ledger now, an enterprise's history
+ * with its latest attempt's issues, who the caller is, the city league, the export links, and
+ * what each caller reaches (its jurisdiction; an enterprise its own).
  */
 import { describe, expect, it } from 'vitest';
-import { historyFor, lateFor, type QueryDeps, summariesFor } from '#app/department-queries.ts';
-import type { DepartmentReader, StoredSummary, SummaryRange } from '#app/ports.ts';
+import {
+  type CallerQueryDeps,
+  exportsFor,
+  historyFor,
+  lateFor,
+  lateForCaller,
+  leagueFor,
+  meFor,
+  summariesFor,
+  summariesForCaller,
+} from '#app/department-queries.ts';
+import type { AttemptReader, DepartmentReader, ExportLinks, StoredSummary, SummaryRange } from '#app/ports.ts';
+import type { Attempt } from '#domain/attempt.ts';
+import type { Principal } from '#domain/identity.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
 import type { Period } from '#domain/period.ts';
 import type { RatedRecord } from '#domain/rates.ts';
@@ -71,9 +85,68 @@ function fakes(registry: Enterprise[], records: RatedRecord[]) {
       return [] as StoredSummary[];
     },
   };
-  const deps: QueryDeps = { reader: () => reader, summaries, rules: DEFAULT_DEADLINE_RULES, now: () => NOW };
-  return { deps, registryAsked, rangesAsked };
+  const attemptsAsked: string[] = [];
+  const attempts: AttemptReader = {
+    getAttempt: async (enterpriseId, period, attemptId) => {
+      attemptsAsked.push(attemptId);
+      return latestAttempt(enterpriseId, period, attemptId);
+    },
+  };
+  const prefixesAsked: string[] = [];
+  const exports: ExportLinks = {
+    linksUnder: async (prefix, seconds) => {
+      prefixesAsked.push(prefix);
+      return ['summary.json', 'enterprises.csv'].map((f) => ({
+        key: `${prefix}${f}`,
+        size: 10,
+        lastModified: NOW.toISOString(),
+        url: `https://s3/${prefix}${f}?X-Amz-Expires=${seconds}`,
+      }));
+    },
+  };
+  const deps: CallerQueryDeps = { reader: () => reader, summaries, rules: DEFAULT_DEADLINE_RULES, now: () => NOW, attempts, exports };
+  return { deps, registryAsked, rangesAsked, attemptsAsked, prefixesAsked };
 }
+
+/** The attempt item the ledger holds for a record's attempt: one warning. */
+function latestAttempt(enterpriseId: string, period: string, attemptId: string): Attempt {
+  return {
+    attemptId,
+    enterpriseId,
+    period,
+    depositId: 'd',
+    reportKey: `reports/${enterpriseId}/${period}/d/report.csv`,
+    reportVersion: 'v',
+    receivedAt: '2026-02-03T02:00:00.000Z',
+    timeliness: { lastDay: '2026-03-12', dueAt: '2026-03-12T16:00:00.000Z', onTime: true, lateBySeconds: 0 },
+    verdict: 'needs-review',
+    validation: {
+      valid: true,
+      verdict: 'needs-review',
+      stats: { errors: 0, warnings: 1, infos: 0 },
+      issues: [{ code: 'EVD-X', severity: 'warning', category: 'conformity', message: { zh: '警告', en: 'a warning' } }],
+    },
+    files: [],
+    recordedAt: '2026-02-03T02:00:01.000Z',
+  } as Attempt;
+}
+
+const clerk = (enterpriseId: string): Principal => ({ role: 'enterprise', subject: 'clerk', name: '填报员', enterpriseId });
+const jiangxi: Principal = { role: 'department', subject: 'dept', name: '江西省生态环境厅', jurisdiction: { kind: 'province', code: '360000' } };
+const nanchang: Principal = {
+  role: 'department',
+  subject: 'dept-nc',
+  name: '南昌市生态环境局',
+  jurisdiction: { kind: 'city', code: '360100', province: '360000' },
+};
+const guangdong: Principal = { role: 'department', subject: 'dept-gd', name: '广东省生态环境厅', jurisdiction: { kind: 'province', code: '440000' } };
+const reviewerJiujiang: Principal = {
+  role: 'reviewer',
+  subject: 'r',
+  name: '九江市审核员',
+  level: 'city',
+  jurisdiction: { kind: 'city', code: '360400', province: '360000' },
+};
 
 describe('summaries for a range of periods', () => {
   it('asks for the twelve months before the last ended period when no range is given', async () => {
@@ -136,27 +209,210 @@ describe('an enterprise’s history', () => {
   it('numbers each period’s attempts and says how each period stands', async () => {
     const { deps } = fakes([onTime], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
 
-    const outcome = await historyFor(deps, { enterpriseId: onTime.enterpriseId });
+    const outcome = await historyFor(deps, clerk(onTime.enterpriseId), { enterpriseId: onTime.enterpriseId });
 
     expect(outcome).toMatchObject({
       ok: true,
       value: {
         enterpriseId: onTime.enterpriseId,
         enterprise: { name: '企业1' },
-        periods: [{ period: '2026-01', submission: 'on-time', attempts: [{ attempt: 1 }] }],
+        periods: [{ period: '2026-01', submission: 'on-time', attempts: [{ attempt: 1, verdict: 'accepted', errors: 0, warnings: 0 }] }],
       },
     });
+  });
+
+  it('gives each period its latest attempt’s issues, read from the ledger', async () => {
+    const { deps, attemptsAsked } = fakes([onTime], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    const outcome = await historyFor(deps, nanchang, { enterpriseId: onTime.enterpriseId });
+
+    expect(attemptsAsked).toEqual([`${onTime.enterpriseId}-2026-01`]);
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: {
+        periods: [
+          {
+            latest: {
+              attemptId: `${onTime.enterpriseId}-2026-01`,
+              stats: { warnings: 1 },
+              issues: [{ code: 'EVD-X', message: { en: 'a warning' } }],
+              issuesComplete: true,
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('refuses an enterprise another’s history (403) before reading anything', async () => {
+    const { deps, attemptsAsked } = fakes([onTime, missing], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    const outcome = await historyFor(deps, clerk(missing.enterpriseId), { enterpriseId: onTime.enterpriseId });
+
+    expect(outcome).toMatchObject({ ok: false, refusal: { code: 'forbidden', message: { en: expect.stringContaining('only its own') } } });
+    expect(attemptsAsked).toEqual([]);
+  });
+
+  it('admits a department or reviewer within the jurisdiction the registry places the enterprise in, and refuses one outside (403)', async () => {
+    const { deps } = fakes([onTime], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    await expect(historyFor(deps, jiangxi, { enterpriseId: onTime.enterpriseId })).resolves.toMatchObject({ ok: true });
+    await expect(historyFor(deps, guangdong, { enterpriseId: onTime.enterpriseId })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    await expect(historyFor(deps, reviewerJiujiang, { enterpriseId: onTime.enterpriseId })).resolves.toMatchObject({
+      ok: false,
+      refusal: { code: 'forbidden', message: { en: expect.stringContaining('outside your jurisdiction') } },
+    });
+  });
+
+  it('places an enterprise the registry no longer holds by its ledger records', async () => {
+    const { deps } = fakes([], [record(elsewhere, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    await expect(historyFor(deps, jiangxi, { enterpriseId: elsewhere.enterpriseId })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    await expect(historyFor(deps, guangdong, { enterpriseId: elsewhere.enterpriseId })).resolves.toMatchObject({ ok: true, value: { enterprise: null } });
   });
 
   it('refuses an enterprise neither the registry nor the ledger knows', async () => {
     const { deps } = fakes([onTime], []);
 
-    await expect(historyFor(deps, { enterpriseId: missing.enterpriseId })).resolves.toMatchObject({
+    await expect(historyFor(deps, jiangxi, { enterpriseId: missing.enterpriseId })).resolves.toMatchObject({
       ok: false,
       refusal: {
         code: 'not-found',
         message: { zh: expect.stringContaining(missing.enterpriseId), en: `no enterprise ${missing.enterpriseId} in the registry or the ledger` },
       },
     });
+  });
+});
+
+describe('who the caller is', () => {
+  it('names a city department’s jurisdiction and province, and lists the routes its role may call', () => {
+    const me = meFor(nanchang);
+
+    expect(me).toMatchObject({
+      role: 'department',
+      name: '南昌市生态环境局',
+      jurisdiction: { kind: 'city', code: '360100', name: '南昌市', province: '360000', provinceName: '江西省' },
+    });
+    expect(me.routes).toContain('GET /league');
+    expect(me.routes).not.toContain('POST /enterprises/{enterpriseId}/deposits');
+  });
+
+  it('gives an enterprise its credit code and its deposit route, and no department routes', () => {
+    const me = meFor(clerk(onTime.enterpriseId));
+
+    expect(me).toMatchObject({ role: 'enterprise', enterpriseId: onTime.enterpriseId });
+    expect(me.routes).toContain('POST /enterprises/{enterpriseId}/deposits');
+    expect(me.routes).not.toContain('GET /summaries');
+  });
+});
+
+describe('what a caller’s scope reaches', () => {
+  it('reads the jurisdiction’s summaries when no scope is named, and a city within a province', async () => {
+    const { deps, rangesAsked } = fakes([], []);
+
+    await summariesForCaller(deps, jiangxi, {});
+    await summariesForCaller(deps, jiangxi, { scope: 'city:360400' });
+
+    // Beside each code, the names it was stored under before codes (江西省, 九江市…) are read too.
+    expect(rangesAsked.map(([scope]) => scope).filter((scope) => /\d{6}$/.test(scope))).toEqual(['province:360000', 'city:360400']);
+  });
+
+  it('refuses a scope outside the jurisdiction (403) and reads nothing', async () => {
+    const { deps, rangesAsked, registryAsked } = fakes([], []);
+
+    await expect(summariesForCaller(deps, nanchang, { scope: 'province:360000' })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    await expect(lateForCaller(deps, guangdong, { scope: 'city:360100' })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    expect(rangesAsked).toEqual([]);
+    expect(registryAsked).toEqual([]);
+  });
+
+  it('answers the late list of the jurisdiction by default', async () => {
+    const { deps } = fakes([onTime, missing, elsewhere], []);
+
+    const outcome = await lateForCaller(deps, guangdong, { period: '2026-01' });
+
+    expect(outcome).toMatchObject({ ok: true, value: { scope: 'province:440000', obliged: 1 } });
+  });
+});
+
+describe('the city league', () => {
+  it('ranks every city of the province from its city summaries over the trend, with when they were computed', async () => {
+    const summary = (scope: string, period: Period, onTimeRate: number) =>
+      ({ scope, period, obliged: 4, onTimeRate, firstPassRate: 0.5, computedAt: '2026-03-19T18:00:00.000Z' }) as unknown as StoredSummary;
+    const kept: Record<string, StoredSummary[]> = {
+      'city:360100': [summary('city:360100', '2026-01', 0.5), summary('city:360100', '2026-02', 0.75)],
+      'city:360400': [summary('city:360400', '2026-02', 1)],
+    };
+    const asked: [string, Period, Period][] = [];
+    const { deps } = fakes([], []);
+
+    const outcome = await leagueFor(
+      {
+        ...deps,
+        summaries: {
+          range: async (scope, from, to) => {
+            asked.push([scope, from, to]);
+            return kept[scope] ?? [];
+          },
+        },
+      },
+      jiangxi,
+      { months: 2 },
+    );
+
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.value).toMatchObject({ scope: 'province:360000', period: '2026-02', months: 2, computedAt: '2026-03-19T18:00:00.000Z' });
+    expect(outcome.value.rows).toHaveLength(11);
+    expect(outcome.value.rows.slice(0, 2)).toMatchObject([
+      { city: '360400', cityName: '九江市', rank: 1, onTimeRate: 1 },
+      {
+        city: '360100',
+        rank: 2,
+        onTimeRate: 0.75,
+        trend: [
+          { period: '2026-01', onTimeRate: 0.5 },
+          { period: '2026-02', onTimeRate: 0.75 },
+        ],
+      },
+    ]);
+    expect(outcome.value.rows[2]).toMatchObject({ rank: null, onTimeRate: null });
+    expect(asked).toContainEqual(['city:360100', '2026-01', '2026-02']);
+  });
+
+  it('lists a city department’s own city only, and refuses a province outside its reach', async () => {
+    const { deps } = fakes([], []);
+
+    const own = await leagueFor(deps, nanchang, { months: 6 });
+    const outside = await leagueFor(deps, nanchang, { months: 6, scope: 'province:360000' });
+
+    expect(own.ok && own.value.rows.map((r) => r.city)).toEqual(['360100']);
+    expect(outside).toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+  });
+});
+
+describe('the export links', () => {
+  it('lists presigned links to the scope’s own export folder for the period, valid 15 minutes', async () => {
+    const { deps, prefixesAsked } = fakes([], []);
+
+    const outcome = await exportsFor(deps, nanchang, { period: '2026-01' });
+
+    expect(prefixesAsked).toEqual(['exports/2026-01/scopes/city-360100/']);
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: {
+        scope: 'city:360100',
+        period: '2026-01',
+        expiresAt: new Date(NOW.getTime() + 900_000).toISOString(),
+        files: [{ fileName: 'summary.json', url: expect.stringContaining('X-Amz-Expires=900') }, { fileName: 'enterprises.csv' }],
+      },
+    });
+  });
+
+  it('refuses another province’s exports (403) without listing anything', async () => {
+    const { deps, prefixesAsked } = fakes([], []);
+
+    await expect(exportsFor(deps, jiangxi, { scope: 'province:440000' })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    expect(prefixesAsked).toEqual([]);
   });
 });

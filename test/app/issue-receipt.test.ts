@@ -1,7 +1,8 @@
-/** Issuing a receipt: the attempt as recorded now, numbered within its month, signed; refused when unknown. */
+/** Issuing a receipt: the attempt as recorded now, numbered within its month, signed; refused when unknown or not the caller's to read. */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AttemptLookup, ReceiptSigner } from '#app/ports.ts';
+import type { AttemptLookup, ReceiptSigner, RegistryReader } from '#app/ports.ts';
+import type { Principal } from '#domain/identity.ts';
 import { issueReceipt, receiptKeyFor } from '#app/issue-receipt.ts';
 import type { Attempt, EnterprisePeriod } from '#domain/attempt.ts';
 import { receiptBytes } from '#domain/receipt.ts';
@@ -65,12 +66,17 @@ function recordingSigner(): ReceiptSigner & { signed: Uint8Array[] } {
 }
 
 const now = () => new Date('2026-05-03T00:00:00Z');
+const noRegistry: RegistryReader = { get: async () => undefined };
+const owner: Principal = { role: 'enterprise', subject: 'c', name: 'c', enterpriseId: 'E' };
+const nanchang: Principal = { role: 'department', subject: 'd', name: 'd', jurisdiction: { kind: 'city', code: '360100', province: '360000' } };
+const jiujiang: Principal = { role: 'department', subject: 'j', name: 'j', jurisdiction: { kind: 'city', code: '360400', province: '360000' } };
+const other: Principal = { role: 'enterprise', subject: 'o', name: 'o', enterpriseId: 'F' };
 
 describe('issuing a receipt', () => {
   it('numbers the attempt by its place in the month and signs exactly the canonical bytes of the receipt', async () => {
     const signer = recordingSigner();
 
-    const outcome = await issueReceipt({ attempts: lookup([first, second]), signer, now }, 'a2');
+    const outcome = await issueReceipt({ attempts: lookup([first, second]), registry: noRegistry, signer, now }, 'a2', owner);
 
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
@@ -97,17 +103,34 @@ describe('issuing a receipt', () => {
         issueComments: [],
       },
     });
-    const outcome = await issueReceipt({ attempts: lookup([first, decided]), signer: recordingSigner(), now }, 'a2');
+    const outcome = await issueReceipt({ attempts: lookup([first, decided]), registry: noRegistry, signer: recordingSigner(), now }, 'a2', nanchang);
     expect(outcome).toMatchObject({ ok: true, value: { kind: 'decision-recorded', verdict: { machine: 'needs-review', current: 'returned' } } });
   });
 
   it('is refused for an attempt that is not recorded, and signs nothing', async () => {
     const signer = recordingSigner();
-    await expect(issueReceipt({ attempts: lookup([first]), signer, now }, 'nope')).resolves.toEqual({
+    await expect(issueReceipt({ attempts: lookup([first]), registry: noRegistry, signer, now }, 'nope', owner)).resolves.toEqual({
       ok: false,
       refusal: { code: 'not-found', message: { zh: '没有编号为 nope 的提交记录', en: 'no attempt nope is recorded' } },
     });
     expect(signer.signed).toEqual([]);
+  });
+
+  it('is answered as not recorded to a caller who may not read the enterprise (another enterprise, another city), and signs nothing', async () => {
+    const signer = recordingSigner();
+    const deps = { attempts: lookup([first]), registry: noRegistry, signer, now };
+
+    for (const caller of [other, jiujiang])
+      await expect(issueReceipt(deps, 'a1', caller)).resolves.toMatchObject({ ok: false, refusal: { code: 'not-found' } });
+    expect(signer.signed).toEqual([]);
+  });
+
+  it('places an attempt without a month record by the registry entry', async () => {
+    const registry: RegistryReader = { get: async () => ({ enterpriseId: 'E', province: '360000', city: '360100' }) as never };
+    const deps = { attempts: lookup([first], []), signer: recordingSigner(), now };
+
+    await expect(issueReceipt({ ...deps, registry }, 'a1', nanchang)).resolves.toMatchObject({ ok: true });
+    await expect(issueReceipt({ ...deps, registry: noRegistry }, 'a1', nanchang)).resolves.toMatchObject({ ok: false, refusal: { code: 'not-found' } });
   });
 
   it('publishes the signer’s key as PEM, JWK and fingerprint', async () => {
