@@ -12,7 +12,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Tran
 import type {
   AttemptLocation,
   AttemptLookup,
-  AttemptReader,
+  AttemptPageReader,
   DecisionStore,
   Ledger,
   MonthDecision,
@@ -54,7 +54,7 @@ export function depositItemOf(record: EnterprisePeriod): Record<string, unknown>
   return { ...record, ...inboxEntryOf(record) };
 }
 
-export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup, AttemptReader {
+export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup, AttemptPageReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: LedgerTables,

@@ -269,7 +269,7 @@ export interface DecisionStore extends AttemptLookup {
 export type MonthDecision = Pick<Attempt, 'attemptId'> & Partial<Pick<Attempt, 'decision' | 'escalation'>>;
 
 /** An attempt for its reader (shared/app/show-attempt.ts): the attempt, its month, and links to its files. */
-export interface AttemptReader extends AttemptLookup {
+export interface AttemptPageReader extends AttemptLookup {
   /** The decisions and escalations on the month's attempts (one Query, only those attributes). */
   monthDecisions(enterpriseId: string, period: string): Promise<MonthDecision[]>;
 }

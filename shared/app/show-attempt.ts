@@ -15,7 +15,7 @@ import type { Principal } from '#domain/identity.ts';
 import type { Verdict } from '#domain/issues.ts';
 import { supersedingAttempt } from '#domain/review.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
-import type { AttemptReader, EnterpriseNames, FileLinks } from './ports.ts';
+import type { AttemptPageReader, EnterpriseNames, FileLinks } from './ports.ts';
 import { placeOf } from './review-decision.ts';
 
 /** One attempt of the month, as the attempt page lists them. */
@@ -50,7 +50,7 @@ export interface AttemptView {
 }
 
 export interface ShowAttemptDeps {
-  readonly attempts: AttemptReader;
+  readonly attempts: AttemptPageReader;
   readonly links: FileLinks;
   readonly names?: EnterpriseNames;
 }

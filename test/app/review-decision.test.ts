@@ -1,16 +1,22 @@
 /**
  * The review decision on in-memory ports: a decision recorded on the attempt and its record
  * together, a replay answered from what is stored, refusals in Chinese and English, a lost race,
- * an escalation re-queued for the province (and finished by a replay after a crash), and a
- * store that finds the attempt too large.
+ * an escalation re-queued for the province (and finished by a replay after a crash), a
+ * store that finds the attempt too large — and who may decide, from the caller's principal only.
  */
 import { describe, expect, it } from 'vitest';
 import type { AttemptLocation, DecisionStore, Ruling, RulingWriteOutcome } from '#app/ports.ts';
-import { decideOnAttempt, type ReviewDeps } from '#app/review-decision.ts';
+import { contentDecisionId, decideOnAttempt, type ReviewDeps } from '#app/review-decision.ts';
 import { type Attempt, type EnterprisePeriod, summaryOf } from '#domain/attempt.ts';
 import { summarise } from '#domain/issues.ts';
 import type { DecisionRequest } from '#domain/review.ts';
 import type { ReviewMessage } from '#domain/review-message.ts';
+import { principalOf } from '../support/fake-ports.ts';
+
+const nanchang = principalOf('reviewer-nanchang');
+const jiujiang = principalOf('reviewer-jiujiang');
+const jiangxi = principalOf('reviewer-jiangxi');
+const hunan = principalOf('reviewer-hunan');
 
 const attempt: Attempt = {
   attemptId: 'a1b2c3d4e5f60718',
@@ -88,8 +94,6 @@ function fakes(store = new FakeDecisionStore(attempt, record)) {
 
 const request = (overrides: Partial<DecisionRequest> = {}): DecisionRequest => ({
   outcome: 'accept',
-  reviewer: 'li.wei',
-  level: 'city',
   comment: 'lab report confirms the coal',
   issueComments: [],
   ...overrides,
@@ -99,11 +103,15 @@ describe('deciding on an attempt', () => {
   it('records the decision on the attempt and the next version of its record', async () => {
     const { deps, store } = fakes();
 
-    const outcome = await decideOnAttempt(deps, attempt.attemptId, request());
+    const outcome = await decideOnAttempt(deps, attempt.attemptId, request(), nanchang);
 
     expect(outcome).toMatchObject({
       ok: true,
-      value: { status: 'recorded', attemptNumber: 1, attempt: { verdict: 'accepted', decision: { reviewer: 'li.wei', decidedAt: NOW.toISOString() } } },
+      value: {
+        status: 'recorded',
+        attemptNumber: 1,
+        attempt: { verdict: 'accepted', decision: { reviewer: '南昌市审核员', reviewerId: 'reviewer-nanchang', level: 'city', decidedAt: NOW.toISOString() } },
+      },
     });
     expect(store.record).toMatchObject({ version: 2, attempts: [{ verdict: 'accepted', machineVerdict: 'needs-review' }] });
     expect(store.writes).toBe(1);
@@ -112,8 +120,8 @@ describe('deciding on an attempt', () => {
   it('answers the same request delivered twice from what is stored, writing once', async () => {
     const { deps, store } = fakes();
 
-    await decideOnAttempt(deps, attempt.attemptId, request({ decisionId: 'client-key-1' }));
-    const again = await decideOnAttempt(deps, attempt.attemptId, request({ decisionId: 'client-key-1' }));
+    await decideOnAttempt(deps, attempt.attemptId, request({ decisionId: 'client-key-1' }), nanchang);
+    const again = await decideOnAttempt(deps, attempt.attemptId, request({ decisionId: 'client-key-1' }), nanchang);
 
     expect(again).toMatchObject({ ok: true, value: { status: 'replayed', attempt: { decision: { decisionId: 'client-key-1' } } } });
     expect(store.writes).toBe(1);
@@ -122,7 +130,7 @@ describe('deciding on an attempt', () => {
   it('refuses an attempt nobody recorded, in Chinese and English', async () => {
     const { deps } = fakes();
 
-    await expect(decideOnAttempt(deps, 'ffff000011112222', request())).resolves.toEqual({
+    await expect(decideOnAttempt(deps, 'ffff000011112222', request(), nanchang)).resolves.toEqual({
       ok: false,
       refusal: { code: 'not-found', message: { zh: '没有编号为 ffff000011112222 的提交记录', en: 'no attempt ffff000011112222 is recorded' } },
     });
@@ -146,7 +154,7 @@ describe('deciding on an attempt', () => {
       };
     };
 
-    const outcome = await decideOnAttempt(deps, attempt.attemptId, request());
+    const outcome = await decideOnAttempt(deps, attempt.attemptId, request(), nanchang);
 
     expect(outcome).toMatchObject({
       ok: false,
@@ -162,7 +170,7 @@ describe('deciding on an attempt', () => {
     const { deps, store } = fakes();
     store.tooLarge = true;
 
-    await expect(decideOnAttempt(deps, attempt.attemptId, request())).resolves.toMatchObject({
+    await expect(decideOnAttempt(deps, attempt.attemptId, request(), nanchang)).resolves.toMatchObject({
       ok: false,
       refusal: { code: 'too-long', message: { zh: expect.stringContaining('意见过长') } },
     });
@@ -173,11 +181,11 @@ describe('escalating to provincial review', () => {
   it('stores the escalation, queues the attempt for the province and notes it is queued', async () => {
     const { deps, store, sent } = fakes();
 
-    const outcome = await decideOnAttempt(deps, attempt.attemptId, request({ outcome: 'escalate', comment: 'province lab expert please' }));
+    const outcome = await decideOnAttempt(deps, attempt.attemptId, request({ outcome: 'escalate', comment: 'province lab expert please' }), nanchang);
 
     expect(outcome).toMatchObject({ ok: true, value: { status: 'recorded', attempt: { escalation: { fromLevel: 'city', toLevel: 'province' } } } });
     expect(sent).toMatchObject([
-      { attemptId: attempt.attemptId, level: 'province', escalation: { reviewer: 'li.wei', comment: 'province lab expert please' } },
+      { attemptId: attempt.attemptId, level: 'province', escalation: { reviewer: '南昌市审核员', comment: 'province lab expert please' } },
     ]);
     expect(store.escalationQueued).toBe(NOW.toISOString());
   });
@@ -185,14 +193,100 @@ describe('escalating to provincial review', () => {
   it('finishes the queueing on a replay when a crash left it undone', async () => {
     const { deps, store, sent } = fakes();
     const escalate = request({ outcome: 'escalate', comment: 'province lab expert please', decisionId: 'e1' });
-    await decideOnAttempt(deps, attempt.attemptId, escalate);
+    await decideOnAttempt(deps, attempt.attemptId, escalate, nanchang);
     store.escalationQueued = undefined;
     sent.length = 0;
 
-    const replay = await decideOnAttempt(deps, attempt.attemptId, escalate);
+    const replay = await decideOnAttempt(deps, attempt.attemptId, escalate, nanchang);
 
     expect(replay).toMatchObject({ ok: true, value: { status: 'replayed' } });
     expect(sent).toHaveLength(1);
     expect(store.escalationQueued).toBe(NOW.toISOString());
+  });
+});
+
+describe('who may decide', () => {
+  it('answers a reviewer of another city as if the attempt did not exist, and writes nothing', async () => {
+    const { deps, store } = fakes();
+
+    const outcome = await decideOnAttempt(deps, attempt.attemptId, request(), jiujiang);
+
+    expect(outcome).toMatchObject({ ok: false, refusal: { code: 'not-found', message: { en: `no attempt ${attempt.attemptId} is recorded` } } });
+    expect(store.writes).toBe(0);
+  });
+
+  it('answers a provincial reviewer of another province as not found too', async () => {
+    const { deps } = fakes();
+
+    await expect(decideOnAttempt(deps, attempt.attemptId, request(), hunan)).resolves.toMatchObject({ ok: false, refusal: { code: 'not-found' } });
+  });
+
+  it('refuses a provincial reviewer an attempt still at city level as forbidden, in plain words', async () => {
+    const { deps, store } = fakes();
+
+    const outcome = await decideOnAttempt(deps, attempt.attemptId, request(), jiangxi);
+
+    expect(outcome).toMatchObject({
+      ok: false,
+      refusal: { code: 'forbidden', message: { en: 'this attempt awaits city review: a provincial reviewer decides only escalated attempts' } },
+    });
+    expect(store.writes).toBe(0);
+  });
+
+  it('lets the city escalate, then refuses the city’s decision as forbidden and records the province’s', async () => {
+    const { deps, store } = fakes();
+    await decideOnAttempt(deps, attempt.attemptId, request({ outcome: 'escalate', comment: '请省级专家判断' }), nanchang);
+
+    const byCity = await decideOnAttempt(deps, attempt.attemptId, request({ comment: 'ok' }), nanchang);
+    const byProvince = await decideOnAttempt(deps, attempt.attemptId, request({ comment: '省级复核通过' }), jiangxi);
+
+    expect(byCity).toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    expect(byProvince).toMatchObject({
+      ok: true,
+      value: { status: 'recorded', attempt: { decision: { reviewerId: 'reviewer-jiangxi', level: 'province' } } },
+    });
+    expect(store.writes).toBe(2);
+  });
+
+  it('answers the city reviewer’s own escalation, redelivered after it moved to the province, as a replay', async () => {
+    const { deps, store } = fakes();
+    const escalate = request({ outcome: 'escalate', comment: '请省级专家判断' });
+    await decideOnAttempt(deps, attempt.attemptId, escalate, nanchang);
+
+    const again = await decideOnAttempt(deps, attempt.attemptId, escalate, nanchang);
+
+    expect(again).toMatchObject({ ok: true, value: { status: 'replayed' } });
+    expect(store.writes).toBe(1);
+  });
+
+  it('takes the same words from another reviewer for another decision: refused, not replayed as the first', async () => {
+    const store = new FakeDecisionStore(attempt, { ...record, province: '360000', city: '360100' });
+    const { deps } = fakes(store);
+    const twin = { ...nanchang, subject: 'reviewer-nanchang-2', name: '南昌市审核员二' };
+    await decideOnAttempt(deps, attempt.attemptId, request(), nanchang);
+
+    const second = await decideOnAttempt(deps, attempt.attemptId, request(), twin);
+
+    expect(second).toMatchObject({ ok: false, refusal: { code: 'already-decided' } });
+  });
+
+  it('refuses an enterprise deciding on its own deposit', async () => {
+    const store = new FakeDecisionStore({ ...attempt, enterpriseId: '91360100MA35XXXXXN' }, { ...record, enterpriseId: '91360100MA35XXXXXN' });
+    const { deps } = fakes(store);
+
+    await expect(decideOnAttempt(deps, attempt.attemptId, request(), principalOf('clerk'))).resolves.toMatchObject({
+      ok: false,
+      refusal: { code: 'forbidden', message: { en: 'only a reviewer decides on an attempt' } },
+    });
+  });
+});
+
+describe('a decision without a client key', () => {
+  it('is identified by its content, who sends it and at which level', () => {
+    const id = (who: { subject: string; level: 'city' | 'province' }) => contentDecisionId(attempt.attemptId, request(), who);
+
+    expect(id({ subject: 'reviewer-nanchang', level: 'city' })).toBe(id({ subject: 'reviewer-nanchang', level: 'city' }));
+    expect(id({ subject: 'reviewer-nanchang', level: 'city' })).not.toBe(id({ subject: 'reviewer-nanchang-2', level: 'city' }));
+    expect(id({ subject: 'reviewer-nanchang', level: 'city' })).not.toBe(id({ subject: 'reviewer-nanchang', level: 'province' }));
   });
 });

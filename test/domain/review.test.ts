@@ -3,7 +3,16 @@ import { type Attempt, type EnterprisePeriod, summaryOf, withAttempt } from '#do
 import type { Issue } from '#domain/issues.ts';
 import { summarise } from '#domain/issues.ts';
 import { demoReport } from '#examples/demo.ts';
-import { ATTEMPT_ITEM_BUDGET_BYTES, DECISION_LIMITS, type DecisionRequest, DecisionRequestSchema, recordWithRuling, ruleOnDecision } from '#domain/review.ts';
+import {
+  ATTEMPT_ITEM_BUDGET_BYTES,
+  DECISION_LIMITS,
+  type DecisionRequest,
+  DecisionRequestSchema,
+  isRecordedRequest,
+  type ReviewerIdentity,
+  recordWithRuling,
+  ruleOnDecision,
+} from '#domain/review.ts';
 
 const NOW = new Date('2026-03-20T02:00:00Z');
 const WARNING: Issue = {
@@ -68,9 +77,13 @@ function recordOf(...attempts: Attempt[]): EnterprisePeriod {
 function request(overrides: Partial<DecisionRequest> & Pick<DecisionRequest, 'outcome'>): DecisionRequest & { decisionId: string } {
   return {
     decisionId: 'd1',
-    ...DecisionRequestSchema.parse({ reviewer: 'li.wei', ...overrides }),
+    ...DecisionRequestSchema.parse(overrides),
   };
 }
+
+/** Reviewers as their tokens name them: the subject is the stable id, the name is for people. */
+const CITY: ReviewerIdentity = { subject: 'reviewer-nanchang', name: 'li.wei', level: 'city' };
+const PROVINCE: ReviewerIdentity = { subject: 'reviewer-jiangxi', name: 'chen.jie', level: 'province' };
 
 describe('deciding an attempt that needs review', () => {
   const attempt = attemptOf('a1', [WARNING]);
@@ -84,6 +97,7 @@ describe('deciding an attempt that needs review', () => {
         outcome: 'accept',
         comment: 'lab report confirms low-grade coal',
       }),
+      CITY,
       NOW,
     );
 
@@ -94,6 +108,7 @@ describe('deciding an attempt that needs review', () => {
         decisionId: 'd1',
         outcome: 'accept',
         reviewer: 'li.wei',
+        reviewerId: 'reviewer-nanchang',
         level: 'city',
         decidedAt: NOW.toISOString(),
         comment: 'lab report confirms low-grade coal',
@@ -103,7 +118,7 @@ describe('deciding an attempt that needs review', () => {
   });
 
   it('refuses an accept that does not explain why the warnings are acceptable', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept' }), NOW);
+    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept' }), CITY, NOW);
 
     expect(ruling).toMatchObject({
       kind: 'refuse',
@@ -117,7 +132,7 @@ describe('deciding an attempt that needs review', () => {
   it('returns it with a comment per issue', () => {
     const issueComments = [{ code: WARNING.code, unitId: '1', comment: '请附上化验报告' }];
 
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', issueComments }), NOW);
+    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', issueComments }), CITY, NOW);
 
     expect(ruling).toMatchObject({
       kind: 'decide',
@@ -127,7 +142,7 @@ describe('deciding an attempt that needs review', () => {
   });
 
   it('refuses a return that tells the enterprise nothing', () => {
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'return' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required' } });
+    expect(ruleOnDecision(record, attempt, request({ outcome: 'return' }), CITY, NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required' } });
   });
 
   it('refuses a comment on an issue the attempt does not have, naming the issues it has', () => {
@@ -138,6 +153,7 @@ describe('deciding an attempt that needs review', () => {
         outcome: 'return',
         issueComments: [{ code: 'EVD-NOPE', comment: 'x' }],
       }),
+      CITY,
       NOW,
     );
 
@@ -154,14 +170,14 @@ describe('deciding an attempt that needs review', () => {
   });
 
   it('refuses a province-level decision before a city reviewer escalates', () => {
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'accept', level: 'province', comment: 'ok' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), PROVINCE, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: { code: 'wrong-level' },
     });
   });
 
   it('updates only the decided summary in the record, with the final verdict and a new version', () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), NOW);
+    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), CITY, NOW);
     if (ruling.kind !== 'decide') throw new Error('expected a decision');
 
     const next = recordWithRuling(record, 'a1', ruling);
@@ -175,7 +191,7 @@ describe('deciding an attempt that needs review', () => {
   });
 
   it("keeps the machine's verdict beside the reviewer's, so a rate as of an earlier instant sees it awaiting review", () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', comment: '补充化验报告' }), NOW);
+    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'return', comment: '补充化验报告' }), CITY, NOW);
     if (ruling.kind !== 'decide') throw new Error('expected a decision');
 
     expect(recordWithRuling(record, 'a1', ruling).attempts[0]).toMatchObject({
@@ -185,7 +201,7 @@ describe('deciding an attempt that needs review', () => {
   });
 
   it("makes an accepted attempt the month's history for later months, if it is the latest accepted", () => {
-    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), NOW);
+    const ruling = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok' }), CITY, NOW);
     if (ruling.kind !== 'decide') throw new Error('expected a decision');
     const accepted = {
       attemptId: 'a1',
@@ -203,7 +219,7 @@ describe('deciding an attempt that needs review', () => {
 describe('decisions are final', () => {
   const attempt = attemptOf('a1', [WARNING]);
   const record = recordOf(attempt);
-  const first = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), NOW);
+  const first = ruleOnDecision(record, attempt, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), CITY, NOW);
   if (first.kind !== 'decide') throw new Error('expected a decision');
   const decided: Attempt = {
     ...attempt,
@@ -212,7 +228,7 @@ describe('decisions are final', () => {
   };
 
   it('refuses a second decision, saying who decided what and when', () => {
-    const ruling = ruleOnDecision(record, decided, request({ outcome: 'return', comment: 'no', decisionId: 'second' }), NOW);
+    const ruling = ruleOnDecision(record, decided, request({ outcome: 'return', comment: 'no', decisionId: 'second' }), CITY, NOW);
 
     expect(ruling).toMatchObject({
       kind: 'refuse',
@@ -227,7 +243,23 @@ describe('decisions are final', () => {
   });
 
   it('recognises the same decision delivered again as a replay, not a second decision', () => {
-    expect(ruleOnDecision(record, decided, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), NOW)).toEqual({ kind: 'replay' });
+    expect(ruleOnDecision(record, decided, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), CITY, NOW)).toEqual({ kind: 'replay' });
+  });
+
+  it("does not take another reviewer's request with the same decisionId for a replay: it is a second decision, refused", () => {
+    const other: ReviewerIdentity = { subject: 'reviewer-other', name: 'li.wei', level: 'city' };
+
+    expect(isRecordedRequest(decided, 'first', other)).toBe(false);
+    expect(ruleOnDecision(record, decided, request({ outcome: 'accept', comment: 'ok', decisionId: 'first' }), other, NOW)).toMatchObject({
+      kind: 'refuse',
+      refusal: { code: 'already-decided' },
+    });
+  });
+
+  it('matches a decision recorded before sign-in (no reviewerId) by its decisionId alone', () => {
+    const { reviewerId: _, ...legacy } = first.decision;
+
+    expect(isRecordedRequest({ decision: legacy }, 'first', { subject: 'anyone' })).toBe(true);
   });
 });
 
@@ -236,7 +268,7 @@ describe('superseded attempts', () => {
     const first = attemptOf('a1', [WARNING], '2026-03-01T02:00:00.000Z');
     const second = attemptOf('a2', [], '2026-03-02T02:00:00.000Z');
 
-    const ruling = ruleOnDecision(recordOf(first, second), first, request({ outcome: 'accept', comment: 'ok' }), NOW);
+    const ruling = ruleOnDecision(recordOf(first, second), first, request({ outcome: 'accept', comment: 'ok' }), CITY, NOW);
 
     expect(ruling).toMatchObject({
       kind: 'refuse',
@@ -255,7 +287,7 @@ describe('attempts the machine already judged', () => {
   it('refuses to accept an attempt returned for errors: errors block acceptance', () => {
     const attempt = attemptOf('a1', [ERROR, WARNING]);
 
-    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'accept', comment: 'fine' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'accept', comment: 'fine' }), CITY, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: { code: 'machine-returned' },
     });
@@ -271,6 +303,7 @@ describe('attempts the machine already judged', () => {
         outcome: 'return',
         issueComments: [{ code: ERROR.code, comment: '核对供电量' }],
       }),
+      CITY,
       NOW,
     );
 
@@ -280,7 +313,7 @@ describe('attempts the machine already judged', () => {
   it('refuses any decision on an attempt accepted automatically', () => {
     const attempt = attemptOf('a1', []);
 
-    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'return', comment: 'x' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(recordOf(attempt), attempt, request({ outcome: 'return', comment: 'x' }), CITY, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: { code: 'nothing-to-decide' },
     });
@@ -298,6 +331,7 @@ describe('escalation to provincial review', () => {
       comment: 'needs the province lab expert',
       decisionId: 'esc',
     }),
+    CITY,
     NOW,
   );
   if (ruling.kind !== 'escalate') throw new Error('expected an escalation');
@@ -307,6 +341,7 @@ describe('escalation to provincial review', () => {
     expect(ruling.escalation).toEqual({
       decisionId: 'esc',
       reviewer: 'li.wei',
+      reviewerId: 'reviewer-nanchang',
       fromLevel: 'city',
       toLevel: 'province',
       escalatedAt: NOW.toISOString(),
@@ -320,7 +355,7 @@ describe('escalation to provincial review', () => {
   });
 
   it('then refuses a city-level decision and takes a province-level one', () => {
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', comment: 'ok' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', comment: 'ok' }), CITY, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: {
         code: 'wrong-level',
@@ -330,18 +365,34 @@ describe('escalation to provincial review', () => {
         },
       },
     });
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', level: 'province', comment: 'ok' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(record, escalated, request({ outcome: 'accept', comment: 'ok' }), PROVINCE, NOW)).toMatchObject({
       kind: 'decide',
       decision: { level: 'province' },
     });
   });
 
   it('refuses a second escalation and one without a reason', () => {
-    expect(ruleOnDecision(record, escalated, request({ outcome: 'escalate', comment: 'again' }), NOW)).toMatchObject({
+    expect(ruleOnDecision(record, escalated, request({ outcome: 'escalate', comment: 'again' }), CITY, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: { code: 'already-escalated' },
     });
-    expect(ruleOnDecision(record, attempt, request({ outcome: 'escalate' }), NOW)).toMatchObject({ kind: 'refuse', refusal: { code: 'comment-required' } });
+    expect(ruleOnDecision(record, attempt, request({ outcome: 'escalate' }), CITY, NOW)).toMatchObject({
+      kind: 'refuse',
+      refusal: { code: 'comment-required' },
+    });
+  });
+});
+
+describe('who decides', () => {
+  it('takes the reviewer and level from the identity handed in, never from the body', () => {
+    const body = DecisionRequestSchema.parse({ outcome: 'accept', comment: 'ok', reviewer: 'someone.else', level: 'province' });
+    const attempt = attemptOf('a1', [WARNING]);
+
+    const ruling = ruleOnDecision(recordOf(attempt), attempt, { ...body, decisionId: 'd1' }, CITY, NOW);
+
+    expect(body).not.toHaveProperty('reviewer');
+    expect(body).not.toHaveProperty('level');
+    expect(ruling).toMatchObject({ kind: 'decide', decision: { reviewer: 'li.wei', reviewerId: 'reviewer-nanchang', level: 'city' } });
   });
 });
 
@@ -376,9 +427,8 @@ describe('what a reviewer may write', () => {
     expect(parse({ issueComments: Array.from({ length: 200 }, () => one('x'.repeat(100))) }).success).toBe(true);
   });
 
-  it('refuses text that is not Unicode (an unpaired surrogate) and an over-long reviewer or code', () => {
+  it('refuses text that is not Unicode (an unpaired surrogate) and an over-long code', () => {
     expect(messageOf(parse({ comment: 'ok \ud800' }))).toContain('unpaired surrogate');
-    expect(messageOf(parse({ reviewer: 'r'.repeat(201) }))).toContain('reviewer is at most 200 characters');
     expect(messageOf(parse({ issueComments: [{ code: 'C'.repeat(129), comment: 'x' }] }))).toContain('an issue code is at most 128 characters');
   });
 
@@ -406,8 +456,8 @@ describe('what a reviewer may write', () => {
     expect(largeBytes).toBeLessThan(ATTEMPT_ITEM_BUDGET_BYTES);
     expect(largeBytes + 3 * comment.length).toBeGreaterThan(ATTEMPT_ITEM_BUDGET_BYTES);
 
-    expect(ruleOnDecision(recordOf(small), small, request({ outcome: 'accept', comment }), NOW)).toMatchObject({ kind: 'decide' });
-    expect(ruleOnDecision(recordOf(large), large, request({ outcome: 'accept', comment }), NOW)).toMatchObject({
+    expect(ruleOnDecision(recordOf(small), small, request({ outcome: 'accept', comment }), CITY, NOW)).toMatchObject({ kind: 'decide' });
+    expect(ruleOnDecision(recordOf(large), large, request({ outcome: 'accept', comment }), CITY, NOW)).toMatchObject({
       kind: 'refuse',
       refusal: {
         code: 'too-long',

@@ -220,3 +220,63 @@ export function fakeIntake(overrides: Partial<IntakeDeps> = {}): FakeIntake {
   };
   return { deps, store, ledger, registry, reviewQueue, requeue };
 }
+
+// The reviewers' ports: who calls (a seeded twin account's principal) and the inbox index.
+import type { InboxPage, InboxQuery, InboxReader, InboxRow } from '#app/ports.ts';
+import { type Principal, principalFromClaims } from '#domain/identity.ts';
+import { inboxEntryOf } from '#domain/inbox.ts';
+import { twinAccount } from '#twin/accounts.ts';
+
+/** A seeded twin account (infra/local/accounts.ts) as the boundary reads its token's claims. */
+export function principalOf(username: string): Principal {
+  const account = twinAccount(username);
+  if (!account) throw new Error(`no twin account ${username}`);
+  const reading = principalFromClaims({ sub: account.username, name: account.name, ...account.claims });
+  if (!reading.ok) throw new Error(`twin account ${username}: ${reading.message.en}`);
+  return reading.principal;
+}
+
+/**
+ * The byInbox index over records, as DynamoDB keeps it: only records inboxEntryOf places, sorted
+ * by inboxSince within a partition, a page starting after a position. `queries` counts pages asked.
+ */
+export class FakeInboxReader implements InboxReader {
+  readonly records: EnterprisePeriod[] = [];
+  queries: InboxQuery[] = [];
+
+  private rowsOf(inbox: string): InboxRow[] {
+    return this.records
+      .flatMap((record) => {
+        const entry = inboxEntryOf(record);
+        if (entry?.inbox !== inbox) return [];
+        const { enterpriseId, period, province, city, industry } = record;
+        return [{ enterpriseId, period, province, city, industry, inboxSince: entry.inboxSince, attempt: entry.inboxAttempt }];
+      })
+      .sort((a, b) => a.inboxSince.localeCompare(b.inboxSince) || a.enterpriseId.localeCompare(b.enterpriseId));
+  }
+
+  async page(query: InboxQuery): Promise<InboxPage> {
+    this.queries.push(query);
+    const after = query.after;
+    const matching = this.rowsOf(query.inbox).filter(
+      (row) =>
+        (!after || row.inboxSince > after.inboxSince || (row.inboxSince === after.inboxSince && row.enterpriseId > after.enterpriseId)) &&
+        (query.city === undefined || row.attempt.cityCode === query.city) &&
+        (query.enterpriseId === undefined || row.enterpriseId === query.enterpriseId) &&
+        (query.period === undefined || row.period === query.period) &&
+        (query.severity === undefined || (query.severity === 'errors' ? row.attempt.errors : row.attempt.warnings) > 0) &&
+        (query.late === undefined || row.attempt.onTime === !query.late),
+    );
+    const rows = matching.slice(0, query.limit);
+    const last = rows.at(-1);
+    return matching.length > rows.length && last
+      ? { rows, next: { inboxSince: last.inboxSince, enterpriseId: last.enterpriseId, period: last.period } }
+      : { rows };
+  }
+
+  async countsByCity(inbox: string): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    for (const row of this.rowsOf(inbox)) counts.set(row.attempt.cityCode, (counts.get(row.attempt.cityCode) ?? 0) + 1);
+    return counts;
+  }
+}
