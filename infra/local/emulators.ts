@@ -53,19 +53,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Fixed ports for the twin's services: S3, DynamoDB, SQS, and its HTTP API. */
+/** Fixed ports for the twin's services: S3, DynamoDB, SQS, its HTTP API and its OpenID provider. */
 export interface TwinPorts {
   readonly s3: number;
   readonly dynamodb: number;
   readonly sqs: number;
   readonly api: number;
+  readonly oidc: number;
 }
 
-/** `--ports 4566`: S3 on 4566, DynamoDB on 4567, SQS on 4568, the API on 4569. Undefined for a base that is not a port. */
+/** `--ports 4566`: S3 on 4566, DynamoDB on 4567, SQS on 4568, the API on 4569, the OpenID provider on 4570. Undefined for a base that is not a port. */
 export function fixedPorts(base: string | number): TwinPorts | undefined {
   const first = typeof base === 'number' ? base : /^\d{1,5}$/.test(base) ? Number(base) : Number.NaN;
-  if (!Number.isInteger(first) || first < 1024 || first + 3 > 65_535) return undefined;
-  return { s3: first, dynamodb: first + 1, sqs: first + 2, api: first + 3 };
+  if (!Number.isInteger(first) || first < 1024 || first + 4 > 65_535) return undefined;
+  return { s3: first, dynamodb: first + 1, sqs: first + 2, api: first + 3, oidc: first + 4 };
 }
 
 /** Refuses, before anything starts, a fixed port another program holds: one clear line, not a stack from a worker thread. */
@@ -182,8 +183,8 @@ export interface EmulatorOptions {
   readonly s3EventPrefix?: string;
   /** Keys under these prefixes of this bucket cannot be overwritten (412 PreconditionFailed, as S3 with If-None-Match: *). */
   readonly writeOnce?: { readonly bucket: string; readonly prefixes: readonly string[] };
-  /** Fixed ports instead of free ones (the API's is the twin's to use). */
-  readonly ports?: Omit<TwinPorts, 'api'>;
+  /** Fixed ports instead of free ones (the API's and the OpenID provider's are the twin's to use). */
+  readonly ports?: Omit<TwinPorts, 'api' | 'oidc'>;
 }
 
 /**

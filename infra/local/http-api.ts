@@ -1,9 +1,17 @@
 /**
  * The twin's API Gateway: a node:http server on 127.0.0.1 that turns each request matching a route
- * of API_ROUTES into an HTTP API (payload v2) event for functions/<function>/handler.ts, exactly
- * as the stack's routes do. It also serves what the dashboard bucket serves in the cloud: the
- * static dashboard at / and the nightly exports at /exports/… (read from the exports bucket).
- * Handlers are imported on first use, after the twin has set the functions' environment.
+ * of PEOPLE_ROUTES into an HTTP API (payload v2) event for functions/<function>/handler.ts, exactly
+ * as the stack's people's API does — after the same JWT authorizer (jwt-authorizer.ts: the
+ * issuer's keys, issuer, audience, expiry), whose verified claims reach the handler as
+ * `requestContext.authorizer.jwt`. A request it refuses gets API Gateway's 401 and never reaches a
+ * function; there is no way around it on the twin.
+ *
+ * The machines' API (MACHINE_ROUTES, IAM/SigV4) is not served here: in the cloud those routes sit
+ * on a second API with the IAM authorizer, which the twin does not emulate.
+ *
+ * It also serves what the dashboard bucket serves in the cloud: the static dashboard at / and the
+ * nightly exports at /exports/… (read from the exports bucket). Handlers are imported on first
+ * use, after the twin has set the functions' environment.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -14,10 +22,11 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { errorOf } from '#app/outcome.ts';
-import { API_ROUTES, type ApiRoute } from '#resources/api-routes.ts';
+import { type ApiRoute, PEOPLE_ROUTES } from '#resources/api-routes.ts';
+import { type JwtAuthorizerContext, JwtAuthorizer } from './jwt-authorizer.ts';
 import { lambdaContext } from './lambda-context.ts';
 
-type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARD_DIR = join(ROOT, 'dashboard');
@@ -42,7 +51,14 @@ export interface HttpApiOptions {
   readonly exportsBucket: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** The people's routes by default. */
   readonly routes?: readonly ApiRoute[];
+  /** The OpenID issuer whose tokens the JWT authorizer accepts (the twin's provider). */
+  readonly issuer: string;
+  /** The audiences the authorizer accepts (the cloud's `jwtAudience`). */
+  readonly audience: readonly string[];
+  /** The function behind a route: functions/<name>/handler.ts unless given (a test that watches what a handler receives). */
+  readonly loadHandler?: (name: ApiRoute['function']) => Promise<ApiHandler>;
   /** Lambda's Invoke API (POST /2015-03-31/functions/<name>/invocations), for functions no route reaches. */
   readonly invoke?: (functionName: string, payload: unknown) => Promise<unknown>;
 }
@@ -70,7 +86,14 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function apiEvent(request: IncomingMessage, url: URL, match: CompiledRoute, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+export function apiEvent(
+  request: IncomingMessage,
+  url: URL,
+  match: CompiledRoute,
+  params: Record<string, string>,
+  body: Buffer,
+  jwt?: JwtAuthorizerContext,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   const query: Record<string, string> = {};
@@ -104,6 +127,7 @@ export function apiEvent(request: IncomingMessage, url: URL, match: CompiledRout
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
+      ...(jwt ? { authorizer: { jwt } } : {}),
     },
     ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: !isText,
@@ -113,10 +137,12 @@ export function apiEvent(request: IncomingMessage, url: URL, match: CompiledRout
 export class TwinHttpApi {
   private readonly handlers = new Map<string, Promise<ApiHandler>>();
   private readonly routes: CompiledRoute[];
+  private readonly authorizer: JwtAuthorizer;
   private server?: Server;
 
   constructor(private readonly options: HttpApiOptions) {
-    this.routes = (options.routes ?? API_ROUTES).map(compile);
+    this.routes = (options.routes ?? PEOPLE_ROUTES).map(compile);
+    this.authorizer = new JwtAuthorizer({ issuer: options.issuer, audience: options.audience });
   }
 
   get url(): string {
@@ -153,7 +179,9 @@ export class TwinHttpApi {
   private handlerOf(name: ApiRoute['function']): Promise<ApiHandler> {
     let loaded = this.handlers.get(name);
     if (!loaded) {
-      loaded = import(`../../functions/${name}/handler.ts`).then((m: { handler: ApiHandler }) => m.handler);
+      loaded = this.options.loadHandler
+        ? this.options.loadHandler(name)
+        : import(`../../functions/${name}/handler.ts`).then((m: { handler: ApiHandler }) => m.handler);
       this.handlers.set(name, loaded);
     }
     return loaded;
@@ -165,7 +193,11 @@ export class TwinHttpApi {
       const found = compiled.pattern.exec(url.pathname);
       if (!found || compiled.route.method !== request.method) continue;
       const params = Object.fromEntries(compiled.names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
-      const event = apiEvent(request, url, compiled, params, await readBody(request));
+      const body = await readBody(request);
+      // The authorizer first, as API Gateway runs it: a refused request never reaches the function.
+      const authorization = await this.authorizer.authorize(request.headers.authorization);
+      if (!authorization.ok) return send(response, authorization.reply);
+      const event = apiEvent(request, url, compiled, params, body, authorization.jwt);
       const handler = await this.handlerOf(compiled.route.function);
       return send(
         response,

@@ -15,7 +15,7 @@
  *   accounts), not oidc-provider's devInteractions, which would let anyone in as anyone. Consent
  *   is granted in the same step: both clients are the system's own.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -71,7 +71,10 @@ async function keysIn(dataDir: string | undefined): Promise<KeptKeys> {
     signing: [{ ...jwk, kid: `twin-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' }],
     cookies: [randomBytes(32).toString('base64url')],
   };
-  if (file) writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  if (file && dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
   return keys;
 }
 

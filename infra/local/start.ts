@@ -3,8 +3,9 @@
  * the bucket, and — into an empty twin only — seeds a demo registry, replays demo deposits through
  * the pipeline and prints what happened; then keeps running for more deposits.
  * `--fresh` deletes the data first; `--once` exits 0 when done; `--no-demo` never replays;
- * `--ports 4566` puts S3, DynamoDB, SQS and the API on 4566–4569 instead of free ports.
- * At start it prints an AWS CLI profile for the twin, so standard tools reach it too.
+ * `--ports 4566` puts S3, DynamoDB, SQS, the API and the OpenID provider on 4566–4570 instead of
+ * free ports. At start it prints an AWS CLI profile for the twin, so standard tools reach it too;
+ * when ready, the accounts one signs in with (the twin's OpenID provider) and its issuer.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { mapLimit } from '#app/map-limit.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
+import { TWIN_ACCOUNTS, TWIN_PASSWORD } from './accounts.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { assertPortsFree, awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
 import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
@@ -32,7 +34,7 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     /** Never replay the demo, even into an empty twin (tests, scripts). */
     'no-demo': { type: 'boolean', default: false },
-    /** First of four fixed ports: S3, DynamoDB, SQS, API (e.g. 4566); free ports when absent. */
+    /** First of five fixed ports: S3, DynamoDB, SQS, API, OpenID provider (e.g. 4566); free ports when absent. */
     ports: { type: 'string' },
   },
 });
@@ -40,7 +42,7 @@ const { values: args } = parseArgs({
 const ports = args.ports === undefined ? undefined : fixedPorts(args.ports);
 if (args.ports !== undefined && !ports) {
   console.error(
-    `--ports ${args.ports}: 需要 1024–65532 之间的端口号 / expected a port from 1024 to 65532 (S3 on it, DynamoDB, SQS and the API on the next three)`,
+    `--ports ${args.ports}: 需要 1024–65531 之间的端口号 / expected a port from 1024 to 65531 (S3 on it, DynamoDB, SQS, the API and the OpenID provider on the next four)`,
   );
   process.exit(2);
 }
@@ -66,9 +68,9 @@ async function main(): Promise<void> {
     log(`--fresh: deleted ${dataDir} (删除了本地数据).`);
   }
   if (ports) {
-    // All four before anything starts: a port in use is one line, not a half-started twin.
+    // All five before anything starts: a port in use is one line, not a half-started twin.
     try {
-      await assertPortsFree([ports.s3, ports.dynamodb, ports.sqs, ports.api]);
+      await assertPortsFree([ports.s3, ports.dynamodb, ports.sqs, ports.api, ports.oidc]);
     } catch (error) {
       console.error((error as Error).message);
       process.exit(2);
@@ -78,10 +80,19 @@ async function main(): Promise<void> {
   // More intake pollers than the default: the demo replays a year of deposits at once.
   const twin = await LocalTwin.start({ dataDir, concurrency: 8, persistDynamoDb: true, ...(ports ? { ports } : {}) });
   twin.on('function-error', ({ functionName, error }) => console.error(`[${functionName}] ${describeError(error)}`));
-  const state: TwinState = { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() };
+  const state: TwinState = {
+    endpoints: twin.endpoints,
+    resources: twin.resources,
+    apiUrl: twin.apiUrl,
+    identity: twin.identity,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  };
   mkdirSync(dirname(TWIN_STATE_FILE), { recursive: true });
   writeFileSync(TWIN_STATE_FILE, JSON.stringify(state, null, 2));
-  log(`  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   API ${twin.apiUrl}   (${Date.now() - started} ms)`);
+  log(
+    `  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   API ${twin.apiUrl}   OpenID ${twin.identity.issuer}   (${Date.now() - started} ms)`,
+  );
   log(
     `  For the AWS CLI and SDKs (credentials S3RVER/S3RVER, region us-east-1; ${ports ? 'fixed ports' : 'these ports change each start: `--ports 4566` fixes them'}), add to ~/.aws/config (为 AWS CLI 添加以下配置):\n`,
   );
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
 
   if (!empty || args['no-demo']) {
     log(`Ready (${((Date.now() - started) / 1000).toFixed(1)} s). Dashboard: ${twin.apiUrl}/`);
+    log(signInTable(twin.identity.issuer));
     if (args.once) return stop(0);
     log('\nThe twin keeps running (Ctrl-C stops it). `npx evidence --help` lists the commands.');
     return;
@@ -195,6 +207,7 @@ async function main(): Promise<void> {
   log(`\nReview queue: ${review.visible} message(s) waiting for reviewers (one per attempt with problems).`);
   log(`Dashboard: ${twin.apiUrl}/   API: ${twin.apiUrl}/summaries?scope=province:江西`);
   log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  log(signInTable(twin.identity.issuer));
 
   if (args.once) return stop(0);
   log(`
@@ -206,6 +219,25 @@ As a reviewer:
 As a department (or open the dashboard: ${twin.apiUrl}/):
   npx evidence summary --period ${addMonths(last, -1)} --scope city:南昌
   npx evidence nightly`);
+}
+
+/** The seeded accounts as a short table: who one can sign in as, and where. */
+function signInTable(issuer: string): string {
+  const rows = TWIN_ACCOUNTS.map((a) => [
+    a.username,
+    a.claims.evidence_role + (a.claims.review_level ? ` (${a.claims.review_level})` : ''),
+    a.claims.credit_code ?? a.claims.jurisdiction ?? '—',
+    a.name,
+  ]);
+  const header = ['username 用户名', 'role 角色', 'credit code / jurisdiction', 'name 名称'];
+  const widths = header.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `    ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join('  ')}`;
+  return [
+    `\nSign in (登录) at the twin's OpenID provider ${issuer} — every account's password is \`${TWIN_PASSWORD}\` (所有账户密码相同):`,
+    line(header),
+    ...rows.map(line),
+    '  `npx evidence login` signs the CLI in; the API refuses requests without a token (401).',
+  ].join('\n');
 }
 
 main().catch((error) => {

@@ -3,6 +3,8 @@
  * wired the way the cloud stack wires them. S3 events from s3rver go to the intake queue as
  * S3 notification messages; an event source feeds validate-deposit. Clients reach the twin
  * through the standard AWS_ENDPOINT_URL_* variables, so the handlers have no local mode.
+ * People sign in at the twin's OpenID provider (oidc.ts), whose tokens the twin's HTTP API
+ * verifies as API Gateway's JWT authorizer does (jwt-authorizer.ts).
  */
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +15,17 @@ import { EVIDENCE_PREFIX, REPORTS_PREFIX } from '#domain/deposit-key.ts';
 import { ENV } from '#resources/env.ts';
 import { type AwsClientsWithDynamoDb, createAwsClients } from '#lambda/clients.ts';
 import { DEPOSIT_BUCKET_NOTIFICATION, INTAKE_EVENT_SOURCE, type QueueName } from '#resources/specs.ts';
-import { type Endpoints, SIMULATED_RECEIPT_METADATA, TWIN_CREDENTIALS, TWIN_REGION, type TwinResources, twinClientSettings } from '#resources/twin-state.ts';
-import { type Emulators, startEmulators, type TwinPorts } from './emulators.ts';
+import {
+  type Endpoints,
+  SIMULATED_RECEIPT_METADATA,
+  TWIN_CREDENTIALS,
+  TWIN_REGION,
+  type TwinIdentity,
+  type TwinResources,
+  twinClientSettings,
+} from '#resources/twin-state.ts';
+import { type Emulators, freePort, startEmulators, type TwinPorts } from './emulators.ts';
+import { API_AUDIENCE, CLI_CLIENT_ID, TwinOidcProvider, WEB_CLIENT_ID } from './oidc.ts';
 import { provision, TWIN_BUCKET } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
 import { TwinHttpApi } from './http-api.ts';
@@ -42,6 +53,8 @@ export interface TwinOptions {
   readonly wrapIntakeHandler?: (handler: SqsHandler) => SqsHandler;
   /** Fixed ports (`npm start -- --ports 4566`); free ones when absent. */
   readonly ports?: TwinPorts;
+  /** Seconds an access token from the twin's provider lives (default 15 minutes). */
+  readonly accessTokenTtlSeconds?: number;
 }
 
 /** The twin's clients: the functions' own, plus the raw DynamoDB client provisioning creates tables with. */
@@ -95,11 +108,15 @@ export class LocalTwin extends EventEmitter {
     readonly emulators: Emulators,
     readonly resources: TwinResources,
     readonly clients: TwinClients,
-    apiPort?: number,
+    /** The OpenID provider people sign in at; started before the API, whose authorizer trusts it. */
+    readonly oidc: TwinOidcProvider,
+    apiPort: number,
   ) {
     super();
     this.httpApi = new TwinHttpApi({
-      ...(apiPort ? { port: apiPort } : {}),
+      port: apiPort,
+      issuer: oidc.issuer,
+      audience: [API_AUDIENCE],
       s3: clients.s3,
       exportsBucket: resources.exportsBucket,
       invoke: (name, payload) => {
@@ -118,6 +135,10 @@ export class LocalTwin extends EventEmitter {
     return this.httpApi.url;
   }
 
+  get identity(): TwinIdentity {
+    return { issuer: this.oidc.issuer, audience: API_AUDIENCE, clients: { cli: CLI_CLIENT_ID, web: WEB_CLIENT_ID } };
+  }
+
   static async start(options: TwinOptions): Promise<LocalTwin> {
     const emulators = await startEmulators(options.dataDir, {
       persistDynamoDb: options.persistDynamoDb ?? false,
@@ -126,14 +147,24 @@ export class LocalTwin extends EventEmitter {
       writeOnce: { bucket: TWIN_BUCKET, prefixes: [REPORTS_PREFIX, EVIDENCE_PREFIX] },
       ...(options.ports ? { ports: options.ports } : {}),
     });
+    let oidc: TwinOidcProvider | undefined;
     try {
       const clients = twinClients(emulators.endpoints);
       const resources = await provision({ s3: clients.s3, db: clients.dynamodb, sqs: clients.sqs });
       Object.assign(process.env, functionEnvironment(emulators.endpoints, resources, options.deadlineRules, options.checkSettings));
-      const twin = new LocalTwin(emulators, resources, clients, options.ports?.api);
+      // The API's port is known before the provider starts: the web client's redirect URIs lie under it.
+      const apiPort = options.ports?.api ?? (await freePort());
+      oidc = await TwinOidcProvider.start({
+        dataDir: options.dataDir,
+        apiUrl: `http://127.0.0.1:${apiPort}`,
+        ...(options.ports ? { port: options.ports.oidc } : {}),
+        ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+      });
+      const twin = new LocalTwin(emulators, resources, clients, oidc, apiPort);
       await twin.wire(options);
       return twin;
     } catch (error) {
+      await oidc?.stop();
       await emulators.stop();
       throw error;
     }
@@ -246,6 +277,7 @@ export class LocalTwin extends EventEmitter {
   async stop(): Promise<void> {
     this.scheduler.stop();
     await this.httpApi.stop();
+    await this.oidc.stop();
     await Promise.all(this.sources.map((s) => s.stop()));
     this.sources = [];
     for (const client of Object.values(this.clients)) (client as { destroy?: () => void }).destroy?.();

@@ -43,11 +43,23 @@ export interface TwinResources {
   readonly queues: Readonly<Record<QueueName, QueueHandle>>;
 }
 
+/** Where people sign in on the twin, and what its API's authorizer accepts. */
+export interface TwinIdentity {
+  /** The twin's OpenID provider (discovery at `<issuer>/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  /** The audience the twin's API accepts; access tokens carry it as `aud`. */
+  readonly audience: string;
+  /** The public clients: the CLI (device flow, or code + PKCE on a loopback port) and the web app. */
+  readonly clients: { readonly cli: string; readonly web: string };
+}
+
 /** The state file's content. */
 export interface TwinState {
   readonly endpoints: Endpoints;
   readonly resources: TwinResources;
   readonly apiUrl?: string;
+  /** Absent in a state file written before the twin had an OpenID provider. */
+  readonly identity?: TwinIdentity;
   readonly pid: number;
   readonly startedAt: string;
 }

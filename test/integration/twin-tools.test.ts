@@ -110,9 +110,9 @@ describe('the AWS profile the twin prints', () => {
     expect(snippet).toContain(`sqs =\n  endpoint_url = ${twin.endpoints.sqs}`);
   });
 
-  it('--ports takes a base port for S3, DynamoDB, SQS and the API in a row, and refuses what is not a port', () => {
-    expect(fixedPorts('4566')).toEqual({ s3: 4566, dynamodb: 4567, sqs: 4568, api: 4569 });
-    for (const bad of ['abc', '80', '65534', '4566.5', '']) expect(fixedPorts(bad)).toBeUndefined();
+  it('--ports takes a base port for S3, DynamoDB, SQS, the API and the OpenID provider in a row, and refuses what is not a port', () => {
+    expect(fixedPorts('4566')).toEqual({ s3: 4566, dynamodb: 4567, sqs: 4568, api: 4569, oidc: 4570 });
+    for (const bad of ['abc', '80', '65532', '4566.5', '']) expect(fixedPorts(bad)).toBeUndefined();
   });
 });
 

@@ -13,6 +13,10 @@ export interface TwinHandle {
   readonly resources: TwinResources;
   /** The twin's HTTP API and dashboard. */
   readonly apiUrl: string;
+  /** The twin's OpenID provider (test/support/sign-in.ts signs in there). */
+  readonly issuer: string;
+  /** The audience the twin's API accepts. */
+  readonly audience: string;
 }
 
 declare module 'vitest' {
@@ -24,7 +28,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dataDir = scratchDir('evidence-twin-');
   const twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1 });
-  project.provide('twin', { endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl });
+  project.provide('twin', {
+    endpoints: twin.endpoints,
+    resources: twin.resources,
+    apiUrl: twin.apiUrl,
+    issuer: twin.identity.issuer,
+    audience: twin.identity.audience,
+  });
   return async () => {
     await twin.stop();
     rmSync(dataDir, { recursive: true, force: true });
