@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { CheckSettingsSchema } from '#domain/check-settings.ts';
 import { DEFAULT_DEADLINE_RULES, DeadlineRulesSchema } from '#domain/deadline.ts';
+import { ClaimMappingSchema } from '#domain/identity.ts';
 import { zodIssuesText } from '#domain/zod-issues.ts';
 
 export const CONFIG_CONTEXT_KEY = 'evidenceDeposit';
@@ -24,6 +25,94 @@ const IamPrincipalArn = z
     /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
     'a principal is an IAM role or user ARN, e.g. arn:aws-cn:iam::123456789012:role/ReviewerShandong',
   );
+
+/**
+ * Cognito accepts plain HTTP only for `http://localhost` (its documented exception for testing;
+ * 127.0.0.1 is refused), and matches a redirect URI exactly, port included.
+ */
+const RedirectUrl = z
+  .url()
+  .refine(
+    (url) => /^https:\/\//.test(url) || /^http:\/\/localhost(:\d+)?(\/|$)/.test(url),
+    "a callback or logout URL is https://…, or http://localhost:<port>/… for the CLI on the user's own machine",
+  );
+
+/** Any subset of ClaimMapping (shared/domain/identity.ts), validated here and again at cold start. */
+const ClaimsSubset = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .superRefine((value, ctx) => {
+    for (const issue of ClaimMappingSchema.safeParse(value ?? {}).error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+
+const CognitoSchema = z
+  .object({
+    /**
+     * The hosted sign-in page's prefix: `https://<prefix>.auth.<region>.amazoncognito.com`, unique
+     * in the region. Default: `evidence-<environmentName>-<account id>`.
+     */
+    domainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'domainPrefix is 1-63 of a-z 0-9 -, not starting or ending with -')
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'domainPrefix may not contain aws, amazon or cognito')
+      .optional(),
+    /** Where the hosted sign-in page may send the code: the web app's page, the CLI's http://localhost:<port>/callback. */
+    callbackUrls: z.array(RedirectUrl).min(1, "cognito.callbackUrls names at least one redirect URL (the CLI's http://localhost:<port>/callback)"),
+    logoutUrls: z.array(RedirectUrl).default([]),
+    /**
+     * PLUS (default) turns on threat protection (compromised credentials, adaptive authentication)
+     * in enforcing mode; ESSENTIALS costs less per monthly active user and has none.
+     */
+    featurePlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
+  })
+  .strict();
+
+/**
+ * Who signs people in: a province's own OpenID Connect provider (issuer + audience), or an Amazon
+ * Cognito user pool the stack creates (`cognito`) where the region offers Cognito (AWS China's
+ * regions do not). Exactly one of the two.
+ */
+const IdentitySchema = z
+  .object({
+    /** The provider's issuer, exactly as its tokens' `iss` reads (Keycloak: https://<host>/realms/<realm>). */
+    issuer: z.url({ protocol: /^https$/, error: "identity.issuer is an https:// URL, exactly as the tokens' iss claim reads" }).optional(),
+    /** The tokens' `aud` values the API accepts: the client id(s) of the CLI and the web app. */
+    audience: z.array(z.string().min(1)).min(1, 'identity.audience names at least one client id').optional(),
+    /** Which claims carry role, credit code, level, jurisdiction, name (defaults: evidence_role, credit_code, review_level, jurisdiction, name). */
+    claims: ClaimsSubset,
+    cognito: CognitoSchema.optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const own = value.issuer !== undefined || value.audience !== undefined || value.claims !== undefined;
+    if (value.cognito && own) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either issuer + audience (your own OIDC provider) or cognito (the stack creates a user pool), not both',
+      });
+    } else if (!value.cognito && !own) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'say who signs people in: issuer + audience (your own OIDC provider, e.g. a Keycloak realm) or cognito: { callbackUrls: [...] }',
+      });
+    } else if (!value.cognito) {
+      if (value.issuer === undefined) ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'an own OIDC provider needs its issuer' });
+      if (value.audience === undefined) ctx.addIssue({ code: 'custom', path: ['audience'], message: 'an own OIDC provider needs the audience (client ids)' });
+    }
+  })
+  .transform(
+    (value): IdentityConfig =>
+      value.cognito
+        ? { kind: 'cognito', cognito: value.cognito }
+        : { kind: 'oidc', issuer: value.issuer ?? '', audience: value.audience ?? [], claims: value.claims },
+  );
+
+export type CognitoConfig = z.infer<typeof CognitoSchema>;
+export type IdentityConfig =
+  | { readonly kind: 'cognito'; readonly cognito: CognitoConfig }
+  | { readonly kind: 'oidc'; readonly issuer: string; readonly audience: readonly string[]; readonly claims?: Record<string, unknown> };
 
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -71,6 +160,19 @@ export const InfraConfigSchema = z.object({
   apiThrottle: z
     .object({ rateLimit: z.number().int().min(1).max(10_000), burstLimit: z.number().int().min(1).max(5_000) })
     .default({ rateLimit: 20, burstLimit: 40 }),
+  /** Who signs people in for the people's API (see IdentitySchema). */
+  identity: IdentitySchema,
+  /**
+   * Origins (https://…) of the web app that may call the people's API from a browser (CORS
+   * preflight). Empty: no CORS, the CLI needs none.
+   */
+  webOrigins: z
+    .array(
+      z
+        .url()
+        .refine((url) => /^https:\/\/[^/]+$|^http:\/\/localhost(:\d+)?$/.test(url), 'an origin is https://host[:port] (no path), or http://localhost:<port>'),
+    )
+    .default([]),
   /** Subscribed to the alarm topic when set; leave empty to wire the topic to your own paging. */
   alarmEmail: z.email().optional(),
 });

@@ -1,7 +1,9 @@
 /**
- * Who may do what, as managed policies attached to the principals named in the config. HTTP APIs
- * have no resource policy, so an IAM-authorised route is reachable only by identities whose own
- * policy allows execute-api:Invoke on it: these policies are the whole of that decision.
+ * What machines and operators may do, as managed policies attached to the IAM principals named in
+ * the config. HTTP APIs have no resource policy, so a route of the machines' (IAM-authorised) API
+ * is reachable only by identities whose own policy allows execute-api:Invoke on it: these policies
+ * are the whole of that decision, route by route as API_ROUTES' `iam` says. People (enterprise
+ * clerks, reviewers, departments) sign in with OIDC on the people's API instead.
  */
 import { Arn, ArnFormat } from 'aws-cdk-lib';
 import { type IRole, type IUser, ManagedPolicy, PolicyStatement, Role, User } from 'aws-cdk-lib/aws-iam';
@@ -12,7 +14,7 @@ import { EVIDENCE_PREFIX, VALIDATION_PREFIX, REPORTS_PREFIX } from '#domain/depo
 import { ENTERPRISE_TAG } from './deposit-storage.ts';
 import { acknowledge, wildcardResource } from './nag.ts';
 import type { ApiRoute } from '#resources/api-routes.ts';
-import type { QueryApi } from './query-api.ts';
+import type { MachineApi } from './machine-api.ts';
 
 export interface AccessPoliciesProps {
   readonly reviewerPrincipalArns: readonly string[];
@@ -21,7 +23,7 @@ export interface AccessPoliciesProps {
   readonly dashboardBucket: IBucket;
   readonly reviewQueue: IQueue;
   readonly enterprisePolicy: ManagedPolicy;
-  readonly api: QueryApi;
+  readonly api: MachineApi;
 }
 
 const ROUTE_WILDCARD_REASON =
@@ -42,10 +44,11 @@ export class AccessPolicies extends Construct {
 
     const department = attachTo(this, props.departmentPrincipalArns);
     this.department = new ManagedPolicy(this, 'Department', {
-      description: 'Department of Ecology and Environment: read summaries, late lists and histories; read the dashboard and its exports.',
+      description:
+        "Department of Ecology and Environment, for its machines and operators: the machines' API routes granted to departments (summaries, late lists, receipts); read the dashboard and its exports.",
       ...department,
       statements: [
-        ...(readRouteArns.length ? [new PolicyStatement({ sid: 'QueryApi', actions: ['execute-api:Invoke'], resources: readRouteArns })] : []),
+        ...(readRouteArns.length ? [new PolicyStatement({ sid: 'MachineApi', actions: ['execute-api:Invoke'], resources: readRouteArns })] : []),
         new PolicyStatement({ sid: 'Dashboard', actions: ['s3:GetObject'], resources: [dashboardBucket.arnForObjects('*')] }),
       ],
     });
@@ -59,10 +62,11 @@ export class AccessPolicies extends Construct {
     // validation/: an attempt too large for its ledger item is read whole from there.
     const evidence = [REPORTS_PREFIX, EVIDENCE_PREFIX, VALIDATION_PREFIX].map((prefix) => depositBucket.arnForObjects(`${prefix}*`));
     this.reviewer = new ManagedPolicy(this, 'Reviewer', {
-      description: 'City/province reviewer: take review messages, read the deposits they refer to, query and decide through the API.',
+      description:
+        "City/province reviewer, for its machines and operators: take review messages, read the deposits they refer to, call the machines' API routes granted to reviewers and departments.",
       ...reviewer,
       statements: [
-        ...(reviewerRouteArns.length ? [new PolicyStatement({ sid: 'QueryAndDecide', actions: ['execute-api:Invoke'], resources: reviewerRouteArns })] : []),
+        ...(reviewerRouteArns.length ? [new PolicyStatement({ sid: 'MachineApi', actions: ['execute-api:Invoke'], resources: reviewerRouteArns })] : []),
         new PolicyStatement({
           sid: 'ReviewQueue',
           actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -86,9 +90,13 @@ export class AccessPolicies extends Construct {
     acknowledge(this.department, ROUTE_WILDCARD_REASON, ...parameterised(departmentRoutes));
     acknowledge(this.reviewer, ROUTE_WILDCARD_REASON, ...parameterised(reviewerRoutes));
 
-    // An enterprise may call the routes scoped by {enterpriseId} for itself only: IAM puts the
-    // caller's own tag where the path parameter goes, so no other enterprise's id can match.
-    const ownRoutes = api.routes.filter((route) => route.path.includes(ENTERPRISE_PARAMETER) && route.method === 'GET');
+    // An enterprise may call its routes for itself only: IAM puts the caller's own tag where the
+    // {enterpriseId} path parameter goes, so no other enterprise's id can match.
+    const ownRoutes = api.routesFor('enterprise');
+    const unscoped = ownRoutes.filter((route) => !route.path.includes(ENTERPRISE_PARAMETER));
+    if (unscoped.length) {
+      throw new Error(`routes granted to enterprises over IAM must be scoped by ${ENTERPRISE_PARAMETER}: ${unscoped.map((r) => r.path).join(', ')}`);
+    }
     if (ownRoutes.length) {
       props.enterprisePolicy.addStatements(
         new PolicyStatement({

@@ -2,7 +2,7 @@
  * One stack, one construct per concern. Stateful constructs (storage, ledger, queues) are built
  * first and handed to the stateless ones as typed props, never looked up by name.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -14,7 +14,9 @@ import { DepositStorage } from './deposit-storage.ts';
 import { PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
 import { DailySchedule, NIGHTLY_CRON, RECONCILE_CRON } from './daily-schedule.ts';
-import { QueryApi } from './query-api.ts';
+import { Identity } from './identity.ts';
+import { MachineApi } from './machine-api.ts';
+import { PeopleApi } from './people-api.ts';
 import { Queues } from './queues.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
@@ -31,7 +33,11 @@ export class EvidenceDepositStack extends Stack {
   readonly functions: PipelineFunctions;
   readonly schedule: DailySchedule;
   readonly reconcileSchedule: DailySchedule;
-  readonly api: QueryApi;
+  readonly identity: Identity;
+  /** For people: every route behind the OIDC issuer's JWT authorizer. */
+  readonly peopleApi: PeopleApi;
+  /** For machines and operators: every route IAM-authorised (SigV4). */
+  readonly machineApi: MachineApi;
   readonly access: AccessPolicies;
   readonly alarms: Alarms;
 
@@ -41,6 +47,8 @@ export class EvidenceDepositStack extends Stack {
     Tags.of(this).add('project', 'evidence-deposit');
     Tags.of(this).add('environment', config.environmentName);
     const logRetention = config.logRetentionDays as RetentionDays;
+    // First: a Cognito config where Cognito is not offered fails before anything else is built.
+    this.identity = new Identity(this, 'Identity', { config: config.identity, environmentName: config.environmentName });
 
     this.storage = new DepositStorage(this, 'DepositStorage', { config });
     this.ledger = new Ledger(this, 'Ledger');
@@ -64,8 +72,10 @@ export class EvidenceDepositStack extends Stack {
       queues: this.queues,
       receiptKey: this.receiptKey,
       logRetention,
+      identityClaims: this.identity.claims,
     });
-    const { nightlySummary, query, review } = this.functions;
+    const { nightlySummary, query, review, deposit, registry } = this.functions;
+    const apiFunctions = { query, review, deposit, registry };
 
     this.schedule = new DailySchedule(this, 'Schedule', {
       target: nightlySummary,
@@ -81,7 +91,15 @@ export class EvidenceDepositStack extends Stack {
       description: 'reconcile (bucket against ledger, last 45 days) at 01:00 Asia/Shanghai',
       scheduleId: 'Daily',
     });
-    this.api = new QueryApi(this, 'Api', { query, review, throttle: config.apiThrottle, logRetention });
+    this.peopleApi = new PeopleApi(this, 'PeopleApi', {
+      functions: apiFunctions,
+      issuer: this.identity.issuer,
+      audience: this.identity.audience,
+      webOrigins: config.webOrigins,
+      throttle: config.apiThrottle,
+      logRetention,
+    });
+    this.machineApi = new MachineApi(this, 'MachineApi', { functions: apiFunctions, throttle: config.apiThrottle, logRetention });
 
     this.access = new AccessPolicies(this, 'Access', {
       reviewerPrincipalArns: config.reviewerPrincipalArns,
@@ -90,7 +108,7 @@ export class EvidenceDepositStack extends Stack {
       dashboardBucket: this.dashboard.bucket,
       reviewQueue: this.queues.pairs.review.queue,
       enterprisePolicy: this.storage.enterprisePolicy,
-      api: this.api,
+      api: this.machineApi,
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -105,7 +123,8 @@ export class EvidenceDepositStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
-    // What an operator needs to onboard principals and point the CLI at the cloud (README, "Deploy to AWS").
+    // What an operator needs to onboard principals and point the CLI and the web app at the cloud
+    // (EVIDENCE_API_URL, EVIDENCE_ISSUER, EVIDENCE_CLIENT_ID; docs/deploy-identity.md).
     const outputs: Record<string, string | undefined> = {
       DepositBucketName: this.storage.bucket.bucketName,
       DashboardBucketName: this.dashboard.bucket.bucketName,
@@ -116,7 +135,16 @@ export class EvidenceDepositStack extends Stack {
       ReviewerPolicyArn: this.access.reviewer.managedPolicyArn,
       DepartmentPolicyArn: this.access.department.managedPolicyArn,
       AlarmTopicArn: this.alarms.topic.topicArn,
-      ApiUrl: this.api.stage.url,
+      PeopleApiUrl: this.peopleApi.url,
+      MachineApiUrl: this.machineApi.url,
+      Issuer: this.identity.issuer,
+      Audience: Fn.join(',', [...this.identity.audience]),
+      ClientId: this.identity.audience[0],
+      // Cognito only: where admin-create-user goes, and the hosted sign-in page.
+      UserPoolId: this.identity.userPool?.userPoolId,
+      HostedUiUrl: this.identity.hostedUiUrl(),
+      // Cognito's ID token carries the groups and custom attributes (EVIDENCE_TOKEN_USE=id).
+      TokenUse: this.identity.userPool ? 'id' : undefined,
       ReceiptKeyArn: this.receiptKey.keyArn,
     };
     for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });

@@ -1,6 +1,8 @@
 /**
- * The pipeline's functions: validate-deposit, nightly-summary, query, review and reconcile, each
- * granted exactly the tables, queues and prefixes it uses.
+ * The pipeline's functions: validate-deposit, nightly-summary, reconcile, and the API functions
+ * query, review, deposit and registry, each granted exactly the tables, queues and prefixes it
+ * uses. The API functions also learn which token claims carry the caller's role and attributes
+ * (IDENTITY_CLAIMS).
  */
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -28,6 +30,11 @@ export interface PipelineFunctionsProps {
   /** The asymmetric key that signs receipts (query issues them). */
   readonly receiptKey: IKey;
   readonly logRetention: RetentionDays;
+  /**
+   * Which claims of the issuer's tokens carry role, credit code, level, jurisdiction and name
+   * (any subset of ClaimMapping; empty: the defaults), handed to the API functions.
+   */
+  readonly identityClaims: Readonly<Record<string, unknown>>;
 }
 
 export class PipelineFunctions extends Construct {
@@ -36,10 +43,13 @@ export class PipelineFunctions extends Construct {
   readonly query: EvidenceFunction;
   readonly review: EvidenceFunction;
   readonly reconcile: EvidenceFunction;
+  readonly deposit: EvidenceFunction;
+  readonly registry: EvidenceFunction;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
     const { config, ledger, queues, depositBucket, dashboardBucket, receiptKey, logRetention } = props;
+    const identity = { [ENV.identityClaims]: JSON.stringify(props.identityClaims) };
     const { tables } = ledger;
     const intake = queues.pairs.intake.queue;
     const review = queues.pairs.review.queue;
@@ -103,17 +113,19 @@ export class PipelineFunctions extends Construct {
 
     this.query = new EvidenceFunction(this, 'Query', {
       handler: 'query',
-      description: 'Answers department queries: summaries, late list, enterprise history; issues signed receipts',
+      description: 'Answers queries: who am I, summaries, late list, league, enterprise history, export links; issues signed receipts',
       memorySize: 512,
       // Below the HTTP API's 30 s integration limit, so API Gateway never answers for it.
       timeout: Duration.seconds(10),
       logRetention,
-      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules) },
+      environment: { [ENV.deadlineRules]: JSON.stringify(config.deadlineRules), ...identity },
     })
       .bindTable(tables.summaries, 'summaries', 'read')
       .bindTable(tables.deposits, 'deposits', 'read')
       .bindTable(tables.attempts, 'attempts', 'read')
-      .bindTable(tables.registry, 'registry', 'read');
+      .bindTable(tables.registry, 'registry', 'read')
+      // Presigned links to the nightly exports: a link carries this role's read, nothing more.
+      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX] });
     // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
     // granted and named in one place, like the bind* calls.
     this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));
@@ -123,18 +135,44 @@ export class PipelineFunctions extends Construct {
 
     this.review = new EvidenceFunction(this, 'Review', {
       handler: 'review',
-      description: "Records a reviewer's decision on an attempt",
+      description: "A reviewer's inbox, an attempt with links to its files, and the reviewer's decision",
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention,
+      environment: identity,
     })
       .bindTable(tables.attempts, 'attempts', 'read', 'write')
       .bindTable(tables.deposits, 'deposits', 'read', 'write')
-      .bindQueue(review, ENV.reviewQueueUrl, 'send');
+      .bindTable(tables.registry, 'registry', 'read')
+      .bindQueue(review, ENV.reviewQueueUrl, 'send')
+      // Presigned links to an attempt's report, evidence and validation detail (read only).
+      .bindBucket(depositBucket, ENV.depositBucket, { read: [REPORTS_PREFIX, EVIDENCE_PREFIX, VALIDATION_PREFIX] });
+
+    this.deposit = new EvidenceFunction(this, 'Deposit', {
+      handler: 'deposit',
+      description: "Opens an enterprise's deposit: presigned, write-once upload URLs for its report and evidence",
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment: identity,
+    })
+      .bindTable(tables.registry, 'registry', 'read')
+      // The URLs it presigns carry this role's permission: PutObject under reports/ and evidence/
+      // only; the bucket policy still demands If-None-Match (write-once) on every such PUT.
+      .bindBucket(depositBucket, ENV.depositBucket, { write: [REPORTS_PREFIX, EVIDENCE_PREFIX] });
+
+    this.registry = new EvidenceFunction(this, 'Registry', {
+      handler: 'registry',
+      description: 'The registry of obliged enterprises, kept by administrators',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment: identity,
+    }).bindTable(tables.registry, 'registry', 'read', 'write');
   }
 
   all(): EvidenceFunction[] {
-    return [this.validateDeposit, this.nightlySummary, this.query, this.review, this.reconcile];
+    return [this.validateDeposit, this.nightlySummary, this.query, this.review, this.reconcile, this.deposit, this.registry];
   }
 }
 

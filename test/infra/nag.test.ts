@@ -26,11 +26,23 @@ function findingsIn(report: ValidationReport): string[] {
   );
 }
 
-describe('cdk-nag AwsSolutionsChecks on the evidence deposit stack', () => {
+const VARIANTS: [string, Record<string, unknown> | undefined][] = [
+  ['with a Cognito user pool (cdk.json)', undefined],
+  [
+    'with a Cognito user pool on the Essentials plan',
+    { identity: { cognito: { callbackUrls: ['http://localhost:8400/callback'], featurePlan: 'ESSENTIALS' } } },
+  ],
+  [
+    "with the province's own OIDC provider and a web origin",
+    { identity: { issuer: 'https://sso.example.gov.cn/realms/jiangxi', audience: ['evidence-cli'] }, webOrigins: ['https://evidence.example.gov.cn'] },
+  ],
+];
+
+describe.each(VARIANTS)('cdk-nag AwsSolutionsChecks on the evidence deposit stack %s', (_name, config) => {
   let built: BuiltStack;
 
   beforeAll(() => {
-    built = buildStack({ cfnValidation: true });
+    built = buildStack({ cfnValidation: true, config });
   });
 
   it('synthesis leaves no finding in the validation report, error or warning', () => {

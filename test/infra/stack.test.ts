@@ -4,7 +4,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '#resources/api-routes.ts';
+import { MACHINE_ROUTES, PEOPLE_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, TABLES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
 import { DEPARTMENT_ARN, REVIEWER_ARN, buildStack } from './build-stack.ts';
@@ -26,6 +26,8 @@ function functionByHandler(name: string): { id: string; props: Record<string, an
     'nightly-summary': 'FunctionsNightlySummary',
     query: 'FunctionsQuery',
     review: 'FunctionsReview',
+    deposit: 'FunctionsDeposit',
+    registry: 'FunctionsRegistry',
   }[name];
   const entry = Object.entries(fns).find(([id]) => id.startsWith(prefix ?? '?'));
   if (!entry) throw new Error(`no function for ${name}`);
@@ -164,7 +166,7 @@ describe('queues', () => {
 
 describe('functions', () => {
   it('run on ARM64 with the newest Node.js runtime, JSON logs to a retained log group, ESM bundles with source maps', () => {
-    for (const name of ['validate-deposit', 'nightly-summary', 'query', 'review']) {
+    for (const name of ['validate-deposit', 'nightly-summary', 'query', 'review', 'deposit', 'registry']) {
       const { props } = functionByHandler(name);
       expect(props).toMatchObject({
         Architectures: ['arm64'],
@@ -249,9 +251,51 @@ describe('functions', () => {
   it('review may write the ledger and send review messages but never receive or delete them; query may only read', () => {
     const review = actionsOf(policyStatementsOfRoleOf('review'));
     expect(review).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'sqs:SendMessage']));
-    expect(review.filter((a) => /sqs:(Receive|Delete)|DeleteItem|s3:/.test(a))).toEqual([]);
+    expect(review.filter((a) => /sqs:(Receive|Delete)|DeleteItem|s3:(Put|Delete)/.test(a))).toEqual([]);
     const query = actionsOf(policyStatementsOfRoleOf('query'));
-    expect(query.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)|sqs:|s3:/.test(a))).toEqual([]);
+    expect(query.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)|sqs:|s3:(Put|Delete)/.test(a))).toEqual([]);
+  });
+
+  const s3Statements = (fn: string) => policyStatementsOfRoleOf(fn).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+  const prefixesIn = (statements: any[]) => [...JSON.stringify(statements).matchAll(/\/([a-z]+)\/\*/g)].map((m) => m[1]).sort();
+
+  it('review reads (for presigned links) the reports, evidence and validation detail of the deposit bucket, named in DEPOSIT_BUCKET', () => {
+    const reads = s3Statements('review');
+    expect(actionsOf(reads)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(prefixesIn(reads)).toEqual(['evidence', 'reports', 'validation']);
+    expect(logicalIdOf(functionByHandler('review').props.Environment.Variables[ENV.depositBucket])).toMatch(/^DepositStorageDeposits/);
+  });
+
+  it('query reads (for presigned links) only the exports of the dashboard bucket, named in EXPORT_BUCKET', () => {
+    const reads = s3Statements('query');
+    expect(actionsOf(reads)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(prefixesIn(reads)).toEqual(['exports']);
+    expect(logicalIdOf(functionByHandler('query').props.Environment.Variables[ENV.exportBucket])).toMatch(/^DashboardSite/);
+  });
+
+  it('deposit may put (the URLs it presigns carry it) only under reports/ and evidence/, and read the registry', () => {
+    const s3 = s3Statements('deposit');
+    expect(actionsOf(s3)).toEqual(['s3:PutObject']);
+    expect(prefixesIn(s3)).toEqual(['evidence', 'reports']);
+    const actions = actionsOf(policyStatementsOfRoleOf('deposit'));
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
+    expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)|s3:(Get|Delete|List)|sqs:/.test(a))).toEqual([]);
+    const env = functionByHandler('deposit').props.Environment.Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining([ENV.depositBucket, ENV.registryTable, ENV.identityClaims]));
+  });
+
+  it('registry reads and writes the registry table and nothing else', () => {
+    const statements = policyStatementsOfRoleOf('registry').filter((s) => [s.Action].flat().some((a: string) => /^(dynamodb|s3|sqs):/.test(a)));
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']));
+    const resources = [...JSON.stringify(statements).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/g)].map((m) => m[1]);
+    expect(resources.length).toBeGreaterThan(0);
+    expect(resources.filter((id) => !/^LedgerRegistry/.test(id ?? ''))).toEqual([]);
+    expect(Object.keys(functionByHandler('registry').props.Environment.Variables)).toEqual(expect.arrayContaining([ENV.registryTable, ENV.identityClaims]));
+  });
+
+  it.each(['query', 'review', 'deposit', 'registry'])('the API function %s reads the Cognito claim names from IDENTITY_CLAIMS', (name) => {
+    const claims = JSON.parse(functionByHandler(name).props.Environment.Variables[ENV.identityClaims]);
+    expect(claims).toEqual({ role: 'cognito:groups', enterpriseId: 'custom:credit_code', level: 'custom:review_level', jurisdiction: 'custom:jurisdiction' });
   });
 });
 
@@ -273,26 +317,29 @@ describe('nightly schedule', () => {
   });
 });
 
-describe('HTTP API', () => {
-  const routes = API_ROUTES.map((route) => `${route.method} ${route.path}`);
+describe('HTTP APIs (the JWT and IAM doors are asserted in api-authorization.test.ts)', () => {
+  const stages = () => Object.values(template.findResources('AWS::ApiGatewayV2::Stage') as Resources).map((r) => r.Properties);
 
-  it.each(routes)('%s requires SigV4 (IAM) authorization', (routeKey) => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'AWS_IAM' });
+  it('throttle and access-log both stages', () => {
+    expect(stages()).toHaveLength(2);
+    for (const stage of stages()) {
+      expect(stage).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        AccessLogSettings: { DestinationArn: expect.anything(), Format: expect.any(String) },
+      });
+    }
   });
 
-  it('has no route without IAM authorization', () => {
-    const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
-    expect(all.map((r) => r.Properties.RouteKey).sort()).toEqual([...routes].sort());
-    for (const route of all) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+  it("log the person's subject on the people's API and the IAM caller on the machines' API", () => {
+    const formats = stages().map((stage) => JSON.parse(stage.AccessLogSettings.Format).caller);
+    expect(formats.sort()).toEqual(['$context.authorizer.claims.sub', '$context.identity.userArn']);
   });
 
-  it('throttles and access-logs the stage', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('identity.userArn') },
-    });
+  it('serve the people routes and the machine routes from the shared table', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).map((r) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual([...PEOPLE_ROUTES, ...MACHINE_ROUTES].map(routeKeyOf).sort());
   });
 });
 
@@ -305,11 +352,16 @@ describe('principals', () => {
   const statement = (policy: Record<string, any>, sid: string) => policy.PolicyDocument.Statement.find((s: any) => s.Sid === sid);
   const routesIn = (statementValue: any) => JSON.stringify(statementValue).match(/\/\$default\/[A-Z]+\/[^"]*/g) ?? [];
 
-  it('departments may call every read route and read the dashboard, attached to the configured user', () => {
+  const arnPathOf = (r: { method: string; path: string }) => `/$default/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`;
+  const machineApiIdIn = (statementValue: any) => new Set(JSON.stringify(statementValue).match(/MachineApi[0-9A-F]{8}/g));
+
+  it("departments may call the machines' API routes granted to departments and read the dashboard, attached to the configured user", () => {
     const department = managedPolicy(/^Department/);
     expect(department.Users).toEqual([DEPARTMENT_ARN.split('/').pop()]);
-    const expected = API_ROUTES.filter((r) => r.access === 'department').map((r) => `/$default/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`);
-    expect(routesIn(statement(department, 'QueryApi')).sort()).toEqual(expected.sort());
+    const expected = MACHINE_ROUTES.filter((r) => r.iam === 'department').map(arnPathOf);
+    expect(routesIn(statement(department, 'MachineApi')).sort()).toEqual(expected.sort());
+    expect([...machineApiIdIn(statement(department, 'MachineApi'))]).toHaveLength(1);
+    expect(JSON.stringify(statement(department, 'MachineApi'))).not.toContain('PeopleApi');
     expect(statement(department, 'Dashboard').Action).toBe('s3:GetObject');
   });
 
@@ -320,10 +372,11 @@ describe('principals', () => {
     expect(text).not.toContain('sqs:');
   });
 
-  it('reviewers may decide, take review messages and read deposits, attached to the configured role', () => {
+  it("reviewers may call the machines' reviewer and department routes, take review messages and read deposits, attached to the configured role", () => {
     const reviewer = managedPolicy(/reviewer/);
     expect(reviewer.Roles).toEqual([REVIEWER_ARN.split('/').pop()]);
-    expect(routesIn(statement(reviewer, 'QueryAndDecide'))).toContain('/$default/POST/attempts/*/decision');
+    const expected = MACHINE_ROUTES.filter((r) => r.iam === 'department' || r.iam === 'reviewer').map(arnPathOf);
+    expect(routesIn(statement(reviewer, 'MachineApi')).sort()).toEqual(expected.sort());
     expect(statement(reviewer, 'ReviewQueue').Action).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
     expect(statement(reviewer, 'ReadDepositsUnderReview').Action).not.toContain('s3:PutObject');
   });
@@ -344,7 +397,8 @@ describe('alarms', () => {
   });
 
   it('fires on errors of every function', () => {
-    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(5); // + reconcile
+    // validate-deposit, nightly-summary, query, review, reconcile, deposit, registry
+    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(7);
   });
 
   it('fires when intake falls behind', () => {
