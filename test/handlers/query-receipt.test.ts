@@ -1,7 +1,8 @@
 /**
  * The query function built by makeHandler with fake ports: a receipt through the route table, a
  * 404 for an unknown attempt, how bad requests and refusals are answered, and a cold start that
- * fails unless exactly one receipt signing key is named.
+ * fails unless exactly one receipt signing key is named. The caller is an IAM principal (a
+ * machine reads every scope); what each person's role reaches is test/handlers/query-routes.test.ts.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -9,13 +10,14 @@ import { describe, expect, it } from 'vitest';
 import type { DepartmentReader, ReceiptSigner, SummaryRange } from '#app/ports.ts';
 import type { Attempt } from '#domain/attempt.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
+import { DEFAULT_CLAIM_MAPPING } from '#domain/identity.ts';
 import { verifyReceipt } from '#domain/receipt.ts';
 import { makeHandler, type QueryApiDeps, QueryConfigSchema, queryDeps } from '#functions/query/make-handler.ts';
 import { ConfigError, loadConfig, ReceiptSigningConfigSchema, receiptSigningKeyOf } from '#lambda/config.ts';
 import { observability } from '#lambda/middy.ts';
 import { demoCreditCode } from '#twin/demo.ts';
 
-const base = { DEPOSITS_TABLE: 'd', ATTEMPTS_TABLE: 'a', REGISTRY_TABLE: 'r', SUMMARIES_TABLE: 's', AWS_REGION: 'cn-north-1' };
+const base = { DEPOSITS_TABLE: 'd', ATTEMPTS_TABLE: 'a', REGISTRY_TABLE: 'r', SUMMARIES_TABLE: 's', EXPORT_BUCKET: 'x', AWS_REGION: 'cn-north-1' };
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const signer: ReceiptSigner = {
@@ -45,17 +47,24 @@ const summaries: SummaryRange & { asked: unknown[] } = {
   },
 };
 const deps: QueryApiDeps = {
+  claims: DEFAULT_CLAIM_MAPPING,
   reader: () => emptyLedger,
   summaries,
   rules: DEFAULT_DEADLINE_RULES,
-  attempts: { findAttempt: async (id) => (id === attempt.attemptId ? attempt : undefined), getDeposit: async () => undefined },
+  attempts: {
+    findAttempt: async (id) => (id === attempt.attemptId ? attempt : undefined),
+    getDeposit: async () => undefined,
+    getAttempt: async () => undefined,
+  },
+  registry: { get: async () => undefined },
+  exports: { linksUnder: async () => [] },
   signer,
   now: () => new Date('2026-03-20T00:00:00Z'),
 };
 const handler = makeHandler(deps, observability('query')) as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const context = { functionName: 'query', awsRequestId: 'r1' } as Context;
 
-/** An HTTP API v2 event as API Gateway (and the twin) sends it for a GET. */
+/** An HTTP API v2 event as API Gateway (and the twin) sends it for a GET from behind the IAM authorizer. */
 function event(routeKey: string, rawPath: string, query: Record<string, string> = {}): APIGatewayProxyEventV2 {
   const rawQueryString = new URLSearchParams(query).toString();
   return {
@@ -66,7 +75,12 @@ function event(routeKey: string, rawPath: string, query: Record<string, string> 
     headers: { host: 'api.example' },
     isBase64Encoded: false,
     ...(rawQueryString ? { queryStringParameters: query } : {}),
-    requestContext: { requestId: 'r1', routeKey, http: { method: 'GET', path: rawPath } } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: {
+      requestId: 'r1',
+      routeKey,
+      http: { method: 'GET', path: rawPath },
+      authorizer: { iam: { userArn: 'arn:aws-cn:iam::123456789012:user/operator' } },
+    } as unknown as APIGatewayProxyEventV2['requestContext'],
   };
 }
 const get = (routeKey: string, rawPath: string, query?: Record<string, string>) => handler(event(routeKey, rawPath, query), context);
