@@ -4,11 +4,13 @@
  * applies and resource names come from the same variables the functions read
  * (DEPOSIT_BUCKET, DEPOSITS_TABLE, …), e.g. exported from the stack's outputs.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type AwsClients, createAwsClients } from '#lambda/clients.ts';
 import { ENV } from '#resources/env.ts';
-import { TWIN_STATE_FILE, type TwinState, twinClientSettings } from '#resources/twin-state.ts';
+import { type TwinState, twinClientSettings } from '#resources/twin-state.ts';
+import { readTwinState } from '#cli/twin.ts';
+
+export { readTwinState };
 
 export interface Connection {
   readonly target: 'twin' | 'aws';
@@ -18,21 +20,6 @@ export interface Connection {
   readonly reviewQueueUrl?: string;
   readonly apiUrl?: string;
   readonly twin?: TwinState;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function readTwinState(): TwinState | undefined {
-  if (!existsSync(TWIN_STATE_FILE)) return undefined;
-  const state = JSON.parse(readFileSync(TWIN_STATE_FILE, 'utf8')) as TwinState;
-  return pidAlive(state.pid) ? state : undefined;
 }
 
 const AwsNames = z.object({

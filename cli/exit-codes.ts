@@ -20,6 +20,21 @@ export const EXIT = {
   timedOut: 5,
   /** Refused before upload: the report would be returned for its own content, or is in a format that is not read. */
   refused: 6,
+  /**
+   * Not signed in, or the sign-in has lapsed and could not be refreshed (the API answered 401):
+   * a usage error of its own kind — run `evidence login`, then the same command again.
+   */
+  signIn: 7,
+  /** The API refused the caller (403): the role, enterprise or jurisdiction signed in may not do this. */
+  forbidden: 8,
+  /** The API knows no such thing (404): an attempt, an enterprise, a route. */
+  notFound: 9,
+  /** The API refused the request as it stands (409 conflicts with what is recorded, 412, 422). */
+  conflict: 10,
+  /** `evidence login`: the person declined the sign-in at the issuer (access_denied). */
+  signInDenied: 11,
+  /** `evidence login`: the code or the browser sign-in expired before it was approved. */
+  signInExpired: 12,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,6 +52,12 @@ Exit codes / 退出码:
   4  deposit: needs review, it has warnings (待审核)
   5  deposit: no verdict within --timeout; uploaded, check with \`evidence status\` (超时)
   6  deposit: refused before upload, the report would be returned or its format is not read (上传前拒绝)
+  7  not signed in, or the sign-in lapsed: run \`evidence login\` (请先登录)
+  8  forbidden: your role or jurisdiction may not do this (无权操作)
+  9  not found (未找到)
+  10 refused by the API: conflicts with what is recorded (请求被拒绝)
+  11 login: sign-in declined (登录被拒绝)
+  12 login: the code expired before it was approved (登录已过期)
   verify-receipt exits 1 for a receipt that does not verify.`;
 
 /** A failure the user is told about in one line (no stack), with the code to exit with. */

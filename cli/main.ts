@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAuthCommands } from './commands/auth.ts';
 import { registerChecksCommand } from './commands/checks.ts';
 import { registerDepositCommands } from './commands/deposit.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
@@ -21,7 +22,7 @@ import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('evidence')
-  .description('Monthly evidence deposit (月度信息化存证): deposit, check status, review, and read the nightly rates')
+  .description('Monthly evidence deposit (月度信息化存证): sign in, deposit, check status, review, and read the nightly rates / 登录、提交、查询、审核、汇总')
   .version(version, '-V, --version', 'print the version (版本)')
   .showHelpAfterError('(evidence <command> --help 查看用法 / for usage)')
   // Set before the commands are added: subcommands inherit both.
@@ -30,6 +31,7 @@ const program = new Command('evidence')
   .addHelpText('after', EXIT_CODES_HELP);
 
 for (const register of [
+  registerAuthCommands,
   registerDepositCommands,
   registerChecksCommand,
   registerSummaryCommands,

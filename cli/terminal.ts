@@ -103,3 +103,31 @@ export function uploadProgress(stream: NodeJS.WriteStream = process.stderr): Upl
     },
   };
 }
+
+export interface Spinner {
+  /** Replaces the text after the spinner. */
+  update(text: string): void;
+  stop(): void;
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** A one-line spinner on stderr (`⠋ waiting… 4:59`), or nothing when stderr is not a terminal. */
+export function spinner(text: string, stream: NodeJS.WriteStream = process.stderr): Spinner {
+  if (!stream.isTTY) return { update() {}, stop() {} };
+  let frame = 0;
+  let current = text;
+  const draw = () => stream.write(`\r\u001b[2K${FRAMES[frame++ % FRAMES.length]} ${current}`);
+  draw();
+  const timer = setInterval(draw, 100);
+  timer.unref();
+  return {
+    update(next) {
+      current = next;
+    },
+    stop() {
+      clearInterval(timer);
+      stream.write('\r\u001b[2K');
+    },
+  };
+}

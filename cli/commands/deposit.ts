@@ -1,53 +1,46 @@
 /**
- * Enterprise commands: `evidence deposit` and `evidence status`.
+ * Enterprise commands: `evidence deposit` and `evidence status`, through the people's API as the
+ * signed-in clerk (`evidence login`).
  *
  * `deposit` checks everything it can before it uploads a byte: the arguments (cli/arguments.ts),
  * the files, the report's format, and the report itself with the pipeline's own checks
- * (cli/precheck.ts). A report that would be returned for its own content is not uploaded unless
- * --force. Its exit code is the verdict (cli/exit-codes.ts).
+ * (cli/precheck.ts, run here). A report that would be returned for its own content is not uploaded
+ * unless --force. Then it opens the deposit (POST /enterprises/{id}/deposits), PUTs each file to
+ * the presigned URL it was given, and waits for the verdict in the enterprise's history. Its exit
+ * code is the verdict (cli/exit-codes.ts).
  */
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
-import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { newDepositId, uploadDeposit } from '#adapters/deposit-uploader.ts';
-import { type Attempt, attemptNumber } from '#domain/attempt.ts';
 import { parseDepositKey, reportKey } from '#domain/deposit-key.ts';
-import { SIMULATED_RECEIPT_METADATA } from '#resources/twin-state.ts';
+import { type ApiClient, peopleApi } from '#cli/api-client.ts';
 import { creditCodeArg, depositIdArg, isoTimeArg, periodArg, timeoutArg } from '#cli/arguments.ts';
-import { type Connection, connect } from '#cli/connection.ts';
-import { CliError, EXIT, exitCodeOf, UsageError } from '#cli/exit-codes.ts';
+import { signInSettings } from '#cli/auth/settings.ts';
+import { whoAmI } from '#cli/auth/who.ts';
 import { attemptBlock, issueLine, issuesByUnit } from '#cli/format.ts';
-import { formatRefusalOf, inspectEvidence, inspectReport, type LocalFile, type Precheck, precheckDeposit, type RegistryLookup } from '#cli/precheck.ts';
+import { CliError, EXIT, exitCodeOf, UsageError } from '#cli/exit-codes.ts';
+import { fullAttempts, historyOf, openDeposit, registryLookup, uploadFiles, waitForAttempt } from '#cli/deposit-api.ts';
+import { formatRefusalOf, inspectEvidence, inspectReport, type LocalFile, type Precheck, precheckDeposit } from '#cli/precheck.ts';
 import { bytes, paint, uploadProgress } from '#cli/terminal.ts';
 
-function ledgerOf(connection: Connection): DynamoLedger {
-  return new DynamoLedger(connection.clients.db, { deposits: connection.tables.deposits, attempts: connection.tables.attempts });
+/** A placeholder deposit id for the pre-check's keys when none is given (the API names the real one): 20260312T101500Z-1a2b3c. */
+function provisionalDepositId(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-async function waitForAttempt(ledger: DynamoLedger, enterpriseId: string, period: string, reportKey: string, timeoutMs: number): Promise<Attempt | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = (await ledger.attemptsOf(enterpriseId, period)).find((a) => a.reportKey === reportKey);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return undefined;
-}
-
-/** The registry entry, when this caller may read the registry; a denied or missing table only skips the checks that need it. */
-async function lookUpRegistry(connection: Connection, enterpriseId: string): Promise<RegistryLookup> {
-  if (!connection.tables.registry) return { readable: false, reason: 'no registry table configured' };
-  try {
-    const enterprise = await new DynamoRegistry(connection.clients.db, connection.tables.registry).get(enterpriseId);
-    return enterprise ? { readable: true, enterprise } : { readable: true };
-  } catch (error) {
-    return { readable: false, reason: (error as Error).name || (error as Error).message };
-  }
+/** The enterprise to act for: the one given, else the signed-in clerk's own (from GET /me). */
+async function enterpriseOf(api: ApiClient, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const me = await whoAmI(api);
+  if (me.role !== 'enterprise' || !me.enterpriseId)
+    throw new UsageError(`请用 --enterprise 指定企业 / give --enterprise <creditCode>: you are signed in as ${me.role}, not as an enterprise`);
+  return me.enterpriseId;
 }
 
 interface DepositOptions {
-  enterprise: string;
+  enterprise?: string;
   period: string;
   depositId?: string;
   at?: Date;
@@ -92,20 +85,25 @@ async function deposit(reportPath: string, evidencePaths: string[], options: Dep
     );
   }
   const now = new Date();
-  const depositId = options.depositId ?? newDepositId(now);
+  const checkId = options.depositId ?? provisionalDepositId(now);
+  // Judged with a well-formed enterprise id: the names are the question here.
   for (const file of [report, ...evidence]) {
-    const layout = parseDepositKey(reportKey({ enterpriseId: options.enterprise, period: options.period, depositId, fileName: file.fileName }));
+    const layout = parseDepositKey(
+      reportKey({ enterpriseId: options.enterprise ?? '000000000000000000', period: options.period, depositId: checkId, fileName: file.fileName }),
+    );
     if (!layout.ok) throw new UsageError(`${file.path}: 文件名不可用 / this file name cannot be used: ${layout.reason}`);
   }
 
-  const connection = connect();
-  if (options.at && connection.target !== 'twin')
+  const settings = signInSettings();
+  if (options.at && settings.target !== 'twin')
     throw new UsageError('--at 只用于本地孪生环境 / --at only works on the local twin; in the cloud the receipt time is always the S3 event time');
-  const registry = await lookUpRegistry(connection, options.enterprise);
+  const api = peopleApi(settings);
+  const enterpriseId = await enterpriseOf(api, options.enterprise);
+  const registry = await registryLookup(api, enterpriseId);
   const precheck = await precheckDeposit({
-    enterpriseId: options.enterprise,
+    enterpriseId,
     period: options.period,
-    depositId,
+    depositId: checkId,
     report,
     evidence,
     registry,
@@ -126,74 +124,102 @@ async function deposit(reportPath: string, evidencePaths: string[], options: Dep
   }
   if (validation.stats.errors > 0) say(paint('--force: uploading a report the pipeline will return (仍然上传)', 'yellow'));
 
+  const opened = await openDeposit(api, {
+    enterpriseId,
+    period: options.period,
+    report,
+    evidence,
+    ...(options.depositId ? { depositId: options.depositId } : {}),
+    ...(options.at ? { receivedAt: options.at } : {}),
+  });
   const progress = uploadProgress();
   const started = Date.now();
-  let uploaded: Awaited<ReturnType<typeof uploadDeposit>>;
   try {
-    uploaded = await uploadDeposit(
-      connection.clients.s3,
-      connection.bucket,
-      {
-        enterpriseId: options.enterprise,
-        period: options.period,
-        depositId,
-        report: { fileName: report.fileName, body: createReadStream(report.path), size: report.size, sha256: report.sha256 },
-        evidence: evidence.map((file) => ({ fileName: file.fileName, body: createReadStream(file.path), size: file.size, sha256: file.sha256 })),
-        ...(options.at ? { reportMetadata: { [SIMULATED_RECEIPT_METADATA]: options.at.toISOString() } } : {}),
-      },
-      now,
-      { onProgress: (p) => progress.update(p) },
-    );
+    await uploadFiles(opened, [report, ...evidence], (p) => progress.update(p));
   } finally {
     progress.stop();
   }
   const total = [report, ...evidence].reduce((sum, file) => sum + file.size, 0);
   const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-  for (const key of uploaded.evidenceKeys) say(`evidence → s3://${connection.bucket}/${key}`);
-  say(`report   → s3://${connection.bucket}/${uploaded.reportKey}`);
+  const reportUpload = opened.uploads.find((u) => u.role === 'report');
+  const evidenceKeys = opened.uploads.filter((u) => u.role !== 'report').map((u) => u.key);
+  for (const key of evidenceKeys) say(`evidence → ${key}`);
+  say(`report   → ${reportUpload?.key ?? ''}`);
   say(`  ${bytes(total)} in ${seconds.toFixed(1)} s (${bytes(Math.round(total / seconds))}/s) 已上传 / uploaded`);
   const result = {
     uploaded: true,
-    target: connection.target,
-    bucket: connection.bucket,
-    depositId: uploaded.depositId,
-    reportKey: uploaded.reportKey,
-    evidenceKeys: uploaded.evidenceKeys,
+    target: settings.target,
+    enterpriseId,
+    depositId: opened.depositId,
+    reportKey: reportUpload?.key ?? '',
+    evidenceKeys,
     precheck: { registryChecked: precheck.registryChecked, ...validation },
   };
   if (!options.wait) {
     if (options.json) console.log(JSON.stringify(result, null, 2));
     return;
   }
-  const ledger = ledgerOf(connection);
-  const attempt = await waitForAttempt(ledger, options.enterprise, options.period, uploaded.reportKey, options.timeout * 1000);
-  if (!attempt) {
+  const page = await waitForAttempt(api, enterpriseId, result.reportKey, options.timeout * 1000);
+  if (!page) {
     if (options.json) console.log(JSON.stringify({ ...result, verdict: null, timedOut: true }, null, 2));
     else
       console.log(
-        `no result yet after ${options.timeout} s; check later with: evidence status --enterprise ${options.enterprise} --period ${options.period} (尚无结果，请稍后查询)`,
+        `no result yet after ${options.timeout} s; check later with: evidence status --enterprise ${enterpriseId} --period ${options.period} (尚无结果，请稍后查询)`,
       );
     process.exitCode = EXIT.timedOut;
     return;
   }
+  const { attempt } = page;
   process.exitCode = exitCodeOf(attempt.verdict);
   if (options.json) {
     console.log(JSON.stringify({ ...result, verdict: attempt.verdict, attempt }, null, 2));
     return;
   }
-  const [record] = await ledger.depositsOf(options.enterprise, options.period);
-  console.log(attemptBlock(attempt, record ? attemptNumber(record, attempt.attemptId) : 0));
+  console.log(attemptBlock(attempt, page.attemptNumber));
+}
+
+async function status(options: { enterprise?: string; period?: string; json?: boolean }): Promise<void> {
+  const api = peopleApi();
+  const enterpriseId = await enterpriseOf(api, options.enterprise);
+  const history = await historyOf(api, enterpriseId);
+  const records = history.periods.filter((p) => !options.period || p.period === options.period);
+  const attempts = await fullAttempts(api, records);
+  const periods = records.map((record) => ({
+    ...record,
+    attempts: record.attempts.map((summary) => ({ ...summary, ...(attempts.get(summary.attemptId) ?? {}), attempt: summary.attempt })),
+  }));
+  if (options.json) {
+    console.log(JSON.stringify({ enterpriseId, periods }, null, 2));
+    return;
+  }
+  if (periods.length === 0) {
+    console.log(`no deposits recorded for ${enterpriseId}${options.period ? ` in ${options.period}` : ''} (没有存证记录)`);
+    return;
+  }
+  console.log(`Enterprise ${enterpriseId}${history.enterprise?.name ? ` ${history.enterprise.name}` : ''}`);
+  for (const record of records) {
+    console.log(`\n${record.period}: ${record.attempts.length} attempt(s)`);
+    for (const [i, summary] of record.attempts.entries()) {
+      const attempt = attempts.get(summary.attemptId);
+      if (attempt) console.log(attemptBlock(attempt, summary.attempt));
+      // Deposit folders are write-once: a correction is a new deposit folder (a new depositId), never the same keys again.
+      if (attempt?.verdict === 'returned' && i === record.attempts.length - 1)
+        console.log(
+          `  to correct: deposit again into a new folder — evidence deposit --period ${record.period} <report> <evidence…> picks a new deposit id; uploaded files cannot be replaced (更正：重新存证到新的存证文件夹，evidence deposit 自动生成新的存证编号；已上传的文件不可覆盖)`,
+        );
+    }
+  }
 }
 
 export function registerDepositCommands(program: Command): void {
   program
     .command('deposit')
     .description(
-      'deposit a month: check the report here, upload the evidence files, then the report (which starts validation) / 提交月度存证：本地预检、上传佐证材料、最后上传报告',
+      'deposit a month as the signed-in enterprise: check the report here, upload the evidence files, then the report (which starts validation) / 提交月度存证：本地预检、上传佐证材料、最后上传报告',
     )
-    .requiredOption('--enterprise <creditCode>', 'unified social credit code (统一社会信用代码, 18 characters with its check character)', creditCodeArg)
     .requiredOption('--period <YYYY-MM>', 'the month deposited (存证月份)', periodArg)
-    .option('--deposit-id <id>', 'folder id for this attempt: 1-64 of A-Z a-z 0-9 . _ - (default: time-based, unique)', depositIdArg)
+    .option('--enterprise <creditCode>', 'unified social credit code (统一社会信用代码; default: the enterprise you signed in as)', creditCodeArg)
+    .option('--deposit-id <id>', 'folder id for this attempt: 1-64 of A-Z a-z 0-9 . _ - (default: the API picks a time-based, unique one)', depositIdArg)
     .option('--at <ISO time>', 'local twin only: the receipt time to simulate (replays history)', isoTimeArg)
     .option('--no-wait', 'do not wait for the validation result')
     .option('--timeout <seconds>', 'how long to wait for the result, in seconds (up to 3600)', timeoutArg, 30)
@@ -205,41 +231,9 @@ export function registerDepositCommands(program: Command): void {
 
   program
     .command('status')
-    .description("show an enterprise's attempts: receipt time, timeliness, verdict and every issue / 查询存证记录")
-    .requiredOption('--enterprise <creditCode>', 'unified social credit code (18 characters)', creditCodeArg)
+    .description("an enterprise's attempts: receipt time, timeliness, verdict and every issue / 查询存证记录")
+    .option('--enterprise <creditCode>', 'unified social credit code (default: the enterprise you signed in as)', creditCodeArg)
     .option('--period <YYYY-MM>', 'only this month', periodArg)
     .option('--json', 'machine-readable output (the full validation reports)')
-    .action(async (options: { enterprise: string; period?: string; json?: boolean }) => {
-      const connection = connect();
-      const ledger = ledgerOf(connection);
-      const [records, attempts] = await Promise.all([
-        ledger.depositsOf(options.enterprise, options.period),
-        ledger.attemptsOf(options.enterprise, options.period),
-      ]);
-      const periods = records.map((record) => ({
-        period: record.period,
-        attempts: record.attempts.map((summary, i) => ({ attempt: i + 1, ...(attempts.find((a) => a.attemptId === summary.attemptId) ?? summary) })),
-      }));
-      if (options.json) {
-        console.log(JSON.stringify({ enterpriseId: options.enterprise, periods }, null, 2));
-        return;
-      }
-      if (periods.length === 0) {
-        console.log(`no deposits recorded for ${options.enterprise}${options.period ? ` in ${options.period}` : ''} (没有存证记录)`);
-        return;
-      }
-      console.log(`Enterprise ${options.enterprise}`);
-      for (const record of records) {
-        console.log(`\n${record.period}: ${record.attempts.length} attempt(s)`);
-        for (const [i, summary] of record.attempts.entries()) {
-          const attempt = attempts.find((a) => a.attemptId === summary.attemptId);
-          if (attempt) console.log(attemptBlock(attempt, i + 1));
-          // Deposit folders are write-once: a correction is a new deposit folder (a new depositId), never the same keys again.
-          if (attempt?.verdict === 'returned' && i === record.attempts.length - 1)
-            console.log(
-              `  to correct: deposit again into a new folder — evidence deposit --enterprise ${record.enterpriseId} --period ${record.period} <report> <evidence…> picks a new deposit id; uploaded files cannot be replaced (更正：重新存证到新的存证文件夹，evidence deposit 自动生成新的存证编号；已上传的文件不可覆盖)`,
-            );
-        }
-      }
-    });
+    .action(status);
 }

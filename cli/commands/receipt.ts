@@ -1,7 +1,8 @@
 /**
- * Receipts (回执): `evidence receipt` fetches an attempt's signed receipt through the API,
- * `evidence receipt-key` the public key that verifies it, and `evidence verify-receipt` checks a
- * receipt offline — with nothing but that public key and, optionally, the deposited files.
+ * Receipts (回执): `evidence receipt` fetches an attempt's signed receipt through the people's API
+ * (as the signed-in person), `evidence receipt-key` the public key that verifies it, and
+ * `evidence verify-receipt` checks a receipt offline — with nothing but that public key and,
+ * optionally, the deposited files; it needs no sign-in.
  */
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
@@ -9,33 +10,9 @@ import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { type PresentedFile, type PublishedReceiptKey, type Receipt, type ReceiptCheck, verifyReceipt } from '#domain/receipt.ts';
-import { type Connection, connect } from '../connection.ts';
-import { duration } from '../format.ts';
-import { signedFetch } from '#cli/signed-fetch.ts';
-
-function apiOf(connection: Connection): string {
-  if (!connection.apiUrl)
-    throw new Error(
-      '没有 API 地址：请启动本地孪生环境（npm start）或设置 EVIDENCE_API_URL / no API URL: start the local twin (npm start) or set EVIDENCE_API_URL',
-    );
-  return connection.apiUrl.endsWith('/') ? connection.apiUrl : `${connection.apiUrl}/`;
-}
-
-async function getJson<T>(connection: Connection, path: string): Promise<T> {
-  const url = new URL(path.replace(/^\//, ''), apiOf(connection));
-  const response = await signedFetch(connection, url, { method: 'GET' });
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // not JSON: show it as it came
-    }
-    throw new Error(`GET ${path}: HTTP ${response.status} ${message}`);
-  }
-  return JSON.parse(text) as T;
-}
+import { peopleApi } from '#cli/api-client.ts';
+import { UsageError } from '#cli/exit-codes.ts';
+import { duration } from '#cli/format.ts';
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -93,12 +70,12 @@ export function reportOf(check: ReceiptCheck): string {
 export function registerReceiptCommands(program: Command): void {
   program
     .command('receipt')
-    .description("an attempt's signed receipt, through the API, as JSON / 获取存证回执")
+    .description("an attempt's signed receipt, through the API (signed in), as JSON / 获取存证回执")
     .requiredOption('--attempt <id>', 'the attempt id (evidence status shows it)')
     .option('--out <file>', 'write the receipt to this file instead of printing it')
     .option('--json', 'with --out: print where it was saved as JSON (without --out the receipt itself is printed, as JSON)')
     .action(async (options: { attempt: string; out?: string; json?: boolean }) => {
-      const receipt = await getJson<Receipt>(connect(), `/attempts/${encodeURIComponent(options.attempt)}/receipt`);
+      const receipt = await peopleApi().get<Receipt>(`/attempts/${encodeURIComponent(options.attempt)}/receipt`);
       const json = `${JSON.stringify(receipt, null, 2)}\n`;
       if (!options.out) {
         process.stdout.write(json);
@@ -117,7 +94,7 @@ export function registerReceiptCommands(program: Command): void {
     .option('--out <file>', 'write the PEM to this file instead of printing it')
     .option('--json', 'print the published key as JSON (PEM, fingerprint, key id)')
     .action(async (options: { out?: string; json?: boolean }) => {
-      const key = await getJson<PublishedReceiptKey>(connect(), '/receipt-key');
+      const key = await peopleApi().get<PublishedReceiptKey>('/receipt-key');
       if (options.out) writeFileSync(options.out, key.publicKeyPem);
       if (options.json) {
         console.log(JSON.stringify({ ...key, ...(options.out ? { out: options.out } : {}) }, null, 2));
@@ -144,7 +121,7 @@ export function registerReceiptCommands(program: Command): void {
       try {
         input = JSON.parse(readFileSync(receiptPath, 'utf8'));
       } catch (error) {
-        throw new Error(`${receiptPath}: 不是 JSON / not JSON: ${(error as Error).message}`);
+        throw new UsageError(`${receiptPath}: 不是 JSON 或无法读取 / not JSON or not readable: ${(error as Error).message}`);
       }
       const presented: PresentedFile[] = await Promise.all(files.map(async (path) => ({ fileName: basename(path), sha256: await sha256Of(path) })));
       const check = verifyReceipt(input, readPublicKey(options.publicKey), presented);

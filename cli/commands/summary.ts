@@ -1,32 +1,31 @@
 /**
- * Department commands: `evidence summary` (last night's rates and today's late list),
- * `evidence nightly` (run nightly-summary now) and `evidence registry import|export`.
+ * Department commands, through the people's API as the signed-in person: `evidence summary`
+ * (GET /summaries: last night's rates; GET /late: who is late now), `evidence registry
+ * import|export` (POST/GET /registry, administrators). `evidence nightly` runs the job on the
+ * local twin (operators).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
-import { DynamoSummaries, type StoredSummary } from '#adapters/dynamo-summaries.ts';
-import { DynamoPeriodReader } from '#adapters/period-reader.ts';
-import { z } from 'zod';
-import { type LateAnswer, lateFor } from '#app/department-queries.ts';
-import { type Period, PeriodSchema } from '#domain/period.ts';
+import pMap from 'p-map';
+import type { LateAnswer, SummariesAnswer } from '#app/department-queries.ts';
+import type { RegistryAnswer, RegistryLoadAnswer } from '#app/registry-admin.ts';
+import type { StoredSummary } from '#app/ports.ts';
+import { citiesOf } from '#domain/league.ts';
+import { PeriodSchema } from '#domain/period.ts';
 import { divisionLabel, scopeLabel } from '#domain/provinces.ts';
-import { lastEndedPeriod, SummaryScopeSchema, scopesOf } from '#domain/rates.ts';
+import { lastEndedPeriod, SummaryScopeSchema } from '#domain/rates.ts';
+import type { Enterprise } from '#domain/registry.ts';
 import { parseRegistryCsvBytes, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
-import { DeadlineRulesVariable, loadConfig } from '#lambda/config.ts';
-import { ENV } from '#resources/env.ts';
-import { type Connection, connect } from '../connection.ts';
-import { duration, shanghaiTime } from '../format.ts';
-import { countProgress } from '../terminal.ts';
-import { signedFetch } from '#cli/signed-fetch.ts';
+import { type ApiClient, peopleApi } from '#cli/api-client.ts';
+import { whoAmI } from '#cli/auth/who.ts';
+import { type Connection, connect } from '#cli/connection.ts';
+import { CliError, EXIT, UsageError } from '#cli/exit-codes.ts';
+import { duration, shanghaiTime } from '#cli/format.ts';
+import { countProgress } from '#cli/terminal.ts';
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
-
-function readerOf(connection: Connection): DynamoPeriodReader {
-  return new DynamoPeriodReader(connection.clients.db, connection.tables);
-}
 
 function summaryTable(summaries: readonly StoredSummary[]): string {
   const table = new Table({
@@ -68,23 +67,17 @@ function summaryTable(summaries: readonly StoredSummary[]): string {
   return table.toString();
 }
 
-/**
- * Today's late list under the deployment's own deadline rules: from its query API (`GET /late`,
- * whose function is configured with them) where the connection has an API URL — always on the
- * twin; otherwise computed here with the rules in DEADLINE_RULES, read as the functions read it.
- */
-async function lateListOf(connection: Connection, reader: DynamoPeriodReader, store: DynamoSummaries, period: Period, scope: string): Promise<LateAnswer> {
-  if (connection.apiUrl) {
-    const url = new URL('late', connection.apiUrl.endsWith('/') ? connection.apiUrl : `${connection.apiUrl}/`);
-    url.searchParams.set('period', period);
-    url.searchParams.set('scope', scope);
-    const response = await signedFetch(connection, url, { method: 'GET' });
-    if (!response.ok) throw new Error(`GET /late: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as LateAnswer;
-  }
-  const config = loadConfig(z.object({ [ENV.deadlineRules]: DeadlineRulesVariable }));
-  return lateFor({ reader: () => reader, summaries: store, rules: config[ENV.deadlineRules], now: () => new Date() }, { period, scope });
+/** The scopes `summary` shows without --scope: the caller's own, and each city of a province. */
+async function defaultScopes(api: ApiClient): Promise<(string | undefined)[]> {
+  const me = await whoAmI(api);
+  const jurisdiction = typeof me.jurisdiction === 'object' ? me.jurisdiction : undefined;
+  if (!jurisdiction) return [undefined];
+  const own = `${jurisdiction.kind}:${jurisdiction.code}`;
+  return jurisdiction.kind === 'province' ? [own, ...citiesOf(jurisdiction.code).map((city) => `city:${city}`)] : [own];
 }
+
+/** Registry entries go up in batches: one request each, a bar counting them. */
+const REGISTRY_BATCH = 500;
 
 async function runNightlyOn(connection: Connection, at: string | undefined): Promise<unknown> {
   if (!connection.apiUrl) throw new Error('`evidence nightly` runs the job on the local twin (npm start); in AWS, invoke the nightly-summary function');
@@ -110,26 +103,24 @@ export function registerSummaryCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: { period?: string; scope?: string; json?: boolean }) => {
       const period = PeriodSchema.safeParse(options.period ?? lastEndedPeriod(new Date()));
-      if (!period.success) throw new Error(`--period ${options.period}: ${period.error.issues[0]?.message}`);
+      if (!period.success) throw new UsageError(`--period ${options.period}: ${period.error.issues[0]?.message}`);
       const scope = options.scope === undefined ? undefined : SummaryScopeSchema.safeParse(options.scope);
-      if (scope && !scope.success) throw new Error(`--scope ${options.scope}: ${scope.error.issues[0]?.message}`);
-      const connection = connect();
-      const reader = readerOf(connection);
-      const store = new DynamoSummaries(connection.clients.db, connection.tables.summaries);
-      const scopes = scope?.data
-        ? [scope.data]
-        : [...new Set((await reader.registry()).flatMap(scopesOf).filter((s) => !s.startsWith('industry:')))].sort((a, b) =>
-            a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b),
-          );
-      const summaries = (await Promise.all(scopes.map((s) => store.range(s, period.data, period.data)))).flat();
-      const late = await lateListOf(connection, reader, store, period.data, scope?.data ?? 'all');
+      if (scope && !scope.success) throw new UsageError(`--scope ${options.scope}: ${scope.error.issues[0]?.message}`);
+      const api = peopleApi();
+      const scopes = scope?.data ? [scope.data] : await defaultScopes(api);
+      const [answers, late] = await Promise.all([
+        pMap(scopes, (s) => api.get<SummariesAnswer>('/summaries', { scope: s, from: period.data, to: period.data }), { concurrency: 4 }),
+        api.get<LateAnswer>('/late', { scope: scopes[0], period: period.data }),
+      ]);
+      const summaries: StoredSummary[] = answers.flatMap((a) => a.summaries);
+      const chosenScope = answers[0]?.scope ?? scope?.data ?? 'all';
       if (options.json) {
         console.log(JSON.stringify({ period: period.data, summaries, late }, null, 2));
         return;
       }
       if (summaries.length === 0) {
         console.log(
-          `no summary for ${period.data}${scope?.data ? ` in ${scopeLabel(scope.data)} (${scope.data})` : ''} yet: run \`evidence nightly\` (or wait for 02:00 Beijing time)`,
+          `no summary for ${period.data} in ${scopeLabel(chosenScope)} (${chosenScope}) yet: run \`evidence nightly\` (or wait for 02:00 Beijing time) / 尚无汇总`,
         );
       } else {
         const computed =
@@ -139,7 +130,7 @@ export function registerSummaryCommands(program: Command): void {
             .at(-1) ?? '';
         console.log(`Period ${period.data} — nightly summary, figures last changed ${shanghaiTime(computed)}`);
         console.log(summaryTable(summaries));
-        const chosen = summaries.find((s) => s.scope === (scope?.data ?? 'all'));
+        const chosen = summaries.find((s) => s.scope === chosenScope);
         if (chosen && chosen.problems.byCode.length > 0) {
           const problems = new Table({
             head: ['problem code', 'severity', 'count'],
@@ -181,37 +172,69 @@ export function registerSummaryCommands(program: Command): void {
       );
     });
 
-  const registry = program.command('registry').description('the registry of obliged enterprises (the denominator of both rates) / 重点排放单位名录');
+  const registry = program
+    .command('registry')
+    .description('the registry of obliged enterprises (the denominator of both rates), for administrators / 重点排放单位名录（管理员）');
   registry
     .command('import')
-    .description('validate a registry file (CSV or XLSX) and load it; a bad row is reported with its line and nothing is loaded')
+    .description(
+      'validate a registry file (CSV or XLSX) here and load it through the API; a bad row is reported with its line and nothing is loaded / 导入名录',
+    )
     .argument('<file>', 'registry.csv or registry.xlsx')
-    .action(async (file: string) => {
-      const bytes = readFileSync(file);
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { json?: boolean }) => {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        throw new UsageError(`${file}: 无法读取 / cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
       // CSV as Excel on Chinese Windows saves it (GB18030) reads as well as UTF-8.
       const parsed = extname(file).toLowerCase() === '.xlsx' ? await parseRegistryXlsx(bytes) : await parseRegistryCsvBytes(bytes);
       if (!parsed.ok) {
         for (const problem of parsed.problems) console.error(`${file}:${problem.line}: ${problem.column ? `${problem.column}: ` : ''}${problem.message}`);
-        throw new Error(`${parsed.problems.length} problem(s); nothing was imported`);
+        throw new UsageError(`${parsed.problems.length} 处问题，未导入 / ${parsed.problems.length} problem(s); nothing was imported`);
       }
-      const connection = connect();
+      const api = peopleApi();
       const progress = countProgress('导入 importing');
+      const total = { imported: 0, unchanged: 0 };
       try {
-        await new DynamoRegistry(connection.clients.db, connection.tables.registry).putAll(parsed.enterprises, (done, total) => progress.update(done, total));
+        for (let start = 0; start < parsed.enterprises.length; start += REGISTRY_BATCH) {
+          const batch: readonly Enterprise[] = parsed.enterprises.slice(start, start + REGISTRY_BATCH);
+          const answer = await api.post<RegistryLoadAnswer>('/registry', { enterprises: batch });
+          if (answer.refused.length > 0) {
+            for (const row of answer.refused) console.error(`${file}: ${row.message}`);
+            throw new CliError(
+              `API 拒绝了 ${answer.refused.length} 行；已导入此前的 ${total.imported} 条 / the API refused ${answer.refused.length} row(s); ${total.imported} entries before them were imported`,
+              EXIT.conflict,
+            );
+          }
+          total.imported += answer.imported;
+          total.unchanged += answer.unchanged;
+          progress.update(Math.min(start + REGISTRY_BATCH, parsed.enterprises.length), parsed.enterprises.length);
+        }
       } finally {
         progress.stop();
       }
-      console.log(`imported ${parsed.enterprises.length} enterprise(s) into the registry`);
+      if (options.json) console.log(JSON.stringify({ file, ...total }, null, 2));
+      else
+        console.log(
+          `imported ${total.imported} enterprise(s) into the registry, ${total.unchanged} unchanged / 已导入 ${total.imported} 条，${total.unchanged} 条未变`,
+        );
     });
   registry
     .command('export')
-    .description('write the registry as CSV or XLSX')
+    .description('write the registry as CSV or XLSX, from the API / 导出名录')
     .option('--format <csv|xlsx>', 'file format', 'csv')
+    .option('--province <code or name>', 'only this province (360000, 江西)')
     .option('--out <file>', 'write to this file (default: CSV to standard output)')
-    .action(async (options: { format: string; out?: string }) => {
-      if (options.format !== 'csv' && options.format !== 'xlsx') throw new Error(`--format ${options.format}: csv or xlsx`);
-      if (options.format === 'xlsx' && !options.out) throw new Error('--format xlsx needs --out <file>');
-      const enterprises = await readerOf(connect()).registry();
+    .action(async (options: { format: string; province?: string; out?: string }) => {
+      if (options.format !== 'csv' && options.format !== 'xlsx') throw new UsageError(`--format ${options.format}: csv or xlsx`);
+      if (options.format === 'xlsx' && !options.out) throw new UsageError('--format xlsx needs --out <file>');
+      const answer = await peopleApi().get<RegistryAnswer>('/registry', { format: 'json', province: options.province });
+      if (answer.format !== 'json') throw new CliError('the API answered the registry in another format than asked', EXIT.error);
+      // The API names each division beside its code; the file keeps the registry's own fields.
+      const enterprises: Enterprise[] = answer.enterprises.map(({ provinceName: _p, cityName: _c, ...enterprise }) => enterprise);
       const body = options.format === 'xlsx' ? await registryXlsx(enterprises) : registryCsv(enterprises);
       if (options.out) {
         writeFileSync(options.out, body);

@@ -1,8 +1,7 @@
-/** An attempt and its review message, and an in-memory ReviewInbox, for the review session's tests. */
-import type { HeldReview, ReviewInbox } from '#app/ports.ts';
+/** An attempt and its inbox entry, and an in-memory ReviewInbox, for the review session's tests. */
 import type { Attempt } from '#domain/attempt.ts';
 import { type Issue, summarise } from '#domain/issues.ts';
-import { type ReviewMessage, reviewMessageOf } from '#domain/review-message.ts';
+import type { InboxItem, ReviewInbox } from '#cli/review/backend.ts';
 
 export const warning: Issue = {
   code: 'EVD-ATYPICAL-NCV',
@@ -50,42 +49,43 @@ export function attemptWith(issues: readonly Issue[], overrides: Partial<Attempt
   };
 }
 
-export const messageFor = (attempt: Attempt, extra: Partial<ReviewMessage> = {}): ReviewMessage => ({
-  ...reviewMessageOf(attempt, 1, { enterpriseName: '江西示范电厂', province: '江西', city: '南昌' }),
+/** The inbox entry of an attempt, as GET /inbox lists it. */
+export const itemFor = (attempt: Attempt, extra: Partial<InboxItem> = {}): InboxItem => ({
+  attemptId: attempt.attemptId,
+  attempt: 1,
+  enterpriseId: attempt.enterpriseId,
+  enterpriseName: '江西示范电厂',
+  period: attempt.period,
+  province: '360000',
+  city: '360100',
+  cityCode: '360100',
+  industry: 'power',
+  receivedAt: attempt.receivedAt,
+  onTime: attempt.timeliness.onTime,
+  verdict: attempt.verdict,
+  errors: attempt.validation.stats.errors,
+  warnings: attempt.validation.stats.warnings,
+  level: 'city',
   ...extra,
 });
 
-/** Messages handed out in order; records what the session did with each (extended, handed back, deleted). */
+/** Items handed out in order, skipping passed ones as the API-backed inbox does; records what the session passed over. */
 export class FakeInbox implements ReviewInbox {
-  readonly handedBack: string[] = [];
-  readonly deleted: string[] = [];
-  readonly extended: [string, number][] = [];
-  /** Called when a receive finds nothing, with the seconds it would have waited (tests move a clock). */
+  readonly passed: string[] = [];
+  /** Called when a look finds nothing, with the seconds it would have waited (tests move a clock). */
   onIdle: (waitSeconds: number) => void = () => undefined;
-  private next = 0;
+  looks = 0;
 
-  constructor(private readonly messages: readonly (ReviewMessage | { malformed: string })[]) {}
+  constructor(private readonly items: readonly InboxItem[]) {}
 
-  async receive(waitSeconds: number): Promise<HeldReview | undefined> {
-    const i = this.next++;
-    const message = this.messages[i];
-    if (!message) {
-      this.onIdle(waitSeconds);
-      return undefined;
-    }
-    const held = { messageId: `m${i}`, receiptHandle: `h${i}` };
-    return 'malformed' in message ? { ...held, ok: false, problem: message.malformed } : { ...held, ok: true, review: message };
+  async next(waitSeconds: number): Promise<InboxItem | undefined> {
+    this.looks++;
+    const item = this.items.find((i) => !this.passed.includes(i.attemptId));
+    if (!item) this.onIdle(waitSeconds);
+    return item;
   }
 
-  async extend(held: HeldReview, seconds: number): Promise<void> {
-    this.extended.push([held.messageId, seconds]);
-  }
-
-  async handBack(held: HeldReview): Promise<void> {
-    this.handedBack.push(held.messageId);
-  }
-
-  async delete(held: HeldReview): Promise<void> {
-    this.deleted.push(held.messageId);
+  pass(item: InboxItem): void {
+    this.passed.push(item.attemptId);
   }
 }
