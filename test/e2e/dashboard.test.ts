@@ -6,12 +6,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeNightly, NIGHT, seedCity } from '../integration/rates-fixture.ts';
+import { bearer, signIn } from '../support/sign-in.ts';
 import { useTwin } from '../support/twin.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const twin = useTwin();
 let browser: Browser;
 let fixture: Awaited<ReturnType<typeof seedCity>>;
+/** 江西's department: the API refuses the dashboard's requests without a token. */
+let token: string;
+const authorised = () => ({ headers: bearer(token) });
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
 
@@ -30,8 +34,9 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  // 梧州 is this file's own city on the shared twin.
-  fixture = await seedCity(twin, '梧州市');
+  // 新余 is this file's own city on the shared twin, one of 江西's, whose department reads it.
+  fixture = await seedCity(twin, '新余市');
+  ({ accessToken: token } = await signIn(twin, 'dept-jiangxi'));
   await invokeNightly(twin, NIGHT);
 });
 
@@ -43,6 +48,8 @@ describe('the dashboard', () => {
   it('shows the API’s rates, counts, problems and late list for the chosen scope, and draws the charts', async () => {
     const page = await browser.newPage({
       viewport: { width: 1400, height: 1200 },
+      // Until the dashboard signs in itself (the web app), the page's API calls carry the department's token.
+      extraHTTPHeaders: bearer(token),
     });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -52,7 +59,7 @@ describe('the dashboard', () => {
 
     expect(await page.getByTestId('status').textContent()).not.toMatch(/Error/);
     expect(await page.evaluate(() => document.body.dataset.period)).toBe('2026-01');
-    const api = (await (await fetch(`${twin.apiUrl}/summaries?scope=${encodeURIComponent(fixture.scope)}`)).json()) as {
+    const api = (await (await fetch(`${twin.apiUrl}/summaries?scope=${encodeURIComponent(fixture.scope)}`, authorised())).json()) as {
       summaries: {
         period: string;
         onTimeRate: number | null;
@@ -62,7 +69,7 @@ describe('the dashboard', () => {
       }[];
     };
     const january = api.summaries.find((s) => s.period === '2026-01');
-    const late = (await (await fetch(`${twin.apiUrl}/late?period=2026-01&scope=${encodeURIComponent(fixture.scope)}`)).json()) as {
+    const late = (await (await fetch(`${twin.apiUrl}/late?period=2026-01&scope=${encodeURIComponent(fixture.scope)}`, authorised())).json()) as {
       late: { enterpriseId: string }[];
     };
 
@@ -96,8 +103,9 @@ describe('the dashboard', () => {
   });
 
   it('offers every scope of the period’s export and follows a change of scope', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${twin.apiUrl}/?scope=all&period=2026-01`);
+    const page = await browser.newPage({ extraHTTPHeaders: bearer(token) });
+    // The province's own scope: a department reads its jurisdiction, not the whole country.
+    await page.goto(`${twin.apiUrl}/?scope=${encodeURIComponent('province:360000')}&period=2026-01`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 20_000 });
 
     expect(await page.locator('#scope option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toContain(fixture.scope);

@@ -1,24 +1,30 @@
-/** The query API through the twin's HTTP server (API Gateway HTTP API events → query function). */
+/**
+ * The query API through the twin's HTTP server (API Gateway HTTP API events → query function), as
+ * 江西's department signed in at the twin's OpenID provider.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCreditCode } from '#twin/demo.ts';
+import { bearer, signIn } from '../support/sign-in.ts';
 import { useTwin } from '../support/twin.ts';
 import { invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 
 const twin = useTwin();
 let fixture: Awaited<ReturnType<typeof seedCity>>;
+let token: string;
 
 async function get(path: string): Promise<{
   status: number;
   body: Record<string, unknown> & { error?: string; message?: string };
 }> {
-  const response = await fetch(`${twin.apiUrl}${path}`);
+  const response = await fetch(`${twin.apiUrl}${path}`, { headers: bearer(token) });
   expect(response.headers.get('content-type')).toContain('application/json');
   return { status: response.status, body: (await response.json()) as never };
 }
 
 beforeAll(async () => {
-  // 柳州 is this file's own city on the shared twin.
-  fixture = await seedCity(twin, '柳州市');
+  // 萍乡 is this file's own city on the shared twin; 江西's department may read each of its cities.
+  ({ accessToken: token } = await signIn(twin, 'dept-jiangxi'));
+  fixture = await seedCity(twin, '萍乡市');
   await invokeNightly(twin, NIGHT);
 });
 
@@ -86,7 +92,7 @@ describe('GET /enterprises/{enterpriseId}/history', () => {
 
     expect(status).toBe(200);
     // The registry keys the place by code; the answer names it too.
-    expect(body.enterprise).toMatchObject({ province: '450000', city: fixture.code, cityName: '柳州市', provinceName: '广西壮族自治区' });
+    expect(body.enterprise).toMatchObject({ province: '360000', city: fixture.code, cityName: '萍乡市', provinceName: '江西省' });
     expect(body.periods).toEqual([
       expect.objectContaining({
         period: PERIOD,
@@ -104,6 +110,6 @@ describe('GET /enterprises/{enterpriseId}/history', () => {
 });
 
 it('answers 404 for a route the API does not have', async () => {
-  const response = await fetch(`${twin.apiUrl}/nowhere`);
+  const response = await fetch(`${twin.apiUrl}/nowhere`, { headers: bearer(token) });
   expect(response.status).toBe(404);
 });
