@@ -16,6 +16,7 @@ import type { Standing } from '#domain/rates.ts';
 import { ENV } from '#resources/env.ts';
 import { scratchDir } from '#twin/emulators.ts';
 import { LocalTwin } from '#twin/twin.ts';
+import { bearer, signIn, signInCli } from '../support/sign-in.ts';
 import { testEnterprise } from '../support/twin.ts';
 
 const run = promisify(execFile);
@@ -63,19 +64,34 @@ async function cliLateList(state: Record<string, unknown>, env: Record<string, s
   const stateFile = join(stateDir, `twin-${Object.keys(env).length}-${'apiUrl' in state}.json`);
   writeFileSync(
     stateFile,
-    JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, pid: process.pid, startedAt: new Date().toISOString(), ...state }),
+    JSON.stringify({
+      endpoints: twin.endpoints,
+      resources: twin.resources,
+      identity: twin.identity,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      ...state,
+    }),
   );
   // The test process holds the twin's function environment, rules included: the CLI must not inherit it.
   const { [ENV.deadlineRules]: _rules, ...inherited } = process.env;
   const { stdout } = await run('node', ['bin/evidence.js', 'summary', '--period', PERIOD, '--scope', SCOPE, '--json'], {
-    env: { ...inherited, ...env, EVIDENCE_TWIN_STATE: stateFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...inherited,
+      ...env,
+      EVIDENCE_TWIN_STATE: stateFile,
+      EVIDENCE_CONFIG_DIR: join(stateDir, 'cli'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     timeout: 60_000,
   });
   return (JSON.parse(stdout) as { late: { late: Standing[] } }).late.late;
 }
 
 async function apiLateList(): Promise<Standing[]> {
-  const response = await fetch(`${twin.apiUrl}/late?period=${PERIOD}&scope=${encodeURIComponent(SCOPE)}`);
+  // 江西's department reads 九江's late list, signed in at this twin's own provider.
+  const { accessToken } = await signIn(twin.identity, 'dept-jiangxi');
+  const response = await fetch(`${twin.apiUrl}/late?period=${PERIOD}&scope=${encodeURIComponent(SCOPE)}`, { headers: bearer(accessToken) });
   expect(response.status).toBe(200);
   return ((await response.json()) as { late: Standing[] }).late;
 }
@@ -92,6 +108,8 @@ const comparable = (list: readonly Standing[]) =>
 beforeAll(async () => {
   dataDir = scratchDir('evidence-late-rules-');
   twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1, deadlineRules: RULES });
+  // The CLI signed in as 江西's department, as `evidence login` leaves it.
+  await signInCli(twin.identity, 'dept-jiangxi', join(stateDir, 'cli'));
   await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll(Object.values(enterprises));
   for (const item of [recordOf(enterprises.onTime, '2026-02-15T10:00:00+08:00'), recordOf(enterprises.lateForTheCity, '2026-02-25T10:00:00+08:00')]) {
     await twin.clients.db.send(new PutCommand({ TableName: twin.resources.tables.deposits, Item: item }));

@@ -13,7 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import { type PublishedReceiptKey, type Receipt, verifyReceipt } from '#domain/receipt.ts';
 import { demoReport } from '#twin/demo.ts';
+import { API_AUDIENCE, CLI_CLIENT_ID, WEB_CLIENT_ID } from '#twin/oidc.ts';
 import { SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
+import { bearer, signIn, signInCli } from '../support/sign-in.ts';
 import { testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const run = promisify(execFile);
@@ -29,6 +31,8 @@ const report = JSON.stringify(demoReport(enterprise, PERIOD, 7, 'atypical-ncv'))
 const scan = pdf('ledger scan for the receipt test');
 const lab = pdf('lab report for the receipt test');
 let attemptId = '';
+/** The enterprise is in 南昌: its city reviewer reads its receipts and decides its attempts. */
+let reviewerToken = '';
 
 /** A small PDF the evidence type check accepts (versioned header, page tree, at least 200 bytes, %%EOF). */
 function pdf(title: string): Buffer {
@@ -39,14 +43,14 @@ function pdf(title: string): Buffer {
 }
 
 async function get<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${twin.apiUrl}${path}`);
+  const response = await fetch(`${twin.apiUrl}${path}`, { headers: bearer(reviewerToken) });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 function evidenceCli(...args: string[]) {
   return run('node', ['bin/evidence.js', ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, EVIDENCE_TWIN_STATE: stateFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, EVIDENCE_TWIN_STATE: stateFile, EVIDENCE_CONFIG_DIR: join(dir, 'cli'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     timeout: 60_000,
   });
 }
@@ -66,8 +70,18 @@ beforeAll(async () => {
   // This test process stands in for the twin's: the CLI checks that the state file's pid is alive.
   writeFileSync(
     stateFile,
-    JSON.stringify({ endpoints: twin.endpoints, resources: twin.resources, apiUrl: twin.apiUrl, pid: process.pid, startedAt: new Date().toISOString() }),
+    JSON.stringify({
+      endpoints: twin.endpoints,
+      resources: twin.resources,
+      apiUrl: twin.apiUrl,
+      identity: { issuer: twin.issuer, audience: API_AUDIENCE, clients: { cli: CLI_CLIENT_ID, web: WEB_CLIENT_ID } },
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    }),
   );
+  ({ accessToken: reviewerToken } = await signIn(twin, 'reviewer-nanchang'));
+  // The CLI signed in as the same reviewer, as `evidence login` leaves it.
+  await signInCli(twin, 'reviewer-nanchang', join(dir, 'cli'));
   await twin.registry.putAll([enterprise]);
   await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
     enterpriseId: enterprise.enterpriseId,
@@ -165,7 +179,7 @@ describe('the receipt after a reviewer’s decision', () => {
   it('is of kind decision-recorded, with the reviewer’s outcome and the final verdict, and verifies', async () => {
     const decided = await fetch(`${twin.apiUrl}/attempts/${attemptId}/decision`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(reviewerToken) },
       body: JSON.stringify({ outcome: 'accept', reviewer: 'li.wei', level: 'city', comment: '化验报告已核实 / lab report checked' }),
     });
     expect(decided.status).toBe(201);

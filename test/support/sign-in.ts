@@ -5,6 +5,7 @@
  * on the side, so a test that passes with these tokens passes with the provider's real output.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { TokenCache } from '#cli/auth/token-cache.ts';
 import { TWIN_PASSWORD } from '#twin/accounts.ts';
 import { CLI_CLIENT_ID, TWIN_SCOPES, type WEB_CLIENT_ID, webRedirectUris } from '#twin/oidc.ts';
 
@@ -308,4 +309,14 @@ export async function pollDeviceTokens(
 export async function refresh(twin: IssuerHandle, refreshToken: string, client: TwinClientId = CLI_CLIENT_ID): Promise<Tokens> {
   const discovery = await discover(twin.issuer);
   return tokenRequest(discovery.token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client });
+}
+
+/**
+ * Signs `username` in for the CLI as `evidence login` leaves it: real tokens from the twin, kept in
+ * the CLI's token cache under `configDir` (pass it to the CLI as EVIDENCE_CONFIG_DIR).
+ */
+export async function signInCli(twin: IssuerHandle, username: string, configDir: string): Promise<Tokens> {
+  const tokens = await signIn(twin, username);
+  new TokenCache(configDir).put({ issuer: twin.issuer, clientId: CLI_CLIENT_ID, ...tokens, scope: TWIN_SCOPES, savedAt: new Date().toISOString() });
+  return tokens;
 }
