@@ -229,7 +229,8 @@ function signInTable(issuer: string): string {
     a.claims.credit_code ?? a.claims.jurisdiction ?? '—',
     a.name,
   ]);
-  const header = ['username 用户名', 'role 角色', 'credit code / jurisdiction', 'name 名称'];
+  // English headers in the padded columns: CJK characters are two columns wide on a terminal.
+  const header = ['username', 'role', 'credit code / jurisdiction', '名称 / name'];
   const widths = header.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `    ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join('  ')}`;
   return [
