@@ -60,7 +60,7 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-const put = (upload: Upload, body: Buffer) => fetch(upload.url, { method: upload.method, headers: upload.headers, body });
+const put = (upload: Upload, body: Buffer) => fetch(upload.url, { method: upload.method, headers: upload.headers, body: new Uint8Array(body) });
 
 beforeAll(async () => {
   // The example enterprise, unless another file on this shared twin registered it already.
