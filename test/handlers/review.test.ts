@@ -1,11 +1,12 @@
 /**
- * review with DynamoDB and SQS mocked, built by makeHandler from its configuration and clients:
- * what the handler asks of them for a decision, and how it answers refusals, replays, races and
- * faults.
+ * review with DynamoDB and SQS mocked, built by makeHandler from its configuration and clients,
+ * called as API Gateway's JWT authorizer hands it requests (test/support/api-events.ts): what the
+ * handler asks of them for a decision, an attempt and the inbox, who is answered what, and how it
+ * answers refusals, replays, races and faults.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -16,6 +17,7 @@ import { loadConfig } from '#lambda/config.ts';
 import { observability } from '#lambda/middy.ts';
 import { type Attempt, type EnterprisePeriod, summaryOf } from '#domain/attempt.ts';
 import { summarise } from '#domain/issues.ts';
+import { apiGatewayEvent, asAccount, type Caller } from '../support/api-events.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -48,7 +50,17 @@ const attempt: Attempt = {
   },
   verdict: 'needs-review',
   validation,
-  files: [],
+  files: [
+    {
+      role: 'evidence',
+      key: 'evidence/91360100MA35XXXX1X/2026-01/d1/lab.pdf',
+      fileName: '化验报告.pdf',
+      size: 10,
+      sha256: 'ab',
+      versionId: 'v3',
+      contentType: 'application/pdf',
+    },
+  ],
   recordedAt: '2026-03-01T02:00:01.000Z',
 };
 const record: EnterprisePeriod = {
@@ -69,49 +81,32 @@ const config = loadConfig(ReviewConfigSchema, {
   DEPOSITS_TABLE: 'deposits-table',
   ATTEMPTS_TABLE: 'attempts-table',
   REVIEW_QUEUE_URL: REVIEW_QUEUE,
+  DEPOSIT_BUCKET: 'deposit-bucket',
+  REGISTRY_TABLE: 'registry-table',
 });
-const handler = makeHandler(reviewDeps(config, createAwsClients({ region: 'cn-north-1' })), observability('review')) as (
+const clients = createAwsClients({ region: 'cn-north-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+const handler = makeHandler(reviewDeps(config, clients), observability('review')) as (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-function post(body: unknown, iamUserArn?: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /attempts/{attemptId}/decision',
-    rawPath: `/attempts/${attempt.attemptId}/decision`,
-    rawQueryString: '',
-    headers: {},
-    pathParameters: { attemptId: attempt.attemptId },
-    isBase64Encoded: false,
-    body: JSON.stringify(body),
-    requestContext: {
-      http: {
-        method: 'POST',
-        path: `/attempts/${attempt.attemptId}/decision`,
-        protocol: 'HTTP/1.1',
-        sourceIp: '10.0.0.1',
-        userAgent: 'test',
-      },
-      ...(iamUserArn ? { authorizer: { iam: { userArn: iamUserArn } } } : {}),
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
+const NANCHANG = asAccount('reviewer-nanchang');
+
+function post(body: unknown, caller: Caller = NANCHANG): APIGatewayProxyEventV2 {
+  return apiGatewayEvent({ routeKey: 'POST /attempts/{attemptId}/decision', params: { attemptId: attempt.attemptId }, body, caller });
 }
 
-function get(attemptId: string): APIGatewayProxyEventV2 {
-  return {
-    ...post({}),
-    routeKey: 'GET /attempts/{attemptId}',
-    rawPath: `/attempts/${attemptId}`,
-    pathParameters: { attemptId },
-    body: undefined,
-    requestContext: {
-      http: { method: 'GET', path: `/attempts/${attemptId}` },
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
+function get(attemptId: string, caller: Caller = NANCHANG): APIGatewayProxyEventV2 {
+  return apiGatewayEvent({ routeKey: 'GET /attempts/{attemptId}', params: { attemptId }, caller });
+}
+
+function inbox(query: Record<string, string> = {}, caller: Caller = NANCHANG): APIGatewayProxyEventV2 {
+  return apiGatewayEvent({ routeKey: 'GET /inbox', ...(Object.keys(query).length > 0 ? { query } : {}), caller });
 }
 
 function stored(current: Attempt = attempt, currentRecord: EnterprisePeriod = record) {
+  // The month's decisions (GET /attempts) and any other Query: none, unless a test says.
+  db.on(QueryCommand).resolves({ Items: [] });
   db.on(QueryCommand, { IndexName: 'byAttemptId' }).resolves({
     Items: [attemptKey],
   });
@@ -121,6 +116,7 @@ function stored(current: Attempt = attempt, currentRecord: EnterprisePeriod = re
   db.on(GetCommand, { TableName: 'deposits-table' }).resolves({
     Item: currentRecord,
   });
+  db.on(BatchGetCommand).resolves({ Responses: { 'registry-table': [{ enterpriseId: attempt.enterpriseId, name: '南昌测试电厂' }] } });
 }
 
 const bodyOf = (reply: APIGatewayProxyStructuredResultV2) => JSON.parse(reply.body ?? '{}') as Record<string, unknown>;
@@ -149,7 +145,7 @@ describe('POST /attempts/{attemptId}/decision', () => {
       status: 'recorded',
       verdict: 'accepted',
       attemptNumber: 1,
-      decision: { outcome: 'accept', reviewer: 'li.wei', level: 'city' },
+      decision: { outcome: 'accept', reviewer: '南昌市审核员', reviewerId: 'reviewer-nanchang', level: 'city' },
     });
     expect(db).toReceiveCommandWith(TransactWriteCommand, {
       TransactItems: [
@@ -175,18 +171,47 @@ describe('POST /attempts/{attemptId}/decision', () => {
     });
   });
 
-  it('records the IAM principal as the reviewer, whatever the body claims', async () => {
+  it("records the token's reviewer and level, whatever the body claims", async () => {
     stored();
     db.on(TransactWriteCommand).resolves({});
 
-    const reply = await handler(
-      post({ outcome: 'accept', reviewer: 'someone.else', comment: 'ok' }, 'arn:aws-cn:sts::1:assumed-role/Reviewer/li.wei'),
-      context,
-    );
+    const reply = await handler(post({ outcome: 'accept', reviewer: 'someone.else', level: 'province', comment: 'ok' }), context);
 
+    expect(reply.statusCode).toBe(201);
     expect(bodyOf(reply)).toMatchObject({
-      decision: { reviewer: 'arn:aws-cn:sts::1:assumed-role/Reviewer/li.wei' },
+      decision: { reviewer: '南昌市审核员', reviewerId: 'reviewer-nanchang', level: 'city' },
     });
+  });
+
+  it('answers a reviewer of another city 404, as if there were no such attempt, and writes nothing', async () => {
+    stored();
+
+    const reply = await handler(post({ outcome: 'accept', comment: 'ok' }, asAccount('reviewer-jiujiang')), context);
+
+    expect(reply.statusCode).toBe(404);
+    expect(bodyOf(reply)).toMatchObject({ error: 'not-found' });
+    expect(db).not.toReceiveCommand(TransactWriteCommand);
+  });
+
+  it('refuses a provincial reviewer an attempt still at city level with 403 and the plain reason', async () => {
+    stored();
+
+    const reply = await handler(post({ outcome: 'accept', comment: 'ok' }, asAccount('reviewer-jiangxi')), context);
+
+    expect(reply.statusCode).toBe(403);
+    expect(bodyOf(reply)).toEqual({ error: 'forbidden', message: expect.stringContaining('a provincial reviewer decides only escalated attempts') });
+    expect(db).not.toReceiveCommand(TransactWriteCommand);
+  });
+
+  it('refuses an enterprise, a department and a request without a token before reading anything', async () => {
+    const replies = await Promise.all([
+      handler(post({ outcome: 'accept', comment: 'ok' }, asAccount('clerk')), context),
+      handler(post({ outcome: 'accept', comment: 'ok' }, asAccount('dept-nanchang')), context),
+      handler(post({ outcome: 'accept', comment: 'ok' }, 'anonymous'), context),
+    ]);
+
+    expect(replies.map((r) => r.statusCode)).toEqual([403, 403, 401]);
+    expect(db).not.toReceiveCommand(QueryCommand);
   });
 
   it('refuses a second decision with 409, naming the first, and writes nothing', async () => {
@@ -313,12 +338,8 @@ describe('POST /attempts/{attemptId}/decision', () => {
     expect(bodyOf(reply).error).toBe('comment-required');
   });
 
-  it('rejects an unknown outcome, and a twin request without a reviewer, with 400', async () => {
-    expect((await handler(post({ outcome: 'approve', reviewer: 'li.wei' }), context)).statusCode).toBe(400);
-    expect(bodyOf(await handler(post({ outcome: 'accept', comment: 'ok' }), context))).toMatchObject({
-      error: 'bad-request',
-      message: expect.stringContaining('reviewer'),
-    });
+  it('rejects an unknown outcome with 400', async () => {
+    expect(bodyOf(await handler(post({ outcome: 'approve' }), context))).toMatchObject({ error: 'bad-request', message: expect.stringContaining('outcome') });
   });
 
   it('answers a fault with 500 and no internals, so the caller retries', async () => {
@@ -355,10 +376,159 @@ describe('GET /attempts/{attemptId}', () => {
     });
   });
 
+  it('links each file to the version the attempt recorded, as a download of its detected type, and lists the month', async () => {
+    stored();
+    db.on(QueryCommand, { TableName: 'attempts-table', KeyConditionExpression: 'enterpriseId = :e AND begins_with(attemptRef, :p)' }).resolves({
+      Items: [{ attemptId: attempt.attemptId }],
+    });
+
+    const reply = await handler(get(attempt.attemptId), context);
+    const body = bodyOf(reply) as { files: { url: string }[]; history: unknown[]; enterpriseName: string };
+    const url = new URL(body.files[0]?.url ?? '');
+
+    expect(reply.statusCode).toBe(200);
+    expect(body.enterpriseName).toBe('南昌测试电厂');
+    expect(body.history).toEqual([expect.objectContaining({ attempt: 1, attemptId: attempt.attemptId, verdict: 'needs-review' })]);
+    expect(url.pathname).toContain('/evidence/91360100MA35XXXX1X/2026-01/d1/lab.pdf');
+    expect(url.searchParams.get('versionId')).toBe('v3');
+    expect(url.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(url.searchParams.get('response-content-disposition')).toContain('attachment');
+  });
+
+  it.each([
+    ['another city’s reviewer', 'reviewer-jiujiang'],
+    ['another province’s department', 'dept-hunan'],
+    ['another enterprise', 'clerk-jiujiang'],
+  ])('answers %s 404, as if there were no such attempt', async (_, username) => {
+    stored();
+
+    const reply = await handler(get(attempt.attemptId, asAccount(username)), context);
+
+    expect(reply.statusCode).toBe(404);
+    expect(reply.body).not.toContain('化验报告');
+  });
+
   it('answers 404 for an attempt nobody recorded', async () => {
     db.on(QueryCommand).resolves({ Items: [] });
 
     expect((await handler(get('0000000000000000'), context)).statusCode).toBe(404);
+  });
+});
+
+describe('GET /inbox', () => {
+  const waiting = {
+    enterpriseId: attempt.enterpriseId,
+    period: '2026-01',
+    province: '360000',
+    city: '360100',
+    industry: 'power',
+    inbox: 'city#360100',
+    inboxSince: `2026-03-01T02:00:00.000Z#${attempt.attemptId}`,
+    inboxAttempt: {
+      attemptId: attempt.attemptId,
+      attempt: 1,
+      receivedAt: '2026-03-01T02:00:00.000Z',
+      onTime: true,
+      verdict: 'needs-review',
+      errors: 0,
+      warnings: 1,
+      level: 'city',
+      cityCode: '360100',
+    },
+  };
+
+  it("reads the caller's city inbox from the byInbox index, oldest first, with the filters as a FilterExpression", async () => {
+    db.on(QueryCommand, { IndexName: 'byInbox', ProjectionExpression: 'inboxAttempt.cityCode' }).resolves({
+      Items: [{ inboxAttempt: { cityCode: '360100' } }],
+    });
+    db.on(QueryCommand, { IndexName: 'byInbox', Limit: 100 }).resolves({ Items: [waiting] });
+    db.on(BatchGetCommand).resolves({ Responses: { 'registry-table': [{ enterpriseId: attempt.enterpriseId, name: '南昌测试电厂' }] } });
+
+    const reply = await handler(inbox({ late: 'false', severity: 'warnings', period: '2026-01' }), context);
+
+    expect(reply.statusCode).toBe(200);
+    expect(bodyOf(reply)).toEqual({
+      inbox: { level: 'city', jurisdiction: '360100' },
+      items: [
+        {
+          attemptId: attempt.attemptId,
+          attempt: 1,
+          enterpriseId: attempt.enterpriseId,
+          enterpriseName: '南昌测试电厂',
+          period: '2026-01',
+          province: '360000',
+          city: '360100',
+          cityCode: '360100',
+          industry: 'power',
+          receivedAt: '2026-03-01T02:00:00.000Z',
+          onTime: true,
+          verdict: 'needs-review',
+          errors: 0,
+          warnings: 1,
+          level: 'city',
+        },
+      ],
+      counts: { total: 1, byCity: { '360100': 1 } },
+    });
+    expect(db).toReceiveCommandWith(QueryCommand, {
+      TableName: 'deposits-table',
+      IndexName: 'byInbox',
+      KeyConditionExpression: 'inbox = :inbox',
+      FilterExpression: '#period = :period AND inboxAttempt.warnings > :none AND inboxAttempt.onTime = :onTime',
+      ExpressionAttributeValues: { ':inbox': 'city#360100', ':period': '2026-01', ':none': 0, ':onTime': true },
+    });
+  });
+
+  it("reads a provincial reviewer's province inbox, narrowed to a city they name", async () => {
+    db.on(QueryCommand).resolves({ Items: [] });
+
+    const reply = await handler(inbox({ city: '南昌' }, asAccount('reviewer-jiangxi')), context);
+
+    expect(reply.statusCode).toBe(200);
+    expect(bodyOf(reply)).toMatchObject({ inbox: { level: 'province', jurisdiction: '360000' }, items: [], counts: { total: 0, byCity: {} } });
+    expect(db).toReceiveCommandWith(QueryCommand, {
+      IndexName: 'byInbox',
+      FilterExpression: 'inboxAttempt.cityCode = :city',
+      ExpressionAttributeValues: { ':inbox': 'province#360000', ':city': '360100' },
+    });
+  });
+
+  it('hands out a cursor for a full page and starts the next page after it', async () => {
+    db.on(QueryCommand).resolves({
+      Items: [waiting],
+      LastEvaluatedKey: { inbox: 'city#360100', inboxSince: waiting.inboxSince, enterpriseId: waiting.enterpriseId, period: '2026-01' },
+    });
+    db.on(QueryCommand, { ProjectionExpression: 'inboxAttempt.cityCode' }).resolves({ Items: [] });
+    db.on(BatchGetCommand).resolves({ Responses: {} });
+
+    const first = bodyOf(await handler(inbox({ limit: '1' }), context));
+    const cursor = String(first.cursor);
+    await handler(inbox({ limit: '1', cursor }), context);
+
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(db).toReceiveCommandWith(QueryCommand, {
+      IndexName: 'byInbox',
+      ExclusiveStartKey: { inbox: 'city#360100', inboxSince: waiting.inboxSince, enterpriseId: waiting.enterpriseId, period: '2026-01' },
+    });
+  });
+
+  it.each([
+    ['a city outside the jurisdiction', { city: '360400' }, 403],
+    ['a place that is no city', { city: 'nowhere' }, 400],
+    ['a severity it does not know', { severity: 'infos' }, 400],
+    ['a limit over 200', { limit: '201' }, 400],
+    ['a cursor it did not give', { cursor: 'abc' }, 400],
+    ['a period that is no month', { period: '2026-13' }, 400],
+  ])('answers %s with %i', async (_, query, status) => {
+    db.on(QueryCommand).resolves({ Items: [] });
+
+    expect((await handler(inbox(query), context)).statusCode).toBe(status);
+  });
+
+  it('refuses anyone but a reviewer with 403', async () => {
+    const replies = await Promise.all(['clerk', 'dept-jiangxi', 'admin'].map((u) => handler(inbox({}, asAccount(u)), context)));
+
+    expect(replies.map((r) => r.statusCode)).toEqual([403, 403, 403]);
   });
 });
 
@@ -392,12 +562,7 @@ describe('what a caller may send', () => {
   }
 
   function postTo(attemptId: string, body: unknown): APIGatewayProxyEventV2 {
-    const event = post(body);
-    return {
-      ...event,
-      rawPath: `/attempts/${attemptId}/decision`,
-      pathParameters: { attemptId },
-    };
+    return apiGatewayEvent({ routeKey: 'POST /attempts/{attemptId}/decision', params: { attemptId }, body, caller: NANCHANG });
   }
 
   it('refuses a comment over 2,000 characters with 400, saying the limit in Chinese and English, and writes nothing', async () => {
@@ -452,7 +617,6 @@ describe('what a caller may send', () => {
         issueComments: Array.from({ length: 200 }, () => ({ code: 'EVD-ATYPICAL-NCV', comment: '查'.repeat(2_000) })),
       },
     ],
-    ['a reviewer name of a megabyte', attempt.attemptId, { outcome: 'accept', reviewer: 'r'.repeat(1 << 20), comment: 'ok' }],
     ['an attempt id longer than any key', 'a'.repeat(3_000), { outcome: 'accept', reviewer: 'li.wei', comment: 'ok' }],
   ])('answers %s with 400, not a 500 that says retry', async (_, attemptId, body) => {
     dynamoLike();
@@ -467,7 +631,15 @@ describe('what a caller may send', () => {
     dynamoLike();
     const event = post({ outcome: 'accept', reviewer: 'li.wei', comment: 'ok' });
 
-    const reply = await handler({ ...event, rawPath: '/attempts/%E0%A4%A/decision', pathParameters: undefined }, context);
+    const reply = await handler(
+      {
+        ...event,
+        rawPath: '/attempts/%E0%A4%A/decision',
+        pathParameters: {},
+        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: '/attempts/%E0%A4%A/decision' } },
+      },
+      context,
+    );
 
     expect(reply.statusCode).toBe(400);
   });
