@@ -1,7 +1,14 @@
-// The departments' dashboard: plain browser JavaScript over the query API (same origin on the
-// twin; `?api=` points elsewhere). Every figure shown comes straight from an API answer.
+// The departments' dashboard: plain browser JavaScript over the people's API, signed in with the
+// deployment's OpenID provider (sign-in.js). config.json beside the page names the issuer, the
+// client and the API (the twin serves the API on the page's own origin). Every figure shown comes
+// straight from an API answer, and the API answers only for the signed-in person's jurisdiction.
+import { accessToken, loadConfig, signOut } from './sign-in.js';
+
+const config = await loadConfig();
+// Signed in before anything else: coming back from the sign-in page restores the address asked for.
+await accessToken(config);
 const params = new URLSearchParams(location.search);
-const API = (params.get('api') ?? '').replace(/\/$/, '');
+const API = (params.get('api') ?? config.apiUrl ?? '').replace(/\/$/, '');
 const $ = (id) => document.getElementById(id);
 const charts = {};
 
@@ -9,7 +16,13 @@ const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rat
 const days = (seconds) => `${Math.floor(seconds / 86400)}天 ${Math.floor((seconds % 86400) / 3600)}h`;
 
 async function api(path) {
-  const response = await fetch(`${API}${path}`);
+  const token = await accessToken(config);
+  const response = await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status === 401) {
+    // Expired or revoked: sign in again, then come back here.
+    signOut();
+    await accessToken(config);
+  }
   const body = await response.json();
   if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
   return body;
@@ -58,16 +71,14 @@ function rateChart(id, label, summaries, key, color) {
   });
 }
 
-async function loadScopes(period) {
-  // The nightly export of a period names every scope that has obliged enterprises.
+async function loadScopes(me, period) {
+  // The signed-in person's jurisdiction, and for a province each of its cities (the league lists them).
   const select = $('scope');
-  const wanted = params.get('scope') ?? select.value ?? 'all';
-  // Scopes are codes (city:360100); people read the standard name the export carries beside it.
-  let scopes = [{ scope: 'all', scopeName: '全部 all' }];
-  try {
-    const response = await fetch(`${API}/exports/${period}/summary.json`);
-    if (response.ok) scopes = (await response.json()).summaries.map((s) => ({ scope: s.scope, scopeName: s.scopeName ?? s.scope }));
-  } catch {}
+  const own = { scope: `${me.jurisdiction.kind}:${me.jurisdiction.code}`, scopeName: me.jurisdiction.name };
+  const wanted = params.get('scope') ?? own.scope;
+  const league = await api(`/league?months=1${period ? `&period=${period}` : ''}`);
+  const cities = me.jurisdiction.kind === 'province' ? league.rows.map((row) => ({ scope: `city:${row.city}`, scopeName: row.cityName })) : [];
+  const scopes = [own, ...cities];
   if (!scopes.some((s) => s.scope === wanted)) scopes.push({ scope: wanted, scopeName: wanted });
   select.replaceChildren(...scopes.map((s) => new Option(s.scopeName, s.scope, false, s.scope === wanted)));
 }
@@ -143,19 +154,26 @@ async function render() {
       return tr;
     }),
   );
+  // The nightly export files of this scope and period, as links that expire (the API presigns them).
+  const { files } = await api(`/exports?period=${period}&scope=${encodeURIComponent(scope)}`);
   for (const [id, file] of [
     ['export-json', 'summary.json'],
     ['export-csv', 'summaries.csv'],
     ['export-enterprises', 'enterprises.csv'],
-  ])
-    $(id).href = `${API}/exports/${period}/${file}`;
+  ]) {
+    const link = files.find((f) => f.fileName === file);
+    $(id).toggleAttribute('hidden', !link);
+    if (link) $(id).href = link.url;
+  }
   $('status').textContent = `数据截至 as of ${new Date(late.asOf).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}`;
   document.body.dataset.ready = 'true';
 }
 
 async function start() {
-  const { summaries } = await api(`/summaries?scope=${encodeURIComponent(params.get('scope') ?? 'all')}`);
-  await loadScopes(params.get('period') ?? currentPeriod(summaries) ?? summaries.at(-1)?.period ?? '');
+  const me = await api('/me');
+  if (!me.jurisdiction) throw new Error(`${me.name}：此页面供主管部门和审核人使用 / this page is for departments and reviewers`);
+  $('who').textContent = `${me.name} · ${me.jurisdiction.name}`;
+  await loadScopes(me, params.get('period') ?? '');
   $('scope').addEventListener('change', () => {
     delete $('period').dataset.chosen;
     document.body.dataset.ready = 'false';

@@ -9,9 +9,11 @@
  * The machines' API (MACHINE_ROUTES, IAM/SigV4) is not served here: in the cloud those routes sit
  * on a second API with the IAM authorizer, which the twin does not emulate.
  *
- * It also serves what the dashboard bucket serves in the cloud: the static dashboard at / and the
- * nightly exports at /exports/… (read from the exports bucket). Handlers are imported on first
- * use, after the twin has set the functions' environment.
+ * It also serves what the dashboard bucket serves in the cloud: the static dashboard at /, its
+ * /config.json (the issuer and the web client it signs in with) and its /vendor/ files. The
+ * nightly exports are not served here: a department gets them as presigned links from
+ * `GET /exports`, so no export leaves without a token. Handlers are imported on first use, after
+ * the twin has set the functions' environment.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -19,7 +21,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { errorOf } from '#app/outcome.ts';
 import { type ApiRoute, PEOPLE_ROUTES } from '#resources/api-routes.ts';
@@ -33,8 +34,9 @@ const DASHBOARD_DIR = join(ROOT, 'dashboard');
 /** Files the dashboard loads from /vendor/, taken from npm packages (deployed beside the site in the cloud). */
 export const DASHBOARD_VENDOR_FILES: Record<string, string> = {
   'chart.umd.min.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.min.js'),
+  // The OpenID Connect client the dashboard signs in with (openid-client's own protocol layer).
+  'oauth4webapi.js': join(ROOT, 'node_modules/oauth4webapi/build/index.js'),
 };
-const EXPORTS_PREFIX = 'exports/';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,8 +49,6 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export interface HttpApiOptions {
-  readonly s3: S3Client;
-  readonly exportsBucket: string;
   /** 0 picks a free port. */
   readonly port?: number;
   /** The people's routes by default. */
@@ -57,6 +57,8 @@ export interface HttpApiOptions {
   readonly issuer: string;
   /** The audiences the authorizer accepts (the cloud's `jwtAudience`). */
   readonly audience: readonly string[];
+  /** The public client the dashboard signs in as (its config.json). */
+  readonly webClientId?: string;
   /** The function behind a route: functions/<name>/handler.ts unless given (a test that watches what a handler receives). */
   readonly loadHandler?: (name: ApiRoute['function']) => Promise<ApiHandler>;
   /** Lambda's Invoke API (POST /2015-03-31/functions/<name>/invocations), for functions no route reaches. */
@@ -207,7 +209,13 @@ export class TwinHttpApi {
     const invoked = INVOKE_PATH.exec(url.pathname);
     if (invoked && request.method === 'POST' && this.options.invoke) return this.sendInvoke(response, invoked[1] ?? '', await readBody(request));
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 404, 'application/json', JSON.stringify({ message: 'Not Found' }));
-    if (url.pathname.startsWith(`/${EXPORTS_PREFIX}`)) return this.sendExport(response, decodeURIComponent(url.pathname.slice(1)));
+    if (url.pathname === '/config.json')
+      return sendText(
+        response,
+        200,
+        CONTENT_TYPES['.json'] as string,
+        JSON.stringify({ issuer: this.options.issuer, clientId: this.options.webClientId ?? 'evidence-web', apiUrl: '' }),
+      );
     return sendStatic(response, url.pathname);
   }
 
@@ -229,21 +237,6 @@ export class TwinHttpApi {
       });
       const { name, message } = errorOf(error);
       response.end(JSON.stringify({ errorType: name, errorMessage: message }));
-    }
-  }
-
-  private async sendExport(response: ServerResponse, key: string): Promise<void> {
-    try {
-      const object = await this.options.s3.send(new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: key }));
-      const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-      response.writeHead(200, {
-        'content-type': object.ContentType ?? CONTENT_TYPES[extname(key)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      response.end(body);
-    } catch (error) {
-      if (errorOf(error).name === 'NoSuchKey') return sendText(response, 404, 'text/plain', `no export ${key}`);
-      throw error;
     }
   }
 }

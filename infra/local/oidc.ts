@@ -215,6 +215,8 @@ export class TwinOidcProvider {
       // Refresh tokens for every client allowed the grant, without making people consent to offline_access.
       issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
       pkce: { required: () => true },
+      // A browser may call the token endpoint only from the web client's own origin (the twin's API).
+      clientBasedCORS: (_ctx, origin, client) => client.clientId === WEB_CLIENT_ID && (web?.redirect ?? []).some((uri) => new URL(uri).origin === origin),
       ttl: {
         AccessToken: ttl,
         IdToken: ttl,

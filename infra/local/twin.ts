@@ -117,8 +117,7 @@ export class LocalTwin extends EventEmitter {
       port: apiPort,
       issuer: oidc.issuer,
       audience: [API_AUDIENCE],
-      s3: clients.s3,
-      exportsBucket: resources.exportsBucket,
+      webClientId: WEB_CLIENT_ID,
       invoke: (name, payload) => {
         if (name !== 'nightly-summary') throw new Error(`the twin has no function ${name} to invoke`);
         return this.scheduler.runNightly(payload as { at?: string; periods?: number });

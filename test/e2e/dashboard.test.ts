@@ -1,11 +1,13 @@
 /**
  * The dashboard in a real headless Chromium (Debian's package, driven by playwright-core) against
- * the twin: the figures on screen must be the API's, and a screenshot is kept as an artifact.
+ * the twin: the department signs in on the twin's OpenID provider's page, the figures on screen
+ * must be the API's, and a screenshot is kept as an artifact.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeNightly, NIGHT, seedCity } from '../integration/rates-fixture.ts';
+import { TWIN_PASSWORD } from '#twin/accounts.ts';
 import { bearer, signIn } from '../support/sign-in.ts';
 import { useTwin } from '../support/twin.ts';
 
@@ -40,21 +42,26 @@ beforeAll(async () => {
   await invokeNightly(twin, NIGHT);
 });
 
+/** Opens the dashboard as a person does: the page sends the browser to the sign-in page, which sends it back. */
+async function openSignedIn(page: Page, path: string, username = 'dept-jiangxi'): Promise<void> {
+  await page.goto(`${twin.apiUrl}${path}`);
+  await page.getByLabel('用户名 / Username').fill(username);
+  await page.getByLabel('密码 / Password').fill(TWIN_PASSWORD);
+  await page.getByRole('button', { name: '登录 / Sign in' }).click();
+  await page.waitForURL((url) => url.origin === twin.apiUrl && !url.searchParams.has('code'), { timeout: 20_000 });
+}
+
 afterAll(async () => {
   await browser?.close();
 });
 
 describe('the dashboard', () => {
   it('shows the API’s rates, counts, problems and late list for the chosen scope, and draws the charts', async () => {
-    const page = await browser.newPage({
-      viewport: { width: 1400, height: 1200 },
-      // Until the dashboard signs in itself (the web app), the page's API calls carry the department's token.
-      extraHTTPHeaders: bearer(token),
-    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
 
-    await page.goto(`${twin.apiUrl}/?scope=${encodeURIComponent(fixture.scope)}&period=2026-01`);
+    await openSignedIn(page, `/?scope=${encodeURIComponent(fixture.scope)}&period=2026-01`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.body.dataset.ready === 'error', undefined, { timeout: 20_000 });
 
     expect(await page.getByTestId('status').textContent()).not.toMatch(/Error/);
@@ -103,15 +110,22 @@ describe('the dashboard', () => {
   });
 
   it('offers every scope of the period’s export and follows a change of scope', async () => {
-    const page = await browser.newPage({ extraHTTPHeaders: bearer(token) });
-    // The province's own scope: a department reads its jurisdiction, not the whole country.
-    await page.goto(`${twin.apiUrl}/?scope=${encodeURIComponent('province:360000')}&period=2026-01`);
+    const page = await browser.newPage();
+    // No scope asked: the page opens on the signed-in department's own jurisdiction.
+    await openSignedIn(page, '/?period=2026-01');
     await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 20_000 });
+    expect(await page.locator('#scope').inputValue()).toBe('province:360000');
+    expect(await page.getByTestId('who').textContent()).toContain('江西省');
 
     expect(await page.locator('#scope option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toContain(fixture.scope);
     await page.selectOption('#scope', fixture.scope);
     await page.waitForFunction((scope) => document.body.dataset.ready === 'true' && document.body.dataset.scope === scope, fixture.scope, { timeout: 20_000 });
     expect(await page.getByTestId('obliged').textContent()).toBe('5');
+    // The export links are the API's presigned ones for this scope: they download its own files only.
+    const href = await page.locator('#export-enterprises').getAttribute('href');
+    expect(href).toContain('scopes/city-');
+    const csv = await (await fetch(href ?? '')).text();
+    expect(csv).toContain(fixture.enterprises[0]?.enterpriseId ?? 'missing');
     await page.close();
   });
 });
