@@ -11,6 +11,7 @@ import type { Enterprise } from '#domain/registry.ts';
 import { type ApiClient, ApiRefusal } from '#cli/api-client.ts';
 import type { LocalFile, RegistryLookup } from '#cli/precheck.ts';
 import { type PresignedUpload, type PutProgress, putFile } from '#cli/presigned-upload.ts';
+import { SIMULATED_RECEIPT_METADATA } from '#resources/twin-state.ts';
 
 /** What POST /enterprises/{id}/deposits answers. */
 export interface OpenedDeposit {
@@ -76,9 +77,6 @@ export interface OpenRequest {
   readonly period: string;
   readonly report: LocalFile;
   readonly evidence: readonly LocalFile[];
-  readonly depositId?: string;
-  /** Twin only: the receipt time to simulate. */
-  readonly receivedAt?: Date;
 }
 
 const described = (file: LocalFile) => ({ fileName: file.fileName, size: file.size, sha256: file.sha256 });
@@ -88,8 +86,6 @@ export function openDeposit(api: ApiClient, request: OpenRequest): Promise<Opene
     period: request.period,
     report: described(request.report),
     evidence: request.evidence.map(described),
-    ...(request.depositId ? { depositId: request.depositId } : {}),
-    ...(request.receivedAt ? { receivedAt: request.receivedAt.toISOString() } : {}),
   });
 }
 
@@ -98,12 +94,24 @@ export function uploadOrder(uploads: readonly PresignedUpload[]): PresignedUploa
   return [...uploads.filter((u) => u.role !== 'report'), ...uploads.filter((u) => u.role === 'report')];
 }
 
-/** PUTs every file of the deposit, one after another, each to its own URL. */
-export async function uploadFiles(opened: OpenedDeposit, files: readonly LocalFile[], onProgress?: (progress: PutProgress) => void): Promise<void> {
+/**
+ * The twin's clock: a report carrying this object metadata is received at the time it names
+ * (replays of history). s3rver stores user metadata it was sent whether or not the link signed it;
+ * the cloud's S3 would refuse an unsigned x-amz-* header, and the CLI sends it only to the twin.
+ */
+export const simulatedReceiptHeader = (at: Date) => ({ [`x-amz-meta-${SIMULATED_RECEIPT_METADATA}`]: at.toISOString() });
+
+/** PUTs every file of the deposit, one after another, each to its own URL; `reportHeaders` go with the report only. */
+export async function uploadFiles(
+  opened: OpenedDeposit,
+  files: readonly LocalFile[],
+  options: { readonly onProgress?: (progress: PutProgress) => void; readonly reportHeaders?: Readonly<Record<string, string>> } = {},
+): Promise<void> {
   for (const upload of uploadOrder(opened.uploads)) {
     const file = files.find((f) => f.fileName === upload.fileName);
     if (!file) throw new Error(`the API asked for ${upload.fileName}, which is not one of the files given`);
-    await putFile(upload, file.path, file.size, onProgress);
+    const sent = upload.role === 'report' && options.reportHeaders ? { ...upload, headers: { ...upload.headers, ...options.reportHeaders } } : upload;
+    await putFile(sent, file.path, file.size, options.onProgress);
   }
 }
 

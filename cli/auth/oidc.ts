@@ -193,12 +193,25 @@ export async function refreshTokens(
   }
 }
 
-/** Revokes the refresh token (and the access token) where the issuer offers revocation; false when it does not. */
+/**
+ * Revokes the sign-in where the issuer offers revocation (RFC 7009); false when it does not. The
+ * refresh token is what matters: revoking it ends the grant, and no new access token can be had.
+ * A JWT access token is self-contained and most issuers cannot revoke it (`unsupported_token_type`):
+ * it is tried only when there is no refresh token, and lapses on its own otherwise.
+ */
 export async function revokeTokens(config: client.Configuration, cached: CachedTokens): Promise<boolean> {
   if (!config.serverMetadata().revocation_endpoint) return false;
-  if (cached.refreshToken) await client.tokenRevocation(config, cached.refreshToken, { token_type_hint: 'refresh_token' });
-  await client.tokenRevocation(config, cached.accessToken, { token_type_hint: 'access_token' });
-  return true;
+  if (cached.refreshToken) {
+    await client.tokenRevocation(config, cached.refreshToken, { token_type_hint: 'refresh_token' });
+    return true;
+  }
+  try {
+    await client.tokenRevocation(config, cached.accessToken, { token_type_hint: 'access_token' });
+    return true;
+  } catch (error) {
+    if (error instanceof client.ResponseBodyError && error.error === 'unsupported_token_type') return false;
+    throw error;
+  }
 }
 
 /** The issuer offers the device grant (its discovery names a device authorization endpoint). */

@@ -34,14 +34,6 @@ const DEFAULT_SCOPE = 'openid profile offline_access';
 /** The twin's provider puts the role claims under its own scope, `evidence`. */
 const TWIN_SCOPE = 'openid profile evidence offline_access';
 
-/** What the twin's state file says about its OpenID provider (written by infra/local; read here by shape only). */
-const TwinIdentitySchema = z.object({
-  issuer: z.string().min(1),
-  audience: z.string().optional(),
-  scopes: z.string().min(1).optional(),
-  clients: z.object({ cli: z.string().min(1) }).passthrough(),
-});
-
 const EnvSchema = z.object({
   EVIDENCE_ISSUER: z.string().url(),
   EVIDENCE_CLIENT_ID: z.string().min(1),
@@ -57,19 +49,19 @@ const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 export function signInSettings(env: NodeJS.ProcessEnv = process.env): SignInSettings {
   const twin = readTwinState();
   if (twin) {
-    const identity = TwinIdentitySchema.safeParse((twin as { identity?: unknown }).identity);
-    if (!identity.success || !twin.apiUrl)
+    const { identity } = twin;
+    if (!identity || !twin.apiUrl)
       throw new UsageError(
         '本地孪生环境没有登录服务：请用新版 npm start 重启 / the running twin has no OpenID provider or API in its state file: restart it with a current `npm start`',
       );
     return {
       target: 'twin',
-      issuer: identity.data.issuer,
-      clientId: identity.data.clients.cli,
+      issuer: identity.issuer,
+      clientId: identity.clients.cli,
       apiUrl: withSlash(twin.apiUrl),
       tokenUse: env.EVIDENCE_TOKEN_USE === 'id' ? 'id' : 'access',
-      scope: env.EVIDENCE_SCOPE ?? identity.data.scopes ?? TWIN_SCOPE,
-      ...(identity.data.audience ? { audience: identity.data.audience } : {}),
+      scope: env.EVIDENCE_SCOPE ?? TWIN_SCOPE,
+      audience: identity.audience,
     };
   }
   const parsed = EnvSchema.safeParse(env);

@@ -13,12 +13,12 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseDepositKey, reportKey } from '#domain/deposit-key.ts';
 import { type ApiClient, peopleApi } from '#cli/api-client.ts';
-import { creditCodeArg, depositIdArg, isoTimeArg, periodArg, timeoutArg } from '#cli/arguments.ts';
+import { creditCodeArg, isoTimeArg, periodArg, timeoutArg } from '#cli/arguments.ts';
 import { signInSettings } from '#cli/auth/settings.ts';
 import { whoAmI } from '#cli/auth/who.ts';
 import { attemptBlock, issueLine, issuesByUnit } from '#cli/format.ts';
 import { CliError, EXIT, exitCodeOf, UsageError } from '#cli/exit-codes.ts';
-import { fullAttempts, historyOf, openDeposit, registryLookup, uploadFiles, waitForAttempt } from '#cli/deposit-api.ts';
+import { fullAttempts, historyOf, openDeposit, registryLookup, simulatedReceiptHeader, uploadFiles, waitForAttempt } from '#cli/deposit-api.ts';
 import { formatRefusalOf, inspectEvidence, inspectReport, type LocalFile, type Precheck, precheckDeposit } from '#cli/precheck.ts';
 import { bytes, paint, uploadProgress } from '#cli/terminal.ts';
 
@@ -42,7 +42,6 @@ async function enterpriseOf(api: ApiClient, given: string | undefined): Promise<
 interface DepositOptions {
   enterprise?: string;
   period: string;
-  depositId?: string;
   at?: Date;
   wait: boolean;
   timeout: number;
@@ -85,7 +84,8 @@ async function deposit(reportPath: string, evidencePaths: string[], options: Dep
     );
   }
   const now = new Date();
-  const checkId = options.depositId ?? provisionalDepositId(now);
+  // The API names the deposit folder; the pre-check's keys need one of the same shape.
+  const checkId = provisionalDepositId(now);
   // Judged with a well-formed enterprise id: the names are the question here.
   for (const file of [report, ...evidence]) {
     const layout = parseDepositKey(
@@ -129,13 +129,14 @@ async function deposit(reportPath: string, evidencePaths: string[], options: Dep
     period: options.period,
     report,
     evidence,
-    ...(options.depositId ? { depositId: options.depositId } : {}),
-    ...(options.at ? { receivedAt: options.at } : {}),
   });
   const progress = uploadProgress();
   const started = Date.now();
   try {
-    await uploadFiles(opened, [report, ...evidence], (p) => progress.update(p));
+    await uploadFiles(opened, [report, ...evidence], {
+      onProgress: (p) => progress.update(p),
+      ...(options.at ? { reportHeaders: simulatedReceiptHeader(options.at) } : {}),
+    });
   } finally {
     progress.stop();
   }
@@ -219,7 +220,6 @@ export function registerDepositCommands(program: Command): void {
     )
     .requiredOption('--period <YYYY-MM>', 'the month deposited (存证月份)', periodArg)
     .option('--enterprise <creditCode>', 'unified social credit code (统一社会信用代码; default: the enterprise you signed in as)', creditCodeArg)
-    .option('--deposit-id <id>', 'folder id for this attempt: 1-64 of A-Z a-z 0-9 . _ - (default: the API picks a time-based, unique one)', depositIdArg)
     .option('--at <ISO time>', 'local twin only: the receipt time to simulate (replays history)', isoTimeArg)
     .option('--no-wait', 'do not wait for the validation result')
     .option('--timeout <seconds>', 'how long to wait for the result, in seconds (up to 3600)', timeoutArg, 30)

@@ -65,7 +65,9 @@ export class ReviewSession {
     let idleSince = this.now();
     for (;;) {
       this.say('Waiting for the next deposit to review… (Ctrl-C to stop)');
-      const item = await this.deps.inbox.next(POLL_SECONDS);
+      // Never wait past --idle-exit: an empty inbox with --idle-exit 0 ends at once.
+      const left = this.options.idleExit === undefined ? POLL_SECONDS : this.options.idleExit - (this.now() - idleSince) / 1000;
+      const item = await this.deps.inbox.next(Math.max(0, Math.min(POLL_SECONDS, left)));
       if (!item) {
         if (this.options.idleExit !== undefined && this.now() - idleSince >= this.options.idleExit * 1000) return this.say('Nothing left to review.');
         continue;

@@ -208,7 +208,7 @@ describe('the review session', () => {
 
     const output = await run();
 
-    // Each look stands for 10 s: 10, 20, 30 ≥ 25.
+    // Each look waits 10 s, the last only what is left: 10 + 10 + 5 = 25.
     expect(inbox.looks).toBe(3);
     expect(output.trimEnd().endsWith('Nothing left to review.')).toBe(true);
   });
