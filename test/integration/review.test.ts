@@ -1,6 +1,8 @@
 /**
  * Review on the local twin: real review messages from intake, decisions through the use case
- * against DynamoDB Local, the review queue's visibility timeout, and both dead-letter queues.
+ * against DynamoDB Local, the review queue's visibility timeout, both dead-letter queues — and the
+ * reviewers' journey through the twin's HTTP API with real tokens from its OpenID provider: whose
+ * inbox an attempt is in, who may decide it, and that it leaves every inbox once decided.
  */
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { resolveDeadLetterQueue, SqsDeadLetters } from '#adapters/sqs-dlq.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
 import { messageText } from '#app/outcome.ts';
 import { decideOnAttempt, type ReviewDeps } from '#app/review-decision.ts';
+import type { ReviewLevel } from '#domain/attempt.ts';
+import type { Principal } from '#domain/identity.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { DecisionRequest } from '#domain/review.ts';
 import { type ReviewMessage, ReviewMessageSchema } from '#domain/review-message.ts';
@@ -17,6 +21,7 @@ import { DIAGNOSES } from '#cli/commands/dlq.ts';
 import { reviewLines } from '#cli/format.ts';
 import { type DemoFlaw, demoPdf, demoReport } from '#twin/demo.ts';
 import { encodeEventKey, SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
+import { bearer, signIn } from '../support/sign-in.ts';
 import { eventually, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const twin = useTwin();
@@ -57,6 +62,7 @@ async function takeReviewMessage(enterpriseId: string, level?: 'province'): Prom
           MaxNumberOfMessages: 10,
           WaitTimeSeconds: 1,
           AttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }),
       );
@@ -81,14 +87,19 @@ async function takeReviewMessage(enterpriseId: string, level?: 'province'): Prom
   );
 }
 
+/** A reviewer of 南昌 (city level) or of 江西 (province level), as a verified token would describe them. */
+function reviewer(name: string, level: ReviewLevel): Principal {
+  return level === 'city'
+    ? { role: 'reviewer', subject: name, name, level, jurisdiction: { kind: 'city', code: '360100', province: '360000' } }
+    : { role: 'reviewer', subject: name, name, level, jurisdiction: { kind: 'province', code: '360000' } };
+}
+
 /** The decision's outcome, read flat: the decision stored, or `status: "refused"` with the refusal in one line. */
-const decide = async (attemptId: string, request: Omit<DecisionRequest, 'level' | 'issueComments' | 'comment'> & Partial<DecisionRequest>) => {
-  const outcome = await decideOnAttempt(deps, attemptId, {
-    level: 'city',
-    comment: '',
-    issueComments: [],
-    ...request,
-  });
+const decide = async (
+  attemptId: string,
+  { reviewer: name, level = 'city', ...request }: { reviewer: string; level?: ReviewLevel } & Pick<DecisionRequest, 'outcome'> & Partial<DecisionRequest>,
+) => {
+  const outcome = await decideOnAttempt(deps, attemptId, { comment: '', issueComments: [], ...request }, reviewer(name, level));
   return outcome.ok
     ? outcome.value
     : {
@@ -185,6 +196,13 @@ describe('a deposit that needs review', () => {
     );
 
     expect(result.status).toBe('recorded');
+    expect(message.MessageAttributes).toMatchObject({
+      city: { DataType: 'String', StringValue: '360100' },
+      province: { DataType: 'String', StringValue: '360000' },
+      level: { DataType: 'String', StringValue: 'city' },
+      verdict: { DataType: 'String', StringValue: 'needs-review' },
+      schemaVersion: { DataType: 'Number', StringValue: '1' },
+    });
     const [attempt] = await twin.ledger.attemptsOf(enterprise.enterpriseId, PERIOD);
     expect(attempt).toMatchObject({
       verdict: 'accepted',
@@ -314,7 +332,7 @@ describe('escalation to provincial review', () => {
     });
     expect(byCity).toMatchObject({
       status: 'refused',
-      refusal: { code: 'wrong-level' },
+      refusal: { code: 'forbidden' },
     });
     expect(byProvince).toMatchObject({
       status: 'recorded',
@@ -478,6 +496,7 @@ describe('dead-letter queues', () => {
     const queue = await resolveDeadLetterQueue(twin.clients.sqs, 'review', REVIEW_URL);
     const review: ReviewMessage = {
       type: 'deposit-review',
+      schemaVersion: 1,
       attemptId: 'feedfacecafe0001',
       attempt: 1,
       enterpriseId: enterprise.enterpriseId,
@@ -532,5 +551,85 @@ describe('dead-letter queues', () => {
     // Other test files share the DLQ (and may add to it meanwhile): ours must be gone from it.
     const left = await deadLetters.list(queue, DIAGNOSES.review);
     expect(left.filter((m) => m.body.includes(enterprise.enterpriseId))).toEqual([]);
+  });
+});
+
+describe('reviewers signed in, through the HTTP API', () => {
+  const enterprise = testEnterprise();
+  const tokens = new Map<string, string>();
+  beforeAll(async () => {
+    await twin.registry.putAll([enterprise]);
+    for (const user of ['reviewer-nanchang', 'reviewer-jiujiang', 'reviewer-jiangxi']) tokens.set(user, (await signIn(twin, user)).accessToken);
+  });
+
+  const call = async (user: string, method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const response = await fetch(`${twin.apiUrl}${path}`, {
+      method,
+      headers: { ...bearer(tokens.get(user) ?? ''), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  /** The attempt ids of this test's enterprise in the user's inbox. */
+  const inboxOf = async (user: string) => {
+    const { status, body } = await call(user, 'GET', `/inbox?enterprise=${enterprise.enterpriseId}`);
+    expect(status).toBe(200);
+    return (body.items as { attemptId: string; level: string }[]).map((item) => `${item.attemptId}@${item.level}`);
+  };
+
+  it("puts a deposit needing review in 南昌's inbox only; escalated, in 江西's; decided by the province, in none", async () => {
+    await deposit(enterprise, 'atypical-ncv', '2026-03-01T10:00:00+08:00');
+    const [attempt] = await waitForAttempts(twin.ledger, enterprise.enterpriseId, PERIOD, 1);
+    const id = attempt?.attemptId ?? '';
+
+    const waiting = await eventually(
+      async () => ((await inboxOf('reviewer-nanchang')).length > 0 ? inboxOf('reviewer-nanchang') : undefined),
+      'the city inbox',
+    );
+    const [jiujiangBefore, jiangxiBefore] = [await inboxOf('reviewer-jiujiang'), await inboxOf('reviewer-jiangxi')];
+    const page = await call('reviewer-nanchang', 'GET', `/attempts/${id}`);
+    const hidden = await call('reviewer-jiujiang', 'GET', `/attempts/${id}`);
+
+    const escalated = await call('reviewer-nanchang', 'POST', `/attempts/${id}/decision`, {
+      outcome: 'escalate',
+      comment: '需要省级化验专家判断',
+      reviewer: 'someone.else',
+      level: 'province',
+    });
+    const [nanchangAfter, jiangxiAfter] = [await inboxOf('reviewer-nanchang'), await inboxOf('reviewer-jiangxi')];
+    const byCity = await call('reviewer-nanchang', 'POST', `/attempts/${id}/decision`, { outcome: 'accept', comment: '市级通过' });
+    const byProvince = await call('reviewer-jiangxi', 'POST', `/attempts/${id}/decision`, { outcome: 'accept', comment: '省级复核通过' });
+    const finally_ = await Promise.all(['reviewer-nanchang', 'reviewer-jiujiang', 'reviewer-jiangxi'].map(inboxOf));
+
+    expect(waiting).toEqual([`${id}@city`]);
+    expect(jiujiangBefore).toEqual([]);
+    expect(jiangxiBefore).toEqual([]);
+    expect(page).toMatchObject({
+      status: 200,
+      body: {
+        attempt: { attemptId: id },
+        history: [{ attempt: 1, attemptId: id, verdict: 'needs-review' }],
+        files: expect.arrayContaining([expect.objectContaining({ fileName: 'lab-report.pdf', url: expect.stringContaining('lab-report.pdf') })]),
+      },
+    });
+    expect(hidden).toMatchObject({ status: 404, body: { error: 'not-found' } });
+    expect(escalated).toMatchObject({
+      status: 201,
+      body: { escalation: { reviewer: '南昌市审核员', reviewerId: 'reviewer-nanchang', toLevel: 'province' } },
+    });
+    expect(nanchangAfter).toEqual([]);
+    expect(jiangxiAfter).toEqual([`${id}@province`]);
+    expect(byCity).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringContaining('only a provincial reviewer decides it now') } });
+    expect(byProvince).toMatchObject({
+      status: 201,
+      body: { verdict: 'accepted', decision: { reviewer: '江西省审核员', reviewerId: 'reviewer-jiangxi', level: 'province' } },
+    });
+    expect(finally_).toEqual([[], [], []]);
+  });
+
+  it('answers a request without a token 401', async () => {
+    const response = await fetch(`${twin.apiUrl}/inbox`);
+
+    expect(response.status).toBe(401);
   });
 });
