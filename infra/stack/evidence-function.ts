@@ -62,6 +62,8 @@ export interface BucketAccess {
   readonly missingAsNotFound?: boolean;
   /** Key prefixes the function may write. */
   readonly write?: readonly string[];
+  /** Key prefixes the function may list (s3:ListBucket conditioned on s3:prefix). */
+  readonly list?: readonly string[];
 }
 
 export interface EvidenceFunctionProps {
@@ -164,6 +166,15 @@ export class EvidenceFunction extends NodejsFunction {
     }
     if (access.write?.length) {
       this.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+    }
+    if (access.list?.length) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': access.list.map((prefix) => `${prefix}*`) } },
+        }),
+      );
     }
     this.addEnvironment(env, bucket.bucketName);
     return this;

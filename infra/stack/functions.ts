@@ -124,8 +124,9 @@ export class PipelineFunctions extends Construct {
       .bindTable(tables.deposits, 'deposits', 'read')
       .bindTable(tables.attempts, 'attempts', 'read')
       .bindTable(tables.registry, 'registry', 'read')
-      // Presigned links to the nightly exports: a link carries this role's read, nothing more.
-      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX] });
+      // The exports of the caller's scope, listed, each answered as a presigned link (which
+      // carries this role's read, nothing more).
+      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], list: [EXPORTS_PREFIX] });
     // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
     // granted and named in one place, like the bind* calls.
     this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));
@@ -154,7 +155,8 @@ export class PipelineFunctions extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention,
-      environment: identity,
+      // The evidence limits (size, types, maxFiles) it checks before presigning are validate-deposit's.
+      environment: { ...identity, ...(config.checkSettings ? { [ENV.checkSettings]: JSON.stringify(config.checkSettings) } : {}) },
     })
       .bindTable(tables.registry, 'registry', 'read')
       // The URLs it presigns carry this role's permission: PutObject under reports/ and evidence/

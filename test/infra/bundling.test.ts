@@ -16,6 +16,8 @@ const PREFIX = {
   query: 'FunctionsQuery',
   review: 'FunctionsReview',
   reconcile: 'FunctionsReconcile',
+  deposit: 'FunctionsDeposit',
+  registry: 'FunctionsRegistry',
 } as const;
 
 describe('the bundles the stack deploys', () => {

@@ -266,10 +266,15 @@ describe('functions', () => {
     expect(logicalIdOf(functionByHandler('review').props.Environment.Variables[ENV.depositBucket])).toMatch(/^DepositStorageDeposits/);
   });
 
-  it('query reads (for presigned links) only the exports of the dashboard bucket, named in EXPORT_BUCKET', () => {
-    const reads = s3Statements('query');
+  it('query lists and reads (for presigned links) only the exports of the dashboard bucket, named in EXPORT_BUCKET', () => {
+    const s3 = s3Statements('query');
+    const reads = s3.filter((st) => [st.Action].flat().includes('s3:GetObject'));
     expect(actionsOf(reads)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     expect(prefixesIn(reads)).toEqual(['exports']);
+    const listing = s3.filter((st) => [st.Action].flat().includes('s3:ListBucket'));
+    expect(listing).toHaveLength(1);
+    expect(listing[0].Condition).toEqual({ StringLike: { 's3:prefix': ['exports/*'] } });
+    expect(actionsOf(s3)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
     expect(logicalIdOf(functionByHandler('query').props.Environment.Variables[ENV.exportBucket])).toMatch(/^DashboardSite/);
   });
 
