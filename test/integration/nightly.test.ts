@@ -5,11 +5,16 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoSummaries } from '#adapters/dynamo-summaries.ts';
 import { DynamoPeriodReader } from '#adapters/period-reader.ts';
 import { S3Exports } from '#adapters/s3-exports.ts';
 import { runNightly } from '#app/nightly-summary.ts';
+import { decideOnAttempt } from '#app/review-decision.ts';
+import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
+import type { Principal } from '#domain/identity.ts';
 import { DEFAULT_DEADLINE_RULES } from '#domain/deadline.ts';
+import { bearer, signIn } from '../support/sign-in.ts';
 import { eventually, testEnterprise, useTwin } from '../support/twin.ts';
 import { depositFor, invokeNightly, NIGHT, PERIOD, seedCity } from './rates-fixture.ts';
 
@@ -168,8 +173,9 @@ describe('the nightly summary', () => {
     expect(await summaryOf('city:南昌市', PERIOD)).toBeUndefined();
     expect((await summaryOf('city:360100', PERIOD))?.missing).toBeGreaterThanOrEqual(2);
 
+    const { accessToken } = await signIn(twin, 'dept-jiangxi');
     for (const spelling of ['city:南昌', 'city:南昌市', 'city:360100']) {
-      const response = await fetch(`${twin.apiUrl}/late?period=${PERIOD}&scope=${encodeURIComponent(spelling)}`);
+      const response = await fetch(`${twin.apiUrl}/late?period=${PERIOD}&scope=${encodeURIComponent(spelling)}`, { headers: bearer(accessToken) });
       const late = (await response.json()) as { scope: string; late: { enterpriseId: string }[] };
       expect(late.scope).toBe('city:360100');
       expect(late.late.map((s) => s.enterpriseId)).toEqual(expect.arrayContaining([nanchang.short.enterpriseId, nanchang.full.enterpriseId]));
@@ -182,13 +188,21 @@ describe('the nightly summary', () => {
     const { inReview, missing } = fixture.enterprises;
     const [record] = await twin.ledger.depositsOf(inReview.enterpriseId, PERIOD);
     const attemptId = record?.attempts[0]?.attemptId ?? '';
-    // The reviewer accepts it now (after NIGHT); the missing enterprise deposits on 10 April.
-    const decided = await fetch(`${twin.apiUrl}/attempts/${attemptId}/decision`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome: 'accept', reviewer: 'li.wei', comment: '化验报告已核实 / lab report checked' }),
-    });
-    expect(decided.status).toBe(201);
+    // 济南's city reviewer (as its token would read) accepts it now, after NIGHT; the missing enterprise deposits on 10 April.
+    const reviewer: Principal = {
+      role: 'reviewer',
+      subject: 'li.wei',
+      name: 'li.wei',
+      level: 'city',
+      jurisdiction: { kind: 'city', code: '370100', province: '370000' },
+    };
+    const decided = await decideOnAttempt(
+      { store: twin.ledger, reviewQueue: new SqsReviewQueue(twin.clients.sqs, twin.resources.queues.review.url), now: () => new Date() },
+      attemptId,
+      { outcome: 'accept', comment: '化验报告已核实 / lab report checked', issueComments: [] },
+      reviewer,
+    );
+    expect(decided.ok).toBe(true);
     await depositFor(twin, missing, '2026-04-10T10:00:00+08:00');
     await eventually(async () => ((await twin.ledger.depositsOf(missing.enterpriseId, PERIOD))[0]?.attempts.length ? true : undefined), 'the late deposit');
 
