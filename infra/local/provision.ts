@@ -3,7 +3,7 @@
  * (shared/resources/specs.ts). Physical names are fixed here only because there is no
  * CloudFormation on the twin to name them.
  */
-import { CreateTableCommand, type DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, type DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueName, TABLES, type TableName, type TableSpec } from '#resources/specs.ts';
@@ -59,7 +59,8 @@ const DAY = 24 * 60 * 60;
 
 /**
  * A kept data dir already has the bucket and tables: creating them again is refused, and that is
- * what was wanted. (A table kept from an older definition is not migrated: `--fresh` rebuilds it.)
+ * what was wanted. A table kept from an older definition gets the indexes added since
+ * (addMissingIndexes); other changes (keys, projections) are not migrated: `--fresh` rebuilds it.
  */
 async function unlessExists(create: () => Promise<unknown>, existsError: string): Promise<void> {
   try {
@@ -69,6 +70,33 @@ async function unlessExists(create: () => Promise<unknown>, existsError: string)
   }
 }
 
+/**
+ * Creates the indexes of `spec` that a kept table lacks (a data dir from before the index), one at
+ * a time as DynamoDB allows, and waits until each is active. Returns the names it created.
+ */
+export async function addMissingIndexes(db: DynamoDBClient, tableName: string, spec: TableSpec): Promise<string[]> {
+  const created: string[] = [];
+  const input = createTableInput(tableName, spec);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: tableName }));
+    if ((Table?.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === index.IndexName)) continue;
+    await db.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    for (let tries = 0; tries < 300; tries++) {
+      const { Table: now } = await db.send(new DescribeTableCommand({ TableName: tableName }));
+      if (now?.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.IndexName)?.IndexStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    created.push(index.IndexName as string);
+  }
+  return created;
+}
+
 export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs: SQSClient }): Promise<TwinResources> {
   for (const bucket of [TWIN_BUCKET, TWIN_EXPORTS_BUCKET]) {
     await unlessExists(() => clients.s3.send(new CreateBucketCommand({ Bucket: bucket })), 'BucketAlreadyExists');
@@ -76,6 +104,7 @@ export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs
   const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, name])) as Record<TableName, string>;
   for (const [name, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
     await unlessExists(() => clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec))), 'ResourceInUseException');
+    await addMissingIndexes(clients.db, tables[name], spec);
   }
   const queues = {} as Record<QueueName, QueueHandle>;
   for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {

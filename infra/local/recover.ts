@@ -4,7 +4,7 @@
  * on disk; local-aws-sqs keeps its messages in memory only (it has no persistence option), so
  * every message in flight when the last twin stopped — or was killed — is gone.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptIndex } from '#adapters/dynamo-attempt-index.ts';
 import { DynamoLedger } from '#adapters/dynamo-ledger.ts';
 import { DynamoRegistry } from '#adapters/dynamo-registry.ts';
@@ -13,7 +13,8 @@ import { S3ReportObjects } from '#adapters/s3-report-lister.ts';
 import { SqsIntakeAnnouncer } from '#adapters/sqs-intake-announcer.ts';
 import { SqsReviewQueue } from '#adapters/sqs-review-queue.ts';
 import { type ReconcileDeps, type ReconcileRequest, type ReconcileSummary, reconcileDeposits } from '#app/reconcile-deposits.ts';
-import { AttemptSchema, attemptNumber } from '#domain/attempt.ts';
+import { AttemptSchema, attemptNumber, EnterprisePeriodSchema } from '#domain/attempt.ts';
+import { inboxEntryOf } from '#domain/inbox.ts';
 import { type ReviewMessage, reviewMessageOf } from '#domain/review-message.ts';
 import { TWIN_REGION } from './emulators.ts';
 import type { TwinResources } from './provision.ts';
@@ -103,4 +104,41 @@ export async function reseedReviewQueue(clients: Pick<TwinClients, 'db' | 'sqs'>
     await queue.send(message);
   });
   return waiting.length;
+}
+
+/**
+ * Puts records written before the reviewers' inbox existed into it: each enterprise-period record
+ * without inbox attributes whose latest attempt waits for a reviewer gets them, under the record's
+ * own version, so a write that raced this one (and wrote them itself) wins. Twin only, at start;
+ * a cloud ledger from before the inbox is migrated the same way once (README, "Known limits").
+ */
+export async function backfillInbox(clients: Pick<TwinClients, 'db'>, resources: TwinResources): Promise<number> {
+  let filled = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await clients.db.send(
+      new ScanCommand({ TableName: resources.tables.deposits, FilterExpression: 'attribute_not_exists(inbox)', ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) {
+      const record = EnterprisePeriodSchema.safeParse(item);
+      const entry = record.success ? inboxEntryOf(record.data) : undefined;
+      if (!record.success || !entry) continue;
+      try {
+        await clients.db.send(
+          new UpdateCommand({
+            TableName: resources.tables.deposits,
+            Key: { enterpriseId: record.data.enterpriseId, period: record.data.period },
+            UpdateExpression: 'SET inbox = :inbox, inboxSince = :since, inboxAttempt = :attempt',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':inbox': entry.inbox, ':since': entry.inboxSince, ':attempt': entry.inboxAttempt, ':version': record.data.version },
+          }),
+        );
+        filled++;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      }
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return filled;
 }

@@ -22,7 +22,7 @@ import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#re
 import { TWIN_ACCOUNTS, TWIN_PASSWORD } from './accounts.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
 import { assertPortsFree, awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
-import { keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
+import { backfillInbox, keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
 import { LocalTwin } from './twin.ts';
 
 const { values: args } = parseArgs({
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
   log(
     `Reconciled with the bucket (与存储桶对账): ${reconciled.listed} listed, ${reconciled.recorded} already recorded, ${reconciled.announced} announced to intake again.`,
   );
+  const filled = await backfillInbox(twin.clients, twin.resources);
+  if (filled > 0) log(`Put ${filled} month(s) awaiting review, recorded before the reviewers' inbox existed, into it (补建审核待办).`);
   const reseeded = await reseedReviewQueue(twin.clients, twin.resources);
   if (reseeded > 0) log(`Re-queued ${reseeded} review message(s) of undecided attempts (the review queue is kept in memory only).`);
   if (reconciled.announced > 0) {
