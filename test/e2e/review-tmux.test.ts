@@ -1,7 +1,8 @@
 /**
  * The reviewer's terminal workflow in a real terminal: `evidence review` runs in a tmux pane
- * against the run's twin (decisions through its HTTP API), driven by send-keys and read by
- * capture-pane, for one accept and one return. It runs bin/evidence.js, which is what
+ * against the run's twin, signed in as the city's reviewer (the inbox and decisions through its
+ * HTTP API with the reviewer's token), driven by send-keys and read by capture-pane, for one
+ * accept and one return. It runs bin/evidence.js, which is what
  * `npx evidence` resolves to; npx itself adds npm's start-up (seconds, under load much more).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +15,8 @@ import { uploadDeposit } from '#adapters/deposit-uploader.ts';
 import type { DemoFlaw } from '#twin/demo.ts';
 import { demoPdf, demoReport } from '#twin/demo.ts';
 import { SIMULATED_RECEIPT_METADATA } from '#twin/twin.ts';
+import { CLI_CLIENT_ID, WEB_CLIENT_ID } from '#twin/oidc.ts';
+import { signInCli } from '../support/sign-in.ts';
 import { eventually, testEnterprise, useTwin, waitForAttempts } from '../support/twin.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -53,7 +56,8 @@ describe('evidence review in a terminal', () => {
     await twin.registry.putAll([enterprise]);
     const deposits: [string, DemoFlaw][] = [
       ['2026-01', 'atypical-ncv'],
-      ['2026-02', 'supplied-exceeds-generated'],
+      // The inbox holds what needs a reviewer: deposits with warnings (returned ones are the machine's).
+      ['2026-02', 'atypical-ncv'],
     ];
     for (const [period, flaw] of deposits) {
       await uploadDeposit(twin.clients.s3, twin.resources.bucket, {
@@ -81,13 +85,16 @@ describe('evidence review in a terminal', () => {
         endpoints: twin.endpoints,
         resources: twin.resources,
         apiUrl: twin.apiUrl,
+        identity: { issuer: twin.issuer, audience: twin.audience, clients: { cli: CLI_CLIENT_ID, web: WEB_CLIENT_ID } },
         pid: process.pid,
         startedAt: new Date().toISOString(),
       }),
     );
+    const configDir = join(stateDir, 'config');
+    await signInCli(twin, 'reviewer-nanchang', configDir);
     const command = [
       `cd '${ROOT}'`,
-      `EVIDENCE_TWIN_STATE='${stateFile}' AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true node bin/evidence.js review --reviewer tmux.reviewer --enterprise ${enterprise.enterpriseId} --idle-exit 3`,
+      `EVIDENCE_TWIN_STATE='${stateFile}' EVIDENCE_CONFIG_DIR='${configDir}' AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true node bin/evidence.js review --enterprise ${enterprise.enterpriseId} --idle-exit 3`,
       'echo REVIEW-EXITED',
       'sleep 600',
     ].join('; ');
@@ -99,28 +106,41 @@ describe('evidence review in a terminal', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('accepts the deposit that needs review and returns the one with an error, with comments, then runs dry', {
+  it('accepts January’s deposit and returns February’s, with comments, then runs dry', {
     timeout: 150_000,
   }, async () => {
     let seen = 0;
     for (let decided = 0; decided < 2; decided++) {
       const shown = await waitForPane('Decision —', seen);
       const block = shown.slice(shown.lastIndexOf('═'.repeat(20)));
-      if (block.includes('machine verdict: NEEDS-REVIEW')) {
+      expect(block).toContain('machine verdict: NEEDS-REVIEW');
+      if (block.includes('period 2026-01')) {
         expect(block).toMatch(/Unit 1 \(机组 1\)\n\s+warnings:\n\s+! EVD-ATYPICAL-NCV \(ncvAsReceived\)\n\s+found 12\.5 GJ\/t\s+expected 14–25 GJ\/t/);
         expect(block).toContain('http://127.0.0.1');
         keys('a');
         await waitForPane('Why are the warnings acceptable?', seen);
         keys('低热值煤，化验报告已核实');
-        seen = await passed('✓ stored: attempt 1 accepted; message removed.', seen);
+        seen = await passed('✓ stored: attempt 1 accepted.', seen);
       } else {
-        expect(block).toContain('machine verdict: RETURNED');
         keys('r');
-        await waitForPane('Comment on EVD-CROSS-SUPPLIED-GT-GENERATED (unit 1 powerSupplied)', seen);
-        keys('供电量不应大于发电量');
+        await waitForPane('Comment on EVD-ATYPICAL-NCV (unit 1 ncvAsReceived)', seen);
+        keys('低位发热量偏低，请附化验报告');
+        // Any further issue's comment is skipped (Enter), up to the overall comment.
+        // Prompts answered so far (the first, above); each new one that waits gets an Enter.
+        let answered = 1;
+        for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+          const text = pane().slice(seen);
+          const last = text.split('\n').at(-1) ?? '';
+          if (last.includes('Overall comment to the enterprise:')) break;
+          const prompts = text.split('Enter to skip:').length - 1;
+          if (prompts > answered && last.startsWith('Comment on') && last.endsWith('Enter to skip:')) {
+            answered = prompts;
+            keys('');
+          }
+        }
         await waitForPane('Overall comment to the enterprise:', seen);
         keys('please correct unit 1');
-        seen = await passed('✓ stored: attempt 1 returned; message removed.', seen);
+        seen = await passed('✓ stored: attempt 1 returned.', seen);
       }
     }
     await waitForPane('REVIEW-EXITED');
@@ -131,7 +151,8 @@ describe('evidence review in a terminal', () => {
       verdict: 'accepted',
       decision: {
         outcome: 'accept',
-        reviewer: 'tmux.reviewer',
+        // From the token, not from anything the CLI sent.
+        reviewer: '南昌市审核员',
         comment: '低热值煤，化验报告已核实',
       },
     });
@@ -139,14 +160,14 @@ describe('evidence review in a terminal', () => {
       verdict: 'returned',
       decision: {
         outcome: 'return',
-        reviewer: 'tmux.reviewer',
+        reviewer: '南昌市审核员',
         comment: 'please correct unit 1',
         issueComments: [
           {
-            code: 'EVD-CROSS-SUPPLIED-GT-GENERATED',
+            code: 'EVD-ATYPICAL-NCV',
             unitId: '1',
-            field: 'powerSupplied',
-            comment: '供电量不应大于发电量',
+            field: 'ncvAsReceived',
+            comment: '低位发热量偏低，请附化验报告',
           },
         ],
       },
