@@ -102,7 +102,10 @@ const PAGE = (title: string, text: string) =>
   `<!doctype html><html lang="zh"><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:4em"><h1>${title}</h1><p>${text}</p></body></html>`;
 
 /** A loopback redirect listener: the port the issuer sends the browser back to, and the callback it brings. */
-async function loopbackListener(port: number): Promise<{ redirectUri: string; callback: Promise<URL>; close: () => void }> {
+async function loopbackListener(
+  port: number,
+  host: SignInSettings['redirectHost'],
+): Promise<{ redirectUri: string; callback: Promise<URL>; close: () => void }> {
   let deliver: (url: URL) => void = () => undefined;
   const callback = new Promise<URL>((resolve) => {
     deliver = resolve;
@@ -128,7 +131,25 @@ async function loopbackListener(port: number): Promise<{ redirectUri: string; ca
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
-  return { redirectUri: `http://127.0.0.1:${bound}/callback`, callback, close: () => server.close() };
+  // `localhost` may resolve to ::1 in the person's browser: listen there too, on the same port.
+  const v6 = host === 'localhost' ? await listenAlso(server, bound) : undefined;
+  return {
+    redirectUri: `http://${host}:${bound}/callback`,
+    callback,
+    close: () => {
+      server.close();
+      v6?.close();
+    },
+  };
+}
+
+/** The same listener on ::1 as well, where the machine has IPv6 loopback; none where it has not. */
+async function listenAlso(server: ReturnType<typeof createServer>, port: number): Promise<ReturnType<typeof createServer> | undefined> {
+  const twin = createServer((request, response) => server.emit('request', request, response));
+  return new Promise((resolve) => {
+    twin.once('error', () => resolve(undefined));
+    twin.listen(port, '::1', () => resolve(twin));
+  });
 }
 
 export interface BrowserLoginOptions {
@@ -142,7 +163,7 @@ export interface BrowserLoginOptions {
 
 /** Authorization code + PKCE (S256) through the person's browser, back to a listener on 127.0.0.1. */
 export async function browserLogin(config: client.Configuration, settings: SignInSettings, options: BrowserLoginOptions): Promise<CachedTokens> {
-  const listener = await loopbackListener(options.port);
+  const listener = await loopbackListener(options.port, settings.redirectHost);
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   try {

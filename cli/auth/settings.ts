@@ -28,6 +28,12 @@ export interface SignInSettings {
   readonly scope: string;
   /** The API's audience; sent as `resource` (RFC 8707) when it is an absolute URL. */
   readonly audience?: string;
+  /**
+   * The host of the browser sign-in's loopback redirect. The twin's client takes RFC 8252's
+   * 127.0.0.1; Cognito accepts plain http only for `localhost`, and the deployment docs register
+   * `http://localhost:<port>/callback` with Keycloak too, so the cloud's default is localhost.
+   */
+  readonly redirectHost: '127.0.0.1' | 'localhost';
 }
 
 const DEFAULT_SCOPE = 'openid profile offline_access';
@@ -41,6 +47,7 @@ const EnvSchema = z.object({
   EVIDENCE_TOKEN_USE: z.enum(['access', 'id']).default('access'),
   EVIDENCE_SCOPE: z.string().min(1).optional(),
   EVIDENCE_AUDIENCE: z.string().min(1).optional(),
+  EVIDENCE_REDIRECT_HOST: z.enum(['127.0.0.1', 'localhost']).default('localhost'),
 });
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
@@ -62,6 +69,7 @@ export function signInSettings(env: NodeJS.ProcessEnv = process.env): SignInSett
       tokenUse: env.EVIDENCE_TOKEN_USE === 'id' ? 'id' : 'access',
       scope: env.EVIDENCE_SCOPE ?? TWIN_SCOPE,
       audience: identity.audience,
+      redirectHost: '127.0.0.1',
     };
   }
   const parsed = EnvSchema.safeParse(env);
@@ -78,6 +86,7 @@ export function signInSettings(env: NodeJS.ProcessEnv = process.env): SignInSett
     clientId: e.EVIDENCE_CLIENT_ID,
     apiUrl: withSlash(e.EVIDENCE_API_URL),
     tokenUse: e.EVIDENCE_TOKEN_USE,
+    redirectHost: e.EVIDENCE_REDIRECT_HOST,
     scope: e.EVIDENCE_SCOPE ?? DEFAULT_SCOPE,
     ...(e.EVIDENCE_AUDIENCE ? { audience: e.EVIDENCE_AUDIENCE } : {}),
   };

@@ -83,6 +83,7 @@ const settingsOf = (extra: Partial<SignInSettings> = {}): SignInSettings => ({
   clientId: 'evidence-cli',
   apiUrl: 'http://127.0.0.1:1/',
   tokenUse: 'access',
+  redirectHost: '127.0.0.1',
   scope: 'openid evidence offline_access',
   ...extra,
 });

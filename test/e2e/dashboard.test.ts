@@ -125,7 +125,8 @@ describe('the dashboard', () => {
     const href = await page.locator('#export-enterprises').getAttribute('href');
     expect(href).toContain('scopes/city-');
     const csv = await (await fetch(href ?? '')).text();
-    expect(csv).toContain(fixture.enterprises[0]?.enterpriseId ?? 'missing');
+    expect(csv).toContain(fixture.enterprises.onTime.enterpriseId);
+    expect(csv).toContain(fixture.enterprises.missing.enterpriseId);
     await page.close();
   });
 });

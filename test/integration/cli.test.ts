@@ -17,7 +17,7 @@ import { EXIT } from '#cli/exit-codes.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { JIUJIANG_ENTERPRISE_ID } from '#twin/accounts.ts';
 import { CLI_CLIENT_ID, WEB_CLIENT_ID } from '#twin/oidc.ts';
-import { completeDeviceSignIn, signIn } from '../support/sign-in.ts';
+import { completeBrowserSignIn, completeDeviceSignIn, signIn } from '../support/sign-in.ts';
 import { useTwin } from '../support/twin.ts';
 
 const twin = useTwin();
@@ -77,6 +77,33 @@ async function loginByDevice(configDir: string, username: string): Promise<Run &
   await completeDeviceSignIn(link, username);
   const code = await exited;
   return { code, stdout, stderr, link };
+}
+
+/** `evidence login --flow browser --no-browser`: open the printed sign-in link as `username`; the CLI's loopback gets the code. */
+async function loginByBrowser(configDir: string, username: string): Promise<Run & { link: string }> {
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _, ...env } = process.env;
+  const child = spawn('node', ['bin/evidence.js', 'login', '--flow', 'browser', '--no-browser'], {
+    env: { ...env, EVIDENCE_TWIN_STATE: stateFile, EVIDENCE_CONFIG_DIR: configDir },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const link = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no link from evidence login --flow browser: ${stdout} ${stderr}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const found = /^\s+(https?:\/\/\S+)$/m.exec(stdout)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  });
+  await completeBrowserSignIn(link, username);
+  return { code: await exited, stdout, stderr, link };
 }
 
 /** A sign-in got through the sign-in page (code + PKCE) and put where `evidence` keeps it: for the people whose login is not under test. */
@@ -150,6 +177,18 @@ describe('evidence login, whoami, logout', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const { accessToken } = new TokenCache(clerk).get(twin.issuer, CLI_CLIENT_ID) ?? { accessToken: 'missing' };
     expect(stdout).not.toContain(accessToken);
+  });
+
+  it('signs a reviewer in through the browser instead: code + PKCE back to a loopback port on 127.0.0.1', async () => {
+    const dir = configOf('browser-reviewer');
+    const { code, stdout, link } = await loginByBrowser(dir, 'reviewer-jiangxi');
+
+    expect(code).toBe(EXIT.ok);
+    const authorize = new URL(link);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(stdout).toContain('已登录 / signed in as 江西省审核员 (reviewer)');
+    expect(JSON.parse((await evidenceAs(dir, 'whoami', '--json')).stdout)).toMatchObject({ role: 'reviewer', level: 'province' });
   });
 
   it('whoami: the role, name and credit code the API reads from the token', async () => {

@@ -135,8 +135,9 @@ describe('the late list under a city cut-off of 20 days', () => {
     expect(comparable(cli)).toEqual(comparable(api));
   });
 
-  it('without an API URL, takes the rules from DEADLINE_RULES as the functions do', async () => {
-    const cli = await cliLateList({}, { [ENV.deadlineRules]: RULES });
+  it('whatever rules the CLI’s own environment holds: the list is the API’s, computed with the deployment’s', async () => {
+    const cli = await cliLateList({ apiUrl: twin.apiUrl }, { [ENV.deadlineRules]: JSON.stringify({ days: 40, scopes: [], extensions: [] }) });
     expect(comparable(cli)).toEqual(comparable(await apiLateList()));
+    expect(comparable(cli).map((s) => s.lastDay)).toEqual(['2026-02-20', '2026-02-20']);
   });
 });

@@ -42,8 +42,6 @@ async function watchedApi(issuer: string) {
   const api = new TwinHttpApi({
     issuer,
     audience: [API_AUDIENCE],
-    s3: twin.clients.s3,
-    exportsBucket: twin.resources.exportsBucket,
     loadHandler: async () => handler,
   });
   const url = await api.start();

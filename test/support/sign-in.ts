@@ -207,6 +207,22 @@ export async function signIn(twin: IssuerHandle, username: string, password: str
   });
 }
 
+/**
+ * What a person does with the link `evidence login --flow browser` prints: opens it, signs in on the
+ * provider's page, and is sent back to the CLI's loopback redirect, which this then calls (as the
+ * browser would) so the CLI receives the code.
+ */
+export async function completeBrowserSignIn(authorizeUrl: string, username: string, password: string = TWIN_PASSWORD): Promise<void> {
+  const redirectUri = new URL(authorizeUrl).searchParams.get('redirect_uri');
+  if (!redirectUri) throw new Error(`no redirect_uri in ${authorizeUrl}`);
+  const browser = new Browser();
+  const page = await browser.go(authorizeUrl, {}, redirectUri);
+  const back = page.url.startsWith(redirectUri) ? page : await logIn(browser, page, username, password, redirectUri);
+  if (!back.url.startsWith(redirectUri)) throw new Error(`expected a redirect to ${redirectUri}, got ${back.response.status} ${back.url}`);
+  const delivered = await fetch(back.url);
+  if (!delivered.ok) throw new Error(`the CLI's loopback answered ${delivered.status}`);
+}
+
 /** A token endpoint request from a public client; the tokens, or an error with the provider's answer. */
 export async function tokenRequest(tokenEndpoint: string, form: Record<string, string>): Promise<Tokens> {
   const response = await fetch(tokenEndpoint, {
