@@ -30,7 +30,8 @@ import { lambdaContext } from './lambda-context.ts';
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DASHBOARD_DIR = join(ROOT, 'dashboard');
+/** The web app as `npm run build:web` leaves it (npm start and the tests' twin build it first). */
+const WEB_DIR = join(ROOT, 'web', 'dist');
 /** Files the dashboard loads from /vendor/, taken from npm packages (deployed beside the site in the cloud). */
 export const DASHBOARD_VENDOR_FILES: Record<string, string> = {
   'chart.umd.min.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.min.js'),
@@ -265,8 +266,8 @@ async function sendStatic(response: ServerResponse, pathname: string): Promise<v
   if (pathname.startsWith('/vendor/')) file = DASHBOARD_VENDOR_FILES[pathname.slice('/vendor/'.length)];
   else {
     const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
-    const candidate = join(DASHBOARD_DIR, relative);
-    if (candidate.startsWith(DASHBOARD_DIR + sep)) file = candidate;
+    const candidate = join(WEB_DIR, relative);
+    if (candidate.startsWith(WEB_DIR + sep)) file = candidate;
   }
   if (!file) return sendText(response, 404, 'text/plain', 'not found');
   try {

@@ -3,6 +3,8 @@
  * The twin's handlers run here, in the main process; tests talk to it over the wire.
  */
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { type Endpoints, scratchDir } from '#twin/emulators.ts';
 import type { TwinResources } from '#twin/provision.ts';
@@ -26,6 +28,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The twin serves the web app from web/dist, as `npm start` builds it.
+  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error' });
   const dataDir = scratchDir('evidence-twin-');
   const twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1 });
   project.provide('twin', {
