@@ -68,7 +68,7 @@ function App({ config, me }: { config: WebConfig; me: Me }) {
           {t('signedInAs', { name: me.name })}
           {me.jurisdiction ? ` · ${me.jurisdiction.name}` : ''}
         </span>
-        <button type="button" aria-label={t('languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+        <button type="button" title={t('languageLabel')} lang={lang === 'zh' ? 'en' : 'zh'} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('language')}
         </button>
         <button type="button" onClick={() => void signOut(config)}>
