@@ -1,7 +1,7 @@
 /**
  * query, built from its dependencies: who the caller is (GET /me), the department API (summaries
  * for a range of periods, the late list of a period, the city league, links to the nightly
- * exports, one enterprise's history) and receipts (an attempt's signed receipt, the key that
+ * exports, one enterprise's history and its month template) and receipts (an attempt's signed receipt, the key that
  * verifies it). Every route hands its use case the caller the boundary read from the token; the
  * use case asks shared/domain/access.ts what that caller reaches. `handler.ts` builds it from the
  * environment; tests build it from fakes.
@@ -31,6 +31,7 @@ import {
 } from '#app/department-queries.ts';
 import { issueReceipt, type ReceiptDeps, ReceiptRequestSchema, receiptKeyFor } from '#app/issue-receipt.ts';
 import { ok } from '#app/outcome.ts';
+import { TemplateParamsSchema, TemplateQuerySchema, templateFor } from '#app/report-template.ts';
 import type { ClaimMapping } from '#domain/identity.ts';
 import type { AwsClients } from '#lambda/clients.ts';
 import { ClaimMappingVariable, DeadlineRulesVariable, ReceiptSigningConfigSchema, receiptSigningKeyOf } from '#lambda/config.ts';
@@ -86,6 +87,11 @@ export function makeHandler(deps: QueryApiDeps, observability: Observability) {
       'GET /league': route({ query: LeagueRequestSchema, handle: ({ query, caller }) => leagueFor(deps, caller, query) }),
       'GET /exports': route({ query: ExportsRequestSchema, handle: ({ query, caller }) => exportsFor(deps, caller, query) }),
       'GET /enterprises/{enterpriseId}/history': route({ params: HistoryRequestSchema, handle: ({ params, caller }) => historyFor(deps, caller, params) }),
+      'GET /enterprises/{enterpriseId}/template': route({
+        params: TemplateParamsSchema,
+        query: TemplateQuerySchema,
+        handle: ({ params, query, caller }) => templateFor(deps, caller, params.enterpriseId, query),
+      }),
       'GET /attempts/{attemptId}/receipt': route({
         params: ReceiptRequestSchema,
         handle: ({ params, caller }) => issueReceipt(deps, params.attemptId, caller),

@@ -17,7 +17,7 @@ import type { Issue } from '#domain/issues.ts';
 import { DEFAULT_TREND_MONTHS, type League, leagueCities, leagueOf, MAX_TREND_MONTHS, trendPeriods } from '#domain/league.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
 import { divisionLabel, legacyScopesOf, placeCodes, provinceOfCity, scopeKey } from '#domain/provinces.ts';
-import { inScope, lastEndedPeriod, lateList, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
+import { inScope, lastEndedPeriod, lateList, type RatedRecord, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
 import { scopeExportFolder } from '#domain/scope-exports.ts';
 import { API_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
@@ -288,6 +288,8 @@ export interface HistoryPeriod {
   readonly period: string;
   readonly submission?: string;
   readonly lastDay?: string;
+  /** The instant the deadline passes (the end of lastDay in Asia/Shanghai), for counting days left or late. */
+  readonly dueAt?: string;
   readonly lateBySeconds?: number;
   readonly firstPass?: string;
   readonly obliged?: false;
@@ -303,9 +305,31 @@ export interface HistoryAnswer {
   readonly periods: readonly HistoryPeriod[];
 }
 
+/** At most this many owed months without a record are listed (five years): the answer stays small. */
+export const MAX_OWED_MONTHS = 60;
+
 /**
- * One enterprise's periods and attempts, for the enterprise itself or a reader whose jurisdiction
- * holds it (the place the registry gives, else the ledger's records). An enterprise asking for
+ * The ledger's records, plus a record without attempts for every month the registry says the
+ * enterprise owes (from obligedFrom to the last ended month, Asia/Shanghai) that has none yet:
+ * a month never deposited is what an enterprise most needs to see, and the ledger holds nothing
+ * for it. Oldest first.
+ */
+function withOwedMonths(records: readonly RatedRecord[], enterprise: Enterprise | undefined, now: Date): RatedRecord[] {
+  if (!enterprise) return [...records];
+  const last = lastEndedPeriod(now);
+  const to = enterprise.obligedUntil && enterprise.obligedUntil < last ? enterprise.obligedUntil : last;
+  const owed = enterprise.obligedFrom <= to ? periodRange(enterprise.obligedFrom, to).slice(-MAX_OWED_MONTHS) : [];
+  const held = new Set(records.map((r) => r.period));
+  const place = placeCodes(enterprise);
+  const empty = owed
+    .filter((period) => !held.has(period))
+    .map((period): RatedRecord => ({ enterpriseId: enterprise.enterpriseId, period, ...place, industry: enterprise.industry, version: 0, attempts: [] }));
+  return [...records, ...empty].sort((a, b) => a.period.localeCompare(b.period));
+}
+
+/**
+ * One enterprise's periods and attempts — every month it owes, deposited or not — for the
+ * enterprise itself or a reader whose jurisdiction holds it (the place the registry gives, else the ledger's records). An enterprise asking for
  * another's is refused before anything is read.
  */
 export async function historyFor(
@@ -318,14 +342,15 @@ export async function historyFor(
     if (!own.ok) return { ok: false, refusal: { code: own.code, message: own.message } };
   }
   const reader = deps.reader();
-  const [enterprise, records] = await Promise.all([reader.enterprise(enterpriseId), reader.historyOf(enterpriseId)]);
-  if (!enterprise && records.length === 0)
+  const [enterprise, recorded] = await Promise.all([reader.enterprise(enterpriseId), reader.historyOf(enterpriseId)]);
+  if (!enterprise && recorded.length === 0)
     return refused('not-found', `登记册和存证记录中都没有企业 ${enterpriseId}`, `no enterprise ${enterpriseId} in the registry or the ledger`);
-  const where = enterprise ?? (records.at(-1) as (typeof records)[number]);
+  const where = enterprise ?? (recorded.at(-1) as (typeof recorded)[number]);
   const place: Place = { enterpriseId, ...placeCodes(where) };
   const ruling = readRuling(caller, place);
   if (!ruling.ok) return { ok: false, refusal: { code: ruling.code, message: ruling.message } };
   const now = deps.now();
+  const records = withOwedMonths(recorded, enterprise, now);
   const latest = await Promise.all(
     records.map(async (record) => {
       const last = record.attempts.at(-1);
@@ -349,6 +374,7 @@ export async function historyFor(
         ? {
             submission: standing.submission,
             lastDay: standing.lastDay,
+            dueAt: standing.dueAt,
             lateBySeconds: standing.lateBySeconds,
             firstPass: standing.firstPass,
           }

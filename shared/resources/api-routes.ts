@@ -37,6 +37,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // Enterprises: open a deposit (presigned, write-once uploads), their months and attempts.
   { method: 'POST', path: '/enterprises/{enterpriseId}/deposits', function: 'deposit', people: ['enterprise'] },
   { method: 'GET', path: '/enterprises/{enterpriseId}/history', function: 'query', people: READERS, iam: 'enterprise' },
+  // The month's report template (XLSX, pre-filled from the registry): the enterprise's own only.
+  { method: 'GET', path: '/enterprises/{enterpriseId}/template', function: 'query', people: ['enterprise'] },
   { method: 'GET', path: '/attempts/{attemptId}', function: 'review', people: READERS, iam: 'reviewer' },
   // Receipts (回执) and the key that verifies them.
   { method: 'GET', path: '/attempts/{attemptId}/receipt', function: 'query', people: READERS, iam: 'department' },

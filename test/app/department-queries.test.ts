@@ -211,14 +211,43 @@ describe('an enterprise’s history', () => {
 
     const outcome = await historyFor(deps, clerk(onTime.enterpriseId), { enterpriseId: onTime.enterpriseId });
 
-    expect(outcome).toMatchObject({
-      ok: true,
-      value: {
-        enterpriseId: onTime.enterpriseId,
-        enterprise: { name: '企业1' },
-        periods: [{ period: '2026-01', submission: 'on-time', attempts: [{ attempt: 1, verdict: 'accepted', errors: 0, warnings: 0 }] }],
-      },
+    expect(outcome).toMatchObject({ ok: true, value: { enterpriseId: onTime.enterpriseId, enterprise: { name: '企业1' } } });
+    const periods = outcome.ok ? outcome.value.periods : [];
+    expect(periods.find((p) => p.period === '2026-01')).toMatchObject({
+      submission: 'on-time',
+      lastDay: '2026-03-12',
+      dueAt: '2026-03-12T16:00:00.000Z',
+      attempts: [{ attempt: 1, verdict: 'accepted', errors: 0, warnings: 0 }],
     });
+  });
+
+  it('lists every month owed since obligedFrom up to the last ended one, the undeposited ones missing or pending', async () => {
+    const { deps, attemptsAsked } = fakes([onTime], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    const outcome = await historyFor(deps, clerk(onTime.enterpriseId), { enterpriseId: onTime.enterpriseId });
+
+    const periods = outcome.ok ? outcome.value.periods : [];
+    // 2025-01 … 2026-02 (March has not ended on 20 March), oldest first, each once.
+    expect(periods.map((p) => p.period)).toEqual(Array.from({ length: 14 }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`));
+    // December's deadline (9 February) has passed: missing, and late by the days since; February's (9 April) has not.
+    expect(periods.find((p) => p.period === '2025-12')).toMatchObject({ submission: 'missing', lastDay: '2026-02-09', attempts: [], latest: null });
+    expect(periods.find((p) => p.period === '2025-12')?.lateBySeconds).toBe(
+      (Date.parse('2026-03-20T00:00:00+08:00') - Date.parse('2026-02-09T16:00:00Z')) / 1000,
+    );
+    expect(periods.find((p) => p.period === '2026-02')).toMatchObject({ submission: 'pending', lastDay: '2026-04-09', lateBySeconds: 0, attempts: [] });
+    // Only the recorded month's attempt is read.
+    expect(attemptsAsked).toEqual([`${onTime.enterpriseId}-2026-01`]);
+  });
+
+  it('lists no owed month outside the obligation, nor for an enterprise the registry no longer holds', async () => {
+    const ended = { ...onTime, obligedFrom: '2025-11', obligedUntil: '2025-12' };
+    const { deps } = fakes([ended], []);
+    const outcome = await historyFor(deps, clerk(ended.enterpriseId), { enterpriseId: ended.enterpriseId });
+    expect(outcome.ok ? outcome.value.periods.map((p) => p.period) : []).toEqual(['2025-11', '2025-12']);
+
+    const gone = fakes([], [record(elsewhere, '2026-01', '2026-02-03T02:00:00.000Z')]);
+    const alone = await historyFor(gone.deps, guangdong, { enterpriseId: elsewhere.enterpriseId });
+    expect(alone.ok ? alone.value.periods.map((p) => p.period) : []).toEqual(['2026-01']);
   });
 
   it('gives each period its latest attempt’s issues, read from the ledger', async () => {
@@ -227,19 +256,12 @@ describe('an enterprise’s history', () => {
     const outcome = await historyFor(deps, nanchang, { enterpriseId: onTime.enterpriseId });
 
     expect(attemptsAsked).toEqual([`${onTime.enterpriseId}-2026-01`]);
-    expect(outcome).toMatchObject({
-      ok: true,
-      value: {
-        periods: [
-          {
-            latest: {
-              attemptId: `${onTime.enterpriseId}-2026-01`,
-              stats: { warnings: 1 },
-              issues: [{ code: 'EVD-X', message: { en: 'a warning' } }],
-              issuesComplete: true,
-            },
-          },
-        ],
+    expect(outcome.ok && outcome.value.periods.find((p) => p.period === '2026-01')).toMatchObject({
+      latest: {
+        attemptId: `${onTime.enterpriseId}-2026-01`,
+        stats: { warnings: 1 },
+        issues: [{ code: 'EVD-X', message: { en: 'a warning' } }],
+        issuesComplete: true,
       },
     });
   });

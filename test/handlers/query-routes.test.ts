@@ -189,7 +189,11 @@ describe('GET /enterprises/{enterpriseId}/history', () => {
     const { status, body } = await history(account, enterpriseId);
 
     expect(status).toBe(200);
-    expect(body).toMatchObject({ enterpriseId, periods: [{ period: '2026-01', attempts: [{ attempt: 1, verdict: 'accepted' }], latest: { issues: [] } }] });
+    expect(body).toMatchObject({ enterpriseId });
+    // Every owed month is listed (2025-01 to February, the last ended); January holds the attempt.
+    const periods = body.periods as { period: string }[];
+    expect(periods.map((p) => p.period)).toHaveLength(14);
+    expect(periods.find((p) => p.period === '2026-01')).toMatchObject({ attempts: [{ attempt: 1, verdict: 'accepted' }], latest: { issues: [] } });
   });
 
   it.each([
