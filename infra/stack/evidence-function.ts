@@ -37,6 +37,8 @@ export const TABLE_ENV: Record<TableName, EnvName> = {
   attempts: ENV.attemptsTable,
   registry: ENV.registryTable,
   summaries: ENV.summariesTable,
+  notices: ENV.noticesTable,
+  contacts: ENV.contactsTable,
 };
 
 const TABLE_ACTIONS = {

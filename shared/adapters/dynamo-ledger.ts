@@ -6,6 +6,11 @@
  * Every record it writes carries its place in the reviewers' inbox (shared/domain/inbox.ts),
  * computed from that very version: a record is always put whole, so a record that waits for no one
  * is written without the attributes and leaves the sparse byInbox index in the same write.
+ *
+ * Likewise every attempt it records, decides or escalates is marked as having news for the
+ * enterprise (`noticePending`, the sparse byNoticePending index) in that same write: the notices
+ * run learns of it from there, so nothing recorded goes untold and nothing is told for a write
+ * that did not happen.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -33,6 +38,11 @@ export const ATTEMPT_ID_INDEX = 'byAttemptId';
 
 /** Bookkeeping attributes on an attempt: which review message is on the queue since when. */
 type QueuedAttribute = 'reviewQueuedAt' | 'escalationQueuedAt';
+
+/** The sparse index's one partition value, and the attributes that put an attempt in it. */
+export const NOTICE_PENDING = 'pending';
+export const NOTICE_PENDING_INDEX = 'byNoticePending';
+const noticePending = (since: string) => ({ noticePending: NOTICE_PENDING, noticeSince: since });
 
 export function attemptRef(a: Pick<Attempt, 'period' | 'attemptId'>): string {
   return `${a.period}#${a.attemptId}`;
@@ -84,7 +94,7 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup, Attem
             {
               Put: {
                 TableName: this.tables.attempts,
-                Item: { ...attempt, attemptRef: attemptRef(attempt) },
+                Item: { ...attempt, attemptRef: attemptRef(attempt), ...noticePending(attempt.receivedAt) },
                 ConditionExpression: 'attribute_not_exists(enterpriseId)',
               },
             },
@@ -164,16 +174,16 @@ export class DynamoLedger implements Ledger, DecisionStore, AttemptLookup, Attem
     } =
       ruling.kind === 'decide'
         ? {
-            UpdateExpression: 'SET #decision = :decision, verdict = :verdict',
+            UpdateExpression: 'SET #decision = :decision, verdict = :verdict, noticePending = :np, noticeSince = :ns',
             ConditionExpression: 'attribute_exists(enterpriseId) AND attribute_not_exists(#decision)',
             ExpressionAttributeNames: { '#decision': 'decision' },
-            ExpressionAttributeValues: { ':decision': ruling.decision, ':verdict': ruling.verdict },
+            ExpressionAttributeValues: { ':decision': ruling.decision, ':verdict': ruling.verdict, ':np': NOTICE_PENDING, ':ns': ruling.decision.decidedAt },
           }
         : {
-            UpdateExpression: 'SET #escalation = :escalation',
+            UpdateExpression: 'SET #escalation = :escalation, noticePending = :np, noticeSince = :ns',
             ConditionExpression: 'attribute_exists(enterpriseId) AND attribute_not_exists(#decision) AND attribute_not_exists(#escalation)',
             ExpressionAttributeNames: { '#decision': 'decision', '#escalation': 'escalation' },
-            ExpressionAttributeValues: { ':escalation': ruling.escalation },
+            ExpressionAttributeValues: { ':escalation': ruling.escalation, ':np': NOTICE_PENDING, ':ns': ruling.escalation.escalatedAt },
           };
     try {
       await this.db.send(

@@ -394,3 +394,56 @@ export interface RegistryStore extends RegistryReader {
   /** Writes every entry (replacing an entry of the same credit code). */
   putAll(enterprises: readonly Enterprise[]): Promise<void>;
 }
+
+// Reminders and notices (shared/app/send-notices.ts).
+import type { JurisdictionContact, NoticeTarget } from '#domain/contacts.ts';
+import type { Message } from '#domain/notices.ts';
+
+/** One way a notice leaves (e-mail over SMTP or SES, a group robot); throws when it did not go. */
+export interface NoticeChannel {
+  deliver(target: NoticeTarget, message: Message): Promise<void>;
+}
+
+/** A notice as the notices table keeps it. */
+export interface NoticeRecord {
+  /** `<what>:<channel>`: the same news to the same channel has the same id, whatever the run. */
+  readonly noticeId: string;
+  readonly kind: string;
+  /** The enterprise's credit code or the jurisdiction (`city:360100`). */
+  readonly recipient: string;
+  readonly channel: NoticeTarget['channel'];
+  readonly subject: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+export type NoticeSettlement =
+  | { readonly status: 'sent'; readonly at: string; readonly tries: number }
+  | { readonly status: 'dead-lettered'; readonly at: string; readonly tries: number; readonly error: string };
+
+/** The notices table: what makes each notice go once. */
+export interface NoticeLog {
+  /** Writes the notice if its id is new; false when it was claimed before (sent, sending or dead-lettered). */
+  claim(notice: NoticeRecord): Promise<boolean>;
+  settle(noticeId: string, settlement: NoticeSettlement): Promise<void>;
+}
+
+/** An attempt with news not yet told, as the sparse index lists it. */
+export interface PendingNotice {
+  readonly location: AttemptLocation;
+  /** When the latest news happened; clearing checks it is still this one. */
+  readonly since: string;
+}
+
+/** Attempts whose recording, decision or escalation is not yet told (the byNoticePending index). */
+export interface NoticeEvents {
+  /** Pending attempts whose news happened at or before `until`, oldest first. */
+  pending(until: Date): Promise<PendingNotice[]>;
+  /** Told: leaves the index, unless newer news (a decision) arrived meanwhile. */
+  told(pending: PendingNotice): Promise<void>;
+}
+
+/** Jurisdictions' contacts: departments and reviewers. */
+export interface ContactBook {
+  jurisdictions(audience: JurisdictionContact['audience']): Promise<JurisdictionContact[]>;
+}

@@ -6,19 +6,35 @@
  * Columns (English or Chinese headers, any order): enterpriseId 统一社会信用代码, name 企业名称,
  * province 所属省份, city 所在城市, division 行政区划代码 (GB/T 2260), industry 行业, units 机组
  * (`unitId:fuel:capacityMW` separated by `;`), obligedFrom 应报起始月, obligedUntil 应报截止月
- * (may be empty). The place is read as codes: the division code when given, else the city (and
+ * (may be empty), and the contacts for reminders and notices, all optional: emails 联系邮箱 (addresses
+ * separated by `;`), webhook 群机器人 (`wecom:<url>` or `dingtalk:<url>`, or `…:secret:<name>`),
+ * language 通知语言 (zh 中文 / en English). The place is read as codes: the division code when given, else the city (and
  * province) as written in any common spelling (南昌, 南昌市, 南昌市生态环境局), else the credit
  * code's registering division (its characters 3–8); a place that names no division, or a city
  * that is not in the province given, is a bad row.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { type Contact, parseWebhookCell, webhookCell } from './contacts.ts';
 import { cityCodeOf, divisionLabel, divisionOfCreditCode, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema } from './registry.ts';
 import { decodeText } from './report-table.ts';
 import { toCsv } from './summary-export.ts';
 import { type CellValue, newWorkbook } from './workbook.ts';
 
-export const REGISTRY_COLUMNS = ['enterpriseId', 'name', 'province', 'city', 'division', 'industry', 'units', 'obligedFrom', 'obligedUntil'] as const;
+export const REGISTRY_COLUMNS = [
+  'enterpriseId',
+  'name',
+  'province',
+  'city',
+  'division',
+  'industry',
+  'units',
+  'obligedFrom',
+  'obligedUntil',
+  'emails',
+  'webhook',
+  'language',
+] as const;
 type Column = (typeof REGISTRY_COLUMNS)[number];
 
 const HEADER_ALIASES: Record<string, Column> = {
@@ -66,7 +82,38 @@ const HEADER_ALIASES: Record<string, Column> = {
   截止月份: 'obligedUntil',
   应报截止月: 'obligedUntil',
   应报截止月份: 'obligedUntil',
+  emails: 'emails',
+  email: 'emails',
+  联系邮箱: 'emails',
+  邮箱: 'emails',
+  电子邮箱: 'emails',
+  webhook: 'webhook',
+  群机器人: 'webhook',
+  机器人地址: 'webhook',
+  language: 'language',
+  通知语言: 'language',
+  语言: 'language',
 };
+
+const LANGUAGES: Record<string, Contact['language']> = { zh: 'zh', 中文: 'zh', chinese: 'zh', en: 'en', english: 'en', 英文: 'en' };
+
+/** The row's contacts, none when every contact cell is empty; or the problem with one. */
+function contactsOf(emailsText: string, webhookText: string, languageText: string): { contacts?: Contact } | RegistryProblemCell {
+  const emails = emailsText.split(/[;,；，\s]+/).filter((e) => e !== '');
+  const bad = emails.find((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
+  if (bad) return { column: 'emails', message: `${bad} is not an e-mail address` };
+  const webhook = parseWebhookCell(webhookText);
+  if (typeof webhook === 'string') return { column: 'webhook', message: webhook };
+  const language = languageText === '' ? 'zh' : LANGUAGES[languageText.toLowerCase()];
+  if (!language) return { column: 'language', message: `language is zh (中文) or en (English), not ${languageText}` };
+  if (emails.length === 0 && !webhook && languageText === '') return {};
+  return { contacts: { emails, ...(webhook ? { webhook } : {}), language } };
+}
+
+interface RegistryProblemCell {
+  readonly column: string;
+  readonly message: string;
+}
 
 export interface RegistryProblem {
   /** 1-based line (CSV) or row (XLSX); the header is line 1. */
@@ -115,7 +162,7 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       ],
   );
   // The place may be given by the division code, the city, or the credit code alone.
-  const optional: readonly Column[] = ['obligedUntil', 'industry', 'province', 'city', 'division'];
+  const optional: readonly Column[] = ['obligedUntil', 'industry', 'province', 'city', 'division', 'emails', 'webhook', 'language'];
   const missing = REGISTRY_COLUMNS.filter((c) => !optional.includes(c) && !columns.includes(c));
   if (missing.length > 0)
     return {
@@ -147,7 +194,13 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       problems.push({ line, column: 'units', message: units });
       return;
     }
+    const contacts = contactsOf(value('emails'), value('webhook'), value('language'));
+    if ('column' in contacts) {
+      problems.push({ line, ...contacts });
+      return;
+    }
     const parsed = EnterpriseSchema.safeParse({
+      ...contacts,
       enterpriseId: value('enterpriseId').toUpperCase(),
       name: value('name'),
       province: place.province,
@@ -310,6 +363,9 @@ function rowOf(e: Enterprise): string[] {
     e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'),
     e.obligedFrom,
     e.obligedUntil ?? '',
+    (e.contacts?.emails ?? []).join(';'),
+    webhookCell(e.contacts?.webhook),
+    e.contacts ? e.contacts.language : '',
   ];
 }
 
@@ -324,6 +380,9 @@ export const REGISTRY_COLUMNS_ZH: Readonly<Record<Column, string>> = {
   units: '机组',
   obligedFrom: '应报起始月',
   obligedUntil: '应报截止月',
+  emails: '联系邮箱',
+  webhook: '群机器人',
+  language: '通知语言',
 };
 
 /** The registry as a CSV the import reads back unchanged; `headers: 'zh'` writes the Chinese headers. */
@@ -356,7 +415,19 @@ function unitsCell(units: unknown): string {
 export function parseRegistryEntries(entries: readonly unknown[]): RegistryParse {
   const rows = entries.map((entry) => {
     const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    return REGISTRY_COLUMNS.map((column) => (column === 'units' ? unitsCell(e.units) : cellOf(e[column])));
+    const contacts = (typeof e.contacts === 'object' && e.contacts !== null ? e.contacts : {}) as Record<string, unknown>;
+    const cell = (column: Column): string => {
+      if (column === 'units') return unitsCell(e.units);
+      // An API entry carries its contacts as the registry holds them (`contacts: { emails, webhook, language }`).
+      if (column === 'emails') return Array.isArray(contacts.emails) ? contacts.emails.map(cellOf).join(';') : cellOf(e.emails);
+      if (column === 'webhook') {
+        const w = (typeof contacts.webhook === 'object' && contacts.webhook !== null ? contacts.webhook : undefined) as Record<string, unknown> | undefined;
+        return w ? `${cellOf(w.robot)}:${cellOf(w.url)}` : cellOf(e.webhook);
+      }
+      if (column === 'language') return cellOf(contacts.language ?? e.language);
+      return cellOf(e[column]);
+    };
+    return REGISTRY_COLUMNS.map(cell);
   });
   const parsed = parseRegistryRows([[...REGISTRY_COLUMNS], ...rows]);
   // The header row is line 1 of a sheet; an entry is counted from 1.
@@ -372,7 +443,7 @@ export async function registryXlsx(enterprises: readonly Enterprise[]): Promise<
   // ExcelJS writes strings as text cells, never formulas, so names need no neutralising here.
   for (const e of enterprises) sheet.addRow(rowOf(e));
   sheet.columns.forEach((column, i) => {
-    column.width = [22, 30, 14, 14, 10, 10, 28, 12, 12][i] ?? 12;
+    column.width = [22, 30, 14, 14, 10, 10, 28, 12, 12, 30, 40, 8][i] ?? 12;
   });
   return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }

@@ -3,6 +3,7 @@
  * rates. An enterprise is identified by its unified social credit code (统一社会信用代码).
  */
 import { z } from 'zod';
+import { ContactSchema } from './contacts.ts';
 import { type Period, PeriodSchema } from './period.ts';
 import { cityCodeOf, divisionOfCreditCode, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
 
@@ -71,6 +72,8 @@ const EnterpriseFieldsSchema = z.object({
   obligedFrom: PeriodSchema,
   /** Last period the enterprise must deposit; absent while the obligation lasts. */
   obligedUntil: PeriodSchema.optional(),
+  /** Who hears reminders and notices (e-mail, a group robot, the language); none: nobody is told. */
+  contacts: ContactSchema.optional(),
 });
 
 export const EnterpriseSchema = z.preprocess(withDivisionCodes, EnterpriseFieldsSchema);

@@ -33,5 +33,13 @@ export const ENV = {
   identityClaims: 'IDENTITY_CLAIMS',
   /** How many days back the scheduled reconciliation looks (default 45). */
   reconcileLookbackDays: 'RECONCILE_LOOKBACK_DAYS',
+  noticesTable: 'NOTICES_TABLE',
+  contactsTable: 'CONTACTS_TABLE',
+  /** Reminder days, digest, inbox age, tries, links as JSON (any subset of NoticeSettings, shared/domain/reminders.ts). */
+  noticeSettings: 'NOTICE_SETTINGS',
+  /** How notices leave, as JSON (NoticeChannelsConfig, functions/reminders/make-handler.ts): SMTP or SES, sender. */
+  noticeChannels: 'NOTICE_CHANNELS',
+  /** The Secrets Manager secret (ARN) with the SMTP password and robots' addresses and signing secrets. */
+  noticeSecretArn: 'NOTICE_SECRET_ARN',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -55,12 +55,37 @@ export const TABLES = {
     partitionKey: S('enterpriseId'),
     sortKey: S('attemptRef'),
     // Only locates an attempt by id (the review API then reads the item itself, consistently).
-    indexes: [{ indexName: 'byAttemptId', partitionKey: S('attemptId'), projection: { type: 'KEYS_ONLY' } }],
+    indexes: [
+      { indexName: 'byAttemptId', partitionKey: S('attemptId'), projection: { type: 'KEYS_ONLY' } },
+      {
+        // Sparse: only attempts with something not yet told (recorded, decided, escalated) carry
+        // `noticePending`, set in the very write that records it; the notices run clears it once
+        // told (shared/adapters/dynamo-notices.ts). One partition: a few thousand a month.
+        indexName: 'byNoticePending',
+        partitionKey: S('noticePending'),
+        sortKey: S('noticeSince'),
+        projection: { type: 'KEYS_ONLY' },
+      },
+    ],
   },
   /** The obliged enterprises, maintained by departments. */
   registry: {
     partitionKey: S('enterpriseId'),
     indexes: [{ indexName: 'byProvince', partitionKey: S('province'), sortKey: S('enterpriseId'), projection: { type: 'ALL' } }],
+  },
+  /**
+   * Reminders and notices, one item per notice and channel: written once with a conditional put,
+   * which is what makes each sent once across re-runs and retries.
+   */
+  notices: {
+    partitionKey: S('noticeId'),
+    indexes: [],
+  },
+  /** Jurisdictions' contacts (a city's or province's department and reviewers), by audience. */
+  contacts: {
+    partitionKey: S('audience'),
+    sortKey: S('scope'),
+    indexes: [],
   },
   /** Nightly summaries per scope and period. */
   summaries: {

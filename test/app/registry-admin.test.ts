@@ -57,7 +57,9 @@ describe('reading the registry', () => {
 
     expect(outcome.ok).toBe(true);
     if (!outcome.ok || outcome.value.format !== 'csv') return;
-    expect(outcome.value.csv.split('\r\n')[0]).toBe('\uFEFF统一社会信用代码,企业名称,所属省份,所在城市,行政区划代码,行业,机组,应报起始月,应报截止月');
+    expect(outcome.value.csv.split('\r\n')[0]).toBe(
+      '\uFEFF统一社会信用代码,企业名称,所属省份,所在城市,行政区划代码,行业,机组,应报起始月,应报截止月,联系邮箱,群机器人,通知语言',
+    );
     expect(parseRegistryCsv(outcome.value.csv)).toEqual({ ok: true, enterprises: entries });
   });
 
