@@ -114,68 +114,141 @@ export type IdentityConfig =
   | { readonly kind: 'cognito'; readonly cognito: CognitoConfig }
   | { readonly kind: 'oidc'; readonly issuer: string; readonly audience: readonly string[]; readonly claims?: Record<string, unknown> };
 
+/**
+ * Where the web app is served: CloudFront in front of a private bucket. In AWS China CloudFront does
+ * not serve on its default *.cloudfront.cn domain, so there the province's own domain (with ICP
+ * recordal) and its certificate are required; CloudFront in China takes only certificates uploaded to
+ * IAM (no ACM). Elsewhere both are optional (the distribution's *.cloudfront.net domain).
+ */
+const WebSchema = z
+  .object({
+    /** The web app's host name, e.g. evidence.sthjt.jiangxi.gov.cn (a CNAME to the distribution). */
+    domainName: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'web.domainName is a lower-case host name such as evidence.example.gov.cn (no scheme, no path)',
+      )
+      .optional(),
+    certificate: z
+      .union([
+        z
+          .object({
+            /** An ACM certificate in us-east-1 (CloudFront outside China). */
+            acmCertificateArn: z
+              .string()
+              .regex(
+                /^arn:aws(-us-gov)?:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+                'web.certificate.acmCertificateArn is an ACM certificate ARN in us-east-1 (CloudFront reads certificates there)',
+              ),
+          })
+          .strict(),
+        z
+          .object({
+            /** A server certificate uploaded to IAM (`aws iam upload-server-certificate --path /cloudfront/…`): its ServerCertificateId. */
+            iamCertificateId: z
+              .string()
+              .regex(/^\w{16,128}$/, 'web.certificate.iamCertificateId is the ServerCertificateId IAM printed on upload, e.g. ASCACKCEVSQ6C2EXAMPLE'),
+          })
+          .strict(),
+      ])
+      .optional(),
+    /**
+     * `aws-cn` for AWS China (origin access identity, IAM certificate, no cache policies). Derived
+     * from the region when the synth knows it (CDK_DEFAULT_REGION); say it here for an
+     * environment-agnostic synth of a China deployment.
+     */
+    partition: z.enum(['aws', 'aws-cn']).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.domainName && !value.certificate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['certificate'],
+        message: `web.domainName ${value.domainName} needs its certificate (acmCertificateArn, or iamCertificateId in AWS China)`,
+      });
+    if (value.certificate && !value.domainName)
+      ctx.addIssue({ code: 'custom', path: ['domainName'], message: 'web.certificate is for a domain: set web.domainName too' });
+  });
+
+export type WebConfig = z.infer<typeof WebSchema>;
+
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-export const InfraConfigSchema = z.object({
-  /** Becomes the stack name suffix and a tag; lower-case so it is valid in every resource name. */
-  environmentName: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, 'environmentName is 2-20 of a-z 0-9 - starting with a letter'),
-  /** Handed to validate-deposit as DEADLINE_RULES; same schema the function parses at cold start. */
-  deadlineRules: DeadlineRulesSchema.default(DEFAULT_DEADLINE_RULES),
-  /**
-   * Handed to validate-deposit as CHECK_SETTINGS: any subset of the check thresholds
-   * (shared/domain/check-settings.ts), validated here at synth and again at cold start. Only the
-   * subset is passed on (Lambda allows 4 KB of environment in all).
-   */
-  checkSettings: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .superRefine((value, ctx) => {
-      for (const issue of CheckSettingsSchema.safeParse(value ?? {}).error?.issues ?? []) {
-        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      }
-    }),
-  /** MEE rule: originals kept at least 5 years. Applied as the bucket's default Object Lock retention. */
-  retentionYears: z.number().int().min(5).max(100).default(5),
-  /**
-   * GOVERNANCE by default: it stops every principal in this stack (none holds
-   * s3:BypassGovernanceRetention) from deleting or overwriting a locked version, yet a first deploy
-   * with test data can still be cleaned up by an administrator. COMPLIANCE cannot be lifted by
-   * anyone, root included, until retention ends: switch to it once the province has accepted the
-   * deployment.
-   */
-  objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
-  reviewerPrincipalArns: z.array(IamPrincipalArn).default([]),
-  departmentPrincipalArns: z.array(IamPrincipalArn).default([]),
-  /**
-   * Caps validate-deposit during the month-end surge: used both as reserved concurrency and as the
-   * SQS event source's maximum concurrency, so the poller never invokes into throttles (which would
-   * burn receive counts and push healthy messages to the DLQ).
-   */
-  intakeConcurrency: z.number().int().min(2).max(1000).default(5),
-  logRetentionDays: z
-    .number()
-    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
-    .default(365),
-  apiThrottle: z
-    .object({ rateLimit: z.number().int().min(1).max(10_000), burstLimit: z.number().int().min(1).max(5_000) })
-    .default({ rateLimit: 20, burstLimit: 40 }),
-  /** Who signs people in for the people's API (see IdentitySchema). */
-  identity: IdentitySchema,
-  /**
-   * Origins (https://…) of the web app that may call the people's API from a browser (CORS
-   * preflight). Empty: no CORS, the CLI needs none.
-   */
-  webOrigins: z
-    .array(
-      z
-        .url()
-        .refine((url) => /^https:\/\/[^/]+$|^http:\/\/localhost(:\d+)?$/.test(url), 'an origin is https://host[:port] (no path), or http://localhost:<port>'),
-    )
-    .default([]),
-  /** Subscribed to the alarm topic when set; leave empty to wire the topic to your own paging. */
-  alarmEmail: z.email().optional(),
-});
+export const InfraConfigSchema = z
+  .object({
+    /** Becomes the stack name suffix and a tag; lower-case so it is valid in every resource name. */
+    environmentName: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, 'environmentName is 2-20 of a-z 0-9 - starting with a letter'),
+    /** Handed to validate-deposit as DEADLINE_RULES; same schema the function parses at cold start. */
+    deadlineRules: DeadlineRulesSchema.default(DEFAULT_DEADLINE_RULES),
+    /**
+     * Handed to validate-deposit as CHECK_SETTINGS: any subset of the check thresholds
+     * (shared/domain/check-settings.ts), validated here at synth and again at cold start. Only the
+     * subset is passed on (Lambda allows 4 KB of environment in all).
+     */
+    checkSettings: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .superRefine((value, ctx) => {
+        for (const issue of CheckSettingsSchema.safeParse(value ?? {}).error?.issues ?? []) {
+          ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        }
+      }),
+    /** MEE rule: originals kept at least 5 years. Applied as the bucket's default Object Lock retention. */
+    retentionYears: z.number().int().min(5).max(100).default(5),
+    /**
+     * GOVERNANCE by default: it stops every principal in this stack (none holds
+     * s3:BypassGovernanceRetention) from deleting or overwriting a locked version, yet a first deploy
+     * with test data can still be cleaned up by an administrator. COMPLIANCE cannot be lifted by
+     * anyone, root included, until retention ends: switch to it once the province has accepted the
+     * deployment.
+     */
+    objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
+    reviewerPrincipalArns: z.array(IamPrincipalArn).default([]),
+    departmentPrincipalArns: z.array(IamPrincipalArn).default([]),
+    /**
+     * Caps validate-deposit during the month-end surge: used both as reserved concurrency and as the
+     * SQS event source's maximum concurrency, so the poller never invokes into throttles (which would
+     * burn receive counts and push healthy messages to the DLQ).
+     */
+    intakeConcurrency: z.number().int().min(2).max(1000).default(5),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .default(365),
+    apiThrottle: z
+      .object({ rateLimit: z.number().int().min(1).max(10_000), burstLimit: z.number().int().min(1).max(5_000) })
+      .default({ rateLimit: 20, burstLimit: 40 }),
+    /** Who signs people in for the people's API (see IdentitySchema). */
+    identity: IdentitySchema,
+    /**
+     * Origins (https://…) of the web app that may call the people's API from a browser (CORS
+     * preflight). Empty: no CORS, the CLI needs none.
+     */
+    webOrigins: z
+      .array(
+        z
+          .url()
+          .refine((url) => /^https:\/\/[^/]+$|^http:\/\/localhost(:\d+)?$/.test(url), 'an origin is https://host[:port] (no path), or http://localhost:<port>'),
+      )
+      .default([]),
+    /** Subscribed to the alarm topic when set; leave empty to wire the topic to your own paging. */
+    alarmEmail: z.email().optional(),
+    /** Where the web app is served (see WebSchema); required in AWS China: `{ domainName, certificate: { iamCertificateId } }`. */
+    web: WebSchema.default({}),
+  })
+  .superRefine((value, ctx) => {
+    if (value.web.partition === 'aws-cn' && value.identity.kind === 'cognito') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity', 'cognito'],
+        message:
+          "Amazon Cognito user pools are not offered in AWS China (web.partition aws-cn): set identity.issuer and identity.audience to the province's own OpenID Connect provider",
+      });
+    }
+  });
 
 export type InfraConfig = z.infer<typeof InfraConfigSchema>;
 

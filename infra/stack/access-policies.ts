@@ -20,7 +20,8 @@ export interface AccessPoliciesProps {
   readonly reviewerPrincipalArns: readonly string[];
   readonly departmentPrincipalArns: readonly string[];
   readonly depositBucket: IBucket;
-  readonly dashboardBucket: IBucket;
+  /** Nightly exports (aggregates published for departments). */
+  readonly exportBucket: IBucket;
   readonly reviewQueue: IQueue;
   readonly enterprisePolicy: ManagedPolicy;
   readonly api: MachineApi;
@@ -35,7 +36,7 @@ export class AccessPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessPoliciesProps) {
     super(scope, id);
-    const { api, depositBucket, dashboardBucket, reviewQueue } = props;
+    const { api, depositBucket, exportBucket, reviewQueue } = props;
     // Reviewers read what departments read, and decide; API_ROUTES says which route is which.
     const departmentRoutes = api.routesFor('department');
     const reviewerRoutes = api.routesFor('department', 'reviewer');
@@ -45,17 +46,17 @@ export class AccessPolicies extends Construct {
     const department = attachTo(this, props.departmentPrincipalArns);
     this.department = new ManagedPolicy(this, 'Department', {
       description:
-        "Department of Ecology and Environment, for its machines and operators: the machines' API routes granted to departments (summaries, late lists, receipts); read the dashboard and its exports.",
+        "Department of Ecology and Environment, for its machines and operators: the machines' API routes granted to departments (summaries, late lists, receipts); read the nightly exports.",
       ...department,
       statements: [
         ...(readRouteArns.length ? [new PolicyStatement({ sid: 'MachineApi', actions: ['execute-api:Invoke'], resources: readRouteArns })] : []),
-        new PolicyStatement({ sid: 'Dashboard', actions: ['s3:GetObject'], resources: [dashboardBucket.arnForObjects('*')] }),
+        new PolicyStatement({ sid: 'Exports', actions: ['s3:GetObject'], resources: [exportBucket.arnForObjects('*')] }),
       ],
     });
     acknowledge(
       this.department,
-      'Departments read the whole dashboard bucket by design: it holds only the static dashboard and the aggregate exports published for them, no enterprise evidence.',
-      wildcardResource(this, dashboardBucket.arnForObjects('*')),
+      'Departments read the whole export bucket by design: it holds only the aggregate exports published for them, no enterprise evidence.',
+      wildcardResource(this, exportBucket.arnForObjects('*')),
     );
 
     const reviewer = attachTo(this, props.reviewerPrincipalArns);

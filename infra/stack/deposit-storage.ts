@@ -5,7 +5,17 @@
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, EventType, type IBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  EventType,
+  HttpMethods,
+  type IBucket,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -98,6 +108,23 @@ export class DepositStorage extends Construct {
 
     refuseOverwrites(this.bucket);
     this.enterprisePolicy = enterpriseAccessPolicy(this, this.bucket);
+  }
+
+  /**
+   * The web app's origins may PUT to the presigned upload links (the portal) and GET what the
+   * presigned read links name (the workbench's previews): CORS only; what a link may do is still
+   * the link's signature, the role that signed it and the write-once bucket policy.
+   */
+  allowBrowserAccess(origins: readonly string[]): void {
+    if (!origins.length) return;
+    this.bucket.addCorsRule({
+      allowedOrigins: [...origins],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT],
+      // What the presigned PUT carries (shared/adapters/s3-upload-links.ts).
+      allowedHeaders: ['content-type', 'if-none-match', 'x-amz-checksum-sha256', 'x-amz-meta-*', 'content-length'],
+      exposedHeaders: ['ETag'],
+      maxAge: 3600,
+    });
   }
 
   /** Only report uploads start validation; evidence arrives first and is read by the function. */

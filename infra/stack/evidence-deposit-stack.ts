@@ -2,15 +2,15 @@
  * One stack, one construct per concern. Stateful constructs (storage, ledger, queues) are built
  * first and handed to the stateless ones as typed props, never looked up by name.
  */
-import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import { AccessPolicies } from './access-policies.ts';
 import { Alarms } from './alarms.ts';
-import { DashboardHosting } from './dashboard-hosting.ts';
 import { DepositStorage } from './deposit-storage.ts';
+import { ExportStorage } from './export-storage.ts';
 import { PipelineFunctions } from './functions.ts';
 import { Ledger } from './ledger.ts';
 import { DailySchedule, NIGHTLY_CRON, RECONCILE_CRON } from './daily-schedule.ts';
@@ -18,6 +18,7 @@ import { Identity } from './identity.ts';
 import { MachineApi } from './machine-api.ts';
 import { PeopleApi } from './people-api.ts';
 import { Queues } from './queues.ts';
+import { planWebHosting, WebHosting } from './web-hosting.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -27,7 +28,10 @@ export class EvidenceDepositStack extends Stack {
   readonly storage: DepositStorage;
   readonly ledger: Ledger;
   readonly queues: Queues;
-  readonly dashboard: DashboardHosting;
+  /** Nightly exports (exports/), presigned by query, read by departments. */
+  readonly exports: ExportStorage;
+  /** The web app: private bucket, CloudFront, security headers, config.json. */
+  readonly web: WebHosting;
   /** Signs receipts (回执); asymmetric, so there is no rotation: a new key would be a new published key. */
   readonly receiptKey: Key;
   readonly functions: PipelineFunctions;
@@ -47,14 +51,21 @@ export class EvidenceDepositStack extends Stack {
     Tags.of(this).add('project', 'evidence-deposit');
     Tags.of(this).add('environment', config.environmentName);
     const logRetention = config.logRetentionDays as RetentionDays;
-    // First: a Cognito config where Cognito is not offered fails before anything else is built.
-    this.identity = new Identity(this, 'Identity', { config: config.identity, environmentName: config.environmentName });
+    // First: a China deployment without its own domain and certificate, or a Cognito config where
+    // Cognito is not offered, fails before anything else is built.
+    const webPlan = planWebHosting(this, config.web);
+    // Where the web app runs: its own domain (known at synth) and any configured origin. The
+    // distribution's *.cloudfront.net name cannot be wired in (it would be a cycle: the CSP names
+    // the API and the issuer); without web.domainName add it to webOrigins after the first deploy.
+    const webOrigins = [...new Set([...(webPlan.origin ? [webPlan.origin] : []), ...config.webOrigins])];
+    this.identity = new Identity(this, 'Identity', { config: config.identity, environmentName: config.environmentName, webOrigins });
 
     this.storage = new DepositStorage(this, 'DepositStorage', { config });
     this.ledger = new Ledger(this, 'Ledger');
     this.queues = new Queues(this, 'Queues');
     this.storage.notifyIntake(this.queues.pairs.intake.queue);
-    this.dashboard = new DashboardHosting(this, 'Dashboard', { accessLogs: this.storage.accessLogs });
+    this.storage.allowBrowserAccess(webOrigins);
+    this.exports = new ExportStorage(this, 'Exports', { accessLogs: this.storage.accessLogs });
 
     // Retained: receipts stay verifiable for at least five years, longer than any one stack lives.
     this.receiptKey = new Key(this, 'ReceiptSigningKey', {
@@ -67,7 +78,7 @@ export class EvidenceDepositStack extends Stack {
     this.functions = new PipelineFunctions(this, 'Functions', {
       config,
       depositBucket: this.storage.bucket,
-      dashboardBucket: this.dashboard.bucket,
+      exportBucket: this.exports.bucket,
       ledger: this.ledger,
       queues: this.queues,
       receiptKey: this.receiptKey,
@@ -95,7 +106,7 @@ export class EvidenceDepositStack extends Stack {
       functions: apiFunctions,
       issuer: this.identity.issuer,
       audience: this.identity.audience,
-      webOrigins: config.webOrigins,
+      webOrigins,
       throttle: config.apiThrottle,
       logRetention,
     });
@@ -105,10 +116,27 @@ export class EvidenceDepositStack extends Stack {
       reviewerPrincipalArns: config.reviewerPrincipalArns,
       departmentPrincipalArns: config.departmentPrincipalArns,
       depositBucket: this.storage.bucket,
-      dashboardBucket: this.dashboard.bucket,
+      exportBucket: this.exports.bucket,
       reviewQueue: this.queues.pairs.review.queue,
       enterprisePolicy: this.storage.enterprisePolicy,
       api: this.machineApi,
+    });
+
+    const bucketOrigins = [this.storage.bucket, this.exports.bucket].map((bucket) => `https://${bucket.bucketRegionalDomainName}`);
+    this.web = new WebHosting(this, 'Web', {
+      plan: webPlan,
+      accessLogs: this.storage.accessLogs,
+      logRetentionDays: config.logRetentionDays,
+      settings: {
+        issuer: this.identity.issuer,
+        clientId: this.identity.audience[0] as string,
+        apiUrl: this.peopleApi.url,
+        tokenUse: this.identity.userPool ? 'id' : 'access',
+      },
+      csp: {
+        connect: [this.peopleApi.url, ...issuerSources(this.identity), ...bucketOrigins],
+        images: bucketOrigins,
+      },
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -127,7 +155,12 @@ export class EvidenceDepositStack extends Stack {
     // (EVIDENCE_API_URL, EVIDENCE_ISSUER, EVIDENCE_CLIENT_ID; docs/deploy-identity.md).
     const outputs: Record<string, string | undefined> = {
       DepositBucketName: this.storage.bucket.bucketName,
-      DashboardBucketName: this.dashboard.bucket.bucketName,
+      ExportBucketName: this.exports.bucket.bucketName,
+      SiteBucketName: this.web.bucket.bucketName,
+      // Open this; in AWS China point the domain's CNAME at DistributionDomainName.
+      WebUrl: this.web.url,
+      DistributionDomainName: this.web.distribution.distributionDomainName,
+      DistributionId: this.web.distribution.distributionId,
       ReviewQueueUrl: this.queues.pairs.review.queue.queueUrl,
       // For `evidence reconcile` run with an operator's credentials (INTAKE_QUEUE_URL).
       IntakeQueueUrl: this.queues.pairs.intake.queue.queueUrl,
@@ -149,4 +182,13 @@ export class EvidenceDepositStack extends Stack {
     };
     for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });
   }
+}
+
+/**
+ * Where the browser talks to the issuer: its origin (discovery and token endpoint). Cognito's
+ * issuer is cognito-idp.<region>, its token endpoint the hosted domain.
+ */
+function issuerSources(identity: Identity): string[] {
+  if (!identity.userPool) return [new URL(identity.issuer).origin];
+  return [`https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`, identity.hostedUiUrl()].filter((source): source is string => Boolean(source));
 }

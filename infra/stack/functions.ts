@@ -24,7 +24,8 @@ import type { Queues } from './queues.ts';
 export interface PipelineFunctionsProps {
   readonly config: InfraConfig;
   readonly depositBucket: IBucket;
-  readonly dashboardBucket: IBucket;
+  /** Nightly exports (`exports/`), written by nightly-summary, presigned by query. */
+  readonly exportBucket: IBucket;
   readonly ledger: Ledger;
   readonly queues: Queues;
   /** The asymmetric key that signs receipts (query issues them). */
@@ -48,7 +49,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { config, ledger, queues, depositBucket, dashboardBucket, receiptKey, logRetention } = props;
+    const { config, ledger, queues, depositBucket, exportBucket, receiptKey, logRetention } = props;
     const identity = { [ENV.identityClaims]: JSON.stringify(props.identityClaims) };
     const { tables } = ledger;
     const intake = queues.pairs.intake.queue;
@@ -109,7 +110,7 @@ export class PipelineFunctions extends Construct {
       .bindTable(tables.attempts, 'attempts', 'read')
       .bindTable(tables.summaries, 'summaries', 'read', 'write')
       // Read as well as write: an export is rewritten only when its content hash changed (HeadObject).
-      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], write: [EXPORTS_PREFIX] });
+      .bindBucket(exportBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], write: [EXPORTS_PREFIX] });
 
     this.query = new EvidenceFunction(this, 'Query', {
       handler: 'query',
@@ -126,7 +127,7 @@ export class PipelineFunctions extends Construct {
       .bindTable(tables.registry, 'registry', 'read')
       // The exports of the caller's scope, listed, each answered as a presigned link (which
       // carries this role's read, nothing more).
-      .bindBucket(dashboardBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], list: [EXPORTS_PREFIX] });
+      .bindBucket(exportBucket, ENV.exportBucket, { read: [EXPORTS_PREFIX], list: [EXPORTS_PREFIX] });
     // Receipts: sign and publish the public key, nothing else on the key (no Verify, no admin);
     // granted and named in one place, like the bind* calls.
     this.query.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [receiptKey.keyArn] }));

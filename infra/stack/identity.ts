@@ -62,6 +62,12 @@ const CHINA_REGION = /^cn-/;
 export interface IdentityProps {
   readonly config: IdentityConfig;
   readonly environmentName: string;
+  /**
+   * The web app's origins (its own domain, and webOrigins): each origin's root `<origin>/` is where
+   * the web app receives the code and where it returns after sign-out, so the app client accepts it
+   * as a callback and a logout URL besides those configured.
+   */
+  readonly webOrigins?: readonly string[];
 }
 
 export class Identity extends Construct {
@@ -93,6 +99,7 @@ export class Identity extends Construct {
     }
     const { cognito } = config;
     const plus = cognito.featurePlan === 'PLUS';
+    const webRoots = (props.webOrigins ?? []).map((origin) => `${origin}/`);
 
     this.userPool = new UserPool(this, 'UserPool', {
       // Administrators onboard every person (admin-create-user); nobody registers themselves.
@@ -146,8 +153,8 @@ export class Identity extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [...cognito.callbackUrls],
-        logoutUrls: cognito.logoutUrls.length ? [...cognito.logoutUrls] : undefined,
+        callbackUrls: unique([...cognito.callbackUrls, ...webRoots]),
+        logoutUrls: cognito.logoutUrls.length || webRoots.length ? unique([...cognito.logoutUrls, ...webRoots]) : undefined,
       },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -175,4 +182,8 @@ export class Identity extends Construct {
   hostedUiUrl(): string | undefined {
     return this.domain?.baseUrl();
   }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

@@ -266,7 +266,7 @@ describe('functions', () => {
     expect(logicalIdOf(functionByHandler('review').props.Environment.Variables[ENV.depositBucket])).toMatch(/^DepositStorageDeposits/);
   });
 
-  it('query lists and reads (for presigned links) only the exports of the dashboard bucket, named in EXPORT_BUCKET', () => {
+  it('query lists and reads (for presigned links) only the exports of the export bucket, named in EXPORT_BUCKET', () => {
     const s3 = s3Statements('query');
     const reads = s3.filter((st) => [st.Action].flat().includes('s3:GetObject'));
     expect(actionsOf(reads)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
@@ -275,7 +275,7 @@ describe('functions', () => {
     expect(listing).toHaveLength(1);
     expect(listing[0].Condition).toEqual({ StringLike: { 's3:prefix': ['exports/*'] } });
     expect(actionsOf(s3)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
-    expect(logicalIdOf(functionByHandler('query').props.Environment.Variables[ENV.exportBucket])).toMatch(/^DashboardSite/);
+    expect(logicalIdOf(functionByHandler('query').props.Environment.Variables[ENV.exportBucket])).toMatch(/^ExportsBucket/);
   });
 
   it('deposit may put (the URLs it presigns carry it) only under reports/ and evidence/, and read the registry', () => {
@@ -360,14 +360,14 @@ describe('principals', () => {
   const arnPathOf = (r: { method: string; path: string }) => `/$default/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`;
   const machineApiIdIn = (statementValue: any) => new Set(JSON.stringify(statementValue).match(/MachineApi[0-9A-F]{8}/g));
 
-  it("departments may call the machines' API routes granted to departments and read the dashboard, attached to the configured user", () => {
+  it("departments may call the machines' API routes granted to departments and read the nightly exports, attached to the configured user", () => {
     const department = managedPolicy(/^Department/);
     expect(department.Users).toEqual([DEPARTMENT_ARN.split('/').pop()]);
     const expected = MACHINE_ROUTES.filter((r) => r.iam === 'department').map(arnPathOf);
     expect(routesIn(statement(department, 'MachineApi')).sort()).toEqual(expected.sort());
     expect([...machineApiIdIn(statement(department, 'MachineApi'))]).toHaveLength(1);
     expect(JSON.stringify(statement(department, 'MachineApi'))).not.toContain('PeopleApi');
-    expect(statement(department, 'Dashboard').Action).toBe('s3:GetObject');
+    expect(statement(department, 'Exports').Action).toBe('s3:GetObject');
   });
 
   it('departments may not decide, nor touch deposits or the review queue', () => {
