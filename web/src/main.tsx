@@ -87,6 +87,8 @@ async function start(root: HTMLElement): Promise<void> {
   // Signed in before anything else: coming back from the sign-in page restores the address asked for.
   await bearerToken(config);
   const me = await apiOf(config).json<Me>('/me');
+  // Preact keeps children it did not render: the static "loading" line would stay under the app.
+  root.replaceChildren();
   render(<App config={config} me={me} />, root);
 }
 
