@@ -6,7 +6,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type AppContext } from '../app-context.ts';
 import { DecisionForm, type DecidedOutcome } from './decision.tsx';
-import { type AttemptView, evidenceFileOf, type FileWithLink, groupIssues, inLanguage, type Issue, issueKey, parameterName, shanghaiTime } from './model.ts';
+import {
+  type AttemptView,
+  evidenceFileOf,
+  type FileWithLink,
+  groupIssues,
+  type HistoryAnswer,
+  type HistoryLoad,
+  inLanguage,
+  type Issue,
+  issueKey,
+  parameterName,
+  shanghaiTime,
+} from './model.ts';
 import { Preview } from './preview.tsx';
 import { RecentMonths } from './recent-months.tsx';
 
@@ -25,13 +37,23 @@ export function AttemptPage({
 }) {
   const { t, lang, api } = context;
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
+  const [history, setHistory] = useState<HistoryLoad>({ kind: 'loading' });
   const [previewing, setPreviewing] = useState<string | undefined>(undefined);
+  const failure = (error: unknown) => (error instanceof ApiError ? inLanguage(error.message, lang) : String(error));
   const load = () => {
     setLoaded({ kind: 'loading' });
+    setHistory({ kind: 'loading' });
     api
       .json<AttemptView>(`/attempts/${encodeURIComponent(attemptId)}`)
-      .then((view) => setLoaded({ kind: 'ready', view }))
-      .catch((error: unknown) => setLoaded({ kind: 'failed', message: error instanceof ApiError ? inLanguage(error.message, lang) : String(error) }));
+      .then((view) => {
+        setLoaded({ kind: 'ready', view });
+        // The history needs the enterprise's id, which only the attempt names.
+        return api
+          .json<HistoryAnswer>(`/enterprises/${encodeURIComponent(view.attempt.enterpriseId)}/history`)
+          .then((answer) => setHistory({ kind: 'ready', history: answer }))
+          .catch((error: unknown) => setHistory({ kind: 'failed', message: failure(error) }));
+      })
+      .catch((error: unknown) => setLoaded({ kind: 'failed', message: failure(error) }));
   };
   useEffect(load, [attemptId]);
 
@@ -67,6 +89,7 @@ export function AttemptPage({
   const evidenceByName = new Map(view.files.filter((f) => f.role === 'evidence').map((f) => [f.fileName, f]));
   const lateDays = Math.ceil(attempt.timeliness.lateBySeconds / 86_400);
   const levelName = (level: string) => t(level === 'province' ? 'wbLevelProvince' : 'wbLevelCity');
+  const named = history.kind === 'ready' ? history.history.enterprise : null;
 
   return (
     <article aria-labelledby="wb-attempt-title">
@@ -93,7 +116,8 @@ export function AttemptPage({
         <div>
           <dt>{t('wbWhere')}</dt>
           <dd>
-            {view.province} {view.city} · <span class="wb-code">{attempt.enterpriseId}</span>
+            {named ? `${named.provinceName} ${named.cityName}` : `${view.province} ${view.city}`}
+            <span class="wb-code">{attempt.enterpriseId}</span>
           </dd>
         </div>
       </dl>
@@ -121,17 +145,20 @@ export function AttemptPage({
         </p>
       )}
 
+      {/* On a wide screen the preview stands beside the issues; on a phone right under them. */}
       <div class={file ? 'wb-split wb-split-open' : 'wb-split'}>
-        <div class="wb-main-column">
+        <div class="wb-area-issues">
           <Issues context={context} view={view} evidenceByName={evidenceByName} onPreview={(f) => setPreviewing(f.key)} />
-          <RecentMonths context={context} view={view} />
-          <Files context={context} files={view.files} onPreview={(f) => setPreviewing(f.key)} />
         </div>
         {file && (
-          <div class="wb-side-column">
+          <div class="wb-area-preview">
             <Preview context={context} file={file} onClose={() => setPreviewing(undefined)} />
           </div>
         )}
+        <div class="wb-area-rest">
+          <RecentMonths context={context} view={view} history={history} />
+          <Files context={context} files={view.files} onPreview={(f) => setPreviewing(f.key)} />
+        </div>
       </div>
 
       <DecisionForm context={context} view={view} onDecided={(outcome) => onDecided(outcome, view)} />

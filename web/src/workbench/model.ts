@@ -110,8 +110,13 @@ export interface AttemptView {
 }
 
 export interface HistoryAnswer {
+  /** The registry entry with its division codes named; null for an enterprise only the ledger knows. */
+  readonly enterprise: { readonly provinceName: string; readonly cityName: string } | null;
   readonly periods: readonly { readonly period: string; readonly latest: { readonly attemptId: string; readonly verdict: string } | null }[];
 }
+
+/** The enterprise's history, read beside the attempt: the recent months and the place's names. */
+export type HistoryLoad = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; history: HistoryAnswer };
 
 const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];
 

@@ -4,7 +4,9 @@
  * of its own, fetched by pdf.js from the same origin when the first document opens.
  */
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
-import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+// Bundled by Vite as a worker script of its own (.js): served as JavaScript wherever the site is,
+// where a bare .mjs asset depends on the server knowing that extension's type.
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?worker&url';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 

@@ -12,7 +12,7 @@ import {
   earlierMonths,
   flaggedParameters,
   formatValue,
-  type HistoryAnswer,
+  type HistoryLoad,
   inLanguage,
   parameterName,
   reportedValue,
@@ -24,19 +24,19 @@ const MONTHS = 5;
 type Month = { readonly period: string; readonly verdict: string; readonly report: Attempt['report'] };
 type Loaded = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; months: readonly Month[] };
 
-export function RecentMonths({ context, view }: { context: AppContext; view: AttemptView }) {
+export function RecentMonths({ context, view, history }: { context: AppContext; view: AttemptView; history: HistoryLoad }) {
   const { t, lang, api } = context;
   const { attempt } = view;
   const flagged = flaggedParameters(attempt.validation.issues);
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   useEffect(() => {
-    if (flagged.length === 0) return;
+    if (flagged.length === 0 || history.kind === 'loading') return;
+    if (history.kind === 'failed') return setLoaded(history);
     let gone = false;
     void (async () => {
       try {
-        const history = await api.json<HistoryAnswer>(`/enterprises/${encodeURIComponent(attempt.enterpriseId)}/history`);
         const earlier = await Promise.all(
-          earlierMonths(history, attempt.period, MONTHS).map(async ({ period, attemptId }) => {
+          earlierMonths(history.history, attempt.period, MONTHS).map(async ({ period, attemptId }) => {
             const month = await api.json<AttemptView>(`/attempts/${encodeURIComponent(attemptId)}`);
             return { period, verdict: month.attempt.verdict, report: month.attempt.report };
           }),
@@ -49,7 +49,7 @@ export function RecentMonths({ context, view }: { context: AppContext; view: Att
     return () => {
       gone = true;
     };
-  }, [attempt.attemptId]);
+  }, [attempt.attemptId, history.kind]);
 
   return (
     <section aria-labelledby="wb-recent-title">
