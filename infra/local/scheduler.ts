@@ -11,6 +11,9 @@ import { Cron } from 'croner';
 export const NIGHTLY_CRON_EXPRESSION = '0 2 * * *';
 export const NIGHTLY_TIME_ZONE = 'Asia/Shanghai';
 
+/** reminders (functions/reminders) every morning at 09:00 Beijing time, as REMINDERS_CRON in infra/stack/notices.ts. */
+export const REMINDERS_CRON_EXPRESSION = '0 9 * * *';
+
 export interface NightlyRequest {
   readonly at?: string;
   readonly periods?: number;
@@ -40,6 +43,9 @@ export class TwinScheduler {
   private job?: Cron;
   private running: Promise<unknown> = Promise.resolve();
   private handler?: Promise<NightlyHandler>;
+  private reminders?: Cron;
+  private remindersRunning: Promise<unknown> = Promise.resolve();
+  private remindersHandler?: Promise<NightlyHandler>;
 
   constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
 
@@ -47,6 +53,21 @@ export class TwinScheduler {
     this.job = new Cron(NIGHTLY_CRON_EXPRESSION, { timezone: NIGHTLY_TIME_ZONE, protect: true }, async () => {
       await this.runNightly({}).catch(this.onError);
     });
+    this.reminders = new Cron(REMINDERS_CRON_EXPRESSION, { timezone: NIGHTLY_TIME_ZONE, protect: true }, async () => {
+      await this.runReminders({}).catch(this.onError);
+    });
+  }
+
+  /** Invokes reminders now (as of `at` when given), after any reminders run in progress. */
+  runReminders(request: { at?: string } = {}): Promise<unknown> {
+    const run = this.remindersRunning
+      .catch(() => undefined)
+      .then(async () => {
+        this.remindersHandler ??= import('#functions/reminders/handler.ts').then((m) => m.handler as unknown as NightlyHandler);
+        return (await this.remindersHandler)(request, context());
+      });
+    this.remindersRunning = run;
+    return run;
   }
 
   nextRun(): Date | null {
@@ -69,5 +90,7 @@ export class TwinScheduler {
   stop(): void {
     this.job?.stop();
     this.job = undefined;
+    this.reminders?.stop();
+    this.reminders = undefined;
   }
 }

@@ -21,6 +21,8 @@ import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/ente
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { TWIN_ACCOUNTS, TWIN_PASSWORD } from './accounts.ts';
 import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
+import { demoJurisdictionContacts, withDemoContacts } from './demo-contacts.ts';
+import { DynamoContactBook } from '#adapters/dynamo-notices.ts';
 import { assertPortsFree, awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
 import { backfillInbox, keptData, reconcileTwin, reseedReviewQueue } from './recover.ts';
 import { LocalTwin } from './twin.ts';
@@ -94,6 +96,9 @@ async function main(): Promise<void> {
     `  S3 ${twin.endpoints.s3}   DynamoDB ${twin.endpoints.dynamodb}   SQS ${twin.endpoints.sqs}   API ${twin.apiUrl}   OpenID ${twin.identity.issuer}   (${Date.now() - started} ms)`,
   );
   log(
+    `  Mail (SMTP ${twin.mail.smtpHost.host}:${twin.mail.smtpHost.port}) and group robots (${twin.robots.url}): read what was sent at ${twin.mail.pageUrl} (邮件与群机器人消息)`,
+  );
+  log(
     `  For the AWS CLI and SDKs (credentials S3RVER/S3RVER, region us-east-1; ${ports ? 'fixed ports' : 'these ports change each start: `--ports 4566` fixes them'}), add to ~/.aws/config (为 AWS CLI 添加以下配置):\n`,
   );
   log(
@@ -163,7 +168,11 @@ async function main(): Promise<void> {
   const periods = periodRange(addMonths(last, -12), last);
   const enterprises = demoEnterprises(53, periods[0] ?? last);
   // The examples/ enterprise too, so `evidence deposit` works on the shipped example files.
-  await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll([...enterprises, { ...DEMO_ENTERPRISE, province: '江西' }]);
+  await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll([
+    ...withDemoContacts(enterprises, twin.robots.url),
+    { ...DEMO_ENTERPRISE, province: '江西' },
+  ]);
+  await new DynamoContactBook(twin.clients.db, twin.resources.tables.contacts).putAll(demoJurisdictionContacts(twin.robots.url));
   log(`\nSeeded the registry: ${enterprises.length} power enterprises in Jiangxi (江西)'s 11 cities, 2 coal units each.`);
 
   const script = demoYearScript(enterprises, periods, now);
@@ -205,6 +214,10 @@ async function main(): Promise<void> {
       `${s.period}   ${String(s.obliged).padStart(7)}  ${String(s.onTime).padStart(7)}  ${String(s.late).padStart(4)}  ${String(s.missing).padStart(7)}  ${String(s.pending).padStart(7)}  ${pct(s.onTimeRate).padStart(12)}  ${pct(s.firstPassRate).padStart(15)}  ${String(s.awaitingReview).padStart(9)}  ${String(s.problems.total).padStart(8)}`,
     );
   }
+  const notices = (await twin.scheduler.runReminders({})) as { sent: number; reminders: number; digests: number; events: number; deadLettered: string[] };
+  log(
+    `Ran reminders: ${notices.sent} e-mail and robot message(s) — ${notices.reminders} deadline reminder(s), ${notices.digests} department digest(s), the news of ${notices.events} attempt(s). Read them at ${twin.mail.pageUrl} (提醒与通知)`,
+  );
   const review = await twin.queueDepth('review');
   log(`\nReview queue: ${review.visible} message(s) waiting for reviewers (one per attempt with problems).`);
   log(`Dashboard: ${twin.apiUrl}/   API: ${twin.apiUrl}/summaries?scope=province:江西`);

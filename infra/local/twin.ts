@@ -30,6 +30,8 @@ import { provision, TWIN_BUCKET } from './provision.ts';
 import { type SqsHandler, SqsEventSource } from './sqs-event-source.ts';
 import { TwinHttpApi } from './http-api.ts';
 import { TwinScheduler } from './scheduler.ts';
+import { TwinMailServer } from './mail-server.ts';
+import { WebhookSink } from './webhook-sink.ts';
 
 // Named in shared/resources, where the CLI reads it too; re-exported for the twin's own tests and scripts.
 export { SIMULATED_RECEIPT_METADATA };
@@ -65,6 +67,26 @@ export { encodeEventKey };
 
 export function twinClients(endpoints: Endpoints): TwinClients {
   return createAwsClients(twinClientSettings(endpoints));
+}
+
+/**
+ * What reminders sees on the twin: its tables, plain SMTP to the twin's mail server (no password,
+ * no TLS: it is 127.0.0.1), links into the twin's API and web app, and short retries.
+ */
+export function noticeEnvironment(resources: TwinResources, smtp: { host: string; port: number }, apiUrl: string): Record<string, string> {
+  return {
+    [ENV.noticesTable]: resources.tables.notices,
+    [ENV.contactsTable]: resources.tables.contacts,
+    [ENV.noticeChannels]: JSON.stringify({
+      from: '碳排放月度存证（孪生环境） <noreply@evidence-twin.local>',
+      mail: { transport: 'smtp', host: smtp.host, port: smtp.port, secure: false, requireTls: false },
+    }),
+    [ENV.noticeSettings]: JSON.stringify({
+      receiptLink: `${apiUrl}/attempts/{attemptId}/receipt`,
+      depositLink: `${apiUrl}/`,
+      retryDelayMs: 200,
+    }),
+  };
 }
 
 /** The environment a function sees on the twin: endpoints, credentials and resource names. */
@@ -103,6 +125,9 @@ export class LocalTwin extends EventEmitter {
   /** EventBridge Scheduler stand-in: nightly-summary at 02:00 Asia/Shanghai. */
   readonly scheduler = new TwinScheduler((error) => this.emit('function-error', { functionName: 'nightly-summary', error }));
   private pendingNotifications = 0;
+  /** The group robots' stand-in (WeCom, DingTalk) and the mail server whose page shows what both received. */
+  readonly robots = new WebhookSink();
+  readonly mail = new TwinMailServer(this.robots);
 
   private constructor(
     readonly emulators: Emulators,
@@ -119,6 +144,7 @@ export class LocalTwin extends EventEmitter {
       audience: [API_AUDIENCE],
       webClientId: WEB_CLIENT_ID,
       invoke: (name, payload) => {
+        if (name === 'reminders') return this.scheduler.runReminders(payload as { at?: string });
         if (name !== 'nightly-summary') throw new Error(`the twin has no function ${name} to invoke`);
         return this.scheduler.runNightly(payload as { at?: string; periods?: number });
       },
@@ -160,6 +186,9 @@ export class LocalTwin extends EventEmitter {
         ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
       });
       const twin = new LocalTwin(emulators, resources, clients, oidc, apiPort);
+      await twin.robots.start();
+      await twin.mail.start();
+      Object.assign(process.env, noticeEnvironment(resources, twin.mail.smtpHost, `http://127.0.0.1:${apiPort}`));
       await twin.wire(options);
       return twin;
     } catch (error) {
@@ -275,6 +304,8 @@ export class LocalTwin extends EventEmitter {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    await this.mail.stop();
+    await this.robots.stop();
     await this.httpApi.stop();
     await this.oidc.stop();
     await Promise.all(this.sources.map((s) => s.stop()));

@@ -30,6 +30,9 @@ export function smtpTransport(settings: SmtpSettings, password: string | undefin
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
+    // A run sends hundreds at month end: a few kept connections, not one handshake per message.
+    pool: true,
+    maxConnections: 4,
   });
 }
 

@@ -148,8 +148,9 @@ export async function runNotices(deps: NoticeDeps, now: Date): Promise<NoticeRun
   for (const contact of await deps.contacts.jurisdictions('reviewers')) {
     const [level, code] = contact.scope.split(':') as ['city' | 'province', string];
     const page = await deps.inbox.page({ inbox: inboxKeyOf(level, code), limit: 100 });
-    const waiting = page.rows.filter((row) => Date.parse(row.inboxSince) <= oldEnough);
-    const oldest = waiting[0];
+    // inboxSince is `<receivedAt>#<attemptId>` (shared/domain/inbox.ts): oldest first.
+    const waitingSince = page.rows.map((row) => row.inboxSince.split('#')[0] ?? '').filter((since) => Date.parse(since) <= oldEnough);
+    const oldest = waitingSince[0];
     if (!oldest) continue;
     inboxAlerts++;
     outgoing.push({
@@ -157,7 +158,7 @@ export async function runNotices(deps: NoticeDeps, now: Date): Promise<NoticeRun
       kind: 'inbox-age',
       recipient: contact.scope,
       contact,
-      message: (lang) => inboxAgeMessage(contact.scope, waiting.length, oldest.inboxSince, deps.settings.inboxMaxAgeHours, lang),
+      message: (lang) => inboxAgeMessage(contact.scope, waitingSince.length, oldest, deps.settings.inboxMaxAgeHours, lang),
     });
   }
 
