@@ -19,6 +19,9 @@ export default defineConfig({
     alias: [
       { find: /^#domain\/(.*)$/, replacement: `${shared('domain')}/$1` },
       { find: /^#resources\/(.*)$/, replacement: `${shared('resources')}/$1` },
+      // The portal's pre-check runs the domain's ZIP safety pass and GB18030 decoding in the browser (web/src/portal/shims/).
+      { find: /^yauzl$/, replacement: fileURLToPath(new URL('src/portal/shims/yauzl.ts', import.meta.url)) },
+      { find: /^iconv-lite$/, replacement: fileURLToPath(new URL('src/portal/shims/iconv-lite.ts', import.meta.url)) },
     ],
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', reportCompressedSize: false },

@@ -4,7 +4,7 @@
  * CloudFormation on the twin to name them.
  */
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, type DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueName, TABLES, type TableName, type TableSpec } from '#resources/specs.ts';
 import type { QueueHandle, TwinResources } from '#resources/twin-state.ts';
@@ -97,10 +97,30 @@ export async function addMissingIndexes(db: DynamoDBClient, tableName: string, s
   return created;
 }
 
+/**
+ * The web portal uploads straight into the deposit bucket with the API's presigned PUTs, and the
+ * workbench previews evidence with presigned GETs: the browser on the twin's web origin (the API
+ * address) calls s3rver on another port, so the bucket must allow it. Any origin on the twin: it
+ * listens on 127.0.0.1 only, and a presigned link is the authority, not the origin; the cloud
+ * bucket names the site's origin. The headers are exactly those the presigned uploads carry
+ * (s3-upload-links.ts), plus x-amz-meta-* for metadata; ETag is exposed so a client can read it.
+ * Set on every start (idempotent), so a kept data dir gets it too.
+ */
+export const TWIN_DEPOSIT_CORS = [
+  {
+    AllowedOrigins: ['*'],
+    AllowedMethods: ['GET', 'HEAD', 'PUT'],
+    AllowedHeaders: ['content-type', 'if-none-match', 'x-amz-checksum-sha256', 'x-amz-meta-*'],
+    ExposeHeaders: ['ETag'],
+    MaxAgeSeconds: 600,
+  },
+];
+
 export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs: SQSClient }): Promise<TwinResources> {
   for (const bucket of [TWIN_BUCKET, TWIN_EXPORTS_BUCKET]) {
     await unlessExists(() => clients.s3.send(new CreateBucketCommand({ Bucket: bucket })), 'BucketAlreadyExists');
   }
+  await clients.s3.send(new PutBucketCorsCommand({ Bucket: TWIN_BUCKET, CORSConfiguration: { CORSRules: TWIN_DEPOSIT_CORS } }));
   const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, name])) as Record<TableName, string>;
   for (const [name, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
     await unlessExists(() => clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec))), 'ResourceInUseException');
