@@ -9,11 +9,11 @@
  * The machines' API (MACHINE_ROUTES, IAM/SigV4) is not served here: in the cloud those routes sit
  * on a second API with the IAM authorizer, which the twin does not emulate.
  *
- * It also serves what the dashboard bucket serves in the cloud: the static dashboard at /, its
- * /config.json (the issuer and the web client it signs in with) and its /vendor/ files. The
- * nightly exports are not served here: a department gets them as presigned links from
- * `GET /exports`, so no export leaves without a token. Handlers are imported on first use, after
- * the twin has set the functions' environment.
+ * It also serves what the site bucket serves in the cloud: the web app (web/dist) at / and its
+ * /config.json (the issuer and the web client it signs in with). The nightly exports are not
+ * served here: a department gets them as presigned links from `GET /exports`, so no export
+ * leaves without a token. Handlers are imported on first use, after the twin has set the
+ * functions' environment.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -32,12 +32,6 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The web app as `npm run build:web` leaves it (npm start and the tests' twin build it first). */
 const WEB_DIR = join(ROOT, 'web', 'dist');
-/** Files the dashboard loads from /vendor/, taken from npm packages (deployed beside the site in the cloud). */
-export const DASHBOARD_VENDOR_FILES: Record<string, string> = {
-  'chart.umd.min.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.min.js'),
-  // The OpenID Connect client the dashboard signs in with (openid-client's own protocol layer).
-  'oauth4webapi.js': join(ROOT, 'node_modules/oauth4webapi/build/index.js'),
-};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -262,13 +256,9 @@ function sendText(response: ServerResponse, status: number, contentType: string,
 }
 
 async function sendStatic(response: ServerResponse, pathname: string): Promise<void> {
-  let file: string | undefined;
-  if (pathname.startsWith('/vendor/')) file = DASHBOARD_VENDOR_FILES[pathname.slice('/vendor/'.length)];
-  else {
-    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
-    const candidate = join(WEB_DIR, relative);
-    if (candidate.startsWith(WEB_DIR + sep)) file = candidate;
-  }
+  const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+  const candidate = join(WEB_DIR, relative);
+  const file = candidate.startsWith(WEB_DIR + sep) ? candidate : undefined;
   if (!file) return sendText(response, 404, 'text/plain', 'not found');
   try {
     const body = await readFile(file);
