@@ -8,6 +8,7 @@
  * reviewer neither has it in the inbox nor is offered the decision. axe-core finds no serious
  * violation on either screen; at 390 px nothing scrolls sideways.
  */
+import { gzipSync } from 'node:zlib';
 import { GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -138,7 +139,10 @@ async function waitForDrawing(page: Page): Promise<number> {
     const failed = page.getByTestId('preview').getByRole('alert');
     if ((await failed.count()) > 0) throw new Error(`the preview failed: ${await failed.textContent()}`);
     const canvas = page.getByTestId('pdf-canvas');
-    if ((await canvas.count()) > 0 && (await canvas.isVisible()) && (drawn = await drawnPixels(page)) >= 1000) return drawn;
+    if ((await canvas.count()) > 0 && (await canvas.isVisible())) {
+      drawn = await drawnPixels(page);
+      if (drawn >= 1000) return drawn;
+    }
     await page.waitForTimeout(100);
   }
   return drawn;
@@ -187,8 +191,19 @@ it('the city reviewer finds the attempt, previews its evidence and returns it wi
   const page = await context.newPage();
   const errors: string[] = [];
   const requested: string[] = [];
+  const scripts: Promise<number>[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (request) => requested.push(request.url()));
+  // The page's own JavaScript, gzipped as a CDN would serve it: what the budget counts.
+  page.on('response', (response) => {
+    if (new URL(response.url()).origin === twin.apiUrl && /\.m?js$/.test(new URL(response.url()).pathname))
+      scripts.push(
+        response.body().then(
+          (body) => gzipSync(body).length,
+          () => 0,
+        ),
+      );
+  });
   await openSignedIn(page, twin.apiUrl, '/', 'reviewer-nanchang');
   await filterByEnterprise(page);
   const row = page.locator(`tr[data-attempt="${attemptId}"]`);
@@ -212,10 +227,15 @@ it('the city reviewer finds the attempt, previews its evidence and returns it wi
   expect(header).toContain(`${PERIOD}（本次）`);
   expect(await recent.locator('tbody').textContent()).toContain('12.5');
 
-  // pdf.js comes with the first preview, not before.
+  // pdf.js comes with the first preview, not before: neither its chunk nor its code in another one.
   expect(requested.filter(isPdfJs)).toEqual([]);
+  expect(await page.evaluate(() => 'pdfjsLib' in globalThis)).toBe(false);
+  const pageWeight = (await Promise.all(scripts)).reduce((sum, n) => sum + n, 0);
+  expect(pageWeight).toBeGreaterThan(10_000);
+  expect(pageWeight).toBeLessThan(100_000);
   await issue.getByRole('button', { name: '预览 ledger-scan.pdf' }).click();
   expect(await waitForDrawing(page)).toBeGreaterThan(1000);
+  expect(await page.evaluate(() => 'pdfjsLib' in globalThis)).toBe(true);
   const loaded = requested.filter(isPdfJs).map((url) => new URL(url).pathname);
   expect(loaded.some((p) => p.includes('pdf-render-'))).toBe(true);
   expect(loaded.some((p) => p.includes('pdf.worker'))).toBe(true);
