@@ -78,6 +78,8 @@ interface AttemptView {
 // ── Small helpers ────────────────────────────────────────────────────────────────────────────
 
 const DAY = 86_400_000;
+/** Months shown before "all months": a phone shows them without scrolling far. */
+const RECENT_MONTHS = 6;
 
 /** An instant as Beijing time, whatever the browser's zone: deadlines and receipts are judged there. */
 function beijing(iso: string): string {
@@ -200,6 +202,7 @@ export default function Portal({ context }: { context: AppContext }) {
   const [progress, setProgress] = useState<Progress[]>([]);
   const [shown, setShown] = useState<AttemptView | undefined>();
   const [dragging, setDragging] = useState(false);
+  const [allMonths, setAllMonths] = useState(false);
   const resultRef = useRef<HTMLElement>(null);
   const depositRef = useRef<HTMLElement>(null);
   const checkRun = useRef(0);
@@ -381,15 +384,15 @@ export default function Portal({ context }: { context: AppContext }) {
                 </tr>
               </thead>
               <tbody>
-                {[...owed].reverse().map((p) => {
+                {(allMonths ? [...owed] : owed.slice(-RECENT_MONTHS)).reverse().map((p) => {
                   const standing = standingOf(t, p);
                   const latest = p.attempts.at(-1);
                   return (
                     <tr key={p.period} data-period={p.period}>
                       <th scope="row">{p.period}</th>
-                      <td>{p.lastDay ?? '—'}</td>
-                      <td>{daysOf(t, p, now)}</td>
-                      <td>
+                      <td data-label={t('colDeadline')}>{p.lastDay ?? '—'}</td>
+                      <td data-label={t('colDays')}>{daysOf(t, p, now)}</td>
+                      <td data-label={t('colStanding')}>
                         <span class={`standing ${standing.tone}`}>{standing.text}</span>
                       </td>
                       <td class="actions">
@@ -416,6 +419,18 @@ export default function Portal({ context }: { context: AppContext }) {
               </tbody>
             </table>
           </div>
+        )}
+        {owed.length > RECENT_MONTHS && (
+          <p>
+            <button type="button" aria-expanded={allMonths} onClick={() => setAllMonths(!allMonths)}>
+              {allMonths
+                ? t('monthsRecent', { n: RECENT_MONTHS })
+                : t('monthsAll', {
+                    n: owed.length,
+                    missing: owed.slice(0, -RECENT_MONTHS).filter((p) => p.attempts.length === 0 && p.submission === 'missing').length,
+                  })}
+            </button>
+          </p>
         )}
       </section>
 

@@ -14,6 +14,8 @@ export const PORTAL_MESSAGES = {
     zh: '截止日期按北京时间（Asia/Shanghai）计算：月份结束后 40 个自然日内',
     en: 'Deadlines in Beijing time (Asia/Shanghai): within 40 days after the month ends',
   },
+  monthsAll: { zh: '显示全部 {n} 个月份（更早的月份中 {missing} 个逾期未存证）', en: 'Show all {n} months ({missing} earlier ones overdue, not deposited)' },
+  monthsRecent: { zh: '只显示最近 {n} 个月份', en: 'Show the latest {n} months only' },
   monthsNone: { zh: '暂无应报月份', en: 'No month is owed yet' },
   colPeriod: { zh: '月份', en: 'Month' },
   colDeadline: { zh: '截止日期', en: 'Deadline' },
