@@ -23,30 +23,11 @@ import type { AwsClients } from '#lambda/clients.ts';
 import { DeadlineRulesVariable } from '#lambda/config.ts';
 import { lambda, type Observability } from '#lambda/middy.ts';
 import { ENV } from '#resources/env.ts';
+import { NoticeChannelsConfigSchema } from '#resources/notice-channels.ts';
+
+export { NoticeChannelsConfigSchema };
 
 const name = z.string().min(1);
-
-/** How mail leaves this deployment: a province's SMTP server, SES, or not at all (robots only). */
-export const NoticeChannelsConfigSchema = z.object({
-  /** The sender, e.g. `碳排放存证系统 <noreply@sthjt.jiangxi.gov.cn>`. */
-  from: z.string().min(3).default('evidence-deposit <noreply@evidence-deposit.invalid>'),
-  mail: z
-    .discriminatedUnion('transport', [
-      z.object({
-        transport: z.literal('smtp'),
-        host: name,
-        port: z.number().int().min(1).max(65535).default(587),
-        secure: z.boolean().default(false),
-        /** With a user, the password is the notice secret's `smtpPassword`. */
-        user: z.string().optional(),
-        requireTls: z.boolean().default(true),
-      }),
-      z.object({ transport: z.literal('ses'), region: z.string().optional() }),
-      z.object({ transport: z.literal('none') }),
-    ])
-    .default({ transport: 'none' }),
-});
-export type NoticeChannelsConfig = z.infer<typeof NoticeChannelsConfigSchema>;
 
 function jsonVariable<S extends z.ZodType>(variable: string, schema: S, fallback: z.infer<S>) {
   return z

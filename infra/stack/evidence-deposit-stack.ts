@@ -18,6 +18,7 @@ import { Identity } from './identity.ts';
 import { MachineApi } from './machine-api.ts';
 import { PeopleApi } from './people-api.ts';
 import { Queues } from './queues.ts';
+import { Notices } from './notices.ts';
 import { planWebHosting, WebHosting } from './web-hosting.ts';
 
 export interface EvidenceDepositStackProps extends StackProps {
@@ -44,6 +45,8 @@ export class EvidenceDepositStack extends Stack {
   readonly machineApi: MachineApi;
   readonly access: AccessPolicies;
   readonly alarms: Alarms;
+  /** Reminders and notices: the function, its morning schedule, its secret. */
+  readonly notices: Notices;
 
   constructor(scope: Construct, id: string, props: EvidenceDepositStackProps) {
     super(scope, id, props);
@@ -102,6 +105,7 @@ export class EvidenceDepositStack extends Stack {
       description: 'reconcile (bucket against ledger, last 45 days) at 01:00 Asia/Shanghai',
       scheduleId: 'Daily',
     });
+    this.notices = new Notices(this, 'Notices', { ledger: this.ledger, deadlineRules: config.deadlineRules, logRetention });
     this.peopleApi = new PeopleApi(this, 'PeopleApi', {
       functions: apiFunctions,
       issuer: this.identity.issuer,
@@ -144,12 +148,15 @@ export class EvidenceDepositStack extends Stack {
         ...Object.fromEntries(Object.entries(this.queues.pairs).map(([name, pair]) => [name, pair.deadLetterQueue])),
         nightly: this.schedule.deadLetterQueue,
         reconcile: this.reconcileSchedule.deadLetterQueue,
+        reminders: this.notices.schedule.deadLetterQueue,
       },
-      functions: Object.fromEntries(this.functions.all().map((fn) => [fn.node.id, fn])),
+      functions: Object.fromEntries([...this.functions.all(), this.notices.function].map((fn) => [fn.node.id, fn])),
       intakeQueue: this.queues.pairs.intake.queue,
       nightlySummary,
       alarmEmail: config.alarmEmail,
     });
+
+    this.notices.alarmOn(this.alarms.topic);
 
     // What an operator needs to onboard principals and point the CLI and the web app at the cloud
     // (EVIDENCE_API_URL, EVIDENCE_ISSUER, EVIDENCE_CLIENT_ID; docs/deploy-identity.md).
@@ -179,6 +186,8 @@ export class EvidenceDepositStack extends Stack {
       // Cognito's ID token carries the groups and custom attributes (EVIDENCE_TOKEN_USE=id).
       TokenUse: this.identity.userPool ? 'id' : undefined,
       ReceiptKeyArn: this.receiptKey.keyArn,
+      // Where the SMTP password and robots' keys go (put-secret-value).
+      NoticeSecretArn: this.notices.secret.secretArn,
     };
     for (const [id, value] of Object.entries(outputs)) if (value) new CfnOutput(this, id, { value });
   }
