@@ -23,7 +23,8 @@ async function sha256Of(path: string): Promise<string> {
 /** A PEM public key, a JWK, or the JSON GET /receipt-key answers. */
 export function readPublicKey(path: string): KeyObject {
   const text = readFileSync(path, 'utf8');
-  if (text.includes('-----BEGIN')) return createPublicKey(text);
+  // The JSON GET /receipt-key answers holds a PEM too: only a file that is one starts with it.
+  if (text.trimStart().startsWith('-----BEGIN')) return createPublicKey(text);
   const json = JSON.parse(text) as Partial<PublishedReceiptKey> & JsonWebKey;
   if (typeof json.publicKeyPem === 'string') return createPublicKey(json.publicKeyPem);
   return createPublicKey({ key: json, format: 'jwk' });
