@@ -128,6 +128,10 @@ describe('every role against every route', () => {
     expect(await statuses('POST', `/enterprises/${EXAMPLE_ENTERPRISE_ID}/deposits`, body)).toEqual(expected({ clerk: 201 }, 403));
   });
 
+  it("the month's template: the enterprise itself, nobody else", async () => {
+    expect(await statuses('GET', `/enterprises/${EXAMPLE_ENTERPRISE_ID}/template?period=${PERIOD}`)).toEqual(expected({ clerk: 200 }, 403));
+  });
+
   it('summaries, late list and exports of 南昌: its and 江西’s reviewers and departments', async () => {
     expect(await statuses('GET', '/summaries?scope=city:360100')).toEqual(expected(OVERSEE_NANCHANG, 403));
     expect(await statuses('GET', `/late?scope=city:360100&period=${PERIOD}`)).toEqual(expected(OVERSEE_NANCHANG, 403));
