@@ -116,11 +116,19 @@ export const TWIN_DEPOSIT_CORS = [
   },
 ];
 
+/**
+ * The department dashboard reads its scope's nightly summary.json (every enterprise's standing)
+ * through the presigned GET that `GET /exports` hands out: reading only, from any origin, for the
+ * same reason as above.
+ */
+export const TWIN_EXPORTS_CORS = [{ AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'], MaxAgeSeconds: 600 }];
+
 export async function provision(clients: { s3: S3Client; db: DynamoDBClient; sqs: SQSClient }): Promise<TwinResources> {
   for (const bucket of [TWIN_BUCKET, TWIN_EXPORTS_BUCKET]) {
     await unlessExists(() => clients.s3.send(new CreateBucketCommand({ Bucket: bucket })), 'BucketAlreadyExists');
   }
   await clients.s3.send(new PutBucketCorsCommand({ Bucket: TWIN_BUCKET, CORSConfiguration: { CORSRules: TWIN_DEPOSIT_CORS } }));
+  await clients.s3.send(new PutBucketCorsCommand({ Bucket: TWIN_EXPORTS_BUCKET, CORSConfiguration: { CORSRules: TWIN_EXPORTS_CORS } }));
   const tables = Object.fromEntries(Object.keys(TABLES).map((name) => [name, name])) as Record<TableName, string>;
   for (const [name, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
     await unlessExists(() => clients.db.send(new CreateTableCommand(createTableInput(tables[name], spec))), 'ResourceInUseException');

@@ -190,28 +190,50 @@ describe('the department dashboard', () => {
         .map((row) => row[0]),
     ).toEqual(month.problems.byCode.map((p) => p.code));
 
-    // → the late enterprise: its history, as GET /enterprises/{id}/history answers it.
-    const lateOne = fixture.enterprises.late;
-    await page.locator(`tr[data-enterprise-id="${lateOne.enterpriseId}"]`).getByRole('button', { name: lateOne.name }).click();
+    // The city's enterprises: every obliged one, as the nightly's summary.json for the city lists them.
+    const summaryHref = (await page.getByTestId('export-summary.json').getAttribute('href')) ?? '';
+    const exported = (await (await fetch(summaryHref)).json()) as { standings: { enterpriseId: string }[] };
+    const listed = await page
+      .getByTestId('enterprises-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.enterpriseId));
+    expect([...listed].sort()).toEqual(exported.standings.map((s) => s.enterpriseId).sort());
+    const { left, ...obliged } = fixture.enterprises;
+    expect([...listed].sort()).toEqual(
+      Object.values(obliged)
+        .map((e) => e.enterpriseId)
+        .sort(),
+    );
+
+    // → the enterprise awaiting review: its history, as GET /enterprises/{id}/history answers it.
+    const chosen = fixture.enterprises.inReview;
+    await page.locator(`[data-testid="enterprises-table"] tr[data-enterprise-id="${chosen.enterpriseId}"]`).getByRole('button', { name: chosen.name }).click();
     await page.getByTestId('enterprise-history').waitFor();
-    const history = await api<{ periods: { period: string; attempts: { attemptId: string }[] }[] }>(`/enterprises/${lateOne.enterpriseId}/history`);
+    const history = await api<{ periods: { period: string; attempts: { attemptId: string }[] }[] }>(`/enterprises/${chosen.enterpriseId}/history`);
     const attemptIds = history.periods.find((p) => p.period === PERIOD)?.attempts.map((a) => a.attemptId) ?? [];
     expect(attemptIds.length).toBe(1);
     const historyRow = page.locator(`[data-testid="enterprise-history"] tr[data-period="${PERIOD}"]`);
     expect(await historyRow.locator('button[data-attempt-id]').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.attemptId))).toEqual(attemptIds);
-    expect(await historyRow.textContent()).toContain('逾期提交');
+    expect(await historyRow.textContent()).toContain('按时提交');
+    expect(await historyRow.textContent()).toContain('待审');
 
-    // → its attempt: the issues GET /attempts/{id} holds, read only.
+    // → its attempt: the issues GET /attempts/{id} holds, each with its title, read only.
     await historyRow.locator(`button[data-attempt-id="${attemptIds[0]}"]`).click();
     await page.locator(`[data-testid="attempt"][data-attempt-id="${attemptIds[0]}"]`).waitFor();
-    const attempt = await api<{ attempt: { verdict: string; validation: { issues: unknown[] } } }>(`/attempts/${attemptIds[0]}`);
-    expect(await page.getByRole('heading', { name: /问题（\d+）/ }).textContent()).toBe(`问题（${attempt.attempt.validation.issues.length}）`);
+    const attempt = await api<{ attempt: { verdict: string; validation: { issues: { code: string }[] } } }>(`/attempts/${attemptIds[0]}`);
+    const issues = attempt.attempt.validation.issues;
+    expect(issues.length).toBeGreaterThan(0);
+    expect(await page.getByRole('heading', { name: /问题（\d+）/ }).textContent()).toBe(`问题（${issues.length}）`);
     expect(
       await page
-        .getByTestId('attempt')
-        .getByRole('button', { name: /通过|退回/ })
-        .count(),
-    ).toBe(0);
+        .getByTestId('attempt-issues')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.code)),
+    ).toEqual(issues.map((i) => i.code));
+    const issueTitle = (await page.getByTestId('attempt-issues').locator('tbody tr').first().locator('td').first().textContent()) ?? '';
+    for (const fragment of fragmentsOf(issues[0]?.code ?? '', 'zh')) expect(issueTitle).toContain(fragment);
+    expect(await page.getByTestId('attempt-verdict').textContent()).toBe('待审核');
+    expect(await page.getByTestId('attempt').getByRole('button').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
 
     // Back to the city by the breadcrumb, then English: the titles follow the language.
@@ -262,7 +284,7 @@ describe('the department dashboard', () => {
     await page.locator(`tr[data-city="${fixture.code}"]`).getByRole('button', { name: fixture.cityName }).click();
     await ready(page, fixture.scope);
     expect(await scrollsSideways(page)).toBe(false);
-    await page.locator(`tr[data-enterprise-id="${fixture.enterprises.late.enterpriseId}"]`).getByRole('button').click();
+    await page.getByTestId('late-table').locator(`tr[data-enterprise-id="${fixture.enterprises.late.enterpriseId}"]`).getByRole('button').click();
     await page.getByTestId('enterprise-history').waitFor();
     expect(await scrollsSideways(page)).toBe(false);
     expect(errors).toEqual([]);

@@ -69,6 +69,10 @@ export interface Standing {
   readonly submission: 'on-time' | 'late' | 'missing' | 'pending';
   readonly lastDay: string;
   readonly lateBySeconds: number;
+  /** In the nightly's summary.json (every standing), not in GET /late. */
+  readonly firstPass?: string;
+  readonly attempts?: number;
+  readonly latestVerdict?: string;
 }
 
 export interface LateAnswer {

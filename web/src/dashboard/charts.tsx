@@ -82,7 +82,7 @@ export function RateChart({ labels, series, label }: { labels: readonly string[]
 export function BarChart({ bars, label }: { bars: readonly { key: string; label: string; count: number; className: string }[]; label: string }) {
   const row = 28;
   const width = 640;
-  const left = 230;
+  const left = 250;
   const height = bars.length * row + 8;
   const most = Math.max(1, ...bars.map((b) => b.count));
   return (

@@ -8,7 +8,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { AppContext } from '../app-context.ts';
-import type { AttemptAnswer, ExportsAnswer, HistoryAnswer, LateAnswer, LeagueAnswer, LeagueRow, Summary, SummariesAnswer } from './answers.ts';
+import type { AttemptAnswer, ExportsAnswer, HistoryAnswer, LateAnswer, LeagueAnswer, LeagueRow, Standing, Summary, SummariesAnswer } from './answers.ts';
 import { BarChart, RateChart, Sparkline } from './charts.tsx';
 import { daysOverdue, percent, problemTitle, shanghaiTime, trendPoints } from './format.ts';
 import './dashboard.css';
@@ -300,6 +300,8 @@ function ScopeView({
         )}
       </section>
 
+      {data.scope.startsWith('city:') && <EnterpriseList data={data} context={context} onEnterprise={onEnterprise} />}
+
       <div class="charts">
         <section class="panel" aria-labelledby="rates-title">
           <h3 id="rates-title">{t('dashRatesChart')}</h3>
@@ -529,6 +531,68 @@ function useAnswer<A>(load: () => Promise<A>, keys: readonly unknown[]): { answe
     };
   }, keys);
   return state;
+}
+
+/**
+ * A city's enterprises, each with its standing for the period: the nightly's summary.json for the
+ * scope (GET /exports presigns it; the API has no route that lists a scope's enterprises). Where
+ * the link cannot be read from the page (a bucket without CORS for the site), the CSV link says
+ * where the list is.
+ */
+function EnterpriseList({ data, context, onEnterprise }: { data: ScopeData; context: AppContext; onEnterprise: (enterpriseId: string, name: string) => void }) {
+  const { t } = context;
+  const link = data.exports?.files.find((f) => f.fileName === 'summary.json')?.url;
+  const { answer, error } = useAnswer(async () => {
+    if (!link) return { standings: [] as Standing[] };
+    const response = await fetch(link);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return (await response.json()) as { standings: Standing[] };
+  }, [link]);
+  const standings = [...(answer?.standings ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return (
+    <section class="panel" aria-labelledby="enterprises-title">
+      <h3 id="enterprises-title">{t('dashEnterprises', { period: data.period, count: standings.length })}</h3>
+      {!link ? (
+        <p>{t('dashExportsNone')}</p>
+      ) : error ? (
+        <p>{t('dashEnterprisesUnreadable')}</p>
+      ) : !answer ? (
+        <p role="status">{t('loading')}</p>
+      ) : (
+        <div class="table-scroll">
+          <table data-testid="enterprises-table" class="stack">
+            <thead>
+              <tr>
+                <th scope="col">{t('dashEnterprise')}</th>
+                <th scope="col">{t('dashStanding')}</th>
+                <th scope="col">{t('dashFirstPass')}</th>
+                <th scope="col">{t('dashAttempts')}</th>
+                <th scope="col">{t('dashLatestVerdict')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {standings.map((s) => (
+                <tr key={s.enterpriseId} data-enterprise-id={s.enterpriseId}>
+                  <td data-label={t('dashEnterprise')}>
+                    <button type="button" class="link" onClick={() => onEnterprise(s.enterpriseId, s.name)}>
+                      {s.name}
+                    </button>
+                    <small class="id">{s.enterpriseId}</small>
+                  </td>
+                  <td data-label={t('dashStanding')} class={s.submission}>
+                    {t(`submission${s.submission}`)}
+                  </td>
+                  <td data-label={t('dashFirstPass')}>{s.firstPass ? t(`firstPass${s.firstPass}`) : '—'}</td>
+                  <td data-label={t('dashAttempts')}>{s.attempts ?? '—'}</td>
+                  <td data-label={t('dashLatestVerdict')}>{s.latestVerdict ? t(`verdict${s.latestVerdict}`) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
 }
 
 function EnterpriseView({

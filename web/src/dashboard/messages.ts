@@ -67,6 +67,12 @@ export const DASHBOARD_MESSAGES = {
   dashXlsx: { zh: '下载 Excel（XLSX）', en: 'Download Excel (XLSX)' },
   dashXlsxBusy: { zh: '正在生成 Excel…', en: 'Building the workbook…' },
   dashExportFile: { zh: '下载 {file}', en: 'Download {file}' },
+  dashEnterprises: { zh: '{period} 全部应报企业（{count} 家）', en: 'Obliged enterprises, {period} ({count})' },
+  dashEnterprisesUnreadable: {
+    zh: '无法在页面中读取企业名单，请下载 enterprises.csv 查看',
+    en: 'The enterprise list cannot be read in the page; download enterprises.csv for it',
+  },
+  dashLatestVerdict: { zh: '最新结论', en: 'Latest verdict' },
   dashEnterpriseHistory: { zh: '{name} 的存证记录', en: 'Deposits of {name}' },
   dashEnterpriseFacts: { zh: '{city} · {industry} · {id}', en: '{city} · {industry} · {id}' },
   dashFirstPass: { zh: '首次审核', en: 'First attempt' },
