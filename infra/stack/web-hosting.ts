@@ -24,7 +24,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -229,10 +229,13 @@ export class WebHosting extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.headers,
       },
-      // An IAM certificate (China) is set below: the L2 takes ACM certificates only.
-      ...(acm
+      ...(acm || iamCertificateId
         ? {
-            certificate: Certificate.fromCertificateArn(this, 'Certificate', acm),
+            // The L2 takes ACM certificates only: an IAM certificate (China) goes in as a
+            // placeholder whose ARN is swapped for the IAM certificate id below.
+            certificate: acm
+              ? Certificate.fromCertificateArn(this, 'Certificate', acm)
+              : Certificate.fromCertificateArn(this, 'IamCertificate', Lazy.string({ produce: () => iamCertificateId })),
             domainNames: [plan.domainName as string],
             minimumProtocolVersion: VIEWER_TLS,
             sslSupportMethod: SSLMethod.SNI,
@@ -246,12 +249,8 @@ export class WebHosting extends Construct {
     });
     const cfn = this.distribution.node.defaultChild as CfnDistribution;
     if (iamCertificateId) {
-      cfn.addPropertyOverride('DistributionConfig.Aliases', [plan.domainName]);
-      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
-        IamCertificateId: iamCertificateId,
-        SslSupportMethod: 'sni-only',
-        MinimumProtocolVersion: VIEWER_TLS,
-      });
+      cfn.addPropertyDeletionOverride('DistributionConfig.ViewerCertificate.AcmCertificateArn');
+      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate.IamCertificateId', iamCertificateId);
     }
     if (china) {
       // No cache policies in AWS China: the legacy cache settings, same effect as CachingOptimized

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { machineLine, PROJECT_ROOT, RESULTS_DIR } from './lib.ts';
 
 const BENCH_DIR = join(PROJECT_ROOT, 'test', 'bench');
-const NOT_BENCHMARKS = new Set(['run.ts', 'lib.ts']);
+const NOT_BENCHMARKS = new Set(['run.ts', 'lib.ts', 'web-weights.ts']);
 
 interface Outcome {
   readonly name: string;

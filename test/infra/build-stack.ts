@@ -3,8 +3,8 @@
  * for the assertion tests. Bundling is kept on: with it skipped (`aws:cdk:bundling-stacks: []`)
  * CDK fingerprints the whole project root, node_modules included, which is slower than esbuild.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,43 @@ export function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WEB_INDEX = join(ROOT, 'web/dist/index.html');
+const WEB_LOCK = join(ROOT, 'web/.dist-building');
+
+/**
+ * The stack deploys web/dist (WebHosting), so it must exist: built once, by whichever test worker
+ * gets there first (a lock file keeps parallel workers from building into the same folder at once;
+ * the others wait for it). An existing build is used as it is.
+ */
+export function ensureWebBuilt(): void {
+  if (existsSync(WEB_INDEX)) return;
+  let lock: number | undefined;
+  try {
+    lock = openSync(WEB_LOCK, 'wx');
+  } catch {
+    // Another worker builds; a lock older than 5 minutes is left over from a killed run.
+    const deadline = Date.now() + 180_000;
+    while (existsSync(WEB_LOCK) && Date.now() < deadline && Date.now() - (statSync(WEB_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) < 300_000)
+      sleep(500);
+    if (existsSync(WEB_INDEX)) return;
+    rmSync(WEB_LOCK, { force: true });
+    lock = openSync(WEB_LOCK, 'wx');
+  }
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  } finally {
+    closeSync(lock);
+    rmSync(WEB_LOCK, { force: true });
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export function buildStack(options: BuildOptions = {}): BuiltStack {
+  ensureWebBuilt();
   const base = cdkJsonContext();
   const context: Record<string, unknown> = {
     ...base,

@@ -36,6 +36,13 @@ const VARIANTS: [string, Record<string, unknown> | undefined][] = [
     "with the province's own OIDC provider and a web origin",
     { identity: { issuer: 'https://sso.example.gov.cn/realms/jiangxi', audience: ['evidence-cli'] }, webOrigins: ['https://evidence.example.gov.cn'] },
   ],
+  [
+    "in AWS China: the province's own OIDC provider, its domain with an IAM certificate, an origin access identity",
+    {
+      identity: { issuer: 'https://sso.example.gov.cn/realms/jiangxi', audience: ['evidence-web'] },
+      web: { domainName: 'evidence.sthjt.jiangxi.gov.cn', certificate: { iamCertificateId: 'ASCACKCEVSQ6C2EXAMPLE' }, partition: 'aws-cn' },
+    },
+  ],
 ];
 
 describe.each(VARIANTS)('cdk-nag AwsSolutionsChecks on the evidence deposit stack %s', (_name, config) => {
