@@ -143,7 +143,7 @@ describe('ledger tables', () => {
 describe('queues', () => {
   it('encrypts every queue and refuses non-TLS access', () => {
     const queues = Object.values(template.findResources('AWS::SQS::Queue') as Resources);
-    expect(queues.length).toBe(Object.keys(QUEUES).length * 2 + 2); // + the nightly and the reconcile dead-letter queues
+    expect(queues.length).toBe(Object.keys(QUEUES).length * 2 + 3); // + the nightly, reconcile and reminders dead-letter queues
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources);
     for (const policy of policies) {
@@ -397,13 +397,13 @@ describe('alarms', () => {
 
   it('fires when any dead-letter queue holds a message', () => {
     const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(dlqAlarms).toHaveLength(4); // intake, review, nightly, reconcile
+    expect(dlqAlarms).toHaveLength(5); // intake, review, nightly, reconcile, reminders
     for (const alarm of dlqAlarms) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('fires on errors of every function', () => {
-    // validate-deposit, nightly-summary, query, review, reconcile, deposit, registry
-    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(7);
+    // validate-deposit, nightly-summary, query, review, reconcile, deposit, registry, reminders
+    expect(alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(8);
   });
 
   it('fires when intake falls behind', () => {
