@@ -54,14 +54,14 @@ export class EvidenceDepositStack extends Stack {
     Tags.of(this).add('project', 'evidence-deposit');
     Tags.of(this).add('environment', config.environmentName);
     const logRetention = config.logRetentionDays as RetentionDays;
-    // First: a China deployment without its own domain and certificate, or a Cognito config where
-    // Cognito is not offered, fails before anything else is built.
-    const webPlan = planWebHosting(this, config.web);
     // Where the web app runs: its own domain (known at synth) and any configured origin. The
     // distribution's *.cloudfront.net name cannot be wired in (it would be a cycle: the CSP names
     // the API and the issuer); without web.domainName add it to webOrigins after the first deploy.
-    const webOrigins = [...new Set([...(webPlan.origin ? [webPlan.origin] : []), ...config.webOrigins])];
+    const webOrigins = [...new Set([...(config.web.domainName ? [`https://${config.web.domainName}`] : []), ...config.webOrigins])];
+    // First: a Cognito config where Cognito is not offered, or a China deployment without its own
+    // domain and certificate, fails before anything else is built.
     this.identity = new Identity(this, 'Identity', { config: config.identity, environmentName: config.environmentName, webOrigins });
+    const webPlan = planWebHosting(this, config.web);
 
     this.storage = new DepositStorage(this, 'DepositStorage', { config });
     this.ledger = new Ledger(this, 'Ledger');
