@@ -28,6 +28,8 @@ export default defineConfig({
             'test/architecture/**/*.test.ts',
           ],
           setupFiles: ['test/support/setup.ts'],
+          // One synthesis of the default stack for the CDK assertion files (test/support/global-synth.ts).
+          globalSetup: ['test/support/global-synth.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           env,

@@ -32,6 +32,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The web app as `npm run build:web` leaves it (npm start and the tests' twin build it first). */
 const WEB_DIR = join(ROOT, 'web', 'dist');
+/** EVIDENCE_WEB_DIR: another build to serve (the tests build into a folder of their own, so two runs never empty each other's). */
+const webDir = () => process.env.EVIDENCE_WEB_DIR ?? WEB_DIR;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -257,8 +259,9 @@ function sendText(response: ServerResponse, status: number, contentType: string,
 
 async function sendStatic(response: ServerResponse, pathname: string): Promise<void> {
   const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
-  const candidate = join(WEB_DIR, relative);
-  const file = candidate.startsWith(WEB_DIR + sep) ? candidate : undefined;
+  const root = webDir();
+  const candidate = join(root, relative);
+  const file = candidate.startsWith(root + sep) ? candidate : undefined;
   if (!file) return sendText(response, 404, 'text/plain', 'not found');
   try {
     const body = await readFile(file);

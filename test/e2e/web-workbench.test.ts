@@ -289,5 +289,19 @@ it('the city reviewer finds the attempt, previews its evidence and returns it wi
   const seen = (await (await fetch(`${twin.apiUrl}/attempts/${attemptId}`, { headers: bearer(clerk.accessToken) })).json()) as typeof shown;
   expect(seen.attempt.decision).toMatchObject({ outcome: 'return', reviewer: '南昌市审核员' });
   expect(seen.attempt.decision?.issueComments.map((c) => c.comment)).toContain(RETURN_COMMENT);
+
+  // …and sees it in the portal, signed in as a person in a browser of their own.
+  const clerkPage = await (await newContext(browser)).newPage();
+  clerkPage.on('pageerror', (error) => errors.push(error.message));
+  await openSignedIn(clerkPage, twin.apiUrl, '/', 'clerk');
+  await clerkPage.getByRole('button', { name: /^显示全部/ }).click();
+  await clerkPage
+    .locator(`tr[data-period="${PERIOD}"]`)
+    .getByRole('button', { name: `查看 ${PERIOD} 结果` })
+    .click();
+  const decision = clerkPage.getByTestId('decision');
+  await decision.waitFor();
+  expect(await decision.textContent()).toContain('南昌市审核员');
+  expect(await decision.textContent()).toContain(RETURN_COMMENT);
   expect(errors).toEqual([]);
 }, 120_000);

@@ -11,7 +11,7 @@ import { parseInfraConfig } from '#infra/config.ts';
 import { EvidenceDepositStack } from '#infra/stack/evidence-deposit-stack.ts';
 import { MACHINE_ROUTES, PEOPLE_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
 import { ENV } from '#resources/env.ts';
-import { buildStack, cdkJsonContext } from './build-stack.ts';
+import { buildStack, defaultTemplate, cdkJsonContext } from './build-stack.ts';
 
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
@@ -84,7 +84,7 @@ function describeDoors(built: () => { template: Template; issuer: unknown; audie
 describe('with a Cognito user pool (the cdk.json default)', () => {
   let template: Template;
   beforeAll(() => {
-    template = buildStack().template;
+    template = defaultTemplate();
   });
   const pool = () => idOf(template, 'AWS::Cognito::UserPool', 'IdentityUserPool');
   const client = () => idOf(template, 'AWS::Cognito::UserPoolClient', 'IdentityUserPoolAppClient');

@@ -71,6 +71,18 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Where test/support/global-synth.ts left the default synthesis's template. */
+export const DEFAULT_TEMPLATE_ENV = 'EVIDENCE_DEFAULT_TEMPLATE';
+
+/**
+ * The template of the stack as cdk.json configures it (with the reviewer and department ARNs
+ * above): synthesized once for the unit project by its global setup, else here.
+ */
+export function defaultTemplate(): Template {
+  const file = process.env[DEFAULT_TEMPLATE_ENV];
+  return file ? Template.fromJSON(JSON.parse(readFileSync(file, 'utf8'))) : buildStack().template;
+}
+
 export function buildStack(options: BuildOptions = {}): BuiltStack {
   ensureWebBuilt();
   const base = cdkJsonContext();

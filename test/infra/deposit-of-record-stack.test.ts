@@ -4,12 +4,12 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack } from './build-stack.ts';
+import { defaultTemplate } from './build-stack.ts';
 
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack().template;
+  template = defaultTemplate();
 }, 180_000);
 
 /** Every policy statement in the template, from role policies, managed policies and bucket policies. */

@@ -6,7 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#resources/api-routes.ts';
 import { ENV } from '#resources/env.ts';
-import { buildStack } from './build-stack.ts';
+import { defaultTemplate } from './build-stack.ts';
 
 type Resources = Record<string, { Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -14,7 +14,7 @@ let template: Template;
 let keyId: string;
 
 beforeAll(() => {
-  template = buildStack().template;
+  template = defaultTemplate();
   const keys = Object.keys(template.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }));
   expect(keys).toHaveLength(1);
   keyId = keys[0] as string;

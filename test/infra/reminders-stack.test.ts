@@ -2,14 +2,14 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#resources/env.ts';
-import { buildStack } from './build-stack.ts';
+import { defaultTemplate } from './build-stack.ts';
 
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack().template;
+  template = defaultTemplate();
 });
 
 function remindersFunction(): { id: string; props: Record<string, any> } {

@@ -7,14 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE_ROUTES, PEOPLE_ROUTES, routeKeyOf } from '#resources/api-routes.ts';
 import { ENV } from '#resources/env.ts';
 import { INTAKE_EVENT_SOURCE, QUEUES, TABLES, VALIDATE_DEPOSIT_TIMEOUT_SECONDS } from '#resources/specs.ts';
-import { DEPARTMENT_ARN, REVIEWER_ARN, buildStack } from './build-stack.ts';
+import { DEPARTMENT_ARN, REVIEWER_ARN, defaultTemplate } from './build-stack.ts';
 
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
 let template: Template;
 
 beforeAll(() => {
-  template = buildStack().template;
+  template = defaultTemplate();
 });
 
 function functionByHandler(name: string): { id: string; props: Record<string, any> } {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, TABLES, type QueueName, type TableName } from '#resources/specs.ts';
-import { buildStack } from './build-stack.ts';
+import { defaultTemplate } from './build-stack.ts';
 import {
   notificationShapeFromSpec,
   notificationShapes,
@@ -23,7 +23,7 @@ describe('the CDK template matches the shared resource specs', () => {
   let notifications: ReturnType<typeof notificationShapes>;
 
   beforeAll(() => {
-    const { template } = buildStack();
+    const template = defaultTemplate();
     tables = tableShapes(template);
     queues = queueShapes(template);
     notifications = notificationShapes(template);

@@ -28,8 +28,15 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  // The twin serves the web app from web/dist, as `npm start` builds it.
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error' });
+  // The twin serves the web app as `npm start` builds it, from this run's own folder: another run's
+  // build (which empties its folder first) never pulls a page's chunks away mid-test.
+  const webDir = scratchDir('evidence-web-');
+  await build({
+    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
+    logLevel: 'error',
+    build: { outDir: webDir, emptyOutDir: true },
+  });
+  process.env.EVIDENCE_WEB_DIR = webDir;
   const dataDir = scratchDir('evidence-twin-');
   const twin = await LocalTwin.start({ dataDir, retryDelaySeconds: 1 });
   project.provide('twin', {
@@ -42,5 +49,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await twin.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(webDir, { recursive: true, force: true });
   };
 }
