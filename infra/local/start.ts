@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   }
 
   if (!empty || args['no-demo']) {
-    log(`Ready (${((Date.now() - started) / 1000).toFixed(1)} s). Dashboard: ${twin.apiUrl}/`);
+    log(`Ready (${((Date.now() - started) / 1000).toFixed(1)} s). Web app (网页): ${twin.apiUrl}/`);
     log(signInTable(twin.identity.issuer));
     if (args.once) return stop(0);
     log('\nThe twin keeps running (Ctrl-C stops it). `npx evidence --help` lists the commands.');
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   );
   const review = await twin.queueDepth('review');
   log(`\nReview queue: ${review.visible} message(s) waiting for reviewers (one per attempt with problems).`);
-  log(`Dashboard: ${twin.apiUrl}/   API: ${twin.apiUrl}/summaries?scope=province:江西`);
+  log(`Web app (网页: 企业端 / 审核端 / 管理端): ${twin.apiUrl}/   API: ${twin.apiUrl}/me (with a token: sign in first)`);
   log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   log(signInTable(twin.identity.issuer));
 
