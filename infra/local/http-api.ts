@@ -23,6 +23,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { errorOf } from '#app/outcome.ts';
+import { type CspSources, contentSecurityPolicy } from '#resources/web-csp.ts';
 import { type ApiRoute, PEOPLE_ROUTES } from '#resources/api-routes.ts';
 import { type JwtAuthorizerContext, JwtAuthorizer } from './jwt-authorizer.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -56,6 +57,8 @@ export interface HttpApiOptions {
   readonly audience: readonly string[];
   /** The public client the dashboard signs in as (its config.json). */
   readonly webClientId?: string;
+  /** The hosts the web app may reach besides the twin (the issuer, S3): sent as the cloud's content security policy. */
+  readonly csp?: CspSources;
   /** The function behind a route: functions/<name>/handler.ts unless given (a test that watches what a handler receives). */
   readonly loadHandler?: (name: ApiRoute['function']) => Promise<ApiHandler>;
   /** Lambda's Invoke API (POST /2015-03-31/functions/<name>/invocations), for functions no route reaches. */
@@ -213,7 +216,7 @@ export class TwinHttpApi {
         CONTENT_TYPES['.json'] as string,
         JSON.stringify({ issuer: this.options.issuer, clientId: this.options.webClientId ?? 'evidence-web', apiUrl: '' }),
       );
-    return sendStatic(response, url.pathname);
+    return sendStatic(response, url.pathname, this.options.csp ? contentSecurityPolicy(this.options.csp) : undefined);
   }
 
   private async sendInvoke(response: ServerResponse, functionName: string, body: Buffer): Promise<void> {
@@ -257,7 +260,7 @@ function sendText(response: ServerResponse, status: number, contentType: string,
   response.end(body);
 }
 
-async function sendStatic(response: ServerResponse, pathname: string): Promise<void> {
+async function sendStatic(response: ServerResponse, pathname: string, csp?: string): Promise<void> {
   const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
   const root = webDir();
   const candidate = join(root, relative);
@@ -268,6 +271,8 @@ async function sendStatic(response: ServerResponse, pathname: string): Promise<v
     response.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      // The headers CloudFront adds in the cloud (infra/stack/web-hosting.ts), so the browser tests run under them.
+      ...(csp ? { 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' } : {}),
     });
     response.end(body);
   } catch {

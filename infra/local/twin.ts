@@ -143,6 +143,8 @@ export class LocalTwin extends EventEmitter {
       issuer: oidc.issuer,
       audience: [API_AUDIENCE],
       webClientId: WEB_CLIENT_ID,
+      // The page reaches the issuer and, through presigned links, S3 (the cloud names its buckets' endpoints).
+      csp: { connect: [new URL(oidc.issuer).origin, new URL(emulators.endpoints.s3).origin], images: [new URL(emulators.endpoints.s3).origin] },
       invoke: (name, payload) => {
         if (name === 'reminders') return this.scheduler.runReminders(payload as { at?: string });
         if (name !== 'nightly-summary') throw new Error(`the twin has no function ${name} to invoke`);

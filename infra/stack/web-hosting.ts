@@ -106,37 +106,9 @@ export interface WebAppSettings {
   readonly tokenUse: 'id' | 'access';
 }
 
-/** The hosts the page may reach besides itself. */
-export interface CspSources {
-  /** fetch/XHR: the people's API, the issuer (discovery, token endpoint), the buckets the presigned links name. */
-  readonly connect: readonly string[];
-  /** <img>: the buckets whose presigned links the workbench previews. */
-  readonly images: readonly string[];
-}
-
-/**
- * The content security policy: scripts, styles and workers only from the site itself (no inline
- * code, no eval: pdf.js runs with isEvalSupported: false); data only from the API, the issuer and
- * the buckets; the page may not be framed; no plugins; forms and <base> only to the site.
- * `blob:` for workers and images: pdf.js may start its worker from a blob, and previews may be
- * shown from a fetched blob.
- */
-export function contentSecurityPolicy(sources: CspSources): string {
-  const directives: [string, ...string[]][] = [
-    ['default-src', "'self'"],
-    ['script-src', "'self'"],
-    ['style-src', "'self'"],
-    ['img-src', "'self'", 'data:', 'blob:', ...sources.images],
-    ['font-src', "'self'", 'data:'],
-    ['connect-src', "'self'", ...sources.connect],
-    ['worker-src', "'self'", 'blob:'],
-    ['object-src', "'none'"],
-    ['base-uri', "'self'"],
-    ['form-action', "'self'"],
-    ['frame-ancestors', "'none'"],
-  ];
-  return directives.map((words) => [...new Set(words)].join(' ')).join('; ');
-}
+// The policy is one definition for the cloud's response headers and the twin's server.
+export { contentSecurityPolicy, type CspSources } from '#resources/web-csp.ts';
+import { contentSecurityPolicy as policyOf, type CspSources } from '#resources/web-csp.ts';
 
 export interface WebHostingProps {
   readonly plan: WebPlan;
@@ -195,7 +167,7 @@ export class WebHosting extends Construct {
     this.headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'Evidence deposit web app: HSTS, CSP, nosniff, no referrer, no framing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.csp), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: policyOf(props.csp), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },

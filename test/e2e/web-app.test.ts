@@ -15,6 +15,12 @@ it('signs in and opens the role’s area', async () => {
   const page = await (await newContext(browser)).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The twin sends the cloud's content security policy: nothing the app does may be refused by it.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  const served = await page.request.get(`${twin.apiUrl}/`);
+  expect(served.headers()['content-security-policy']).toContain("script-src 'self'");
   await openSignedIn(page, twin.apiUrl, '/', 'reviewer-nanchang');
   await page.getByRole('heading', { level: 2 }).waitFor();
   expect(await page.getByTestId('who').textContent()).toContain('南昌市审核员');
