@@ -9,31 +9,8 @@ import type { Lang } from '../messages.ts';
 export type Severity = 'error' | 'warning' | 'info';
 export type Level = 'city' | 'province';
 
-export interface InboxItem {
-  readonly attemptId: string;
-  readonly attempt: number;
-  readonly enterpriseId: string;
-  readonly enterpriseName?: string;
-  readonly period: string;
-  readonly province: string;
-  readonly city: string;
-  readonly cityCode: string;
-  readonly industry: string;
-  readonly receivedAt: string;
-  readonly onTime: boolean;
-  readonly verdict: string;
-  readonly errors: number;
-  readonly warnings: number;
-  readonly level: Level;
-  readonly escalatedAt?: string;
-}
-
-export interface InboxAnswer {
-  readonly inbox: { readonly level: Level; readonly jurisdiction: string };
-  readonly items: readonly InboxItem[];
-  readonly counts: { readonly total: number; readonly byCity: Readonly<Record<string, number>> };
-  readonly cursor?: string;
-}
+// The inbox's answer as the API's use case declares it (types only: nothing of shared/app is bundled).
+export type { InboxAnswer, InboxItem } from '#app/review-inbox.ts';
 
 export interface Issue {
   readonly code: string;
