@@ -10,17 +10,11 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Upload } from '#app/open-deposit.ts';
 import { CliError, EXIT } from '#cli/exit-codes.ts';
 
-/** One upload, as POST /enterprises/{id}/deposits answers it. */
-export interface PresignedUpload {
-  readonly role: 'evidence' | 'report';
-  readonly fileName: string;
-  readonly key: string;
-  readonly method: 'PUT';
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** One upload, as POST /enterprises/{id}/deposits answers it (shared/app/open-deposit.ts). */
+export type PresignedUpload = Omit<Upload, 'size'>;
 
 export interface PutProgress {
   readonly fileName: string;

@@ -1,7 +1,7 @@
 /**
  * The API's answers the dashboard reads, as JSON gives them (shared/app/department-queries.ts,
- * shared/domain/league.ts, shared/domain/rates.ts, shared/app/show-attempt.ts). Restated as plain
- * types here so the area's chunk carries none of the server's modules (nor zod) with it.
+ * shared/domain/league.ts, shared/domain/rates.ts, shared/app/show-attempt.ts), as plain types
+ * (those that are the domain's own are imported as types: a type-only import bundles nothing).
  */
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -36,22 +36,9 @@ export interface SummariesAnswer {
   readonly summaries: readonly Summary[];
 }
 
-export interface TrendPoint {
-  readonly period: string;
-  readonly onTimeRate: number | null;
-  readonly firstPassRate: number | null;
-}
-
-export interface LeagueRow {
-  readonly rank: number | null;
-  readonly city: string;
-  readonly cityName: string;
-  readonly onTimeRate: number | null;
-  readonly firstPassRate: number | null;
-  readonly obliged: number | null;
-  readonly computedAt: string | null;
-  readonly trend: readonly TrendPoint[];
-}
+// The league's rows as shared/domain/league.ts declares them (a type-only import bundles nothing).
+export type { LeagueRow, TrendPoint } from '#domain/league.ts';
+import type { LeagueRow } from '#domain/league.ts';
 
 export interface LeagueAnswer {
   readonly scope: string;

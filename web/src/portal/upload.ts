@@ -5,24 +5,10 @@
  * because only it reports upload progress.
  */
 
-/** One upload of POST /enterprises/{id}/deposits (shared/app/open-deposit.ts). */
-export interface Upload {
-  readonly role: 'evidence' | 'report';
-  readonly fileName: string;
-  readonly key: string;
-  readonly method: 'PUT';
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly size: number;
-}
+// The deposit's answer as the API's use case declares it (types only: nothing of shared/app is bundled).
+import type { OpenedDeposit, Upload } from '#app/open-deposit.ts';
 
-export interface OpenedDeposit {
-  readonly depositId: string;
-  readonly enterpriseId: string;
-  readonly period: string;
-  readonly expiresAt: string;
-  readonly uploads: readonly Upload[];
-}
+export type { OpenedDeposit, Upload };
 
 /** A PUT the bucket refused, or that never reached it (network, CORS). */
 export class UploadError extends Error {
