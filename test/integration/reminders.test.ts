@@ -106,10 +106,11 @@ afterAll(async () => {
   await robots.stop();
 });
 
-describe('a month of reminders, run at several instants and twice at each', () => {
+describe('a month of reminders, run at several instants: twice at once, then again', () => {
   it('sends each reminder once, to those who have not deposited by then, and the news of each attempt', async () => {
     for (const at of Object.values(AT)) {
-      await run(at);
+      // Two overlapping runs at one instant (a retried schedule beside a manual run) claim each notice once between them.
+      await Promise.all([run(at), run(at)]);
       const again = await run(at);
       // The second run at the same instant finds everything claimed: nothing goes twice.
       expect(again.sent, at).toBe(0);
