@@ -27,14 +27,19 @@ const bridgeErrors: unknown[] = [];
  */
 function chaos(handler: SqsHandler): SqsHandler {
   let invocation = 0;
+  // Owed once every ten invocations, and paid by the next that succeeds: a real fault on the tenth
+  // (a loaded machine) must not leave a run without a fault after processing.
+  let afterOwed = false;
   return async (event, context) => {
     invocation++;
     if (invocation % 10 === 2) {
       injected.failedBefore++;
       throw new Error('injected fault before processing');
     }
+    if (invocation % 10 === 6) afterOwed = true;
     const result = await handler(event, context);
-    if (invocation % 10 === 6) {
+    if (afterOwed) {
+      afterOwed = false;
       injected.failedAfter++;
       throw new Error('injected fault after processing');
     }
