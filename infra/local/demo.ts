@@ -91,7 +91,7 @@ export function demoReport(enterprise: Enterprise, period: Period, seed: number,
     period,
     units: enterprise.units.map((unit, u) => {
       const parameters: Record<string, { value: number; unit: string; evidenceFile?: string }> = Object.fromEntries(
-        Object.entries(coalUnitValues(unit.capacityMW, period, seed * 31 + u)).map(([code, v]) => [code, { ...v, evidenceFile: 'ledger-scan.pdf' }]),
+        Object.entries(coalUnitValues(unit.capacityMW ?? 0, period, seed * 31 + u)).map(([code, v]) => [code, { ...v, evidenceFile: 'ledger-scan.pdf' }]),
       );
       if (u === 0 && flaw === 'missing-parameter') delete parameters.sulfur;
       if (u === 0 && flaw === 'supplied-exceeds-generated' && parameters.powerGenerated) {

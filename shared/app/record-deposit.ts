@@ -226,7 +226,7 @@ async function buildAttempt(
   const receivedAt = new Date(upload.eventTime);
   const keyReused = keyReusedIn(existing, upload.key);
   const report = await readAnnouncedReport(deps, upload, admitReport(key, upload.size).length === 0);
-  const reading = report.bytes ? await readReport(key.fileName, report.bytes, settings) : undefined;
+  const reading = report.bytes ? await readReport(key.fileName, report.bytes, settings, enterprise) : undefined;
   // Only the files the report names are read: one GET each, and none to list the folder.
   const named = reading?.report ? evidenceFilesToRead(reading.report, settings) : [];
   const found = await mapLimit(named, HASH_CONCURRENCY, (fileName) => readEvidence(deps, evidenceKey({ ...key, fileName }), fileName));

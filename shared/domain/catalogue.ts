@@ -15,6 +15,8 @@ import { isParameterCode, type ParameterCode, PARAMETERS } from './parameters.ts
 
 export interface CheckEntry {
   readonly code: string;
+  /** The industries whose deposits the check judges; absent: every industry. */
+  readonly industries?: readonly string[];
   readonly severity: Severity;
   readonly category: Category;
   readonly rationale: string;
@@ -35,8 +37,8 @@ function rangeEntry(code: ParameterCode, short: string): CheckEntry {
     category: 'plausibility',
     rationale: `${p.en} (${p.zh}) outside ${defaults.min}–${defaults.max} ${p.unit} (default; configurable) is physically implausible for a power unit.`,
     message: {
-      zh: `机组 {unitId} 的{field}为 {found}，超出合理范围 {expected}`,
-      en: `Unit {unitId}: {field} is {found}, outside the plausible range {expected}`,
+      zh: `{level} {unitId} 的{field}为 {found}，超出合理范围 {expected}`,
+      en: `{level} {unitId}: {field} is {found}, outside the plausible range {expected}`,
     },
   };
 }
@@ -50,8 +52,8 @@ function typicalEntry(code: ParameterCode, short: string): CheckEntry {
     category: 'plausibility',
     rationale: `${p.en} is usually ${defaults.min}–${defaults.max} ${p.unit} (default; configurable); a value outside that band but still plausible needs a reviewer's look.`,
     message: {
-      zh: `机组 {unitId} 的{field}为 {found}，不在常见范围 {expected}，请核实`,
-      en: `Unit {unitId}: {field} is {found}, outside the typical range {expected}; please confirm`,
+      zh: `{level} {unitId} 的{field}为 {found}，不在常见范围 {expected}，请核实`,
+      en: `{level} {unitId}: {field} is {found}, outside the typical range {expected}; please confirm`,
     },
   };
 }
@@ -221,41 +223,49 @@ export const CATALOGUE: readonly CheckEntry[] = [
   ),
   intake(
     'EVD-PARAM-UNKNOWN',
-    '机组 {unitId} 第 {row} 行：未知参数 {found}',
-    'Unit {unitId}, row {row}: unknown parameter {found}',
+    '{level} {unitId} 第 {row} 行：未知参数 {found}',
+    '{level} {unitId}, row {row}: unknown parameter {found}',
     'Parameters are named by their template code or Chinese name.',
     'error',
     'conformity',
   ),
   intake(
     'EVD-PARAM-DUPLICATE',
-    '机组 {unitId} 的{field}重复填报（第 {row} 行）',
-    'Unit {unitId}: {field} is reported twice (row {row})',
+    '{level} {unitId} 的{field}重复填报（第 {row} 行）',
+    '{level} {unitId}: {field} is reported twice (row {row})',
     'Two values for one parameter leave the month ambiguous.',
     'error',
     'conformity',
   ),
   intake(
     'EVD-PARAM-EMPTY',
-    '机组 {unitId} 的{field}为空（应为 {expected}）',
-    'Unit {unitId}: {field} is empty (expected {expected})',
+    '{level} {unitId} 的{field}为空（应为 {expected}）',
+    '{level} {unitId}: {field} is empty (expected {expected})',
     'An empty cell is not a zero; write 0 where the quantity was zero.',
     'error',
     'completeness',
   ),
   intake(
     'EVD-PARAM-NOT-NUMBER',
-    '机组 {unitId} 的{field}不是数字：{found}',
-    'Unit {unitId}: {field} is not a number: {found}',
+    '{level} {unitId} 的{field}不是数字：{found}',
+    '{level} {unitId}: {field} is not a number: {found}',
     'Values must be numbers; thousand separators, full-width digits and a % sign on percentages are accepted.',
     'error',
     'conformity',
   ),
   intake(
     'EVD-PARAM-UNIT',
-    '机组 {unitId} 的{field}单位不正确：{found}（可用 {expected}）',
-    'Unit {unitId}: {field} has the wrong unit {found} (accepted: {expected})',
+    '{level} {unitId} 的{field}单位不正确：{found}（可用 {expected}）',
+    '{level} {unitId}: {field} has the wrong unit {found} (accepted: {expected})',
     'A value in an unexpected unit cannot be compared with the ranges or other months.',
+    'error',
+    'conformity',
+  ),
+  intake(
+    'EVD-PARAM-BASIS',
+    '{level} {unitId} 的{field}取值方式无法识别：{found}（应为 {expected}）',
+    '{level} {unitId}: {field} has an unreadable basis {found} (expected {expected})',
+    'A parameter the guideline lets a facility measure or take at its default says which it is (取值方式: 实测 measured / 缺省值 default); the checks judge a measured value by its lab report and a default by the guideline’s value, so a basis that is neither cannot be judged.',
     'error',
     'conformity',
   ),
@@ -304,16 +314,16 @@ export const CATALOGUE: readonly CheckEntry[] = [
   ),
   intake(
     'EVD-EVIDENCE-HASH-FORMAT',
-    '机组 {unitId} 的{field}证据哈希格式不正确：{found}',
-    'Unit {unitId}: the evidence hash for {field} is malformed: {found}',
+    '{level} {unitId} 的{field}证据哈希格式不正确：{found}',
+    '{level} {unitId}: the evidence hash for {field} is malformed: {found}',
     'A declared SHA-256 must be 64 hex digits to bind the file.',
     'error',
     'evidence',
   ),
   intake(
     'EVD-EVIDENCE-NAME',
-    '机组 {unitId} 的{field}证据文件名不正确：{found}',
-    'Unit {unitId}: the evidence file name for {field} is not a plain file name: {found}',
+    '{level} {unitId} 的{field}证据文件名不正确：{found}',
+    '{level} {unitId}: the evidence file name for {field} is not a plain file name: {found}',
     "An evidence file is named as it sits in the deposit's evidence folder: no folders, at most 200 characters.",
     'error',
     'evidence',
@@ -323,28 +333,28 @@ export const CATALOGUE: readonly CheckEntry[] = [
     severity: 'error',
     category: 'completeness',
     rationale: 'Every generating unit in the registry reports every month, running or not.',
-    message: { zh: '缺少机组 {unitId} 的数据', en: 'Unit {unitId} is missing from the report' },
+    message: { zh: '缺少{level} {unitId} 的数据', en: '{level} {unitId} is missing from the report' },
   },
   {
     code: 'EVD-UNIT-UNKNOWN',
     severity: 'error',
     category: 'completeness',
     rationale: 'A unit not in the registry cannot be attributed; the registry must be updated first.',
-    message: { zh: '机组 {unitId} 不在该企业的登记机组中', en: 'Unit {unitId} is not a registered unit of this enterprise' },
+    message: { zh: '{level} {unitId} 不在该企业的登记机组中', en: '{level} {unitId} is not a registered unit of this enterprise' },
   },
   {
     code: 'EVD-PARAM-MISSING',
     severity: 'error',
     category: 'completeness',
     rationale: 'Each unit reports every key parameter for its fuel type.',
-    message: { zh: '机组 {unitId} 缺少参数：{field}', en: 'Unit {unitId} is missing the parameter {field}' },
+    message: { zh: '{level} {unitId} 缺少参数：{field}', en: '{level} {unitId} is missing the parameter {field}' },
   },
   {
     code: 'EVD-LAB-REPORT-MISSING',
     severity: 'error',
     category: 'completeness',
     rationale: "Coal carbon, NCV, hydrogen, sulfur and moisture come from a CMA/CNAS lab report on the month's sample.",
-    message: { zh: '燃煤机组 {unitId} 未填报化验报告编号', en: 'Coal unit {unitId} does not give its lab report number' },
+    message: { zh: '燃煤{level} {unitId} 未填报化验报告编号', en: 'Coal unit {unitId} does not give its lab report number' },
   },
   {
     code: 'EVD-PARAM-EXTRA',
@@ -352,7 +362,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'completeness',
     rationale:
       "A parameter the unit's fuel does not call for (e.g. gas consumed on a coal unit) is either co-firing the registry does not know about or a row pasted from another unit.",
-    message: { zh: '机组 {unitId} 填报了其燃料类型不需要的参数：{field}', en: 'Unit {unitId} reports {field}, which its fuel type does not call for' },
+    message: { zh: '{level} {unitId} 填报了其燃料类型不需要的参数：{field}', en: '{level} {unitId} reports {field}, which its fuel type does not call for' },
   },
   {
     code: 'EVD-EVIDENCE-LEDGER-MISSING',
@@ -360,14 +370,14 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'completeness',
     rationale:
       'Each parameter is supported by a stamped scan of its ledger (rule). A warning, not an error: one scan often covers several parameters, and a reviewer can accept a ledger named elsewhere.',
-    message: { zh: '机组 {unitId} 的{field}未注明证据文件（盖章台账扫描件）', en: 'Unit {unitId}: {field} names no evidence file (stamped ledger scan)' },
+    message: { zh: '{level} {unitId} 的{field}未注明证据文件（盖章台账扫描件）', en: '{level} {unitId}: {field} names no evidence file (stamped ledger scan)' },
   },
   {
     code: 'EVD-EVIDENCE-LAB-MISSING',
     severity: 'error',
     category: 'completeness',
     rationale: 'Carbon, NCV, hydrogen, sulfur and moisture of a coal unit are only credible with the CMA/CNAS lab report itself attached (rule).',
-    message: { zh: '燃煤机组 {unitId} 的化验报告 {found} 未附扫描件', en: 'Coal unit {unitId}: lab report {found} has no scan attached' },
+    message: { zh: '燃煤{level} {unitId} 的化验报告 {found} 未附扫描件', en: 'Coal unit {unitId}: lab report {found} has no scan attached' },
   },
   {
     code: 'EVD-EVIDENCE-TOO-MANY',
@@ -428,8 +438,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'conformity',
     rationale: "The lab report's issue date decides whether it belongs to this month; it must be a calendar date (YYYY-MM-DD).",
     message: {
-      zh: '机组 {unitId} 的化验报告日期无法识别：{found}（应为 {expected}）',
-      en: 'Unit {unitId}: the lab report date {found} is not a date ({expected})',
+      zh: '{level} {unitId} 的化验报告日期无法识别：{found}（应为 {expected}）',
+      en: '{level} {unitId}: the lab report date {found} is not a date ({expected})',
     },
   },
   {
@@ -438,7 +448,10 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'plausibility',
     rationale:
       "The lab report on the month's sample is issued during the month or within the 40-day deposit window after it (rule); a date outside it suggests another month's report or an edited date.",
-    message: { zh: '机组 {unitId} 的化验报告日期 {found} 不在 {expected} 之间', en: 'Unit {unitId}: the lab report is dated {found}, outside {expected}' },
+    message: {
+      zh: '{level} {unitId} 的化验报告日期 {found} 不在 {expected} 之间',
+      en: '{level} {unitId}: the lab report is dated {found}, outside {expected}',
+    },
   },
   rangeEntry('coalConsumed', 'COAL'),
   rangeEntry('gasConsumed', 'GAS'),
@@ -463,8 +476,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'The default carbon per unit heat (0.03085 tC/GJ) is for units that did not measure; using it while a lab report is attached is a pattern MEE has named (the default is higher than most measured values, but it hides the measurement).',
     message: {
-      zh: '机组 {unitId} 附有化验报告，但单位热值含碳量使用了缺省值 {found}',
-      en: 'Unit {unitId} attaches a lab report but uses the default carbon per unit heat {found}',
+      zh: '{level} {unitId} 附有化验报告，但单位热值含碳量使用了缺省值 {found}',
+      en: '{level} {unitId} attaches a lab report but uses the default carbon per unit heat {found}',
     },
   },
   {
@@ -473,8 +486,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'conformity',
     rationale: 'The default carbon per unit heat was lowered from 0.03356 to 0.03085 tC/GJ; the former default is no longer allowed.',
     message: {
-      zh: '机组 {unitId} 的单位热值含碳量 {found} 是已废止的缺省值（现行 {expected}）',
-      en: 'Unit {unitId}: carbon per unit heat {found} is a former default (now {expected})',
+      zh: '{level} {unitId} 的单位热值含碳量 {found} 是已废止的缺省值（现行 {expected}）',
+      en: '{level} {unitId}: carbon per unit heat {found} is a former default (now {expected})',
     },
   },
   {
@@ -484,8 +497,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'Measured carbon per unit heat is elemental carbon ÷ NCV of the same sample (C% ÷ 100 ÷ GJ/t); a value that disagrees was not derived from this lab report.',
     message: {
-      zh: '机组 {unitId} 的单位热值含碳量 {found} 与元素碳÷低位发热量 {expected} 不符',
-      en: 'Unit {unitId}: carbon per unit heat {found} disagrees with carbon ÷ NCV {expected}',
+      zh: '{level} {unitId} 的单位热值含碳量 {found} 与元素碳÷低位发热量 {expected} 不符',
+      en: '{level} {unitId}: carbon per unit heat {found} disagrees with carbon ÷ NCV {expected}',
     },
   },
   {
@@ -495,8 +508,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'NCV, carbon, hydrogen, sulfur and moisture come from the same sample, so the Mendeleev estimate (339C + 1030H − 108.9(O − S) − 25.1(9H + Mt) kJ/kg, oxygen assumed) must roughly agree with the declared NCV.',
     message: {
-      zh: '机组 {unitId} 的低位发热量 {found} 与元素分析估算值 {expected} 差异过大',
-      en: 'Unit {unitId}: NCV {found} is far from the estimate from the elemental analysis {expected}',
+      zh: '{level} {unitId} 的低位发热量 {found} 与元素分析估算值 {expected} 差异过大',
+      en: '{level} {unitId}: NCV {found} is far from the estimate from the elemental analysis {expected}',
     },
   },
   {
@@ -504,14 +517,14 @@ export const CATALOGUE: readonly CheckEntry[] = [
     severity: 'error',
     category: 'plausibility',
     rationale: 'Power supplied to the grid is generation less auxiliary use; it cannot exceed generation.',
-    message: { zh: '机组 {unitId} 供电量 {found} 大于发电量 {expected}', en: 'Unit {unitId}: power supplied {found} exceeds power generated {expected}' },
+    message: { zh: '{level} {unitId} 供电量 {found} 大于发电量 {expected}', en: '{level} {unitId}: power supplied {found} exceeds power generated {expected}' },
   },
   {
     code: 'EVD-CROSS-AUX-RATE',
     severity: 'warning',
     category: 'plausibility',
     rationale: 'The auxiliary power rate (1 − supplied/generated) of a thermal unit sits at 3–10% (default; configurable).',
-    message: { zh: '机组 {unitId} 厂用电率为 {found}，不在 {expected} 范围内', en: 'Unit {unitId}: auxiliary power rate is {found}, outside {expected}' },
+    message: { zh: '{level} {unitId} 厂用电率为 {found}，不在 {expected} 范围内', en: '{level} {unitId}: auxiliary power rate is {found}, outside {expected}' },
   },
   {
     code: 'EVD-CROSS-HOURS-GT-MONTH',
@@ -519,8 +532,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'plausibility',
     rationale: 'A unit cannot run more hours than the month has.',
     message: {
-      zh: '机组 {unitId} 运行小时数 {found} 超过当月小时数 {expected}',
-      en: 'Unit {unitId}: operating hours {found} exceed the hours in the month {expected}',
+      zh: '{level} {unitId} 运行小时数 {found} 超过当月小时数 {expected}',
+      en: '{level} {unitId}: operating hours {found} exceed the hours in the month {expected}',
     },
   },
   {
@@ -528,7 +541,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
     severity: 'error',
     category: 'plausibility',
     rationale: 'A unit that did not run (0 hours) generates nothing and has a load factor of 0.',
-    message: { zh: '机组 {unitId} 运行小时数为 0，但{field}为 {found}', en: 'Unit {unitId}: 0 operating hours but {field} is {found}' },
+    message: { zh: '{level} {unitId} 运行小时数为 0，但{field}为 {found}', en: '{level} {unitId}: 0 operating hours but {field} is {found}' },
   },
   {
     code: 'EVD-CROSS-GEN-GT-CAPACITY',
@@ -536,8 +549,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'plausibility',
     rationale: 'Generation cannot exceed installed capacity × operating hours.',
     message: {
-      zh: '机组 {unitId} 发电量 {found} 超过装机容量×运行小时 {expected}',
-      en: 'Unit {unitId}: generation {found} exceeds capacity × hours {expected}',
+      zh: '{level} {unitId} 发电量 {found} 超过装机容量×运行小时 {expected}',
+      en: '{level} {unitId}: generation {found} exceeds capacity × hours {expected}',
     },
   },
   {
@@ -547,8 +560,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'The load (output) factor is average load ÷ rated capacity, i.e. generation ÷ (capacity × operating hours); a declared factor far from that was not computed from these figures.',
     message: {
-      zh: '机组 {unitId} 的负荷系数 {found} 与发电量÷(装机容量×运行小时) {expected} 不符',
-      en: 'Unit {unitId}: load factor {found} disagrees with generation ÷ (capacity × hours) {expected}',
+      zh: '{level} {unitId} 的负荷系数 {found} 与发电量÷(装机容量×运行小时) {expected} 不符',
+      en: '{level} {unitId}: load factor {found} disagrees with generation ÷ (capacity × hours) {expected}',
     },
   },
   {
@@ -556,7 +569,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
     severity: 'warning',
     category: 'plausibility',
     rationale: 'Net coal consumption (coal × NCV ÷ 29.271 ÷ supplied) of coal units sits at 260–360 gce/kWh (default; national average ≈ 300).',
-    message: { zh: '机组 {unitId} 供电煤耗为 {found}，不在 {expected} 范围内', en: 'Unit {unitId}: net coal consumption is {found}, outside {expected}' },
+    message: { zh: '{level} {unitId} 供电煤耗为 {found}，不在 {expected} 范围内', en: '{level} {unitId}: net coal consumption is {found}, outside {expected}' },
   },
   {
     code: 'EVD-EVIDENCE-MISSING',
@@ -564,8 +577,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'evidence',
     rationale: 'Every evidence file a report names must be in the same deposit, so the value can be traced to its source.',
     message: {
-      zh: '机组 {unitId} 的{field}引用的证据文件 {found} 未在本次存证文件夹中。更正：将报告和全部证据文件上传到一个新的存证文件夹（新的存证编号）；已上传的文件不可覆盖',
-      en: 'Unit {unitId}: evidence file {found} for {field} is not in the deposit folder. To correct: upload the report and all its evidence to a new deposit folder (a new depositId); uploaded files cannot be replaced',
+      zh: '{level} {unitId} 的{field}引用的证据文件 {found} 未在本次存证文件夹中。更正：将报告和全部证据文件上传到一个新的存证文件夹（新的存证编号）；已上传的文件不可覆盖',
+      en: '{level} {unitId}: evidence file {found} for {field} is not in the deposit folder. To correct: upload the report and all its evidence to a new deposit folder (a new depositId); uploaded files cannot be replaced',
     },
   },
   {
@@ -574,8 +587,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     category: 'evidence',
     rationale: 'A declared SHA-256 binds the value to one exact file; a different file may have been swapped in.',
     message: {
-      zh: '机组 {unitId} 的证据文件 {field} 哈希不符：实际 {found}，声明 {expected}',
-      en: 'Unit {unitId}: evidence file {field} has SHA-256 {found}, but the report declares {expected}',
+      zh: '{level} {unitId} 的证据文件 {field} 哈希不符：实际 {found}，声明 {expected}',
+      en: '{level} {unitId}: evidence file {field} has SHA-256 {found}, but the report declares {expected}',
     },
   },
   // Month-over-month signals; their rules are in history-checks.ts.
@@ -584,8 +597,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       "Values identical to the previous month are a data-fraud pattern MEE has named. Flagged when at least half of a unit's non-zero values (and at least 3) repeat exactly: a steady coal supply repeats a lab value or two, a copied month repeats nearly everything.",
     message: {
-      zh: '机组 {unitId} 有 {found} 与上月完全相同（{expected}），请核实是否照抄',
-      en: 'Unit {unitId}: {found} identical to the previous month ({expected}); check they were not copied',
+      zh: '{level} {unitId} 有 {found} 与上月完全相同（{expected}），请核实是否照抄',
+      en: '{level} {unitId}: {found} identical to the previous month ({expected}); check they were not copied',
     },
   }),
   history({
@@ -593,8 +606,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       "A lab report covers one month's coal sample; the same report number in an earlier month means one test is being passed off as another (MEE-named pattern).",
     message: {
-      zh: '机组 {unitId} 的化验报告编号 {found} 已在 {expected} 使用过',
-      en: 'Unit {unitId}: lab report number {found} was already used for {expected}',
+      zh: '{level} {unitId} 的化验报告编号 {found} 已在 {expected} 使用过',
+      en: '{level} {unitId}: lab report number {found} was already used for {expected}',
     },
   }),
   history({
@@ -610,8 +623,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'Coal quality drifts slowly when the supply does not change; a jump beyond the configured band from the previous month needs an explanation (new supplier, wrong sample, typing error).',
     message: {
-      zh: '机组 {unitId} 的{field}为 {found}，较上月变化超出 {expected}',
-      en: 'Unit {unitId}: {field} is {found}, a change from the previous month beyond {expected}',
+      zh: '{level} {unitId} 的{field}为 {found}，较上月变化超出 {expected}',
+      en: '{level} {unitId}: {field} is {found}, a change from the previous month beyond {expected}',
     },
   }),
   history({
@@ -619,8 +632,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     rationale:
       'Elemental carbon measured on a new sample each month varies; the same value for several consecutive months suggests one batch test passed off as monthly tests (MEE-named pattern).',
     message: {
-      zh: '机组 {unitId} 的{field}连续 {expected} 个月均为 {found}',
-      en: 'Unit {unitId}: {field} has been {found} for {expected} consecutive months',
+      zh: '{level} {unitId} 的{field}连续 {expected} 个月均为 {found}',
+      en: '{level} {unitId}: {field} has been {found} for {expected} consecutive months',
     },
   }),
 ];
@@ -634,16 +647,20 @@ export function checkDefinition(code: string): CheckEntry {
   return definition;
 }
 
-function fieldName(field: string | undefined, language: 'zh' | 'en'): string {
+function fieldName(finding: Finding, language: 'zh' | 'en'): string {
+  const field = finding.field;
   if (field === undefined) return '';
+  if (finding.fieldName) return `${finding.fieldName[language]} (${field})`;
   return isParameterCode(field) ? `${PARAMETERS[field][language]} (${field})` : field;
 }
 
 function interpolate(template: string, finding: Finding, language: 'zh' | 'en'): string {
-  return template.replace(/\{(unitId|field|expected|found|row)\}/g, (_, name: string) => {
+  return template.replace(/\{(unitId|field|expected|found|row|level)\}/g, (_, name: string) => {
+    // The facility's level in its industry (机组, 熟料生产线, 电解系列, 工序); a power unit's without one.
+    if (name === 'level') return finding.level?.[language] ?? (language === 'zh' ? '机组' : 'Unit');
     const localised = language === 'zh' ? finding.zh?.[name as 'field' | 'expected' | 'found'] : undefined;
     if (localised !== undefined) return localised;
-    if (name === 'field') return fieldName(finding.field, language);
+    if (name === 'field') return fieldName(finding, language);
     const v = finding[name as Exclude<keyof Finding, 'zh'>];
     return v === undefined ? '' : String(v);
   });

@@ -103,7 +103,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'EVD-PARAM-MISSING': ({ report, enterprise }) =>
     report.units.flatMap((unit) => {
       const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
-      if (!registered) return [];
+      if (!registered?.fuel) return [];
       return requiredParameters(registered.fuel)
         .filter((code) => !unit.parameters[code] && !unit.unreadable.includes(code))
         .map((code) => ({ unitId: unit.unitId, field: code, expected: `a value in ${PARAMETERS[code].unit}`, found: '(absent)' }));
@@ -115,7 +115,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'EVD-PARAM-EXTRA': ({ report, enterprise }) =>
     report.units.flatMap((unit) => {
       const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
-      if (!registered) return [];
+      if (!registered?.fuel) return [];
       const required = requiredParameters(registered.fuel);
       return PARAMETER_CODES.filter((code) => unit.parameters[code] && !required.includes(code)).map((code) => ({
         unitId: unit.unitId,

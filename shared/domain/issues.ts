@@ -62,6 +62,10 @@ export interface Finding {
    * machine-readable) ones: a column list reads 统一社会信用代码、月份 there, not enterpriseId, period.
    */
   zh?: { field?: string; expected?: string; found?: string };
+  /** The facility's level in its industry, as the messages name it (机组 / Unit when absent). */
+  level?: { zh: string; en: string };
+  /** The field's names where it is another industry's parameter (熟料产量 / clinker output). */
+  fieldName?: { zh: string; en: string };
 }
 
 export const VerdictSchema = z.enum(['accepted', 'needs-review', 'returned']);

@@ -23,12 +23,17 @@ export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
 export const COLUMNS = {
   enterpriseId: ['统一社会信用代码', '企业代码'],
   period: ['月份', '报告月份', '期间'],
-  unitId: ['机组', '机组编号'],
+  // The facility: a generating unit, a clinker line, a potline series, a steel process.
+  unitId: ['机组', '机组编号', '设施', '设施编号', '熟料生产线', '生产线', '电解系列', '工序'],
   parameter: ['参数', '参数名称'],
   value: ['数值', '值'],
   unit: ['单位', '计量单位'],
   evidenceFile: ['证据文件', '支撑材料'],
   evidenceSha256: ['证据SHA256', '证据哈希'],
+  /** Optional: the material a per-material parameter is for (or `consumed[coke]` in the 参数 column). */
+  material: ['物料', '物料名称'],
+  /** Optional: 实测 (measured) or 缺省值 (default), for a parameter that may be either. */
+  basis: ['取值方式', '数据来源'],
 } as const;
 export type Column = keyof typeof COLUMNS;
 export const REQUIRED_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit'];

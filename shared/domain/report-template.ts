@@ -31,7 +31,7 @@ export interface TemplateRow {
 /** Every row the enterprise fills for the month, unit by unit, in parameter order. */
 export function templateRows(enterprise: Pick<Enterprise, 'units'>): TemplateRow[] {
   return enterprise.units.flatMap((unit) => {
-    const parameters = requiredParameters(unit.fuel).map(
+    const parameters = requiredParameters(unit.fuel ?? 'coal').map(
       (code): TemplateRow => ({ unitId: unit.unitId, parameter: code, name: PARAMETERS[code].zh, unit: PARAMETERS[code].unit }),
     );
     // A coal unit's carbon content comes from a lab analysis: its report number and date are required with it.

@@ -9,8 +9,9 @@ import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import { boundedText, type Issue, MAX_ISSUE_TEXT, MAX_ISSUE_UNIT_ID } from './issues.ts';
 import { readNumber } from './numbers.ts';
-import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from './parameters.ts';
+import { isParameterCode, PARAMETER_CODES, PARAMETERS, type ParameterCode } from './parameters.ts';
 import { COLUMNS, type CellValue, type Column, LAB_REPORT_NAMES, type ReportTable, type TableResult, type TableRow } from './report-table.ts';
+import { type Vocabulary, vocabularyOf } from './vocabulary.ts';
 
 const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
 const EvidenceFileNameSchema = z.string().min(1).max(200);
@@ -28,6 +29,8 @@ export const MeasuredValueSchema = z.object({
   evidenceFile: EvidenceFileNameSchema.optional(),
   evidenceSha256: Sha256Schema.optional(),
   row: z.number().int().optional(),
+  /** As the report declared it (取值方式), for a parameter that may be measured or the default; absent when not declared. */
+  basis: z.enum(['measured', 'default']).optional(),
 });
 export type MeasuredValue = z.infer<typeof MeasuredValueSchema>;
 
@@ -41,10 +44,14 @@ export const LabReportSchema = z.object({
 
 export const UnitReportSchema = z.object({
   unitId: z.string().min(1),
-  parameters: z.partialRecord(z.enum(PARAMETER_CODES), MeasuredValueSchema),
+  /**
+   * By key in the facility's catalogue: `coalConsumed`, `clinkerOutput`, or `code[material]` for
+   * a per-material parameter (`netConsumed[coke]`).
+   */
+  parameters: z.record(z.string(), MeasuredValueSchema),
   labReport: LabReportSchema.optional(),
-  /** Parameters that were present but unreadable (already reported; not "missing"). */
-  unreadable: z.array(z.enum(PARAMETER_CODES)).default([]),
+  /** Parameter keys that were present but unreadable (already reported; not "missing"). */
+  unreadable: z.array(z.string()).default([]),
 });
 export type UnitReport = z.infer<typeof UnitReportSchema>;
 
@@ -70,6 +77,7 @@ export const JsonReportSchema = z.object({
             unit: z.string(),
             evidenceFile: z.string().optional(),
             evidenceSha256: z.string().optional(),
+            basis: z.string().optional(),
           }),
         ),
         labReport: z
@@ -143,6 +151,7 @@ export function parseJsonTable(text: string, limits: TableLimits = DEFAULT_CHECK
           unit: v.unit,
           evidenceFile: v.evidenceFile ?? null,
           evidenceSha256: v.evidenceSha256 ?? null,
+          ...(v.basis !== undefined ? { basis: v.basis } : {}),
         },
       });
     }
@@ -180,8 +189,21 @@ function where(table: ReportTable, row: TableRow, column: Column): { row?: numbe
   };
 }
 
-/** The long table → the model. Cell-level problems become issues; the rest of the table still counts. */
-export function reportFromTable(table: ReportTable): { report?: MonthlyReport; issues: Issue[] } {
+/** 实测 / measured, 缺省值 / default; empty: not declared; anything else: unreadable. */
+function basisOf(cell: string): 'measured' | 'default' | '' | undefined {
+  const cleaned = cell.replace(/\s+/g, '').toLowerCase();
+  if (cleaned === '') return '';
+  if (['measured', '实测', '实测值', '检测', '检测值'].includes(cleaned)) return 'measured';
+  if (['default', '缺省', '缺省值', '默认', '默认值'].includes(cleaned)) return 'default';
+  return undefined;
+}
+
+/**
+ * The long table → the model. Cell-level problems become issues; the rest of the table still
+ * counts. Parameter names are read with `vocabulary` (the enterprise's facilities' catalogues);
+ * without one, with every industry's, power first.
+ */
+export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = vocabularyOf()): { report?: MonthlyReport; issues: Issue[] } {
   const issues: Issue[] = [];
   const first = table.rows[0];
   if (!first) return { issues: [issueOf('EVD-REPORT-EMPTY', { expected: 'at least one row of parameters', found: 'no rows' })] };
@@ -242,19 +264,23 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
       else unit.labReport = { reportNo: unit.labReport?.reportNo ?? '', ...unit.labReport, issuedOn: value };
       continue;
     }
-    const code = resolveParameter(parameter);
-    if (!code) {
+    const resolved = vocabulary.resolve(unitId, parameter, text(row.cells.material));
+    if (!resolved) {
+      const material = text(row.cells.material);
+      const named = material ? `${parameter}[${material}]` : parameter;
       issues.push(
         issueOf('EVD-PARAM-UNKNOWN', {
           ...where(table, row, 'parameter'),
           unitId,
-          field: parameter || '(empty)',
-          expected: PARAMETER_CODES.join(', '),
-          found: parameter || '(empty)',
+          field: named || '(empty)',
+          expected: vocabulary.known(unitId).join(', '),
+          found: named || '(empty)',
         }),
       );
       continue;
     }
+    const code = resolved.key;
+    const names = isParameterCode(code) ? {} : { fieldName: { zh: labelOf(resolved, 'zh'), en: labelOf(resolved, 'en') } };
     if (unit.parameters[code] || unit.unreadable.includes(code)) {
       issues.push(
         issueOf('EVD-PARAM-DUPLICATE', {
@@ -263,13 +289,14 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
           field: code,
           expected: 'one row per unit and parameter',
           found: 'a second row',
+          ...names,
         }),
       );
       continue;
     }
     const declaredUnit = text(row.cells.unit);
-    const factor = unitFactor(code, declaredUnit);
-    const reading = readNumber(row.cells.value ?? null, PARAMETERS[code].unit === '%');
+    const factor = vocabulary.factor(resolved, declaredUnit);
+    const reading = readNumber(row.cells.value ?? null, resolved.unit === '%');
     if (reading.kind !== 'number') {
       unit.unreadable.push(code);
       issues.push(
@@ -278,15 +305,17 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
               ...where(table, row, 'value'),
               unitId,
               field: code,
-              expected: `a number in ${PARAMETERS[code].unit}`,
+              expected: `a number in ${resolved.unit}`,
               found: '(empty)',
+              ...names,
             })
           : issueOf('EVD-PARAM-NOT-NUMBER', {
               ...where(table, row, 'value'),
               unitId,
               field: code,
-              expected: `a number in ${PARAMETERS[code].unit}`,
+              expected: `a number in ${resolved.unit}`,
               found: reading.raw.slice(0, 80),
+              ...names,
             }),
       );
       continue;
@@ -298,8 +327,9 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
           ...where(table, row, 'unit'),
           unitId,
           field: code,
-          expected: Object.keys(PARAMETERS[code].units).join(' | '),
+          expected: Object.keys(resolved.units).join(' | '),
           found: declaredUnit || '(empty)',
+          ...names,
         }),
       );
       continue;
@@ -311,13 +341,35 @@ export function reportFromTable(table: ReportTable): { report?: MonthlyReport; i
           ...where(table, row, 'value'),
           unitId,
           field: code,
-          expected: `a number in ${PARAMETERS[code].unit}`,
+          expected: `a number in ${resolved.unit}`,
           found: String(reading.value).slice(0, 80),
+          ...names,
         }),
       );
       continue;
     }
-    unit.parameters[code] = { value: reading.value * factor, declaredValue: reading.value, declaredUnit, ...evidence, ...rowRef };
+    const basisCell = text(row.cells.basis);
+    const basis = basisOf(basisCell);
+    if (basis === undefined) {
+      issues.push(
+        issueOf('EVD-PARAM-BASIS', {
+          ...where(table, row, 'basis'),
+          unitId,
+          field: code,
+          expected: '实测 (measured) | 缺省值 (default)',
+          found: basisCell.slice(0, 80),
+          ...names,
+        }),
+      );
+    }
+    unit.parameters[code] = {
+      value: reading.value * factor,
+      declaredValue: reading.value,
+      declaredUnit,
+      ...evidence,
+      ...rowRef,
+      ...(basis ? { basis } : {}),
+    };
   }
   for (const unit of units.values()) {
     if (unit.labReport && unit.labReport.reportNo === '') {
@@ -335,10 +387,17 @@ export function isPlainEvidenceName(name: string): boolean {
   return /^(?!\.)[^/\\\u0000-\u001f\u007f]{1,200}$/.test(name);
 }
 
-/** A parameter is named by its code or its Chinese name. */
+/** A power parameter is named by its code or its Chinese name. */
 export function resolveParameter(name: string): ParameterCode | undefined {
   const cleaned = name.normalize('NFKC').replace(/\s+/g, '');
   if (isParameterCode(cleaned)) return cleaned;
   const lower = cleaned.toLowerCase();
   return PARAMETER_CODES.find((code) => code.toLowerCase() === lower || PARAMETERS[code].zh.normalize('NFKC') === cleaned);
+}
+
+/** A resolved key's name for people: 熟料产量, 净消耗量（焦炭）. */
+function labelOf(resolved: { parameter: { zh: string; en: string }; material?: { zh: string; en: string } }, language: 'zh' | 'en'): string {
+  const { parameter, material } = resolved;
+  if (!material) return parameter[language];
+  return language === 'zh' ? `${parameter.zh}（${material.zh}）` : `${parameter.en} (${material.en})`;
 }

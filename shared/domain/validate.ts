@@ -12,6 +12,7 @@ import { type Issue, summarise, type ValidationReport } from './issues.ts';
 import { type Enterprise, isObliged } from './registry.ts';
 import { type MonthlyReport, parseJsonTable, reportFromTable } from './report.ts';
 import type { PriorMonth } from './history-checks.ts';
+import { vocabularyOf } from './vocabulary.ts';
 import { decodeText, formatOfFileName, MAX_REPORT_BYTES, parseCsvTable, parseXlsxTable, type TableResult } from './report-table.ts';
 
 export interface DepositToValidate {
@@ -76,8 +77,17 @@ export interface ReportReading {
   readonly issues: readonly Issue[];
 }
 
-/** `settings` bounds the table (`report.maxRows`, `report.maxColumns`); defaults when absent. */
-export async function readReport(fileName: string, bytes: Uint8Array, settings: CheckSettings = DEFAULT_CHECK_SETTINGS): Promise<ReportReading> {
+/**
+ * `settings` bounds the table (`report.maxRows`, `report.maxColumns`); defaults when absent.
+ * `enterprise` names the catalogue each facility's rows are read with (vocabulary.ts); without
+ * it every industry's names are tried, power first.
+ */
+export async function readReport(
+  fileName: string,
+  bytes: Uint8Array,
+  settings: CheckSettings = DEFAULT_CHECK_SETTINGS,
+  enterprise?: Enterprise,
+): Promise<ReportReading> {
   const refusal = reportFormatRefusal(fileName, bytes.subarray(0, REPORT_HEAD_BYTES));
   if (refusal) return { issues: [refusal] };
   const format = formatOfFileName(fileName);
@@ -98,7 +108,7 @@ export async function readReport(fileName: string, bytes: Uint8Array, settings: 
           : parseJsonTable(decoded.text, limits);
   } else return { issues: [issueOf('EVD-FILE-TYPE', { found: fileName, expected: '.csv, .xlsx or .json' })] };
   if (!table.table) return { issues: table.issues };
-  const converted = reportFromTable(table.table);
+  const converted = reportFromTable(table.table, vocabularyOf(enterprise));
   return { ...(converted.report ? { report: converted.report } : {}), issues: [...table.issues, ...converted.issues] };
 }
 
@@ -112,7 +122,7 @@ export async function validateDeposit(deposit: DepositToValidate): Promise<Depos
   const reused = deposit.keyReused ? [issueOf('EVD-KEY-REUSED', { field: 'key', found: deposit.key.fileName })] : [];
   const admitted = [...reused, ...admitReport(deposit.key, deposit.reportSize)];
   if (admitted.length > reused.length || !(deposit.reading || deposit.reportBytes)) return { validation: finish(admitted) };
-  const reading = deposit.reading ?? (await readReport(deposit.key.fileName, deposit.reportBytes as Uint8Array, deposit.settings));
+  const reading = deposit.reading ?? (await readReport(deposit.key.fileName, deposit.reportBytes as Uint8Array, deposit.settings, deposit.enterprise));
   const { report } = reading;
   const issues = [...reused, ...reading.issues];
   if (!report) return { validation: finish(issues) };

@@ -47,7 +47,7 @@ describe('the month template', () => {
     for (const unit of DEMO_ENTERPRISE.units) {
       const asked = rows.filter((r) => r.unitId === unit.unitId).map((r) => r.parameter);
       const lab = unit.fuel === 'coal' ? ['labReportNo', 'labReportIssuedOn'] : [];
-      expect(asked).toEqual([...requiredParameters(unit.fuel), ...lab]);
+      expect(asked).toEqual([...requiredParameters(unit.fuel ?? 'coal'), ...lab]);
     }
   });
 
