@@ -6,9 +6,10 @@
  * 万kWh stays in 万kWh.
  */
 import iconv from 'iconv-lite';
-import { PARAMETER_CODES, PARAMETERS } from './parameters.ts';
+import { PARAMETER_CODES } from './parameters.ts';
 import type { MonthlyReport } from './report.ts';
 import { COLUMNS, type Column } from './report-table.ts';
+import { chineseNameOf } from './vocabulary.ts';
 import { newWorkbook } from './workbook.ts';
 
 export interface WriteOptions {
@@ -22,6 +23,14 @@ export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
 
 const WRITTEN_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit', 'evidenceFile', 'evidenceSha256'];
 
+/** A unit's keys in writing order: power's in catalogue order (as reports always were), then the rest as the model holds them. */
+export function keysInOrder(unit: MonthlyReport['units'][number]): string[] {
+  const power = PARAMETER_CODES.filter((code) => unit.parameters[code]);
+  return [...power, ...Object.keys(unit.parameters).filter((key) => !(PARAMETER_CODES as readonly string[]).includes(key))];
+}
+
+const BASIS_NAMES = { measured: { en: 'measured', zh: '实测' }, default: { en: 'default', zh: '缺省值' } } as const;
+
 export type Cell = string | number | null;
 
 function headerOf(column: Column, headers: 'en' | 'zh'): string {
@@ -31,20 +40,24 @@ function headerOf(column: Column, headers: 'en' | 'zh'): string {
 /** The long table: one row per unit and parameter, then the unit's lab report rows. */
 export function reportRows(report: MonthlyReport, options: WriteOptions = {}): Cell[][] {
   const headers = options.headers ?? 'en';
-  const rows: Cell[][] = [WRITTEN_COLUMNS.map((c) => headerOf(c, headers))];
+  // The 取值方式 column only where a value declares its basis: power reports never had one.
+  const withBasis = report.units.some((unit) => Object.values(unit.parameters).some((v) => v?.basis !== undefined));
+  const columns: readonly Column[] = withBasis ? [...WRITTEN_COLUMNS, 'basis'] : WRITTEN_COLUMNS;
+  const rows: Cell[][] = [columns.map((c) => headerOf(c, headers))];
   for (const unit of report.units) {
     const base = { enterpriseId: report.enterpriseId, period: report.period, unitId: unit.unitId };
-    const push = (cells: Partial<Record<Column, Cell>>) => rows.push(WRITTEN_COLUMNS.map((c) => cells[c] ?? null));
-    for (const code of PARAMETER_CODES) {
-      const v = unit.parameters[code];
+    const push = (cells: Partial<Record<Column, Cell>>) => rows.push(columns.map((c) => cells[c] ?? null));
+    for (const key of keysInOrder(unit)) {
+      const v = unit.parameters[key];
       if (!v) continue;
       push({
         ...base,
-        parameter: options.parameterNames === 'zh' ? PARAMETERS[code].zh : code,
+        parameter: options.parameterNames === 'zh' ? (chineseNameOf(key) ?? key) : key,
         value: v.declaredValue,
         unit: v.declaredUnit,
         evidenceFile: v.evidenceFile ?? null,
         evidenceSha256: v.evidenceSha256 ?? null,
+        ...(v.basis ? { basis: BASIS_NAMES[v.basis][headers] } : {}),
       });
     }
     const lab = unit.labReport;
@@ -103,15 +116,16 @@ export async function writeXlsx(report: MonthlyReport, options: WriteOptions & {
 /** The JSON format (`JsonReportSchema`), pretty-printed. */
 export function writeJson(report: MonthlyReport): string {
   const units = report.units.map((unit) => {
-    const parameters: Record<string, { value: number; unit: string; evidenceFile?: string; evidenceSha256?: string }> = {};
-    for (const code of PARAMETER_CODES) {
-      const v = unit.parameters[code];
+    const parameters: Record<string, { value: number; unit: string; evidenceFile?: string; evidenceSha256?: string; basis?: string }> = {};
+    for (const key of keysInOrder(unit)) {
+      const v = unit.parameters[key];
       if (!v) continue;
-      parameters[code] = {
+      parameters[key] = {
         value: v.declaredValue,
         unit: v.declaredUnit,
         ...(v.evidenceFile !== undefined ? { evidenceFile: v.evidenceFile } : {}),
         ...(v.evidenceSha256 !== undefined ? { evidenceSha256: v.evidenceSha256 } : {}),
+        ...(v.basis !== undefined ? { basis: v.basis } : {}),
       };
     }
     const lab = unit.labReport;

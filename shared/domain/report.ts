@@ -225,6 +225,8 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
       issues.push(issueOf('EVD-PARAM-EMPTY', { ...where(table, row, 'unitId'), field: 'unitId', expected: 'a generating unit id', found: '(empty)' }));
       continue;
     }
+    const level = vocabulary.level(unitId);
+    const lv = level ? { level } : {};
     const unit = units.get(unitId) ?? { unitId, parameters: {}, unreadable: [] };
     units.set(unitId, unit);
     // Not NFKC-normalised: the name must match the evidence object's key byte for byte.
@@ -234,6 +236,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-EVIDENCE-NAME', {
           ...where(table, row, 'evidenceFile'),
           unitId,
+          ...lv,
           field: parameter,
           expected: 'a file name of at most 200 characters, without folders',
           found: evidenceFile.slice(0, 80),
@@ -247,6 +250,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-EVIDENCE-HASH-FORMAT', {
           ...where(table, row, 'evidenceSha256'),
           unitId,
+          ...lv,
           field: parameter,
           expected: '64 hex digits',
           found: evidenceSha256.slice(0, 80),
@@ -272,6 +276,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-PARAM-UNKNOWN', {
           ...where(table, row, 'parameter'),
           unitId,
+          ...lv,
           field: named || '(empty)',
           expected: vocabulary.known(unitId).join(', '),
           found: named || '(empty)',
@@ -286,6 +291,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-PARAM-DUPLICATE', {
           ...where(table, row, 'parameter'),
           unitId,
+          ...lv,
           field: code,
           expected: 'one row per unit and parameter',
           found: 'a second row',
@@ -304,6 +310,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
           ? issueOf('EVD-PARAM-EMPTY', {
               ...where(table, row, 'value'),
               unitId,
+              ...lv,
               field: code,
               expected: `a number in ${resolved.unit}`,
               found: '(empty)',
@@ -312,6 +319,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
           : issueOf('EVD-PARAM-NOT-NUMBER', {
               ...where(table, row, 'value'),
               unitId,
+              ...lv,
               field: code,
               expected: `a number in ${resolved.unit}`,
               found: reading.raw.slice(0, 80),
@@ -326,6 +334,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-PARAM-UNIT', {
           ...where(table, row, 'unit'),
           unitId,
+          ...lv,
           field: code,
           expected: Object.keys(resolved.units).join(' | '),
           found: declaredUnit || '(empty)',
@@ -340,6 +349,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-PARAM-NOT-NUMBER', {
           ...where(table, row, 'value'),
           unitId,
+          ...lv,
           field: code,
           expected: `a number in ${resolved.unit}`,
           found: String(reading.value).slice(0, 80),
@@ -355,6 +365,7 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
         issueOf('EVD-PARAM-BASIS', {
           ...where(table, row, 'basis'),
           unitId,
+          ...lv,
           field: code,
           expected: '实测 (measured) | 缺省值 (default)',
           found: basisCell.slice(0, 80),
