@@ -42,6 +42,28 @@ export function scratchDir(prefix: string): string {
   return mkdtempSync(join(base, prefix));
 }
 
+/** A port taken between `freePort()` and the emulator's bind (another process, a parallel test): Node's, Java's and s3rver's words for it. */
+function isAddressInUse(error: unknown): boolean {
+  return /EADDRINUSE|Address already in use|BindException/i.test(
+    error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error),
+  );
+}
+
+/**
+ * Starts an emulator on `fixed` ports, or on free ones: a free port is only free when it was
+ * looked at, so a start that finds it taken by the time it binds tries again on new ones.
+ */
+async function onFreePorts<T>(start: (ports: readonly number[]) => Promise<T>, count: number, fixed?: readonly number[]): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = fixed ?? (await Promise.all(Array.from({ length: count }, () => freePort())));
+    try {
+      return await start(ports);
+    } catch (error) {
+      if (fixed || attempt >= 5 || !isAddressInUse(error)) throw error;
+    }
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -258,26 +280,37 @@ export async function startEmulators(givenDataDir: string, options: EmulatorOpti
       `removed ${incomplete.length} upload(s) a previous twin was killed in the middle of (S3 never stores a failed PUT): ${incomplete.slice(0, 5).join(', ')}`,
     );
   if (options.ports) await assertPortsFree([options.ports.s3, options.ports.dynamodb, options.ports.sqs]);
-  const [s3Port, dynamoPort, sqsPort] = options.ports
-    ? [options.ports.s3, options.ports.dynamodb, options.ports.sqs]
-    : [await freePort(), await freePort(), await freePort()];
   const s3Events = new EventEmitter();
-  const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
-    workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3'), eventPrefix: options.s3EventPrefix ?? '', writeOnce: options.writeOnce },
-  });
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (message: { type: string; event?: unknown; metadata?: unknown }) => {
-      if (message.type === 'ready') resolve();
-      else if (message.type === 's3-event') s3Events.emit('event', message.event, message.metadata);
+  const startWorker = async ([s3Port, sqsPort]: readonly number[]) => {
+    const started = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
+      workerData: { s3Port, sqsPort, s3Directory: join(dataDir, 's3'), eventPrefix: options.s3EventPrefix ?? '', writeOnce: options.writeOnce },
     });
-  });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        started.once('error', reject);
+        started.on('message', (message: { type: string; event?: unknown; metadata?: unknown }) => {
+          if (message.type === 'ready') resolve();
+          else if (message.type === 's3-event') s3Events.emit('event', message.event, message.metadata);
+        });
+      });
+    } catch (error) {
+      await started.terminate();
+      throw error;
+    }
+    return { worker: started, s3Port: s3Port as number, sqsPort: sqsPort as number };
+  };
+  const { worker, s3Port, sqsPort } = await onFreePorts(startWorker, 2, options.ports && [options.ports.s3, options.ports.sqs]);
   // In memory unless asked: faster, and each twin starts empty.
   const dynamoPath = options.persistDynamoDb ? join(dataDir, 'dynamodb') : null;
   if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
   const pidFile = join(dataDir, DYNAMODB_PID_FILE);
+  const { child: firstDynamo, dynamoPort } = await onFreePorts(
+    async ([port]) => ({ child: await startDynamoDb(port as number, dynamoPath, (pid) => writeFileSync(pidFile, String(pid))), dynamoPort: port as number }),
+    1,
+    options.ports && [options.ports.dynamodb],
+  );
   const startNoted = () => startDynamoDb(dynamoPort, dynamoPath, (pid) => writeFileSync(pidFile, String(pid)));
-  let dynamo = await startNoted();
+  let dynamo = firstDynamo;
   // A twin that exits (process.exit, an uncaught error, the end of the event loop) must not leave
   // a JVM holding the port; signals are the caller's to turn into a stop (see start.ts).
   const killOnExit = () => {
