@@ -3,7 +3,7 @@
  * severity, the parameters the issues flag, which evidence file backs an issue, and the API's
  * bilingual refusal text in one language. No fetching here, so it is the same on every screen.
  */
-import { isParameterCode, PARAMETERS, type ParameterCode } from '#domain/parameters.ts';
+import { describeKey } from '#domain/key-labels.ts';
 import type { Lang } from '../messages.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -34,7 +34,7 @@ export interface MeasuredValue {
 
 export interface UnitReport {
   readonly unitId: string;
-  readonly parameters: Partial<Record<ParameterCode, MeasuredValue>>;
+  readonly parameters: Readonly<Record<string, MeasuredValue>>;
   readonly labReport?: { readonly reportNo: string; readonly evidenceFile?: string };
 }
 
@@ -120,10 +120,10 @@ export function issueKey(issue: Pick<Issue, 'code' | 'unitId' | 'field'>): strin
 }
 
 /** The (unit, parameter) pairs the issues point at, in the order they are flagged, once each. */
-export function flaggedParameters(issues: readonly Issue[]): { unitId: string; code: ParameterCode }[] {
-  const seen = new Map<string, { unitId: string; code: ParameterCode }>();
+export function flaggedParameters(issues: readonly Issue[]): { unitId: string; code: string }[] {
+  const seen = new Map<string, { unitId: string; code: string }>();
   for (const issue of issues) {
-    if (issue.unitId === undefined || issue.field === undefined || !isParameterCode(issue.field)) continue;
+    if (issue.unitId === undefined || issue.field === undefined || !describeKey(issue.field)) continue;
     seen.set(`${issue.unitId}|${issue.field}`, { unitId: issue.unitId, code: issue.field });
   }
   return [...seen.values()];
@@ -133,18 +133,19 @@ export function flaggedParameters(issues: readonly Issue[]): { unitId: string; c
 export function evidenceFileOf(issue: Pick<Issue, 'unitId' | 'field'>, report: Attempt['report']): string | undefined {
   const unit = report?.units.find((u) => u.unitId === issue.unitId);
   if (!unit || issue.field === undefined) return undefined;
-  if (isParameterCode(issue.field)) return unit.parameters[issue.field]?.evidenceFile;
+  if (describeKey(issue.field)) return unit.parameters[issue.field]?.evidenceFile;
   if (/^(labReport|lab)/i.test(issue.field) || issue.field === 'reportNo' || issue.field === 'issuedOn') return unit.labReport?.evidenceFile;
   return undefined;
 }
 
 /** A parameter's value in a report, in its canonical unit. */
-export function reportedValue(report: Attempt['report'], unitId: string, code: ParameterCode): number | undefined {
+export function reportedValue(report: Attempt['report'], unitId: string, code: string): number | undefined {
   return report?.units.find((u) => u.unitId === unitId)?.parameters[code]?.value;
 }
 
 export function parameterName(code: string, lang: Lang): string {
-  return isParameterCode(code) ? `${PARAMETERS[code][lang]}（${PARAMETERS[code].unit}）` : code;
+  const described = describeKey(code);
+  return described ? `${described[lang]}（${described.unit}）` : code;
 }
 
 /** The periods before `period` (newest last), at most `count`, with a latest attempt to read. */
