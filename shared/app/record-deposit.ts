@@ -245,7 +245,8 @@ async function buildAttempt(
         history,
         settings,
       });
-  const deadline = deadlineFor(key.period, { province: enterprise?.province ?? '', city: enterprise?.city ?? '' }, deps.deadlineRules);
+  // The registry entry's obligations pick its industries' deadlines (the earliest, for several).
+  const deadline = deadlineFor(key.period, enterprise ?? { province: '', city: '' }, deps.deadlineRules);
   const files: DepositFile[] = [
     { role: 'report', key: upload.key, fileName: key.fileName, size: upload.size, ...report.file },
     ...evidence.map((e) => ({

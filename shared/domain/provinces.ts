@@ -6,6 +6,7 @@
  * refusal (import, a scope asked for) or a value kept as written (an old stored record).
  */
 import { DIVISIONS, GROUPING_DIVISIONS } from './divisions.ts';
+import { INDUSTRIES, INDUSTRY_CODES } from './industries/index.ts';
 
 const isProvinceCode = (code: string) => /^\d{2}0000$/.test(code) && code in DIVISIONS;
 const isCityCode = (code: string) => /^\d{6}$/.test(code) && !code.endsWith('0000') && code in DIVISIONS;
@@ -108,21 +109,79 @@ export function divisionOfCreditCode(enterpriseId: string): { readonly province?
   return { ...(province ? { province } : {}), ...(city ? { city } : {}) };
 }
 
+/** Other names clerks and departments write for an industry, beside its code and its catalogue's names. */
+const INDUSTRY_ALIASES: Readonly<Record<string, string>> = {
+  电力: 'power',
+  发电行业: 'power',
+  发电设施: 'power',
+  火电: 'power',
+  水泥: 'cement',
+  水泥熟料生产: 'cement',
+  水泥行业: 'cement',
+  熟料: 'cement',
+  铝: 'aluminium',
+  电解铝: 'aluminium',
+  铝冶炼行业: 'aluminium',
+  aluminum: 'aluminium',
+  钢铁行业: 'steel',
+  钢铁生产: 'steel',
+};
+
 /**
- * A `province:<spelling>` or `city:<spelling>` scope with its division code (`city:南昌` →
- * `city:360100`), or the message saying which province or city is unknown. Other scopes pass
- * through unchanged.
+ * An industry's code however it is written: its code (`cement`), its catalogue's Chinese or
+ * English name (水泥熟料, cement clinker) or a common short name (水泥, 电解铝); undefined for
+ * a name no catalogue has.
+ */
+export function industryCodeOf(written: string): string | undefined {
+  const text = written.normalize('NFKC').trim();
+  const lower = text.toLowerCase();
+  if (INDUSTRY_CODES.includes(lower)) return lower;
+  const named = INDUSTRIES.find((i) => i.zh === text || i.en.toLowerCase() === lower);
+  return named?.code ?? INDUSTRY_ALIASES[text] ?? INDUSTRY_ALIASES[lower];
+}
+
+/** The separator of a place scope narrowed to one industry: `province:360000|industry:cement`. */
+export const SCOPE_JOIN = '|';
+
+/**
+ * A `province:<spelling>`, `city:<spelling>` or `industry:<code or name>` scope with its code
+ * (`city:南昌` → `city:360100`, `industry:水泥熟料` → `industry:cement`), or the message saying
+ * which province, city or industry is unknown. A place narrowed to an industry
+ * (`city:南昌|industry:水泥`) resolves part by part, place first. Other scopes pass through
+ * unchanged.
  */
 export function resolveScope(scope: string): { readonly scope: string } | { readonly message: string } {
-  const match = /^(province|city):(.+)$/.exec(scope);
+  if (scope.includes(SCOPE_JOIN)) {
+    const parts = scope.split(SCOPE_JOIN).map((part) => resolveScope(part.trim()));
+    const bad = parts.find((p) => 'message' in p);
+    if (bad) return bad;
+    const resolved = parts.map((p) => (p as { scope: string }).scope);
+    const place = resolved.filter((p) => /^(province|city):/.test(p));
+    const industry = resolved.filter((p) => p.startsWith('industry:'));
+    if (place.length !== 1 || industry.length !== 1 || resolved.length !== 2)
+      return { message: `范围只能是一个省或市加一个行业 / a narrowed scope is one province or city and one industry: ${scope}` };
+    return { scope: `${place[0]}${SCOPE_JOIN}${industry[0]}` };
+  }
+  const match = /^(province|city|industry):(.+)$/.exec(scope);
   if (!match) return { scope };
-  const [, kind, written] = match as unknown as [string, 'province' | 'city', string];
+  const [, kind, written] = match as unknown as [string, 'province' | 'city' | 'industry', string];
+  if (kind === 'industry') {
+    const code = industryCodeOf(written);
+    return code
+      ? { scope: `industry:${code}` }
+      : { message: `未知的行业 / unknown industry: ${written} (${INDUSTRIES.map((i) => `${i.code} ${i.zh}`).join(', ')})` };
+  }
   if (kind === 'province') {
     const code = provinceCodeOf(written);
     return code ? { scope: `province:${code}` } : { message: `未知的省份 / unknown province: ${written}` };
   }
   const code = cityCodeOf(written);
   return code ? { scope: `city:${code}` } : { message: `未知的城市 / unknown city: ${written}` };
+}
+
+/** A place scope narrowed to an industry (`city:360100`, `cement` → `city:360100|industry:cement`); the place alone without one. */
+export function narrowedScope(place: string, industry: string | undefined): string {
+  return industry === undefined ? place : `${place}${SCOPE_JOIN}industry:${industry}`;
 }
 
 /** resolveScope, keeping an unknown spelling as written (for rules and records stored long ago). */
@@ -145,6 +204,11 @@ export function placeCodes(place: { readonly province: string; readonly city: st
 /** A scope as people read it: `city:360100` → 南昌市, `all` → 全部 all, `industry:power` → power. */
 export function scopeLabel(scope: string): string {
   if (scope === 'all') return '全部 all';
+  if (scope.includes(SCOPE_JOIN))
+    return scope
+      .split(SCOPE_JOIN)
+      .map((part) => scopeLabel(part))
+      .join(' · ');
   const value = scope.slice(scope.indexOf(':') + 1);
   return scope.startsWith('province:') || scope.startsWith('city:') ? divisionLabel(value) : value;
 }

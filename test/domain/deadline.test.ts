@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeadlineRulesSchema, deadlineFor, periodHasEnded, timelinessOf } from '#domain/deadline.ts';
+import { BACKFILL_2025, DeadlineRulesSchema, deadlineFor, periodHasEnded, timelinessOf } from '#domain/deadline.ts';
 
 const NANCHANG = { province: '江西', city: '南昌' };
 const rules = DeadlineRulesSchema.parse({});
@@ -51,7 +51,7 @@ describe('configurable deadlines', () => {
   it('refuses malformed rules with a message naming the problem', () => {
     const parsed = DeadlineRulesSchema.safeParse({ scopes: [{ scope: 'county:x', days: 10 }] });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toContain('province:<code or name> or city:<code or name>');
+    expect(parsed.error?.issues[0]?.message).toContain('province:<code or name>, city:<code or name> or industry:<code or name>');
   });
 });
 
@@ -89,5 +89,78 @@ describe('deadline rules keyed by division code', () => {
     const parsed = DeadlineRulesSchema.safeParse({ scopes: [{ scope: 'city:南仓', days: 20 }] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe('未知的城市 / unknown city: 南仓');
+  });
+});
+
+describe('deadlines per industry', () => {
+  const obliged = (industries: { industry: string; obligedFrom: string }[]) => ({
+    province: '360000',
+    city: '360100',
+    industry: industries[0]?.industry ?? 'power',
+    obligedFrom: [...industries.map((i) => i.obligedFrom)].sort()[0] ?? '2025-01',
+    industries,
+  });
+  const cementWorks = obliged([{ industry: 'cement', obligedFrom: '2025-01' }]);
+  const powerPlant = obliged([{ industry: 'power', obligedFrom: '2023-01' }]);
+  const backfilled = DeadlineRulesSchema.parse({ extensions: BACKFILL_2025 });
+
+  it('provides the 2025 back-fill as 18 extensions: January–June of cement, aluminium and steel, due 31 October 2025', () => {
+    expect(BACKFILL_2025).toHaveLength(18);
+    expect(new Set(BACKFILL_2025.map((e) => e.scope))).toEqual(new Set(['industry:cement', 'industry:aluminium', 'industry:steel']));
+    expect(new Set(BACKFILL_2025.map((e) => e.period))).toEqual(new Set(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06']));
+    expect(new Set(BACKFILL_2025.map((e) => e.lastDay))).toEqual(new Set(['2025-10-31']));
+  });
+
+  it('keeps a cement month 2025-03 on time until 2025-10-31 23:59 Beijing and late from 2025-11-01 00:00', () => {
+    const deadline = deadlineFor('2025-03', cementWorks, backfilled);
+    expect(deadline).toEqual({ lastDay: '2025-10-31', dueAt: '2025-10-31T16:00:00.000Z' });
+    expect(timelinessOf(new Date('2025-10-31T23:59:00+08:00'), deadline).onTime).toBe(true);
+    expect(timelinessOf(new Date('2025-11-01T00:00:00+08:00'), deadline).onTime).toBe(false);
+  });
+
+  it('keeps a power month 2025-03 at its 40 days, and cement from July at its 40 days', () => {
+    expect(deadlineFor('2025-03', powerPlant, backfilled).lastDay).toBe('2025-05-10');
+    expect(deadlineFor('2025-07', cementWorks, backfilled).lastDay).toBe('2025-09-09');
+  });
+
+  it('matches an industry rule only when the enterprise owes that industry that period', () => {
+    const lateStarter = obliged([{ industry: 'cement', obligedFrom: '2025-07' }]);
+    // Not owed in March (not obliged yet): no industry rule applies.
+    expect(deadlineFor('2025-03', lateStarter, backfilled).lastDay).toBe('2025-05-10');
+    // Without obligation fields (an enterprise the registry does not know) none applies either.
+    expect(deadlineFor('2025-03', { province: '360000', city: '360100' }, backfilled).lastDay).toBe('2025-05-10');
+  });
+
+  it('ranks city over province over industry over none', () => {
+    const rules = DeadlineRulesSchema.parse({
+      days: 40,
+      scopes: [
+        { scope: 'industry:水泥熟料', days: 35 },
+        { scope: 'province:江西', days: 30 },
+      ],
+    });
+    expect(rules.scopes[0]?.scope).toBe('industry:cement');
+    expect(deadlineFor('2026-02', cementWorks, rules).lastDay).toBe('2026-03-30');
+    expect(deadlineFor('2026-02', { ...cementWorks, province: '440000', city: '440100' }, rules).lastDay).toBe('2026-04-04');
+    const withCity = DeadlineRulesSchema.parse({ scopes: [...rules.scopes, { scope: 'city:南昌', days: 20 }] });
+    expect(deadlineFor('2026-02', cementWorks, withCity).lastDay).toBe('2026-03-20');
+    expect(deadlineFor('2026-02', { ...powerPlant, province: '440000', city: '440100' }, rules).lastDay).toBe('2026-04-09');
+  });
+
+  it('gives an enterprise owing several industries the earliest of their deadlines', () => {
+    const both = obliged([
+      { industry: 'power', obligedFrom: '2023-01' },
+      { industry: 'cement', obligedFrom: '2025-01' },
+    ]);
+    // March 2025: power's 40 days come before cement's back-fill.
+    expect(deadlineFor('2025-03', both, backfilled).lastDay).toBe('2025-05-10');
+    const cementEarlier = DeadlineRulesSchema.parse({ scopes: [{ scope: 'industry:cement', days: 20 }] });
+    expect(deadlineFor('2026-02', both, cementEarlier).lastDay).toBe('2026-03-20');
+  });
+
+  it('refuses an industry no catalogue has, naming it', () => {
+    const parsed = DeadlineRulesSchema.safeParse({ scopes: [{ scope: 'industry:chemicals', days: 20 }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain('未知的行业 / unknown industry: chemicals');
   });
 });
