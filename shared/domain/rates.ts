@@ -9,8 +9,8 @@ import { AttemptSummarySchema, EnterprisePeriodSchema } from './attempt.ts';
 import { type DeadlineRules, deadlineFor } from './deadline.ts';
 import { type Severity, SeveritySchema, type Verdict } from './issues.ts';
 import { addMonths, formatPeriod, type Period, periodRange } from './period.ts';
-import { divisionLabel, placeCodes, resolveScope } from './provinces.ts';
-import { type Enterprise, isObliged } from './registry.ts';
+import { divisionLabel, narrowedScope, placeCodes, resolveScope } from './provinces.ts';
+import { type Enterprise, industriesOwed, isObliged, type Obligation } from './registry.ts';
 
 /**
  * A reviewer's decision rewrites the summary's verdict and may mark it escalated; the schema
@@ -26,14 +26,19 @@ export const RatedRecordSchema = EnterprisePeriodSchema.extend({
 export type RatedRecord = z.infer<typeof RatedRecordSchema>;
 
 /**
- * `all`, `province:<code>`, `city:<code>` (GB/T 2260: `city:360100`) or `industry:<name>`. A
- * province or city may be asked for by name (`city:南昌`, `city:南昌市生态环境局`): it parses to
- * its code, so one city is one scope; a name that is no division is refused with
- * 未知的城市 / unknown city.
+ * `all`, `province:<code>`, `city:<code>` (GB/T 2260: `city:360100`), `industry:<code>`, or a
+ * province or city narrowed to one industry (`province:360000|industry:cement`, what a
+ * department's `?industry=` asks for). A province, city or industry may be asked for by name
+ * (`city:南昌`, `city:南昌市生态环境局`, `industry:水泥熟料`): it parses to its code, so one city is
+ * one scope; a name that is no division is refused with 未知的城市 / unknown city, one that is no
+ * industry with 未知的行业 / unknown industry.
  */
 export const SummaryScopeSchema = z
   .string()
-  .regex(/^(all|(province|city|industry):.+)$/, 'a scope is all, province:<code or name>, city:<code or name> or industry:<name>')
+  .regex(
+    /^(all|(province|city|industry):[^|]+|(province|city):[^|]+\|industry:[^|]+)$/,
+    'a scope is all, province:<code or name>, city:<code or name>, industry:<code or name>, or province:<…>|industry:<…> / city:<…>|industry:<…>',
+  )
   .transform((scope, ctx) => {
     const resolved = resolveScope(scope);
     if ('scope' in resolved) return resolved.scope;
@@ -42,16 +47,55 @@ export const SummaryScopeSchema = z
   });
 export type SummaryScope = z.infer<typeof SummaryScopeSchema>;
 
-/** The scopes an enterprise (or a stored record) counts in; names in old records resolve to codes. */
-export function scopesOf(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>): SummaryScope[] {
-  const place = placeCodes(enterprise);
-  return ['all', `province:${place.province}`, `city:${place.city}`, `industry:${enterprise.industry}`];
+/**
+ * What scopes are read from: a registry entry (its obligations), a standing (its industries owed
+ * that period, as codes) or a stored record (its one `industry`).
+ */
+export interface Scoped {
+  readonly province: string;
+  readonly city: string;
+  readonly industry: string;
+  readonly industries?: readonly (string | Obligation)[];
+}
+
+/**
+ * The industries a registry entry, standing or record counts in: a standing's owed industries; an
+ * entry's industries owed in `period` (every industry it is registered for, without one); a
+ * record's `industry`.
+ */
+export function industriesIn(entity: Scoped, period?: Period): string[] {
+  const listed = entity.industries;
+  if (!listed || listed.length === 0) return [entity.industry];
+  if (listed.every((i) => typeof i === 'string')) return [...(listed as readonly string[])];
+  const obligations = listed.filter((i): i is Obligation => typeof i !== 'string');
+  if (period === undefined) return obligations.map((o) => o.industry);
+  return industriesOwed(
+    { industries: obligations, industry: entity.industry, obligedFrom: obligations[0]?.obligedFrom ?? '', obligedUntil: undefined },
+    period,
+  );
+}
+
+/**
+ * The scopes an enterprise (or a standing, or a stored record) counts in: all, its province and
+ * city, and each industry it owes (so an enterprise owing two industries counts once in each
+ * industry's summary and once in `all`). Names in old records resolve to codes.
+ */
+export function scopesOf(entity: Scoped, period?: Period): SummaryScope[] {
+  const place = placeCodes(entity);
+  return ['all', `province:${place.province}`, `city:${place.city}`, ...industriesIn(entity, period).map((i) => `industry:${i}`)];
+}
+
+/** Its province and city each narrowed to each industry it owes: `province:360000|industry:cement`, `city:360100|industry:cement`. */
+export function narrowedScopesOf(entity: Scoped, period?: Period): SummaryScope[] {
+  const place = placeCodes(entity);
+  return industriesIn(entity, period).flatMap((i) => [narrowedScope(`province:${place.province}`, i), narrowedScope(`city:${place.city}`, i)]);
 }
 
 /** `scope` as SummaryScopeSchema gives it (a code scope); a name scope is resolved first. */
-export function inScope(enterprise: Pick<Enterprise, 'province' | 'city' | 'industry'>, scope: SummaryScope): boolean {
+export function inScope(entity: Scoped, scope: SummaryScope, period?: Period): boolean {
   const resolved = resolveScope(scope);
-  return scopesOf(enterprise).includes('scope' in resolved ? resolved.scope : scope);
+  const key = 'scope' in resolved ? resolved.scope : scope;
+  return scopesOf(entity, period).includes(key) || narrowedScopesOf(entity, period).includes(key);
 }
 
 /** One problem an attempt was found to have (the parts the counts need). */
@@ -87,7 +131,10 @@ export interface Standing {
   /** Standard names, for people. */
   readonly provinceName: string;
   readonly cityName: string;
+  /** The registry entry's first industry (its envelope, see registry.ts). */
   readonly industry: string;
+  /** The industries it owes for the period (codes, registry order): the industry scopes it counts in. */
+  readonly industries: readonly string[];
   readonly period: Period;
   readonly lastDay: string;
   readonly dueAt: string;
@@ -234,6 +281,7 @@ function standingsOfRecordsAsOf(inputs: Omit<PeriodInputs, 'problems'>): Standin
         provinceName: divisionLabel(place.province),
         cityName: divisionLabel(place.city),
         industry: enterprise.industry,
+        industries: industriesOwed(enterprise, inputs.period),
         period: inputs.period,
         lastDay: deadline.lastDay,
         dueAt: deadline.dueAt,
@@ -316,11 +364,18 @@ function summarise(scope: SummaryScope, inputs: PeriodInputs, standings: readonl
 export interface PeriodResult {
   readonly summaries: PeriodSummary[];
   readonly standings: Standing[];
+  /**
+   * Each province and city narrowed to each industry owed in it (`city:360100|industry:cement`):
+   * stored for the department's industry selector, but not exported (the standings carry each
+   * enterprise's industries). Absent in a result built by hand.
+   */
+  readonly narrowed?: PeriodSummary[];
 }
 
 /**
  * Every scope's summary for one period: `all`, then each province, city and industry that has
- * an enterprise obliged for the period, in name order.
+ * an enterprise obliged for the period, in name order; and apart (`narrowed`), each province and
+ * city narrowed to each industry owed in it.
  */
 export function summarisePeriod(given: PeriodInputs): PeriodResult {
   const inputs = { ...given, records: given.records.map((r) => recordAsOf(r, given.now)) };
@@ -331,19 +386,27 @@ export function summarisePeriod(given: PeriodInputs): PeriodResult {
   // Each standing's scopes are worked out once: resolving names per scope per standing would
   // cost scopes × enterprises look-ups.
   const members = new Map<SummaryScope, Standing[]>();
-  for (const standing of standings)
-    for (const scope of scopesOf(standing)) {
-      const list = members.get(scope) ?? [];
-      list.push(standing);
-      members.set(scope, list);
-    }
+  const narrowedMembers = new Map<SummaryScope, Standing[]>();
+  const add = (map: Map<SummaryScope, Standing[]>, scope: SummaryScope, standing: Standing) => {
+    const list = map.get(scope) ?? [];
+    list.push(standing);
+    map.set(scope, list);
+  };
+  for (const standing of standings) {
+    for (const scope of scopesOf(standing)) add(members, scope, standing);
+    for (const scope of narrowedScopesOf(standing)) add(narrowedMembers, scope, standing);
+  }
   const unobligedIn = new Map<SummaryScope, number>();
-  // An unobliged deposit counts in the scopes its registry entry (if any) or its record names.
-  for (const record of unobliged)
-    for (const scope of scopesOf(byId.get(record.enterpriseId) ?? record)) unobligedIn.set(scope, (unobligedIn.get(scope) ?? 0) + 1);
-  const scopes = [...members.keys()].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
-  const summaries = scopes.map((scope) => summarise(scope, inputs, members.get(scope) ?? [], unobligedIn.get(scope) ?? 0));
-  return { summaries, standings };
+  // An unobliged deposit counts in the scopes its registry entry (if any) or its record names:
+  // an entry's every industry (it owes none this period), a record's one.
+  for (const record of unobliged) {
+    const entity = byId.get(record.enterpriseId) ?? record;
+    for (const scope of [...scopesOf(entity), ...narrowedScopesOf(entity)]) unobligedIn.set(scope, (unobligedIn.get(scope) ?? 0) + 1);
+  }
+  const ordered = (map: Map<SummaryScope, Standing[]>) => [...map.keys()].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  const summaries = ordered(members).map((scope) => summarise(scope, inputs, members.get(scope) ?? [], unobligedIn.get(scope) ?? 0));
+  const narrowed = ordered(narrowedMembers).map((scope) => summarise(scope, inputs, narrowedMembers.get(scope) ?? [], unobligedIn.get(scope) ?? 0));
+  return { summaries, standings, narrowed };
 }
 
 /** The late and missing enterprises, the longest overdue first. */

@@ -91,6 +91,7 @@ export function standingsCsv(standings: readonly Standing[]): string {
       'city',
       'cityName',
       'industry',
+      'industries',
       'period',
       'lastDay',
       'submission',
@@ -108,6 +109,8 @@ export function standingsCsv(standings: readonly Standing[]): string {
       s.city,
       s.cityName,
       s.industry,
+      // The industries owed that period, `;`-separated (a standing built before they were carried: its one industry).
+      (s.industries ?? [s.industry]).join(';'),
       s.period,
       s.lastDay,
       s.submission,
