@@ -10,6 +10,7 @@
 import { deepJson, duplicateKeyJson, externalLinkXlsx, hiddenFirstSheetXlsx, lastRowXlsx, macroXlsx, zipBombXlsx } from './abuse-files.ts';
 import { MAX_REPORT_BYTES } from '#domain/report-table.ts';
 import { numbersFile, officeFile, pdfReport } from './office-files.ts';
+import { industryCases } from './industry-cases.ts';
 import { type ParameterCode, PARAMETERS, unitFactor } from '#domain/parameters.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { MonthlyReport, UnitReport } from '#domain/report.ts';
@@ -905,9 +906,9 @@ const SPECS: Spec[] = [...VALID, ...OFFICE, ...INTAKE, ...COMPLETENESS, ...EVIDE
 
 let built: Promise<CorpusCase[]> | undefined;
 
-/** Every corpus case, built once. */
+/** Every corpus case, built once: power's, then the other industries' (industry-cases.ts). */
 export function corpusCases(): Promise<CorpusCase[]> {
-  built ??= Promise.all(SPECS.map(buildCase));
+  built ??= Promise.all([Promise.all(SPECS.map(buildCase)), industryCases()]).then(([power, industries]) => [...power, ...industries]);
   return built;
 }
 
