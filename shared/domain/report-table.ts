@@ -10,7 +10,7 @@ import { DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { issueOf } from './catalogue.ts';
 import { type TableLimits, tooManyRowsIssue } from './file-safety.ts';
 import type { Issue } from './issues.ts';
-import { isParameterCode, PARAMETER_CODES, PARAMETERS } from './parameters.ts';
+import { allParameterNames } from './vocabulary.ts';
 import { type CellValue as ExcelCellValue, newWorkbook, type Worksheet } from './workbook.ts';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
@@ -34,6 +34,12 @@ export const COLUMNS = {
   material: ['物料', '物料名称'],
   /** Optional: 实测 (measured) or 缺省值 (default), for a parameter that may be either. */
   basis: ['取值方式', '数据来源'],
+  /**
+   * Optional, written by the template of the new industries: 必填 (required) or 选填 (optional).
+   * In the long layout a 选填 row left without a value and without evidence is a value not
+   * reported, as an empty cell is in the wide layouts; every other row is read as written.
+   */
+  requirement: ['填报要求', '是否必填'],
 } as const;
 export type Column = keyof typeof COLUMNS;
 export const REQUIRED_COLUMNS: readonly Column[] = ['enterpriseId', 'period', 'unitId', 'parameter', 'value', 'unit'];
@@ -134,36 +140,49 @@ export const HEADER_SEARCH_ROWS = 10;
  */
 export type ReportLayout = 'long' | 'unit-rows' | 'parameter-rows';
 
-/** Chinese names of the lab report's text rows (the parameters have theirs in `PARAMETERS`). */
+/** Chinese names of the lab report's text rows (the parameters have theirs in their industry's catalogue). */
 export const LAB_REPORT_NAMES = { labReportNo: ['化验报告编号', '化验报告号'], labReportIssuedOn: ['化验报告日期', '化验日期'] } as const;
 
 const clean = (value: CellValue | undefined) => (value === null || value === undefined ? '' : String(value).normalize('NFKC').replace(/\s+/g, ''));
 
-/** Every name a parameter or lab report field is written under (code in lower case, Chinese name NFKC), once. */
-const PARAMETER_NAMES: ReadonlyMap<string, string> = new Map([
-  ...PARAMETER_CODES.flatMap((c) => [
-    [c.toLowerCase(), c],
-    [PARAMETERS[c].zh.normalize('NFKC').replace(/\s+/g, ''), c],
+/**
+ * Every name a parameter key or lab report field is written under, in every industry's catalogue
+ * (code in lower case, Chinese name NFKC; `netconsumed[coke]`, `净消耗量[焦炭]`), once, with the
+ * key's canonical unit (a gas material's own; empty for the lab report's text fields).
+ */
+const PARAMETER_NAMES: ReadonlyMap<string, { key: string; unit: string }> = new Map([
+  ...allParameterNames(),
+  ...Object.entries(LAB_REPORT_NAMES).flatMap(([field, zh]) => [
+    [field.toLowerCase(), { key: field, unit: '' }],
+    ...zh.map((name) => [name, { key: field, unit: '' }]),
   ]),
-  ...Object.entries(LAB_REPORT_NAMES).flatMap(([field, zh]) => [[field.toLowerCase(), field], ...zh.map((name) => [name, field])]),
-] as [string, string][]);
+] as [string, { key: string; unit: string }][]);
 
-/** A parameter (or lab report field) named by its code or Chinese name, without a unit. */
-const parameterNamed = (name: string): string | undefined => PARAMETER_NAMES.get(name.toLowerCase());
+/** A parameter key (or lab report field) named by its code or Chinese name, without a unit. */
+const parameterNamed = (name: string) => PARAMETER_NAMES.get(name.toLowerCase());
 
-/** `燃煤消耗量(t)`, `coalConsumed [t]`, `燃煤消耗量（吨）` → the parameter and the unit the header declares. */
-export function parameterOfHeader(header: CellValue | undefined): { code: string; unit?: string } | undefined {
+/**
+ * `燃煤消耗量(t)`, `coalConsumed [t]`, `燃煤消耗量（吨）`, `净消耗量[焦炭](t)`, `netConsumed[bfg] [万Nm3]`
+ * → the parameter key, the unit the header declares (absent: none declared) and the key's canonical unit.
+ */
+export function parameterOfHeader(header: CellValue | undefined): { code: string; unit?: string; canonicalUnit: string } | undefined {
   const cleaned = clean(header);
   if (cleaned === '') return undefined;
   const whole = parameterNamed(cleaned);
-  if (whole) return { code: whole };
+  if (whole) return { code: whole.key, canonicalUnit: whole.unit };
   const match = /^(.+?)[([]([^)\]]*)[)\]]$/.exec(cleaned);
-  const code = match?.[1] ? parameterNamed(match[1]) : undefined;
-  return code ? { code, unit: match?.[2] ?? '' } : undefined;
+  const named = match?.[1] ? parameterNamed(match[1]) : undefined;
+  return named ? { code: named.key, unit: match?.[2] ?? '', canonicalUnit: named.unit } : undefined;
 }
 
 const ABSENT = new Set(['', '/', '-', '—', '–', '－', '／']);
 const absent = (value: CellValue | undefined) => ABSENT.has(clean(value));
+
+const OPTIONAL = new Set(['选填', '可选', '非必填', 'optional']);
+
+/** A long row the template marks 选填 (optional), left without a value and without evidence: not reported. */
+const notReported = (cells: Partial<Record<Column, CellValue>>) =>
+  OPTIONAL.has(clean(cells.requirement).toLowerCase()) && absent(cells.value) && clean(cells.evidenceFile) === '' && clean(cells.evidenceSha256) === '';
 
 const isBlank = (line: readonly CellValue[] | undefined) => !line || line.every((c) => c === null || String(c).trim() === '');
 
@@ -262,6 +281,7 @@ function tableFromGrid(format: ReportFormat, grid: CellValue[][], lines?: readon
     if (isBlank(line)) continue;
     const cells: Partial<Record<Column, CellValue>> = {};
     for (const [column, index] of Object.entries(indexOf) as [Column, number][]) cells[column] = line[index] ?? null;
+    if (notReported(cells)) continue;
     rows.push({ row, cells });
   }
   return { table: { format, layout, rows, columnLetters }, issues };
@@ -282,17 +302,16 @@ interface Body {
   readonly row: number;
 }
 
-const canonicalUnit = (code: string) => (isParameterCode(code) ? PARAMETERS[code].unit : '');
-
 /** One row per unit, a column per parameter: each filled parameter cell becomes a long row located at that cell. */
 function unitRowsTable(format: ReportFormat, header: CellValue[], headerRow: number, body: readonly Body[]): TableResult {
   const fixed: Partial<Record<Column, number>> = {};
-  const parameters: { code: string; unit?: string; index: number; evidenceFile?: number; evidenceSha256?: number }[] = [];
+  const parameters: { code: string; unit?: string; canonicalUnit: string; index: number; evidenceFile?: number; evidenceSha256?: number; basis?: number }[] =
+    [];
   const issues: Issue[] = [];
   header.forEach((h, i) => {
     const column = columnOf(String(h ?? ''));
     const last = parameters.at(-1);
-    if ((column === 'evidenceFile' || column === 'evidenceSha256') && last && last[column] === undefined) {
+    if ((column === 'evidenceFile' || column === 'evidenceSha256' || column === 'basis') && last && last[column] === undefined) {
       last[column] = i;
       return;
     }
@@ -326,9 +345,10 @@ function unitRowsTable(format: ReportFormat, header: CellValue[], headerRow: num
           unitId: cell(fixed.unitId),
           parameter: p.code,
           value: cell(p.index),
-          unit: p.unit ?? canonicalUnit(p.code),
+          unit: p.unit ?? p.canonicalUnit,
           evidenceFile: cell(p.evidenceFile),
           evidenceSha256: cell(p.evidenceSha256),
+          ...(p.basis !== undefined ? { basis: cell(p.basis) } : {}),
         },
         refs: {
           parameter: `${columnLetter(p.index)}${headerRow}`,
@@ -336,6 +356,7 @@ function unitRowsTable(format: ReportFormat, header: CellValue[], headerRow: num
           unit: p.unit === undefined ? valueCell : `${columnLetter(p.index)}${headerRow}`,
           ...(p.evidenceFile !== undefined ? { evidenceFile: `${columnLetter(p.evidenceFile)}${row}` } : {}),
           ...(p.evidenceSha256 !== undefined ? { evidenceSha256: `${columnLetter(p.evidenceSha256)}${row}` } : {}),
+          ...(p.basis !== undefined ? { basis: `${columnLetter(p.basis)}${row}` } : {}),
         },
       });
     }
@@ -358,14 +379,14 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
   });
   if (issues.length > 0) return { issues };
   const shared: Partial<Record<'enterpriseId' | 'period', Body>> = {};
-  const parameters: { name: CellValue; body: Body; evidenceFile?: Body; evidenceSha256?: Body }[] = [];
+  const parameters: { name: CellValue; body: Body; evidenceFile?: Body; evidenceSha256?: Body; basis?: Body }[] = [];
   for (const b of body) {
     if (isBlank(b.line)) continue;
     const name = b.line[first] ?? null;
     const column = columnOf(String(name ?? ''));
     const last = parameters.at(-1);
     if ((column === 'enterpriseId' || column === 'period') && shared[column] === undefined) shared[column] = b;
-    else if ((column === 'evidenceFile' || column === 'evidenceSha256') && last && last[column] === undefined) last[column] = b;
+    else if ((column === 'evidenceFile' || column === 'evidenceSha256' || column === 'basis') && last && last[column] === undefined) last[column] = b;
     else parameters.push({ name, body: b });
   }
   const lacking = (['enterpriseId', 'period'] as const).filter((c) => shared[c] === undefined);
@@ -395,7 +416,7 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
       if (absent(p.body.line[u.index])) continue;
       const parsed = parameterOfHeader(p.name);
       const declared = unitColumn >= 0 ? p.body.line[unitColumn] : undefined;
-      const unit = !absent(declared) ? (declared ?? null) : parsed?.unit !== undefined ? parsed.unit : parsed ? canonicalUnit(parsed.code) : null;
+      const unit = !absent(declared) ? (declared ?? null) : parsed?.unit !== undefined ? parsed.unit : parsed ? parsed.canonicalUnit : null;
       const valueCell = `${letter}${p.body.row}`;
       rows.push({
         row: p.body.row,
@@ -408,6 +429,7 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
           unit,
           evidenceFile: p.evidenceFile?.line[u.index] ?? null,
           evidenceSha256: p.evidenceSha256?.line[u.index] ?? null,
+          ...(p.basis ? { basis: p.basis.line[u.index] ?? null } : {}),
         },
         refs: {
           enterpriseId: sharedRef('enterpriseId'),
@@ -418,6 +440,7 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
           unit: unitColumn >= 0 && !absent(declared) ? `${columnLetter(unitColumn)}${p.body.row}` : valueCell,
           ...(p.evidenceFile ? { evidenceFile: `${letter}${p.evidenceFile.row}` } : {}),
           ...(p.evidenceSha256 ? { evidenceSha256: `${letter}${p.evidenceSha256.row}` } : {}),
+          ...(p.basis ? { basis: `${letter}${p.basis.row}` } : {}),
         },
       });
     }
