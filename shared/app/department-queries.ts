@@ -16,7 +16,8 @@ import type { Jurisdiction, Principal } from '#domain/identity.ts';
 import type { Issue } from '#domain/issues.ts';
 import { DEFAULT_TREND_MONTHS, type League, leagueCities, leagueOf, MAX_TREND_MONTHS, trendPeriods } from '#domain/league.ts';
 import { addMonths, type Period, PeriodSchema, periodRange } from '#domain/period.ts';
-import { divisionLabel, legacyScopesOf, placeCodes, provinceOfCity, scopeKey } from '#domain/provinces.ts';
+import { divisionLabel, industryCodeOf, legacyScopesOf, narrowedScope, placeCodes, provinceOfCity, SCOPE_JOIN, scopeKey } from '#domain/provinces.ts';
+import { INDUSTRIES } from '#domain/industries/index.ts';
 import { inScope, lastEndedPeriod, lateList, type RatedRecord, type Standing, SummaryScopeSchema, standingsFor } from '#domain/rates.ts';
 import { type Enterprise, EnterpriseIdSchema } from '#domain/registry.ts';
 import { scopeExportFolder } from '#domain/scope-exports.ts';
@@ -104,16 +105,52 @@ export function meFor(caller: Principal): MeAnswer {
 
 const MAX_PERIODS = 60;
 
+/**
+ * `?industry=cement` (or 水泥熟料, 水泥): narrows the scope asked for (or the caller's
+ * jurisdiction) to one industry; an industry no catalogue has is refused (400).
+ */
+export const IndustryParamSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((written, ctx) => {
+    const code = industryCodeOf(written);
+    if (code) return code;
+    ctx.addIssue({ code: 'custom', message: `未知的行业 / unknown industry: ${written} (${INDUSTRIES.map((i) => `${i.code} ${i.zh}`).join(', ')})` });
+    return z.NEVER;
+  });
+
+/** The answer's `industry` field: the one asked for, none when none was (answers stay as they were). */
+const industryField = (industry: string | undefined): { readonly industry?: string } => (industry === undefined ? {} : { industry });
+
+/**
+ * The scope narrowed to `industry`: `all` → `industry:cement`, a province or city →
+ * `province:360000|industry:cement`; a scope of another industry cannot be narrowed to this one.
+ */
+function withIndustry(scope: string, industry: string | undefined): { readonly scope: string } | { readonly zh: string; readonly en: string } {
+  if (industry === undefined) return { scope };
+  if (scope === 'all') return { scope: `industry:${industry}` };
+  const own = scope.split(SCOPE_JOIN).find((part) => part.startsWith('industry:'));
+  if (own !== undefined)
+    return own === `industry:${industry}` ? { scope } : { zh: `范围 ${scope} 与行业 ${industry} 不符`, en: `scope ${scope} is not of industry ${industry}` };
+  return { scope: narrowedScope(scope, industry) };
+}
+
 /** `scope` absent: the caller's jurisdiction's (over HTTP), everything (the CLI's core). */
 export const SummariesRequestSchema = z.object({
   scope: SummaryScopeSchema.optional(),
   from: PeriodSchema.optional(),
   to: PeriodSchema.optional(),
+  /** One industry's summaries of the scope (`?industry=cement`); absent: every industry's. */
+  industry: IndustryParamSchema.optional(),
 });
 export type SummariesRequest = z.infer<typeof SummariesRequestSchema>;
 
 export interface SummariesAnswer {
+  /** The scope answered, narrowed to the industry asked for (`province:360000|industry:cement`). */
   readonly scope: string;
+  /** The industry asked for; absent when none was. */
+  readonly industry?: string;
   readonly from: Period;
   readonly to: Period;
   readonly summaries: StoredSummary[];
@@ -125,8 +162,10 @@ export async function summariesFor(deps: QueryDeps, request: SummariesRequest): 
   if (from > to) return refused('bad-request', `起始月份 from (${from}) 晚于截止月份 to (${to})`, `from (${from}) is after to (${to})`);
   if (periodRange(from, to).length > MAX_PERIODS)
     return refused('bad-request', `每次请求最多 ${MAX_PERIODS} 个月份`, `at most ${MAX_PERIODS} periods per request`);
-  const scope = scopeKey(request.scope ?? 'all');
-  return ok({ scope, from, to, summaries: await storedRange(deps.summaries, scope, from, to) });
+  const narrowed = withIndustry(scopeKey(request.scope ?? 'all'), request.industry);
+  if (!('scope' in narrowed)) return refused('bad-request', narrowed.zh, narrowed.en);
+  const { scope } = narrowed;
+  return ok({ scope, ...industryField(request.industry), from, to, summaries: await storedRange(deps.summaries, scope, from, to) });
 }
 
 /**
@@ -150,15 +189,21 @@ export async function summariesForCaller(deps: QueryDeps, caller: Principal, req
 export const LateRequestSchema = z.object({
   scope: SummaryScopeSchema.optional(),
   period: PeriodSchema.optional(),
+  /** Only the enterprises owing this industry for the period (`?industry=cement`). */
+  industry: IndustryParamSchema.optional(),
 });
 /** As parsed by LateRequestSchema, or as the CLI, which checked its scope, asks. */
 export interface LateRequest {
   readonly scope?: string;
   readonly period?: Period;
+  readonly industry?: string;
 }
 
 export interface LateAnswer {
+  /** The scope answered, narrowed to the industry asked for. */
   readonly scope: string;
+  /** The industry asked for; absent when none was. */
+  readonly industry?: string;
   readonly period: Period;
   readonly asOf: string;
   readonly obliged: number;
@@ -171,21 +216,26 @@ export interface LateAnswer {
  * current. Any parsed request has an answer, so this one answers without an outcome.
  */
 export async function lateFor(deps: QueryDeps, request: LateRequest): Promise<LateAnswer> {
-  const scope = scopeKey(request.scope ?? 'all');
+  const given = scopeKey(request.scope ?? 'all');
+  const narrowed = withIndustry(given, request.industry);
+  // A scope of another industry than the one asked for holds nobody.
+  const scope = 'scope' in narrowed ? narrowed.scope : given;
   const now = deps.now();
   const period = request.period ?? lastEndedPeriod(now);
   const reader = deps.reader();
-  const province = scope.startsWith('province:') ? scope.slice('province:'.length) : undefined;
+  const province = /^province:([^|]+)/.exec(scope)?.[1];
   const [registry, records] = await Promise.all([reader.registry(province ? [province] : undefined), reader.recordsOf(period)]);
+  // The place first (any industry), then the standings by the industries they owe this period.
   const standings = standingsFor({
     period,
-    registry: registry.filter((e) => inScope(e, scope)),
+    registry: registry.filter((e) => inScope(e, scope.split(SCOPE_JOIN)[0] as string)),
     records,
     rules: deps.rules,
     now,
-  });
+  }).filter((s) => 'scope' in narrowed && inScope(s, scope));
   return {
     scope,
+    ...industryField(request.industry),
     period,
     asOf: now.toISOString(),
     obliged: standings.length,
@@ -207,10 +257,13 @@ export const LeagueRequestSchema = z.object({
   months: z.coerce.number().int().min(1).max(MAX_TREND_MONTHS).default(DEFAULT_TREND_MONTHS),
   /** A province or city within the caller's jurisdiction; absent: the jurisdiction. */
   scope: SummaryScopeSchema.optional(),
+  /** The cities ranked on one industry's figures (`?industry=cement`); absent: every industry's. */
+  industry: IndustryParamSchema.optional(),
 });
 export type LeagueRequest = z.infer<typeof LeagueRequestSchema>;
 
-export type LeagueAnswer = League & { readonly scope: string };
+/** `industry`: the one whose figures rank the cities; absent when none was asked for. */
+export type LeagueAnswer = League & { readonly scope: string; readonly industry?: string };
 
 /**
  * The cities of the caller's jurisdiction (or of a province or city within it) ranked for the
@@ -227,8 +280,11 @@ export async function leagueFor(deps: QueryDeps, caller: Principal, request: Lea
   const period = request.period ?? lastEndedPeriod(deps.now());
   const periods = trendPeriods(period, request.months);
   const first = periods[0] ?? period;
-  const stored = await Promise.all(cities.map(async (city) => [city, await storedRange(deps.summaries, `city:${city}`, first, period)] as const));
-  return ok({ scope: reach.scope, ...leagueOf(period, request.months, cities, new Map(stored)) });
+  // One industry's league reads each city's summaries narrowed to it (stored by the nightly job).
+  const stored = await Promise.all(
+    cities.map(async (city) => [city, await storedRange(deps.summaries, narrowedScope(`city:${city}`, request.industry), first, period)] as const),
+  );
+  return ok({ scope: reach.scope, ...industryField(request.industry), ...leagueOf(period, request.months, cities, new Map(stored)) });
 }
 
 // ── GET /exports ───────────────────────────────────────────────────────────────────────────
@@ -292,6 +348,8 @@ export interface HistoryPeriod {
   readonly dueAt?: string;
   readonly lateBySeconds?: number;
   readonly firstPass?: string;
+  /** The industries owed that month (the industry scopes its standing counts in). */
+  readonly industries?: readonly string[];
   readonly obliged?: false;
   /** Oldest first, numbered from 1, each with its verdict and its error and warning counts. */
   readonly attempts: readonly Record<string, unknown>[];
@@ -377,6 +435,7 @@ export async function historyFor(
             dueAt: standing.dueAt,
             lateBySeconds: standing.lateBySeconds,
             firstPass: standing.firstPass,
+            industries: standing.industries,
           }
         : { obliged: false as const }),
       attempts: record.attempts.map((a, n) => ({ attempt: n + 1, ...a })),

@@ -64,7 +64,8 @@ export async function runNightly(deps: NightlyDeps, at: Date, periodCount = deps
       rules: deps.rules,
       now: at,
     });
-    const outcomes = await mapLimit(result.summaries, PUT_CONCURRENCY, (s) => deps.summaries.put(s, computedAt));
+    // The provinces and cities narrowed to an industry too: the dashboard's industry selector reads them.
+    const outcomes = await mapLimit([...result.summaries, ...(result.narrowed ?? [])], PUT_CONCURRENCY, (s) => deps.summaries.put(s, computedAt));
     for (const o of outcomes) counts.summaries[o]++;
     // Each province's and city's own files too: a department's download holds only its jurisdiction.
     const files = [...periodExports(EXPORTS_PREFIX, period, result), ...scopeExports(EXPORTS_PREFIX, period, result)];

@@ -10,9 +10,12 @@ import {
   exportsFor,
   historyFor,
   lateFor,
+  LateRequestSchema,
+  LeagueRequestSchema,
   lateForCaller,
   leagueFor,
   meFor,
+  SummariesRequestSchema,
   summariesFor,
   summariesForCaller,
 } from '#app/department-queries.ts';
@@ -436,5 +439,60 @@ describe('the export links', () => {
 
     await expect(exportsFor(deps, jiangxi, { scope: 'province:440000' })).resolves.toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
     expect(prefixesAsked).toEqual([]);
+  });
+});
+
+describe('one industry’s figures (?industry=)', () => {
+  const cementWorks: Enterprise = {
+    ...enterprise(11),
+    industry: 'cement',
+    industries: [{ industry: 'cement', obligedFrom: '2025-07' }],
+    units: [{ unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 5000 }],
+    obligedFrom: '2025-07',
+  };
+  const both: Enterprise = {
+    ...enterprise(12),
+    industries: [
+      { industry: 'power', obligedFrom: '2025-01' },
+      { industry: 'cement', obligedFrom: '2025-07' },
+    ],
+    units: [
+      { unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 },
+      { unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 5000 },
+    ],
+  };
+
+  it('parses the industry by code or Chinese name and refuses one no catalogue has', () => {
+    expect(LateRequestSchema.parse({ industry: '水泥熟料' }).industry).toBe('cement');
+    expect(SummariesRequestSchema.parse({ industry: 'steel' }).industry).toBe('steel');
+    expect(LeagueRequestSchema.safeParse({ industry: '化工' }).success).toBe(false);
+  });
+
+  it('lists only the late enterprises owing the industry that period, within the jurisdiction', async () => {
+    const { deps } = fakes([onTime, missing, cementWorks, both, elsewhere], [record(onTime, '2026-01', '2026-02-03T02:00:00.000Z')]);
+
+    const cement = await lateForCaller(deps, jiangxi, { period: '2026-01', industry: 'cement' });
+    const power = await lateForCaller(deps, jiangxi, { period: '2026-01', industry: 'power' });
+
+    expect(cement).toMatchObject({ ok: true, value: { scope: 'province:360000|industry:cement', industry: 'cement', obliged: 2 } });
+    expect(cement.ok && cement.value.late.map((s) => s.enterpriseId).sort()).toEqual([cementWorks.enterpriseId, both.enterpriseId].sort());
+    expect(power.ok && power.value.obliged).toBe(3);
+    expect(power.ok && power.value.late.map((s) => s.enterpriseId).sort()).toEqual([missing.enterpriseId, both.enterpriseId].sort());
+  });
+
+  it('reads the jurisdiction’s summaries narrowed to the industry, and each city’s for the league', async () => {
+    const { deps, rangesAsked } = fakes([], []);
+
+    const summaries = await summariesForCaller(deps, jiangxi, { from: '2026-01', to: '2026-02', industry: 'cement' });
+    const national = await summariesFor(deps, { scope: 'all', from: '2026-01', to: '2026-02', industry: 'steel' });
+    const league = await leagueFor(deps, jiangxi, { months: 1, period: '2026-02', industry: 'aluminium' });
+    const mismatch = await summariesFor(deps, { scope: 'industry:power', industry: 'steel' });
+
+    expect(summaries).toMatchObject({ ok: true, value: { scope: 'province:360000|industry:cement', industry: 'cement' } });
+    expect(national).toMatchObject({ ok: true, value: { scope: 'industry:steel' } });
+    expect(league).toMatchObject({ ok: true, value: { scope: 'province:360000', industry: 'aluminium' } });
+    expect(rangesAsked).toContainEqual(['province:360000|industry:cement', '2026-01', '2026-02']);
+    expect(rangesAsked).toContainEqual(['city:360100|industry:aluminium', '2026-02', '2026-02']);
+    expect(mismatch).toMatchObject({ ok: false, refusal: { code: 'bad-request' } });
   });
 });

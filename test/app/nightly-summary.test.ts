@@ -161,8 +161,10 @@ describe('runNightly', () => {
     expect(run.periods).toEqual(periods);
     expect(run.enterprises).toBe(3);
     expect(run.at).toBe(AT.toISOString());
-    // all, province:江西, city:南昌, city:九江, industry:power — per period.
-    expect(summaries.items.size).toBe(5 * periods.length);
+    // all, province:江西, city:南昌, city:九江, industry:power, and province:江西|industry:power,
+    // city:南昌|industry:power, city:九江|industry:power — per period.
+    expect(summaries.items.size).toBe(8 * periods.length);
+    expect(summaries.items.get(`province:360000|industry:power|${PERIOD}`)?.summary.obliged).toBe(3);
     expect(run.summaries).toEqual({ written: summaries.items.size, unchanged: 0 });
     expect([...exports.objects.keys()].every((key) => key.startsWith(EXPORTS_PREFIX))).toBe(true);
     expect(new Set([...exports.objects.keys()].map((key) => key.split('/')[1]))).toEqual(new Set(periods));
