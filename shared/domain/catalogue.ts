@@ -5,11 +5,18 @@
  * below every module that raises an issue: the readers (report.ts, report-table.ts,
  * file-safety.ts) name entries by code, and the rules over a parsed report (checks.ts,
  * history-checks.ts) are keyed by the same codes — none of them is imported here.
- * Messages use {unitId} {field} {expected} {found} {row}; {field} reads as the parameter's name.
+ * Messages use {level} {unitId} {field} {expected} {found} {row}; {level} names the facility's
+ * level in its industry (机组 / Unit when a finding names none), {field} reads as the parameter's
+ * name. `industries` names the industries whose deposits a check judges (absent: every one); the
+ * generic checks over another industry's catalogue name the industries that have what they judge,
+ * and each catalogue cross-check (industries/*.ts) is an entry of its own, generated here, so a new
+ * industry file brings its entries with it.
  * Adding a check: one entry here, its rule (if it judges a parsed report) in checks.ts or
  * history-checks.ts, a case in test/corpus/cases.ts expecting its code (the corpus test fails
  * until one does), and `node --import tsx scripts/checks-doc.ts` to refresh docs/checks.md.
  */
+import type { Certainty, CrossCheck, IndustryCatalogue, IndustryParameter } from './industry.ts';
+import { INDUSTRIES } from './industries/index.ts';
 import { boundedText, type Category, type Finding, type Issue, MAX_ISSUE_UNIT_ID, type Severity } from './issues.ts';
 import { isParameterCode, type ParameterCode, PARAMETERS } from './parameters.ts';
 
@@ -28,11 +35,52 @@ export function band(b: { min: number; max: number } | undefined): { min: number
   return b ?? { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };
 }
 
+/** Power's own checks (its rules since 2022): they judge power units only. */
+const POWER = ['power'] as const;
+
+/** The industries (other than power, whose checks are its own) with a parameter `has` picks. */
+function industriesWith(has: (parameter: IndustryParameter, catalogue: IndustryCatalogue) => boolean): string[] {
+  return INDUSTRIES.filter((c) => c.code !== 'power' && c.parameters.some((p) => has(p, c))).map((c) => c.code);
+}
+
+const certaintyText: Readonly<Record<Certainty, string>> = {
+  rule: 'read in a published MEE text [rule]',
+  impl: "taken from software implementing the guideline [impl]; the guideline's own table is not yet verified",
+  est: "an engineering estimate [est] awaiting the guideline's tables, so it only ever warns",
+};
+
+/** A cross-check's severity: its own, else a warning for an estimate and an error otherwise. */
+export function crossCheckSeverity(check: Pick<CrossCheck, 'severity' | 'certainty'>): Severity {
+  return check.severity ?? (check.certainty === 'est' ? 'warning' : 'error');
+}
+
+/** One catalogue entry per cross-check of every industry: a band is plausibility, an exact relation (a balance) conformity. */
+function crossCheckEntries(): CheckEntry[] {
+  return INDUSTRIES.flatMap((catalogue) =>
+    catalogue.crossChecks.map(
+      (check): CheckEntry => ({
+        code: check.code,
+        industries: [catalogue.code],
+        severity: crossCheckSeverity(check),
+        category: check.band === undefined ? 'conformity' : 'plausibility',
+        rationale: `${check.rationale} Source: ${certaintyText[check.certainty]}. ${
+          check.band ? `Band ${check.band.min}–${check.band.max}` : `Tolerance ${check.tolerance ?? 0}`
+        } by default; settings.industries.${catalogue.code}.crossChecks["${check.code}"] changes it (or enabled: false).`,
+        message: {
+          zh: `{level} {unitId}：{field}——${check.zh}为 {found}，应为 {expected}`,
+          en: `{level} {unitId}: {field} — ${check.en} is {found}, expected {expected}`,
+        },
+      }),
+    ),
+  );
+}
+
 function rangeEntry(code: ParameterCode, short: string): CheckEntry {
   const p = PARAMETERS[code];
   const defaults = band(p.range);
   return {
     code: `EVD-RANGE-${short}`,
+    industries: POWER,
     severity: 'error',
     category: 'plausibility',
     rationale: `${p.en} (${p.zh}) outside ${defaults.min}–${defaults.max} ${p.unit} (default; configurable) is physically implausible for a power unit.`,
@@ -48,6 +96,7 @@ function typicalEntry(code: ParameterCode, short: string): CheckEntry {
   const defaults = band(p.typical);
   return {
     code: `EVD-ATYPICAL-${short}`,
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale: `${p.en} is usually ${defaults.min}–${defaults.max} ${p.unit} (default; configurable); a value outside that band but still plausible needs a reviewer's look.`,
@@ -332,7 +381,8 @@ export const CATALOGUE: readonly CheckEntry[] = [
     code: 'EVD-UNIT-MISSING',
     severity: 'error',
     category: 'completeness',
-    rationale: 'Every generating unit in the registry reports every month, running or not.',
+    rationale:
+      'Every facility the registry lists for the industries owed that month (generating units, clinker lines, potlines, steel processes) reports every month, running or not.',
     message: { zh: '缺少{level} {unitId} 的数据', en: '{level} {unitId} is missing from the report' },
   },
   {
@@ -346,34 +396,52 @@ export const CATALOGUE: readonly CheckEntry[] = [
     code: 'EVD-PARAM-MISSING',
     severity: 'error',
     category: 'completeness',
-    rationale: 'Each unit reports every key parameter for its fuel type.',
+    rationale:
+      "Each facility reports every key parameter its catalogue requires of it: a power unit those of its fuel type, another industry's facility each required parameter, per registered material where the parameter is per material.",
     message: { zh: '{level} {unitId} 缺少参数：{field}', en: '{level} {unitId} is missing the parameter {field}' },
   },
   {
     code: 'EVD-LAB-REPORT-MISSING',
+    industries: POWER,
     severity: 'error',
     category: 'completeness',
     rationale: "Coal carbon, NCV, hydrogen, sulfur and moisture come from a CMA/CNAS lab report on the month's sample.",
     message: { zh: '燃煤{level} {unitId} 未填报化验报告编号', en: 'Coal unit {unitId} does not give its lab report number' },
   },
   {
+    code: 'EVD-LAB-REPORT-MEASURED',
+    industries: INDUSTRIES.filter((c) => c.labReport === 'when-measured' && c.parameters.some((p) => p.composition)).map((c) => c.code),
+    severity: 'error',
+    category: 'evidence',
+    rationale:
+      'A chemical composition (carbon per heat, anode sulfur and ash, a carbon factor) the facility measured rather than took at the default is only credible with the CMA/CNAS lab report on the sample (rule): the lab report rows (number, date, scan) are owed by every facility that declares one measured. Read as measured: declared 实测, a parameter that is always measured, or a value unlike the default without a declared basis.',
+    message: {
+      zh: '{level} {unitId} 实测了{found}，但未填报化验报告编号（应附 CMA/CNAS 化验报告）',
+      en: '{level} {unitId} measured {found} but gives no lab report number (a CMA/CNAS lab report is owed)',
+    },
+  },
+  {
     code: 'EVD-PARAM-EXTRA',
     severity: 'warning',
     category: 'completeness',
     rationale:
-      "A parameter the unit's fuel does not call for (e.g. gas consumed on a coal unit) is either co-firing the registry does not know about or a row pasted from another unit.",
-    message: { zh: '{level} {unitId} 填报了其燃料类型不需要的参数：{field}', en: '{level} {unitId} reports {field}, which its fuel type does not call for' },
+      "A parameter the facility's registration does not call for (gas consumed on a coal unit, a material the registry does not list for a clinker line or a steel process) is either something the registry does not know about or a row pasted from another facility.",
+    message: {
+      zh: '{level} {unitId} 填报了其登记信息（燃料类型、物料）不需要的参数：{field}',
+      en: '{level} {unitId} reports {field}, which its registration (fuel type, materials) does not call for',
+    },
   },
   {
     code: 'EVD-EVIDENCE-LEDGER-MISSING',
     severity: 'warning',
     category: 'completeness',
     rationale:
-      'Each parameter is supported by a stamped scan of its ledger (rule). A warning, not an error: one scan often covers several parameters, and a reviewer can accept a ledger named elsewhere.',
-    message: { zh: '{level} {unitId} 的{field}未注明证据文件（盖章台账扫描件）', en: '{level} {unitId}: {field} names no evidence file (stamped ledger scan)' },
+      "Each parameter is supported by a stamped scan of its ledger (rule); another industry's parameter by the supporting material its catalogue names (a default needs none). A warning, not an error: one scan often covers several parameters, and a reviewer can accept a ledger named elsewhere.",
+    message: { zh: '{level} {unitId} 的{field}未注明证据文件（{expected}）', en: '{level} {unitId}: {field} names no evidence file ({expected})' },
   },
   {
     code: 'EVD-EVIDENCE-LAB-MISSING',
+    industries: POWER,
     severity: 'error',
     category: 'completeness',
     rationale: 'Carbon, NCV, hydrogen, sulfur and moisture of a coal unit are only credible with the CMA/CNAS lab report itself attached (rule).',
@@ -470,7 +538,32 @@ export const CATALOGUE: readonly CheckEntry[] = [
   rangeEntry('operatingHours', 'HOURS'),
   rangeEntry('loadFactor', 'LOAD'),
   {
+    code: 'EVD-PARAM-RANGE',
+    industries: industriesWith((p) => p.range !== undefined && p.codes?.range === undefined),
+    severity: 'error',
+    category: 'plausibility',
+    rationale:
+      "A value outside its parameter's range in the industry's catalogue is physically impossible (a negative tonnage, a percentage above 100). Ranges are settings (settings.industries.<industry>.ranges, by key or parameter code). Power's parameters keep their own EVD-RANGE-* codes.",
+    message: {
+      zh: '{level} {unitId} 的{field}为 {found}，超出合理范围 {expected}',
+      en: '{level} {unitId}: {field} is {found}, outside the plausible range {expected}',
+    },
+  },
+  {
+    code: 'EVD-PARAM-ATYPICAL',
+    industries: industriesWith((p) => (p.typical !== undefined || p.typicalByMaterial !== undefined) && p.codes?.typical === undefined),
+    severity: 'warning',
+    category: 'plausibility',
+    rationale:
+      "A value inside its range but outside the typical band of its parameter (for its material, where the catalogue has one: coke's NCV is not BFG's) needs a reviewer's look. The typical bands are engineering estimates [est] awaiting the guideline's tables, so they only ever warn; they are settings (settings.industries.<industry>.typical). A value taken at the default is not atypical: the default checks judge it.",
+    message: {
+      zh: '{level} {unitId} 的{field}为 {found}，不在常见范围 {expected}，请核实',
+      en: '{level} {unitId}: {field} is {found}, outside the typical range {expected}; please confirm',
+    },
+  },
+  {
     code: 'EVD-CPH-DEFAULT-WITH-LAB',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale:
@@ -482,6 +575,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CPH-FORMER-DEFAULT',
+    industries: POWER,
     severity: 'error',
     category: 'conformity',
     rationale: 'The default carbon per unit heat was lowered from 0.03356 to 0.03085 tC/GJ; the former default is no longer allowed.',
@@ -491,7 +585,46 @@ export const CATALOGUE: readonly CheckEntry[] = [
     },
   },
   {
+    code: 'EVD-DEFAULT-MISMATCH',
+    industries: industriesWith((p) => p.default !== undefined && p.default.certainty !== 'est' && p.basis !== 'measured' && p.defaultJudgedBy === undefined),
+    severity: 'error',
+    category: 'conformity',
+    rationale:
+      "A parameter taken at the guideline's default (a parameter that is always the default, or one declared 缺省值) must equal the default for the facility and material (the clinker type's process factor, the substitute's deduction coefficient, the anode's sulfur): a different figure is a conformity error (rule). Checked only where the default is read in a published text [rule] or in software implementing the guideline [impl]; relative tolerance 1e-6.",
+    message: {
+      zh: '{level} {unitId} 的{field}取缺省值，但填报为 {found}，与指南缺省值 {expected} 不符',
+      en: "{level} {unitId}: {field} is taken at the default but reported as {found}, unlike the guideline's default {expected}",
+    },
+  },
+  {
+    code: 'EVD-DEFAULT-UNCONFIRMED',
+    industries: industriesWith((p) => p.default !== undefined && p.default.certainty === 'est' && p.basis !== 'measured' && p.defaultJudgedBy === undefined),
+    severity: 'warning',
+    category: 'conformity',
+    rationale:
+      "The same as EVD-DEFAULT-MISMATCH for a default that is an estimate [est] (the guideline's table is not yet verified, e.g. whether cement's carbon per heat defaults to 0.03085): a declared default unlike the value assumed only warns, since the assumption may be what is wrong.",
+    message: {
+      zh: '{level} {unitId} 的{field}取缺省值，填报为 {found}，与假定缺省值 {expected}（指南表格尚未核实）不符，请核实',
+      en: '{level} {unitId}: {field} is taken at the default and reported as {found}, unlike the assumed default {expected} (guideline table not yet verified); please confirm',
+    },
+  },
+  {
+    code: 'EVD-DEFAULT-WITH-LAB',
+    industries: industriesWith(
+      (p) => p.composition === true && p.default !== undefined && p.basis === 'measured-or-default' && p.defaultJudgedBy === undefined,
+    ),
+    severity: 'warning',
+    category: 'conformity',
+    rationale:
+      "A composition taken at the guideline's default while the facility attaches a lab report is a pattern MEE has named for all four industries: the default hides the measurement. Read as the default: declared 缺省值, or, without a declared basis, a value equal to the default. Power's carbon per heat keeps its own EVD-CPH-DEFAULT-WITH-LAB.",
+    message: {
+      zh: '{level} {unitId} 附有化验报告，但{field}使用了缺省值 {found}',
+      en: '{level} {unitId} attaches a lab report but takes {field} at the default {found}',
+    },
+  },
+  {
     code: 'EVD-CROSS-CPH-CARBON-NCV',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale:
@@ -503,6 +636,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-NCV-COMPOSITION',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale:
@@ -514,6 +648,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-SUPPLIED-GT-GENERATED',
+    industries: POWER,
     severity: 'error',
     category: 'plausibility',
     rationale: 'Power supplied to the grid is generation less auxiliary use; it cannot exceed generation.',
@@ -521,6 +656,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-AUX-RATE',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale: 'The auxiliary power rate (1 − supplied/generated) of a thermal unit sits at 3–10% (default; configurable).',
@@ -528,6 +664,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-HOURS-GT-MONTH',
+    industries: POWER,
     severity: 'error',
     category: 'plausibility',
     rationale: 'A unit cannot run more hours than the month has.',
@@ -538,6 +675,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-ZERO-HOURS-OUTPUT',
+    industries: POWER,
     severity: 'error',
     category: 'plausibility',
     rationale: 'A unit that did not run (0 hours) generates nothing and has a load factor of 0.',
@@ -545,6 +683,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-GEN-GT-CAPACITY',
+    industries: POWER,
     severity: 'error',
     category: 'plausibility',
     rationale: 'Generation cannot exceed installed capacity × operating hours.',
@@ -555,6 +694,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-LOAD-FACTOR',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale:
@@ -566,11 +706,14 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-CROSS-NET-COAL-RATE',
+    industries: POWER,
     severity: 'warning',
     category: 'plausibility',
     rationale: 'Net coal consumption (coal × NCV ÷ 29.271 ÷ supplied) of coal units sits at 260–360 gce/kWh (default; national average ≈ 300).',
     message: { zh: '{level} {unitId} 供电煤耗为 {found}，不在 {expected} 范围内', en: '{level} {unitId}: net coal consumption is {found}, outside {expected}' },
   },
+  // Each industry catalogue's cross-checks (industries/*.ts), generated: a new industry file brings its own.
+  ...crossCheckEntries(),
   {
     code: 'EVD-EVIDENCE-MISSING',
     severity: 'error',
@@ -621,7 +764,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   history({
     code: 'EVD-HIST-ABRUPT-CHANGE',
     rationale:
-      'Coal quality drifts slowly when the supply does not change; a jump beyond the configured band from the previous month needs an explanation (new supplier, wrong sample, typing error).',
+      "Coal quality drifts slowly when the supply does not change; a jump beyond the configured band from the previous month needs an explanation (new supplier, wrong sample, typing error). Power's bands are history.changeBands; another industry's are settings.industries.<industry>.changeBands (cement: clinker output ±40 %, an estimate [est]: the kiln stopped or a figure is wrong).",
     message: {
       zh: '{level} {unitId} 的{field}为 {found}，较上月变化超出 {expected}',
       en: '{level} {unitId}: {field} is {found}, a change from the previous month beyond {expected}',
@@ -629,6 +772,7 @@ export const CATALOGUE: readonly CheckEntry[] = [
   }),
   history({
     code: 'EVD-HIST-CARBON-CONSTANT',
+    industries: POWER,
     rationale:
       'Elemental carbon measured on a new sample each month varies; the same value for several consecutive months suggests one batch test passed off as monthly tests (MEE-named pattern).',
     message: {

@@ -1,10 +1,13 @@
 /**
  * What a rule over a parsed report sees: the report, the registry entry, the evidence files as
- * read, the deployment's thresholds and the enterprise's earlier accepted months. Types only,
- * below the rules (checks.ts, history-checks.ts) that share them.
+ * read, the deployment's thresholds and the enterprise's earlier accepted months; and how a rule
+ * finds the facility a unit block is for, its catalogue and the names its findings carry. Below
+ * the rules (checks.ts, history-checks.ts) that share them.
  */
 import type { CheckSettings } from './check-settings.ts';
-import type { Enterprise } from './registry.ts';
+import { type IndustryCatalogue, keyLabel, type Names } from './industry.ts';
+import { industryCatalogue } from './industries/index.ts';
+import { type Enterprise, type Facility, industryOf } from './registry.ts';
 import type { MonthlyReport } from './report.ts';
 
 /**
@@ -47,4 +50,44 @@ export interface CheckContext {
 export interface ResolvedCheckContext extends CheckContext {
   readonly settings: CheckSettings;
   readonly history: readonly PriorMonth[];
+}
+
+/** The registered facility a report's unit block is for, if the registry lists it. */
+export function facilityOf(context: Pick<CheckContext, 'enterprise'>, unitId: string): Facility | undefined {
+  return context.enterprise.units.find((u) => u.unitId === unitId);
+}
+
+/**
+ * Is the block judged by power's rules: a registered power unit, or a block the registry does
+ * not list (EVD-UNIT-UNKNOWN speaks for it; power's rules judged such blocks before there were
+ * other industries, and still do).
+ */
+export function judgedAsPower(context: Pick<CheckContext, 'enterprise'>, unitId: string): boolean {
+  const facility = facilityOf(context, unitId);
+  return facility === undefined || industryOf(facility) === 'power';
+}
+
+/** A registered facility of another industry than power, with its catalogue. */
+export function otherIndustryFacility(
+  context: Pick<CheckContext, 'enterprise'>,
+  unitId: string,
+): { facility: Facility; catalogue: IndustryCatalogue } | undefined {
+  const facility = facilityOf(context, unitId);
+  if (!facility || industryOf(facility) === 'power') return undefined;
+  const catalogue = industryCatalogue(industryOf(facility));
+  return catalogue ? { facility, catalogue } : undefined;
+}
+
+/**
+ * The names a finding on a facility carries: its level (熟料生产线 / Line) and, for a key of its
+ * catalogue, the key's names (熟料产量, 消费量（焦炭）). Nothing for a power unit: its messages
+ * read 机组 and the parameter's name as they always have.
+ */
+export function namesFor(context: Pick<CheckContext, 'enterprise'>, unitId: string, key?: string): { level?: Names; fieldName?: Names } {
+  const other = otherIndustryFacility(context, unitId);
+  if (!other) return {};
+  const { catalogue } = other;
+  const zh = key === undefined ? undefined : keyLabel(catalogue, key, 'zh');
+  const en = key === undefined ? undefined : keyLabel(catalogue, key, 'en');
+  return { level: { zh: catalogue.level.zh, en: catalogue.level.en }, ...(zh !== undefined && en !== undefined ? { fieldName: { zh, en } } : {}) };
 }

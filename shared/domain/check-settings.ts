@@ -6,6 +6,8 @@
  * changed before (0.03356 → 0.03085) and may change again.
  */
 import { z } from 'zod';
+import { type IndustryCatalogue, parameterKey } from './industry.ts';
+import { INDUSTRIES, industryCatalogue } from './industries/index.ts';
 import { DEFAULT_CARBON_PER_HEAT, PARAMETER_CODES, PARAMETERS, type ParameterCode } from './parameters.ts';
 
 const BandSchema = z.object({ min: z.number(), max: z.number() });
@@ -20,6 +22,106 @@ function defaultBands(pick: 'range' | 'typical'): Partial<Record<ParameterCode, 
     if (band) bands[code] = { min: band.min, max: band.max };
   }
   return bands;
+}
+
+/**
+ * Month-over-month change bands of the industries other than power (power's are
+ * `history.changeBands`): a clinker line's output moves by more than ±40 % only when the kiln
+ * stopped (industries.md, an estimate: a warning only).
+ */
+const DEFAULT_INDUSTRY_CHANGE_BANDS: Readonly<Record<string, Readonly<Record<string, number>>>> = { cement: { clinkerOutput: 0.4 } };
+
+/** The industries tuned under `industries` (power's thresholds are the top-level fields, kept since 2022). */
+const TUNED_INDUSTRIES = INDUSTRIES.filter((i) => i.code !== 'power');
+
+const CrossCheckSettingSchema = z.object({
+  min: z.number().optional(),
+  max: z.number().optional(),
+  tolerance: z.number().min(0).optional(),
+  enabled: z.boolean().optional(),
+});
+
+const IndustrySettingsSchema = z.object({
+  /** Outside is an error (EVD-PARAM-RANGE), by key (`ncv[coke]`) or by parameter code (`ncv`). */
+  ranges: z.record(z.string(), BandSchema).optional(),
+  /** Outside (within the range) is a warning (EVD-PARAM-ATYPICAL), by key or parameter code. */
+  typical: z.record(z.string(), BandSchema).optional(),
+  /** Each cross-check's band, tolerance, or `enabled: false` to switch it off, by its code. */
+  crossChecks: z.record(z.string(), CrossCheckSettingSchema).optional(),
+  /** Relative month-over-month change beyond which a value is flagged (EVD-HIST-ABRUPT-CHANGE), by key or code. */
+  changeBands: z.record(z.string(), z.number().positive()).optional(),
+});
+export type IndustrySettingsInput = z.input<typeof IndustrySettingsSchema>;
+
+/** Every key and parameter code an industry's facilities may report (`ncv`, `ncv[coke]`). */
+function keysOf(catalogue: IndustryCatalogue): Set<string> {
+  const keys = new Set<string>();
+  for (const p of catalogue.parameters) {
+    keys.add(p.code);
+    if (p.perMaterial) for (const m of catalogue.materials.filter((x) => p.perMaterial?.includes(x.role))) keys.add(parameterKey(p.code, m.code));
+  }
+  return keys;
+}
+
+/** An industry's thresholds as the catalogue holds them, with `override` merged over them (each band or entry replaced, the rest kept). */
+function resolveIndustry(catalogue: IndustryCatalogue, override: IndustrySettingsInput = {}) {
+  const ranges: Record<string, Band> = {};
+  const typical: Record<string, Band> = {};
+  for (const p of catalogue.parameters) {
+    if (p.range) ranges[p.code] = { min: p.range.min, max: p.range.max };
+    if (p.typical) typical[p.code] = { min: p.typical.min, max: p.typical.max };
+    for (const [material, band] of Object.entries(p.typicalByMaterial ?? {})) typical[parameterKey(p.code, material)] = { min: band.min, max: band.max };
+  }
+  const crossChecks: Record<string, { min?: number; max?: number; tolerance?: number; enabled: boolean }> = {};
+  for (const c of catalogue.crossChecks) {
+    const given = override.crossChecks?.[c.code] ?? {};
+    const min = given.min ?? c.band?.min;
+    const max = given.max ?? c.band?.max;
+    const tolerance = given.tolerance ?? c.tolerance;
+    crossChecks[c.code] = {
+      ...(min !== undefined ? { min } : {}),
+      ...(max !== undefined ? { max } : {}),
+      ...(tolerance !== undefined ? { tolerance } : {}),
+      enabled: given.enabled ?? true,
+    };
+  }
+  return {
+    ranges: { ...ranges, ...override.ranges },
+    typical: { ...typical, ...override.typical },
+    crossChecks,
+    changeBands: { ...DEFAULT_INDUSTRY_CHANGE_BANDS[catalogue.code], ...override.changeBands },
+  };
+}
+export type IndustrySettings = ReturnType<typeof resolveIndustry>;
+
+const IndustriesSettingsSchema = z
+  .record(z.string(), IndustrySettingsSchema)
+  .default({})
+  .superRefine((industries, ctx) => {
+    for (const [code, settings] of Object.entries(industries)) {
+      const catalogue = industryCatalogue(code);
+      if (code === 'power') {
+        ctx.addIssue({ code: 'custom', path: [code], message: "power's thresholds are the top-level ranges, typical and history.changeBands" });
+        continue;
+      }
+      if (!catalogue) {
+        ctx.addIssue({ code: 'custom', path: [code], message: `unknown industry "${code}" (known: ${TUNED_INDUSTRIES.map((i) => i.code).join(', ')})` });
+        continue;
+      }
+      const keys = keysOf(catalogue);
+      for (const field of ['ranges', 'typical', 'changeBands'] as const)
+        for (const key of Object.keys(settings[field] ?? {}))
+          if (!keys.has(key)) ctx.addIssue({ code: 'custom', path: [code, field, key], message: `no ${catalogue.en} parameter "${key}"` });
+      for (const check of Object.keys(settings.crossChecks ?? {}))
+        if (!catalogue.crossChecks.some((c) => c.code === check))
+          ctx.addIssue({ code: 'custom', path: [code, 'crossChecks', check], message: `no ${catalogue.en} cross-check ${check}` });
+    }
+  })
+  .transform((industries) => Object.fromEntries(TUNED_INDUSTRIES.map((catalogue) => [catalogue.code, resolveIndustry(catalogue, industries[catalogue.code])])));
+
+/** An industry's band of a key: set for the key itself (`ncv[coke]`), else for its parameter (`ncv`). */
+export function bandOf(bands: Readonly<Record<string, Band>> | undefined, key: string, code: string): Band | undefined {
+  return bands?.[key] ?? bands?.[code];
 }
 
 /** The evidence file types a deposit may carry, recognised by content (see file-types.ts). */
@@ -119,6 +221,13 @@ export const CheckSettingsSchema = z.object({
       changeBands: { ncvAsReceived: 0.2, carbonAsReceived: 0.2, carbonPerHeat: 0.1, hydrogen: 0.4, moisture: 0.6 },
       constantCarbonMonths: 3,
     }),
+  /**
+   * The thresholds of the other industries, by industry code, merged over their catalogues
+   * (industries/*.ts): `ranges` and `typical` bands by key or parameter code, each cross-check's
+   * band, tolerance or `enabled`, and month-over-month `changeBands`. A province tunes the
+   * estimates here without a code change; a key or check the industry does not have is refused.
+   */
+  industries: IndustriesSettingsSchema,
 });
 
 /** Resolved settings, every value present. */

@@ -3,16 +3,46 @@
  * severity, rationale and messages; history signals are in history-checks.ts). `CHECKS` is the
  * catalogue with each entry's rule, in catalogue order; `runChecks` applies them.
  * Thresholds come from `CheckSettings` (check-settings.ts), never from literals in a rule.
+ *
+ * Power's rules (EVD-RANGE-*, EVD-CROSS-*, EVD-CPH-*…) judge power units only, as they have since
+ * 2022. Every other facility is judged by its industry's catalogue (industries/*.ts): the generic
+ * rules (EVD-PARAM-RANGE, EVD-PARAM-ATYPICAL, EVD-DEFAULT-*, EVD-LAB-REPORT-MEASURED…) read its
+ * parameters' ranges, defaults and evidence, and each catalogue cross-check is a rule of its code.
  */
-import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
-import type { CheckContext, EvidenceFile, ResolvedCheckContext } from './check-context.ts';
+import { bandOf, type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
+import {
+  type CheckContext,
+  type EvidenceFile,
+  facilityOf,
+  judgedAsPower,
+  namesFor,
+  otherIndustryFacility,
+  type ResolvedCheckContext,
+} from './check-context.ts';
 import { band, CATALOGUE, type CheckEntry, issueOf } from './catalogue.ts';
 import { judgeContent, typeOfExtension } from './file-types.ts';
-import { HISTORY_RULES } from './history-checks.ts';
+import { HISTORY_RULES, keysOf, previousMonth, unitIn } from './history-checks.ts';
+import {
+  type Band,
+  type CrossCheck,
+  defaultOf,
+  expectedParameters,
+  type FacilityFacts,
+  type FacilityLike,
+  type IndustryCatalogue,
+  type IndustryParameter,
+  keyLabel,
+  type Material,
+  splitParameterKey,
+  typicalOf,
+  unitsOf,
+} from './industry.ts';
+import { INDUSTRIES } from './industries/index.ts';
 import type { Finding, Issue } from './issues.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, requiredParameters } from './parameters.ts';
-import { hoursInMonth, parsePeriod } from './period.ts';
-import type { MonthlyReport, UnitReport } from './report.ts';
+import { addMonths, hoursInMonth, parsePeriod } from './period.ts';
+import { facilitiesOwed } from './registry.ts';
+import type { MeasuredValue, MonthlyReport, UnitReport } from './report.ts';
 
 export { checkDefinition, issueOf } from './catalogue.ts';
 export type { CheckContext, EvidenceFile, ResolvedCheckContext } from './check-context.ts';
@@ -30,9 +60,139 @@ function readable(evidence: readonly EvidenceFile[]): EvidenceFile[] {
   return evidence.filter((e) => e.unreadable === undefined);
 }
 
+/** Power's rules: over the blocks of power units (and of blocks the registry does not list, as before there were other industries). */
 function forEachUnit(context: ResolvedCheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
-  return context.report.units.flatMap((unit) => fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW));
+  return context.report.units
+    .filter((unit) => judgedAsPower(context, unit.unitId))
+    .flatMap((unit) => fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW));
 }
+
+/** One reported key of another industry's facility, with what its catalogue says of it. */
+interface ReportedKey {
+  readonly key: string;
+  readonly reported: MeasuredValue;
+  readonly parameter: IndustryParameter;
+  readonly material?: Material;
+  /** Canonical unit of the key (a gas material's where it has its own). */
+  readonly unit: string;
+  /** The guideline's default for this facility and material, if any. */
+  readonly fallback: number | undefined;
+}
+
+interface OtherFacilityBlock {
+  readonly unit: UnitReport;
+  readonly facility: FacilityLike;
+  readonly catalogue: IndustryCatalogue;
+  readonly keys: readonly ReportedKey[];
+}
+
+/** The blocks of registered facilities of industries other than power, each key read with its catalogue. */
+function otherFacilities(context: ResolvedCheckContext): OtherFacilityBlock[] {
+  return context.report.units.flatMap((unit): OtherFacilityBlock[] => {
+    const other = otherIndustryFacility(context, unit.unitId);
+    if (!other) return [];
+    const { facility, catalogue } = other;
+    const keys = keysOf(unit).flatMap((key): ReportedKey[] => {
+      const reported = unit.parameters[key];
+      const { code, material } = splitParameterKey(key);
+      const parameter = catalogue.parameters.find((p) => p.code === code);
+      const m = material === undefined ? undefined : catalogue.materials.find((x) => x.code === material);
+      if (!reported || !parameter || (material !== undefined && !m)) return [];
+      return [
+        { key, reported, parameter, ...(m ? { material: m } : {}), unit: unitsOf(parameter, m).unit, fallback: defaultOf(parameter, facility, material) },
+      ];
+    });
+    return [{ unit, facility, catalogue, keys }];
+  });
+}
+
+/** Two figures equal to a relative 1e-6 (a default written with fewer or more digits). */
+function sameFigure(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Declared at the default: a parameter that is always the default, or one the row declares 缺省值. */
+function declaredDefault(k: ReportedKey): boolean {
+  return k.parameter.basis === 'default' || (k.parameter.basis === 'measured-or-default' && k.reported.basis === 'default');
+}
+
+/** Taken at the default: declared so, or, without a declared basis, a value equal to the default. */
+function takenAsDefault(k: ReportedKey): boolean {
+  if (declaredDefault(k)) return true;
+  if (k.parameter.basis !== 'measured-or-default' || k.reported.basis !== undefined) return false;
+  return k.fallback !== undefined && sameFigure(k.reported.value, k.fallback);
+}
+
+/** Where and how to name a key's finding. */
+function at(context: ResolvedCheckContext, block: OtherFacilityBlock, k: ReportedKey): Finding {
+  return {
+    unitId: block.unit.unitId,
+    field: k.key,
+    ...(k.reported.row !== undefined ? { row: k.reported.row } : {}),
+    ...namesFor(context, block.unit.unitId, k.key),
+  };
+}
+
+const show = (band: Band, unit: string) => `${band.min}–${band.max} ${unit}`;
+
+/** EVD-DEFAULT-MISMATCH (a default read in a text or an implementation) or EVD-DEFAULT-UNCONFIRMED (an estimate). */
+function defaultRule(estimate: boolean): Rule {
+  return (context) =>
+    otherFacilities(context).flatMap((block) =>
+      block.keys.flatMap((k): Finding[] => {
+        const certainty = k.parameter.default?.certainty;
+        if (k.parameter.defaultJudgedBy || certainty === undefined || (certainty === 'est') !== estimate) return [];
+        if (!declaredDefault(k) || k.fallback === undefined || sameFigure(k.reported.value, k.fallback)) return [];
+        return [{ ...at(context, block, k), expected: `${k.fallback} ${k.unit}`, found: `${k.reported.value} ${k.unit}` }];
+      }),
+    );
+}
+
+/** The FacilityFacts a catalogue cross-check judges: the block's values, its registered materials, the month's days, last month's block. */
+function factsOf(context: ResolvedCheckContext, block: OtherFacilityBlock, check: CrossCheck): FacilityFacts {
+  const { unit, facility, catalogue } = block;
+  const registered = (facility.materials ?? []).map((code) => catalogue.materials.find((m) => m.code === code)).filter((m): m is Material => m !== undefined);
+  const before = check.history ? unitIn(previousMonth(context), unit.unitId) : undefined;
+  return {
+    facility,
+    value: (key) => unit.parameters[key]?.value,
+    materials: (role) => (role === undefined ? registered : registered.filter((m) => m.role === role)),
+    days: hoursInMonth(context.report.period) / 24,
+    ...(before ? { previous: { value: (key: string) => before.parameters[key]?.value, period: addMonths(context.report.period, -1) } } : {}),
+  };
+}
+
+/** The rule of one catalogue cross-check: its band, tolerance and switch from the industry's settings. */
+function crossCheckRule(catalogue: IndustryCatalogue, check: CrossCheck): Rule {
+  return (context) => {
+    const tuned = context.settings.industries[catalogue.code]?.crossChecks[check.code];
+    if (tuned?.enabled === false) return [];
+    const min = tuned?.min ?? check.band?.min;
+    const max = tuned?.max ?? check.band?.max;
+    const checkBand = min === undefined && max === undefined ? undefined : { min: min ?? Number.NEGATIVE_INFINITY, max: max ?? Number.POSITIVE_INFINITY };
+    const tolerance = tuned?.tolerance ?? check.tolerance;
+    return otherFacilities(context)
+      .filter((block) => block.catalogue.code === catalogue.code)
+      .flatMap((block) =>
+        check.judge(factsOf(context, block, check), checkBand, tolerance).map((f) => {
+          const row = block.unit.parameters[f.key]?.row;
+          return {
+            unitId: block.unit.unitId,
+            field: f.key,
+            ...(row !== undefined ? { row } : {}),
+            expected: f.expected,
+            found: f.found,
+            ...namesFor(context, block.unit.unitId, f.key),
+          };
+        }),
+      );
+  };
+}
+
+/** Every catalogue cross-check's rule, by its code. */
+const CROSS_CHECK_RULES: Readonly<Record<string, Rule>> = Object.fromEntries(
+  INDUSTRIES.flatMap((catalogue) => catalogue.crossChecks.map((check) => [check.code, crossCheckRule(catalogue, check)])),
+);
 
 function value(unit: UnitReport, code: ParameterCode): number | undefined {
   return unit.parameters[code]?.value;
@@ -92,30 +252,62 @@ function isoDay(days: number): string {
 
 /** The rule of each catalogue entry that judges a parsed report, by code. */
 export const RULES: Readonly<Record<string, Rule>> = {
-  'EVD-UNIT-MISSING': ({ report, enterprise }) =>
-    enterprise.units
-      .filter((u) => !report.units.some((r) => r.unitId === u.unitId))
-      .map((u) => ({ unitId: u.unitId, expected: 'a block of rows for this unit', found: '(none)' })),
+  'EVD-UNIT-MISSING': (context) =>
+    facilitiesOwed(context.enterprise, context.report.period)
+      .filter((u) => !context.report.units.some((r) => r.unitId === u.unitId))
+      .map((u) => {
+        const names = namesFor(context, u.unitId);
+        return { unitId: u.unitId, expected: `a block of rows for this ${names.level?.en.toLowerCase() ?? 'unit'}`, found: '(none)', ...names };
+      }),
   'EVD-UNIT-UNKNOWN': ({ report, enterprise }) =>
     report.units
       .filter((r) => !enterprise.units.some((u) => u.unitId === r.unitId))
       .map((r) => ({ unitId: r.unitId, expected: enterprise.units.map((u) => u.unitId).join(', '), found: r.unitId })),
-  'EVD-PARAM-MISSING': ({ report, enterprise }) =>
-    report.units.flatMap((unit) => {
-      const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
-      if (!registered?.fuel) return [];
+  'EVD-PARAM-MISSING': (context) => [
+    ...context.report.units.flatMap((unit) => {
+      const registered = facilityOf(context, unit.unitId);
+      if (!registered?.fuel || !judgedAsPower(context, unit.unitId)) return [];
       return requiredParameters(registered.fuel)
         .filter((code) => !unit.parameters[code] && !unit.unreadable.includes(code))
         .map((code) => ({ unitId: unit.unitId, field: code, expected: `a value in ${PARAMETERS[code].unit}`, found: '(absent)' }));
     }),
+    // Another industry's facility: every required key of its catalogue, per registered material.
+    ...otherFacilities(context).flatMap(({ unit, facility, catalogue }) =>
+      expectedParameters(catalogue, facility)
+        .filter((e) => e.required && !unit.parameters[e.key] && !unit.unreadable.includes(e.key))
+        .map((e) => ({
+          unitId: unit.unitId,
+          field: e.key,
+          expected: `a value in ${unitsOf(e.parameter, e.material).unit}`,
+          found: '(absent)',
+          ...namesFor(context, unit.unitId, e.key),
+        })),
+    ),
+  ],
   'EVD-LAB-REPORT-MISSING': ({ report, enterprise }) =>
     report.units
       .filter((unit) => enterprise.units.find((u) => u.unitId === unit.unitId)?.fuel === 'coal' && !unit.labReport)
       .map((unit) => ({ unitId: unit.unitId, field: 'labReportNo', expected: 'a lab report number', found: '(absent)' })),
-  'EVD-PARAM-EXTRA': ({ report, enterprise }) =>
-    report.units.flatMap((unit) => {
-      const registered = enterprise.units.find((u) => u.unitId === unit.unitId);
-      if (!registered?.fuel) return [];
+  'EVD-LAB-REPORT-MEASURED': (context) =>
+    otherFacilities(context).flatMap((block): Finding[] => {
+      if (block.catalogue.labReport !== 'when-measured' || block.unit.labReport) return [];
+      const measured = block.keys.filter((k) => k.parameter.composition && !takenAsDefault(k));
+      if (measured.length === 0) return [];
+      return [
+        {
+          unitId: block.unit.unitId,
+          field: 'labReportNo',
+          expected: 'a lab report number (CMA/CNAS) for the measured composition',
+          found: measured.map((k) => k.key).join(', '),
+          zh: { found: measured.map((k) => keyLabel(block.catalogue, k.key, 'zh') ?? k.key).join('、') },
+          ...namesFor(context, block.unit.unitId),
+        },
+      ];
+    }),
+  'EVD-PARAM-EXTRA': (context) => [
+    ...context.report.units.flatMap((unit) => {
+      const registered = facilityOf(context, unit.unitId);
+      if (!registered?.fuel || !judgedAsPower(context, unit.unitId)) return [];
       const required = requiredParameters(registered.fuel);
       return PARAMETER_CODES.filter((code) => unit.parameters[code] && !required.includes(code)).map((code) => ({
         unitId: unit.unitId,
@@ -125,16 +317,47 @@ export const RULES: Readonly<Record<string, Rule>> = {
         found: code,
       }));
     }),
-  'EVD-EVIDENCE-LEDGER-MISSING': ({ report }) =>
-    report.units.flatMap((unit) =>
-      PARAMETER_CODES.filter((code) => unit.parameters[code] && !unit.parameters[code]?.evidenceFile).map((code) => ({
-        unitId: unit.unitId,
-        field: code,
-        row: unit.parameters[code]?.row,
-        expected: 'a stamped ledger scan in the evidence folder',
-        found: '(none)',
-      })),
+    // Another industry's facility: a key its catalogue does not expect of it (a material the registry does not list for it).
+    ...otherFacilities(context).flatMap((block) => {
+      const expected = new Set(expectedParameters(block.catalogue, block.facility).map((e) => e.key));
+      const level = block.catalogue.level.en.toLowerCase();
+      return block.keys
+        .filter((k) => !expected.has(k.key))
+        .map((k) => ({
+          ...at(context, block, k),
+          expected:
+            k.material !== undefined
+              ? `the materials registered for this ${level}: ${(block.facility.materials ?? []).join(', ') || '(none)'}`
+              : `parameters of this ${level}`,
+          found: k.key,
+        }));
+    }),
+  ],
+  'EVD-EVIDENCE-LEDGER-MISSING': (context) => [
+    ...context.report.units
+      .filter((unit) => judgedAsPower(context, unit.unitId))
+      .flatMap((unit) =>
+        PARAMETER_CODES.filter((code) => unit.parameters[code] && !unit.parameters[code]?.evidenceFile).map((code) => ({
+          unitId: unit.unitId,
+          field: code,
+          row: unit.parameters[code]?.row,
+          expected: 'a stamped ledger scan in the evidence folder',
+          found: '(none)',
+          zh: { expected: '盖章台账扫描件' },
+        })),
+      ),
+    // Another industry's parameter needs the material its catalogue names; a default needs none.
+    ...otherFacilities(context).flatMap((block) =>
+      block.keys
+        .filter((k) => k.parameter.evidence !== undefined && !k.reported.evidenceFile && !takenAsDefault(k))
+        .map((k) => ({
+          ...at(context, block, k),
+          expected: `${k.parameter.evidence?.en} in the evidence folder`,
+          found: '(none)',
+          zh: { expected: k.parameter.evidence?.zh ?? '' },
+        })),
     ),
+  ],
   'EVD-EVIDENCE-LAB-MISSING': (context) =>
     context.report.units
       .filter((unit) => fuelOf(context, unit.unitId) === 'coal' && unit.labReport && !unit.labReport.evidenceFile)
@@ -176,14 +399,23 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const claimed = typeOfExtension(e.fileName);
       return claimed === type ? [] : [{ field: e.fileName, expected: `.${type === 'jpeg' ? 'jpg' : type}`, found: type }];
     }),
-  'EVD-LAB-REPORT-DATE-FORMAT': ({ report }) =>
-    report.units.flatMap((unit) => {
+  'EVD-LAB-REPORT-DATE-FORMAT': (context) =>
+    context.report.units.flatMap((unit) => {
       const issuedOn = unit.labReport?.issuedOn;
       return issuedOn !== undefined && readIssueDate(issuedOn) === undefined
-        ? [{ unitId: unit.unitId, field: 'labReportIssuedOn', expected: 'YYYY-MM-DD', found: issuedOn.slice(0, 40) || '(empty)' }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'labReportIssuedOn',
+              expected: 'YYYY-MM-DD',
+              found: issuedOn.slice(0, 40) || '(empty)',
+              ...namesFor(context, unit.unitId),
+            },
+          ]
         : [];
     }),
-  'EVD-LAB-REPORT-DATE': ({ report, settings }) => {
+  'EVD-LAB-REPORT-DATE': (context) => {
+    const { report, settings } = context;
     const { year, month } = parsePeriod(report.period);
     const first = Date.UTC(year, month - 1, 1) / 86_400_000;
     const last = Date.UTC(year, month, 0) / 86_400_000 + settings.labReportWindowDays;
@@ -191,7 +423,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const issuedOn = unit.labReport?.issuedOn;
       const day = issuedOn === undefined ? undefined : readIssueDate(issuedOn);
       return day !== undefined && (day < first || day > last)
-        ? [{ unitId: unit.unitId, field: 'labReportIssuedOn', expected: `${isoDay(first)} – ${isoDay(last)}`, found: isoDay(day) }]
+        ? [
+            {
+              unitId: unit.unitId,
+              field: 'labReportIssuedOn',
+              expected: `${isoDay(first)} – ${isoDay(last)}`,
+              found: isoDay(day),
+              ...namesFor(context, unit.unitId),
+            },
+          ]
         : [];
     });
   },
@@ -211,6 +451,30 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'EVD-RANGE-HEAT': rangeRule('heatSupplied'),
   'EVD-RANGE-HOURS': rangeRule('operatingHours'),
   'EVD-RANGE-LOAD': rangeRule('loadFactor'),
+  'EVD-PARAM-RANGE': (context) =>
+    otherFacilities(context).flatMap((block) => {
+      const ranges = context.settings.industries[block.catalogue.code]?.ranges;
+      return block.keys.flatMap((k): Finding[] => {
+        if (k.parameter.codes?.range) return [];
+        const range = bandOf(ranges, k.key, k.parameter.code) ?? k.parameter.range;
+        const v = k.reported.value;
+        return range && (v < range.min || v > range.max) ? [{ ...at(context, block, k), expected: show(range, k.unit), found: `${v} ${k.unit}` }] : [];
+      });
+    }),
+  'EVD-PARAM-ATYPICAL': (context) =>
+    otherFacilities(context).flatMap((block) => {
+      const tuned = context.settings.industries[block.catalogue.code];
+      return block.keys.flatMap((k): Finding[] => {
+        // A default is not a measurement, so it is not "atypical"; the default checks judge it.
+        if (k.parameter.codes?.typical || takenAsDefault(k) || (k.fallback !== undefined && sameFigure(k.reported.value, k.fallback))) return [];
+        const typical = bandOf(tuned?.typical, k.key, k.parameter.code) ?? typicalOf(k.parameter, k.material?.code);
+        const range = bandOf(tuned?.ranges, k.key, k.parameter.code) ?? k.parameter.range ?? band(undefined);
+        const v = k.reported.value;
+        return typical && v >= range.min && v <= range.max && (v < typical.min || v > typical.max)
+          ? [{ ...at(context, block, k), expected: show(typical, k.unit), found: `${v} ${k.unit}` }]
+          : [];
+      });
+    }),
   'EVD-CPH-DEFAULT-WITH-LAB': (context) =>
     forEachUnit(context, (unit) => {
       const cph = value(unit, 'carbonPerHeat');
@@ -235,6 +499,16 @@ export const RULES: Readonly<Record<string, Rule>> = {
         ? [{ unitId: unit.unitId, field: 'carbonPerHeat', row: unit.parameters.carbonPerHeat?.row, expected: `${fallback} tC/GJ`, found: `${cph} tC/GJ` }]
         : [];
     }),
+  'EVD-DEFAULT-MISMATCH': defaultRule(false),
+  'EVD-DEFAULT-UNCONFIRMED': defaultRule(true),
+  'EVD-DEFAULT-WITH-LAB': (context) =>
+    otherFacilities(context).flatMap((block) =>
+      !block.unit.labReport
+        ? []
+        : block.keys
+            .filter((k) => k.parameter.composition && k.parameter.basis === 'measured-or-default' && !k.parameter.defaultJudgedBy && takenAsDefault(k))
+            .map((k) => ({ ...at(context, block, k), expected: 'the measured value from the lab report', found: `${k.reported.value} ${k.unit}` })),
+    ),
   'EVD-CROSS-CPH-CARBON-NCV': (context) =>
     forEachUnit(context, (unit) => {
       const cph = value(unit, 'carbonPerHeat');
@@ -353,20 +627,29 @@ export const RULES: Readonly<Record<string, Rule>> = {
         ? [{ unitId: unit.unitId, field: 'coalConsumed', expected: `${min}–${max} gce/kWh`, found: `${rate.toFixed(1)} gce/kWh` }]
         : [];
     }),
-  'EVD-EVIDENCE-MISSING': ({ report, evidence, settings }) => {
+  ...CROSS_CHECK_RULES,
+  'EVD-EVIDENCE-MISSING': (context) => {
+    const { report, evidence, settings } = context;
     const checked = new Set(evidenceFilesToRead(report, settings));
     return report.units.flatMap((unit) =>
       referencedEvidence(unit)
         .filter((ref) => checked.has(ref.fileName) && !evidence.some((e) => e.fileName === ref.fileName))
-        .map((ref) => ({ unitId: unit.unitId, field: ref.field, row: ref.row, expected: 'a file in the evidence folder', found: ref.fileName })),
+        .map((ref) => ({
+          unitId: unit.unitId,
+          field: ref.field,
+          row: ref.row,
+          expected: 'a file in the evidence folder',
+          found: ref.fileName,
+          ...namesFor(context, unit.unitId, ref.field),
+        })),
     );
   },
-  'EVD-EVIDENCE-HASH-MISMATCH': ({ report, evidence }) =>
-    report.units.flatMap((unit) =>
+  'EVD-EVIDENCE-HASH-MISMATCH': (context) =>
+    context.report.units.flatMap((unit) =>
       referencedEvidence(unit).flatMap((ref) => {
-        const file = readable(evidence).find((e) => e.fileName === ref.fileName);
+        const file = readable(context.evidence).find((e) => e.fileName === ref.fileName);
         return file && ref.sha256 && file.sha256 !== ref.sha256
-          ? [{ unitId: unit.unitId, field: ref.fileName, row: ref.row, expected: ref.sha256, found: file.sha256 }]
+          ? [{ unitId: unit.unitId, field: ref.fileName, row: ref.row, expected: ref.sha256, found: file.sha256, ...namesFor(context, unit.unitId) }]
           : [];
       }),
     ),
@@ -385,9 +668,10 @@ interface EvidenceReference {
   readonly row?: number;
 }
 
+/** The evidence a unit block names, power's keys first in their catalogue order (as before), then every other key as reported. */
 export function referencedEvidence(unit: UnitReport): EvidenceReference[] {
   const refs: EvidenceReference[] = [];
-  for (const code of PARAMETER_CODES) {
+  for (const code of keysOf(unit)) {
     const v = unit.parameters[code];
     if (v?.evidenceFile) refs.push({ field: code, fileName: v.evidenceFile, sha256: v.evidenceSha256, row: v.row });
   }

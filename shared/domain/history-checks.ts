@@ -5,9 +5,10 @@
  * pipeline reads from the ledger (each look-back month's accepted snapshot, `IntakeReader`) and
  * passes in. All are warnings: a human decides whether a repeat is a copy or a coincidence.
  */
-import type { PriorMonth, ResolvedCheckContext } from './check-context.ts';
+import { judgedAsPower, namesFor, otherIndustryFacility, type PriorMonth, type ResolvedCheckContext } from './check-context.ts';
+import { keyLabel, splitParameterKey } from './industry.ts';
 import type { Finding } from './issues.ts';
-import { PARAMETER_CODES, type ParameterCode } from './parameters.ts';
+import { isParameterCode, PARAMETER_CODES, type ParameterCode } from './parameters.ts';
 import { addMonths } from './period.ts';
 import type { UnitReport } from './report.ts';
 
@@ -29,12 +30,24 @@ export function earlierMonths(context: Pick<ResolvedCheckContext, 'history' | 'r
   return [...byPeriod.values()].sort((a, b) => (a.period < b.period ? 1 : -1));
 }
 
+/** A unit's keys, power's in their catalogue order first (so power's findings read as they always have), then the rest as reported. */
+export function keysOf(unit: UnitReport): string[] {
+  const power = PARAMETER_CODES.filter((code) => unit.parameters[code] !== undefined);
+  return [...power, ...Object.keys(unit.parameters).filter((key) => !isParameterCode(key))];
+}
+
+/** The accepted deposit of the month before the report's. */
+export function previousMonth(context: Pick<ResolvedCheckContext, 'history' | 'report'>): PriorMonth | undefined {
+  const period = addMonths(context.report.period, -1);
+  return earlierMonths(context).find((m) => m.period === period);
+}
+
 function monthAt(context: ResolvedCheckContext, monthsBack: number): PriorMonth | undefined {
   const period = addMonths(context.report.period, -monthsBack);
   return earlierMonths(context).find((m) => m.period === period);
 }
 
-function unitIn(month: PriorMonth | undefined, unitId: string): UnitReport | undefined {
+export function unitIn(month: PriorMonth | undefined, unitId: string): UnitReport | undefined {
   return month?.report.units.find((u) => u.unitId === unitId);
 }
 
@@ -50,16 +63,28 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     return context.report.units.flatMap((unit): Finding[] => {
       const before = unitIn(previous, unit.unitId);
       if (!before) return [];
-      const identical = PARAMETER_CODES.filter((code) => {
-        const now = unit.parameters[code]?.value;
-        const then = before.parameters[code]?.value;
+      // Every key the unit reports, whatever its industry (power's in their catalogue order).
+      const keys = keysOf(unit);
+      const identical = keys.filter((key) => {
+        const now = unit.parameters[key]?.value;
+        const then = before.parameters[key]?.value;
         return now !== undefined && then !== undefined && now !== 0 && sameValue(now, then);
       });
-      const reported = PARAMETER_CODES.filter((code) => (unit.parameters[code]?.value ?? 0) !== 0).length;
+      const reported = keys.filter((key) => (unit.parameters[key]?.value ?? 0) !== 0).length;
       const { identicalMinParameters, identicalMinShare } = context.settings.history;
-      return identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported
-        ? [{ unitId: unit.unitId, field: identical.join(', '), expected: previous.period, found: `${identical.length} values (${identical.join(', ')})` }]
-        : [];
+      if (!(identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported)) return [];
+      const other = otherIndustryFacility(context, unit.unitId);
+      const labels = other ? identical.map((key) => keyLabel(other.catalogue, key, 'zh') ?? key) : undefined;
+      return [
+        {
+          unitId: unit.unitId,
+          field: identical.join(', '),
+          expected: previous.period,
+          found: `${identical.length} values (${identical.join(', ')})`,
+          ...namesFor(context, unit.unitId),
+          ...(labels ? { zh: { found: `${identical.length} 项数值（${labels.join('、')}）` } } : {}),
+        },
+      ];
     });
   },
   'EVD-HIST-LAB-REPORT-REUSED': (context) => {
@@ -76,6 +101,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
               row: unit.labReport.row,
               expected: used.map((m) => m.period).join(', '),
               found: unit.labReport.reportNo,
+              ...namesFor(context, unit.unitId),
             },
           ]
         : [];
@@ -94,10 +120,21 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
   'EVD-HIST-ABRUPT-CHANGE': (context) => {
     const previous = monthAt(context, 1);
     if (!previous) return [];
-    const bands = Object.entries(context.settings.history.changeBands) as [ParameterCode, number][];
+    const powerBands = Object.entries(context.settings.history.changeBands) as [ParameterCode, number][];
     return context.report.units.flatMap((unit) => {
       const before = unitIn(previous, unit.unitId);
       if (!before) return [];
+      const other = otherIndustryFacility(context, unit.unitId);
+      // Another industry's bands are by key (`ncv[coke]`) or parameter code, from its settings.
+      const industryBands = other ? context.settings.industries[other.catalogue.code]?.changeBands : undefined;
+      const bands: [string, number][] = !other
+        ? judgedAsPower(context, unit.unitId)
+          ? powerBands
+          : []
+        : keysOf(unit).flatMap((key): [string, number][] => {
+            const band = industryBands?.[key] ?? industryBands?.[splitParameterKey(key).code];
+            return band === undefined ? [] : [[key, band]];
+          });
       return bands.flatMap(([code, band]): Finding[] => {
         const now = unit.parameters[code]?.value;
         const then = before.parameters[code]?.value;
@@ -111,6 +148,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
                 row: unit.parameters[code]?.row,
                 expected: `±${+(band * 100).toFixed(2)}% of ${then} (${previous.period})`,
                 found: `${now} (${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
+                ...namesFor(context, unit.unitId, code),
               },
             ]
           : [];
@@ -120,6 +158,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
   'EVD-HIST-CARBON-CONSTANT': (context) => {
     const months = context.settings.history.constantCarbonMonths;
     return context.report.units.flatMap((unit): Finding[] => {
+      if (!judgedAsPower(context, unit.unitId)) return [];
       const now = unit.parameters.carbonAsReceived?.value;
       if (now === undefined) return [];
       for (let back = 1; back < months; back++) {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { catalogue, renderChecksMarkdown } from '#cli/commands/checks.ts';
+import { UsageError } from '#cli/exit-codes.ts';
 import { CHECKS } from '#domain/checks.ts';
+import { INDUSTRIES } from '#domain/industries/index.ts';
 
 describe('docs/checks.md', () => {
   it('is what scripts/checks-doc.ts generates from the catalogue today (run it if this fails)', () => {
@@ -26,7 +28,49 @@ describe('evidence checks --json', () => {
       rationale: expect.stringContaining('0.03085'),
       message: { zh: expect.stringContaining('缺省值'), en: expect.stringContaining('default') },
       raisedBy: 'rule',
+      industries: ['power'],
     });
     expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
+  });
+});
+
+describe('evidence checks --industry', () => {
+  it('lists the checks for every industry and those naming it, and no other industry’s own', () => {
+    // Act
+    const cement = catalogue('cement').map((e) => e.code);
+    // Assess
+    expect(cement).toContain('EVD-UNIT-MISSING');
+    expect(cement).toContain('EVD-PARAM-RANGE');
+    expect(cement).toContain('EVD-CEM-PROCESS-INTENSITY');
+    expect(cement).not.toContain('EVD-RANGE-NCV');
+    expect(cement).not.toContain('EVD-ALU-ANODE-CO2');
+    expect(catalogue('power').map((e) => e.code)).toContain('EVD-CPH-DEFAULT-WITH-LAB');
+    expect(catalogue('power').map((e) => e.code)).not.toContain('EVD-CEM-PROCESS-INTENSITY');
+  });
+
+  it('refuses an industry no catalogue has, in both languages', () => {
+    // Act / Assess
+    expect(() => catalogue('chemicals')).toThrow(UsageError);
+    expect(() => catalogue('chemicals')).toThrow(/未知行业.*unknown industry "chemicals"/);
+  });
+
+  it('gives every catalogue cross-check an entry of its own code in its industry', () => {
+    // Prepare
+    const crossChecks = INDUSTRIES.flatMap((i) => i.crossChecks.map((c) => ({ industry: i.code, code: c.code })));
+    // Assess
+    for (const { industry, code } of crossChecks) expect(catalogue(industry).find((e) => e.code === code)?.industries).toEqual([industry]);
+  });
+
+  it('documents each industry: its level, its parameters, its cross-checks, and its estimates as estimates', () => {
+    // Act
+    const doc = renderChecksMarkdown();
+    // Assess
+    for (const industry of INDUSTRIES) {
+      expect(doc).toContain(`## Industry: ${industry.zh} ${industry.en} (\`${industry.code}\`)`);
+      expect(doc).toContain(`${industry.level.zh} / ${industry.level.en}`);
+      for (const item of industry.unverified) expect(doc).toContain(`- ${item}`);
+    }
+    expect(doc).toContain('| `clinkerOutput` | 熟料产量 |');
+    expect(doc).toContain("60000–320000 t [est] **estimate**, awaiting the guideline's tables");
   });
 });

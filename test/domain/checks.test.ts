@@ -39,9 +39,11 @@ describe('the check catalogue', () => {
       expect(check.code).toMatch(/^EVD-[A-Z0-9]+(-[A-Z0-9]+)*$/);
       expect(check.rationale.length).toBeGreaterThan(20);
       expect(check.message.zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(check.message.en).toMatch(/^[\x20-\x7e×÷±≤≥–—]+$/);
+      // Plain text, with the symbols a formula needs (CO₂, a minus sign in a balance).
+      expect(check.message.en).toMatch(/^[\x20-\x7e×÷±≤≥–—−₂]+$/);
       for (const template of [check.message.zh, check.message.en]) {
-        for (const placeholder of template.match(/\{(\w+)\}/g) ?? []) expect(['{unitId}', '{field}', '{expected}', '{found}', '{row}']).toContain(placeholder);
+        for (const placeholder of template.match(/\{(\w+)\}/g) ?? [])
+          expect(['{level}', '{unitId}', '{field}', '{expected}', '{found}', '{row}']).toContain(placeholder);
       }
     }
   });
