@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BACKFILL_2025, deadlineFor } from '#domain/deadline.ts';
 import { InfraConfigError, parseInfraConfig } from '#infra/config.ts';
 import { cdkJsonContext } from './build-stack.ts';
 
@@ -9,6 +10,15 @@ describe('infra config', () => {
   it('accepts the cdk.json context and fills the defaults', () => {
     const config = parseInfraConfig(cdkJsonContext().evidenceDeposit);
     expect(config).toMatchObject({ environmentName: 'dev', retentionYears: 5, objectLockMode: 'GOVERNANCE', deadlineRules: { days: 40 } });
+  });
+
+  it('carries the 2025 back-fill of cement, aluminium and steel as deadline configuration: their January–June 2025 due 31 October 2025', () => {
+    const { deadlineRules } = parseInfraConfig(cdkJsonContext().evidenceDeposit);
+    expect(deadlineRules.extensions).toEqual(expect.arrayContaining(BACKFILL_2025));
+    const cement = { province: '360000', city: '360100', industry: 'cement', industries: [{ industry: 'cement', obligedFrom: '2025-01' }] };
+    const power = { province: '360000', city: '360100', industry: 'power', industries: [{ industry: 'power', obligedFrom: '2022-04' }] };
+    expect(deadlineFor('2025-03', cement, deadlineRules).lastDay).toBe('2025-10-31');
+    expect(deadlineFor('2025-03', power, deadlineRules).lastDay).toBe('2025-05-10');
   });
 
   it('reads a JSON string, which is how `cdk deploy -c evidenceDeposit=...` passes it', () => {
