@@ -6,7 +6,10 @@
  * 万kWh stays in 万kWh.
  */
 import iconv from 'iconv-lite';
+import { type IndustryCatalogue, splitParameterKey } from './industry.ts';
+import { INDUSTRIES, industryCatalogue } from './industries/index.ts';
 import { PARAMETER_CODES } from './parameters.ts';
+import { type Facility, industryOf } from './registry.ts';
 import type { MonthlyReport } from './report.ts';
 import { COLUMNS, type Column } from './report-table.ts';
 import { chineseNameOf } from './vocabulary.ts';
@@ -15,8 +18,36 @@ import { newWorkbook } from './workbook.ts';
 export interface WriteOptions {
   /** Column headers in English (the column codes) or Chinese (the template's first alias). */
   readonly headers?: 'en' | 'zh';
-  /** Parameters named by code (`coalConsumed`) or by Chinese name (`燃煤消耗量`). */
+  /** Parameters named by code (`coalConsumed`) or by Chinese name (`燃煤消耗量`, `净消耗量[焦炭]`). */
   readonly parameterNames?: 'code' | 'zh';
+  /**
+   * The registered facilities, whose catalogue names a key in Chinese (steel's purchasedElectricity
+   * is 外购电力, power's 购入使用电量). Without them, a unit's keys are named by the first industry
+   * (power first) whose catalogue has every one of them.
+   */
+  readonly facilities?: readonly Pick<Facility, 'unitId' | 'industry'>[];
+}
+
+/** The catalogue has the key (`clinkerOutput`, `netConsumed[coke]`). */
+function hasKey(catalogue: IndustryCatalogue, key: string): boolean {
+  const { code, material } = splitParameterKey(key);
+  const parameter = catalogue.parameters.find((p) => p.code === code);
+  if (!parameter) return false;
+  if (material === undefined) return !parameter.perMaterial;
+  const m = catalogue.materials.find((x) => x.code === material);
+  return m !== undefined && (parameter.perMaterial ?? []).includes(m.role);
+}
+
+/** The Chinese name a unit's key is written under: by its facility's catalogue, else the first that has all the unit's keys. */
+function chineseName(unit: MonthlyReport['units'][number], key: string, facilities: WriteOptions['facilities']): string {
+  const facility = facilities?.find((f) => f.unitId === unit.unitId);
+  const keys = Object.keys(unit.parameters);
+  const catalogue = facility ? industryCatalogue(industryOf(facility)) : INDUSTRIES.find((c) => keys.every((k) => hasKey(c, k)));
+  const { code, material } = splitParameterKey(key);
+  const parameter = catalogue?.parameters.find((p) => p.code === code);
+  const m = material === undefined ? undefined : catalogue?.materials.find((x) => x.code === material);
+  if (catalogue && parameter && hasKey(catalogue, key)) return m ? `${parameter.zh}[${m.zh}]` : parameter.zh;
+  return chineseNameOf(key) ?? key;
 }
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
@@ -52,7 +83,7 @@ export function reportRows(report: MonthlyReport, options: WriteOptions = {}): C
       if (!v) continue;
       push({
         ...base,
-        parameter: options.parameterNames === 'zh' ? (chineseNameOf(key) ?? key) : key,
+        parameter: options.parameterNames === 'zh' ? chineseName(unit, key, options.facilities) : key,
         value: v.declaredValue,
         unit: v.declaredUnit,
         evidenceFile: v.evidenceFile ?? null,

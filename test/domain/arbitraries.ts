@@ -1,6 +1,9 @@
-/** fast-check generators for reports: valid ones (for round trips) and near-valid ones (for robustness). */
+/** fast-check generators for reports: valid ones (for round trips) and near-valid ones (for robustness), power's and every industry's. */
 import fc from 'fast-check';
+import { factorOf, type IndustryCatalogue, parameterKey, unitsOf } from '#domain/industry.ts';
+import { INDUSTRIES } from '#domain/industries/index.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from '#domain/parameters.ts';
+import type { Enterprise, Facility } from '#domain/registry.ts';
 import type { MeasuredValue, MonthlyReport, UnitReport } from '#domain/report.ts';
 
 const sha256 = fc.stringMatching(/^[a-f0-9]{64}$/);
@@ -78,3 +81,97 @@ export const reportLikeJson: fc.Arbitrary<unknown> = fc.record({
     { maxLength: 4 },
   ),
 });
+
+// ——— every industry ———
+
+/** Every key a facility of the catalogue may report (each per-material parameter with every material of its roles), with its units. */
+function catalogueKeys(catalogue: IndustryCatalogue): { key: string; units: Readonly<Record<string, number>> }[] {
+  return catalogue.parameters.flatMap((parameter) =>
+    parameter.perMaterial
+      ? catalogue.materials
+          .filter((m) => parameter.perMaterial?.includes(m.role))
+          .map((m) => ({ key: parameterKey(parameter.code, m.code), units: unitsOf(parameter, m).units }))
+      : [{ key: parameter.code, units: parameter.units }],
+  );
+}
+
+/** A unit spelling a reader gives back as written (NFKC turns `tCO₂/t` into `tCO2/t`, a different declared unit). */
+const stableUnits = (units: Readonly<Record<string, number>>) => Object.keys(units).filter((u) => u.normalize('NFKC') === u && u.trim() === u);
+
+function measuredIn(units: Readonly<Record<string, number>>): fc.Arbitrary<MeasuredValue> {
+  return fc
+    .record(
+      {
+        declaredValue: finite,
+        declaredUnit: fc.constantFrom(...stableUnits(units)),
+        evidenceFile,
+        evidenceSha256: sha256,
+        basis: fc.constantFrom('measured' as const, 'default' as const),
+      },
+      { requiredKeys: ['declaredValue', 'declaredUnit'] },
+    )
+    .map((m) => ({ ...m, value: m.declaredValue * (factorOf(units, m.declaredUnit) ?? Number.NaN) }));
+}
+
+/** One facility of a catalogue: its attributes drawn from the catalogue, some of its materials. */
+export function facilityOf(catalogue: IndustryCatalogue, unitId: string): fc.Arbitrary<Facility> {
+  const attributes = catalogue.attributes.map((a) =>
+    ('oneOf' in a.kind ? fc.constantFrom(...Object.keys(a.kind.oneOf)) : fc.integer({ min: 1, max: 10_000 })).map((v) => [a.code, v] as const),
+  );
+  return fc
+    .tuple(fc.tuple(...attributes), catalogue.materials.length > 0 ? fc.subarray(catalogue.materials.map((m) => m.code)) : fc.constant([] as string[]))
+    .map(([pairs, materials]) => ({
+      unitId,
+      industry: catalogue.code,
+      ...Object.fromEntries(pairs),
+      ...(catalogue.materials.length > 0 ? { materials } : {}),
+    }));
+}
+
+/** A facility's month: any non-empty set of its catalogue's keys, in any accepted unit, with or without basis and evidence; maybe a lab report. */
+function unitOf(catalogue: IndustryCatalogue, unitId: string): fc.Arbitrary<UnitReport> {
+  const keys = catalogueKeys(catalogue);
+  return fc
+    .subarray(keys, { minLength: 1, maxLength: 12 })
+    .chain((chosen) => fc.tuple(fc.tuple(...chosen.map((k) => measuredIn(k.units).map((m) => [k.key, m] as const))), fc.option(labReport, { nil: undefined })))
+    .map(([entries, lab]) => ({ unitId, parameters: Object.fromEntries(entries), ...(lab ? { labReport: lab } : {}), unreadable: [] }));
+}
+
+const industryCodes = INDUSTRIES.map((c) => c.code);
+
+/**
+ * An enterprise of one or two industries (any of the four), one to three facilities each drawn
+ * from its catalogue, and a report of some of them: for every industry's round trip and robustness.
+ */
+export const industryReportArbitrary: fc.Arbitrary<{ enterprise: Enterprise; report: MonthlyReport }> = fc
+  .tuple(fc.uniqueArray(fc.constantFrom(...industryCodes), { minLength: 1, maxLength: 2 }), fc.constantFrom('91360100MA35XXXXXN', '91360100MA35F0001F'), period)
+  .chain(([industries, enterpriseId, month]) =>
+    fc
+      .tuple(
+        ...industries.map((code, i) =>
+          fc.integer({ min: 1, max: 3 }).chain((n) =>
+            fc.tuple(
+              ...Array.from({ length: n }, (_, j) => {
+                const catalogue = INDUSTRIES.find((c) => c.code === code) as IndustryCatalogue;
+                const unitId = `${code.slice(0, 2).toUpperCase()}${i}${j}`;
+                return fc.tuple(facilityOf(catalogue, unitId), unitOf(catalogue, unitId));
+              }),
+            ),
+          ),
+        ),
+      )
+      .map((groups) => {
+        const pairs = groups.flat();
+        const enterprise: Enterprise = {
+          enterpriseId,
+          name: '示范企业',
+          province: '360000',
+          city: '360100',
+          industry: industries[0] as string,
+          industries: industries.map((industry) => ({ industry, obligedFrom: '2000-01' })),
+          obligedFrom: '2000-01',
+          units: pairs.map(([facility]) => facility),
+        };
+        return { enterprise, report: { enterpriseId, period: month, units: pairs.map(([, unit]) => unit) } };
+      }),
+  );
