@@ -1,13 +1,17 @@
 /**
- * The demo the twin replays at start: a handful of Jiangxi power enterprises depositing two
- * months, with the behaviour departments know — clean deposits on time, late ones, deposits
- * with problems and their corrections. Everything goes through the real pipeline (S3 upload →
+ * The demo the twin replays at start: Jiangxi power enterprises — and a cement, steel and
+ * aluminium enterprise or two (examples/industries.ts) — depositing, with the behaviour
+ * departments know: clean deposits on time, late ones, deposits with problems and their
+ * corrections. Everything goes through the real pipeline (S3 upload →
  * intake queue → validate-deposit → ledger → review queue).
  */
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 import { addMonths, hoursInMonth, type Period } from '#domain/period.ts';
 import type { z } from 'zod';
-import type { JsonReportSchema } from '#domain/report.ts';
+import type { JsonReportSchema, MonthlyReport, UnitReport } from '#domain/report.ts';
+import { writeJson } from '#domain/report-writers.ts';
+import type { DemoFile } from '#examples/demo.ts';
+import { type EvidenceNames, INDUSTRY_ENTERPRISES, industryReport } from '#examples/industries.ts';
 
 type JsonReport = z.input<typeof JsonReportSchema>;
 
@@ -113,6 +117,110 @@ export function demoReport(enterprise: Enterprise, period: Period, seed: number,
   };
 }
 
+/**
+ * The two evidence files every demo deposit uploads (start.ts): the industry reports name them
+ * as the power reports do, one ledger scan for every measured figure and one lab report.
+ */
+export const TWIN_EVIDENCE_NAMES: EvidenceNames = { ledger: () => 'ledger-scan.pdf', lab: () => 'lab-report.pdf' };
+
+/**
+ * The cement, steel and aluminium enterprises of the demo (examples/industries.ts), obliged from
+ * July 2025 or, when the demo year starts later, from its first month (the months before it are
+ * not replayed, so they would only show as missing).
+ */
+export function demoIndustryEnterprises(firstPeriod: Period = '2025-07'): Enterprise[] {
+  return INDUSTRY_ENTERPRISES.map((enterprise) => {
+    const from = (enterprise.industries ?? []).map((o) => (o.obligedFrom > firstPeriod ? o.obligedFrom : firstPeriod));
+    return {
+      ...enterprise,
+      industries: (enterprise.industries ?? []).map((o, i) => ({ ...o, obligedFrom: from[i] ?? o.obligedFrom })),
+      obligedFrom: [...from].sort()[0] ?? enterprise.obligedFrom,
+    };
+  });
+}
+
+/**
+ * The mistakes each industry's enterprises make: two that return the deposit, one a reviewer
+ * must judge (the power flaws' counterparts, index for index).
+ *  - cement: a clinker factor other than the type's default (EVD-DEFAULT-MISMATCH); the clinker
+ *    output left out (EVD-PARAM-MISSING); purchased electricity booked for the whole plant, 80 kWh
+ *    per tonne of clinker (EVD-CEM-POWER-RATE, a warning).
+ *  - steel: a coal opening stock that does not continue last month's closing stock
+ *    (EVD-STEEL-STOCK-CONTINUITY, when last month was accepted); a coke line that does not
+ *    balance (EVD-STEEL-MASS-BALANCE); hot metal of 0.99 t per tonne of crude steel
+ *    (EVD-STEEL-HOT-METAL-RATIO, a warning).
+ *  - aluminium: the AC power left out (EVD-PARAM-MISSING); a net anode default of 0.42, the older
+ *    text's (EVD-DEFAULT-MISMATCH); anode-effect minutes of 0.5 per cell-day (EVD-PARAM-ATYPICAL,
+ *    a warning).
+ */
+export const INDUSTRY_FLAWS = {
+  cement: ['wrong-clinker-factor', 'missing-clinker-output', 'plant-electricity'],
+  steel: ['stock-not-continued', 'coke-unbalanced', 'hot-metal-ratio'],
+  aluminium: ['missing-ac-power', 'older-anode-default', 'atypical-anode-effect'],
+} as const;
+
+export type IndustryFlaw = 'none' | (typeof INDUSTRY_FLAWS)[keyof typeof INDUSTRY_FLAWS][number];
+
+function facility(report: MonthlyReport, unitId: string): UnitReport {
+  const found = report.units.find((u) => u.unitId === unitId);
+  if (!found) throw new Error(`the demo report has no facility ${unitId}`);
+  return found;
+}
+
+function change(report: MonthlyReport, unitId: string, key: string, to: (value: number) => number, basis?: 'default'): void {
+  const v = facility(report, unitId).parameters[key];
+  if (!v) throw new Error(`the demo report's ${unitId} has no ${key}`);
+  const value = Number(to(v.value).toFixed(3));
+  facility(report, unitId).parameters[key] = { ...v, value, declaredValue: value, ...(basis ? { basis } : {}) };
+}
+
+/**
+ * A month of a cement, steel or aluminium demo enterprise, clean or with one of its industry's
+ * flaws, naming the twin's two evidence files; their hashes are declared only for `evidence` given.
+ */
+export function demoIndustryReport(enterprise: Enterprise, period: Period, flaw: IndustryFlaw = 'none', evidence: readonly DemoFile[] = []): MonthlyReport {
+  const report = structuredClone(industryReport(enterprise, period, { names: TWIN_EVIDENCE_NAMES, evidence }));
+  const first = report.units[0]?.unitId ?? '';
+  switch (flaw) {
+    case 'none':
+      break;
+    case 'wrong-clinker-factor':
+      change(report, first, 'clinkerProcessFactor', () => 0.52);
+      break;
+    case 'missing-clinker-output':
+      delete facility(report, first).parameters.clinkerOutput;
+      break;
+    case 'plant-electricity':
+      change(report, first, 'purchasedElectricity', (mwh) => mwh * (80 / 56.7));
+      break;
+    case 'stock-not-continued':
+      change(report, 'COK', 'openingStock[coal]', (t) => t + 500);
+      change(report, 'COK', 'netConsumed[coal]', (t) => t + 500);
+      break;
+    case 'coke-unbalanced':
+      change(report, 'IRON', 'netConsumed[coke]', (t) => t + 1000);
+      break;
+    case 'hot-metal-ratio':
+      change(report, 'ENT', 'hotMetalOutput', (t) => Math.round(t * 1.15));
+      break;
+    case 'missing-ac-power':
+      delete facility(report, first).parameters.acPower;
+      break;
+    case 'older-anode-default':
+      change(report, first, 'anodeNetPerTonne', () => 0.42, 'default');
+      break;
+    case 'atypical-anode-effect':
+      change(report, first, 'anodeEffectMinutes', () => 0.5);
+      break;
+  }
+  return report;
+}
+
+/** The same month as the JSON an enterprise's system uploads (what the replay puts in the bucket). */
+export function demoIndustryJson(enterprise: Enterprise, period: Period, flaw: IndustryFlaw = 'none'): JsonReport {
+  return JSON.parse(writeJson(demoIndustryReport(enterprise, period, flaw))) as JsonReport;
+}
+
 /** A stand-in scanned PDF: a real PDF header so type checks by content pass. */
 export function demoPdf(title: string): Uint8Array {
   return new TextEncoder().encode(`%PDF-1.4\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
@@ -176,7 +284,8 @@ function chance(key: string): number {
  * A province's first year of monthly deposits, month `k` of `periods.length`: on time rises from
  * ~10% to 100% by the tenth month and clean first deposits from 0% to ~60%, the way Jiangxi
  * reported its 2023; returned deposits are corrected within days. Nothing is received after
- * `now`, so the latest month is still coming in.
+ * `now`, so the latest month is still coming in. Cement, steel and aluminium enterprises among
+ * `enterprises` make their own industry's mistakes (INDUSTRY_FLAWS), improving at the same pace.
  */
 export function demoYearScript(enterprises: readonly Enterprise[], periods: readonly Period[], now: Date): ScriptedDeposit[] {
   const deposits: ScriptedDeposit[] = [];
@@ -198,17 +307,24 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
       const seed = i * 100 + k;
       const clean = chance(`${key}/c`) < cleanShare;
       // A quarter of the flawed deposits need a reviewer's judgement; they stay out of the first-pass rate until decided.
-      const flaw: DemoFlaw = clean ? 'none' : chance(`${key}/f`) < 0.75 ? (flaws[Math.floor(chance(`${key}/e`) * 2)] as DemoFlaw) : 'atypical-ncv';
+      const which = clean ? -1 : chance(`${key}/f`) < 0.75 ? Math.floor(chance(`${key}/e`) * 2) : 2;
+      const flaw: DemoFlaw = which < 0 ? 'none' : (flaws[which] as DemoFlaw);
+      const industryFlaws = INDUSTRY_FLAWS[enterprise.industry as keyof typeof INDUSTRY_FLAWS] as readonly IndustryFlaw[] | undefined;
+      const industryFlaw: IndustryFlaw = which < 0 ? 'none' : (industryFlaws?.[which] ?? 'none');
+      // Power's reports, or a cement, steel or aluminium month with its industry's counterpart of the flaw.
+      const reportOf = (withFlaw: boolean): JsonReport =>
+        industryFlaws ? demoIndustryJson(enterprise, period, withFlaw ? industryFlaw : 'none') : demoReport(enterprise, period, seed, withFlaw ? flaw : 'none');
+      const label = which < 0 ? 'clean' : industryFlaws ? industryFlaw : flaw;
       const receivedAt = new Date(receivedMs).toISOString();
-      deposits.push({ enterprise, period, receivedAt, report: demoReport(enterprise, period, seed, flaw), label: flaw === 'none' ? 'clean' : flaw });
+      deposits.push({ enterprise, period, receivedAt, report: reportOf(true), label });
       const correctionMs = receivedMs + (2 + Math.floor(chance(`${key}/r`) * 5)) * 86_400_000;
       // Most returned deposits are corrected; the rest stay open for the department to chase.
-      if (flaw !== 'none' && flaw !== 'atypical-ncv' && chance(`${key}/k`) < 0.5 && correctionMs < now.getTime() - 3_600_000) {
+      if (which >= 0 && which < 2 && chance(`${key}/k`) < 0.5 && correctionMs < now.getTime() - 3_600_000) {
         deposits.push({
           enterprise,
           period,
           receivedAt: new Date(correctionMs).toISOString(),
-          report: demoReport(enterprise, period, seed),
+          report: reportOf(false),
           label: 'correction',
         });
       }

@@ -20,7 +20,8 @@ import { mapLimit } from '#app/map-limit.ts';
 import { DEMO_ENTERPRISE, DEMO_ENTERPRISE_ID, DEMO_PERIOD } from '#examples/enterprise.ts';
 import { SIMULATED_RECEIPT_METADATA, TWIN_STATE_FILE, type TwinState } from '#resources/twin-state.ts';
 import { TWIN_ACCOUNTS, TWIN_PASSWORD } from './accounts.ts';
-import { demoEnterprises, demoPdf, demoYearScript } from './demo.ts';
+import { demoEnterprises, demoIndustryEnterprises, demoPdf, demoYearScript } from './demo.ts';
+import { INDUSTRY_CODES, industryCatalogue } from '#domain/industries/index.ts';
 import { demoJurisdictionContacts, withDemoContacts } from './demo-contacts.ts';
 import { DynamoContactBook } from '#adapters/dynamo-notices.ts';
 import { assertPortsFree, awsProfileSnippet, fixedPorts, killStaleDynamoDb } from './emulators.ts';
@@ -166,14 +167,19 @@ async function main(): Promise<void> {
   const now = new Date();
   const last = lastEndedPeriod(now);
   const periods = periodRange(addMonths(last, -12), last);
-  const enterprises = demoEnterprises(53, periods[0] ?? last);
+  const power = demoEnterprises(53, periods[0] ?? last);
+  // Two cement companies, a steel works and an aluminium smelter (examples/industries.ts), obliged since July 2025.
+  const industries = demoIndustryEnterprises(periods[0] ?? last);
+  const enterprises = [...power, ...industries];
   // The examples/ enterprise too, so `evidence deposit` works on the shipped example files.
   await new DynamoRegistry(twin.clients.db, twin.resources.tables.registry).putAll([
     ...withDemoContacts(enterprises, twin.robots.url),
     { ...DEMO_ENTERPRISE, province: '江西' },
   ]);
   await new DynamoContactBook(twin.clients.db, twin.resources.tables.contacts).putAll(demoJurisdictionContacts(twin.robots.url));
-  log(`\nSeeded the registry: ${enterprises.length} power enterprises in Jiangxi (江西)'s 11 cities, 2 coal units each.`);
+  log(
+    `\nSeeded the registry: ${power.length} power enterprises in Jiangxi (江西)'s 11 cities, 2 coal units each, and ${industries.length} of the new industries (${industries.map((e) => e.name).join('、')}).`,
+  );
 
   const script = demoYearScript(enterprises, periods, now);
   log(`Replaying ${script.length} deposits for ${periods[0]}…${last} through the pipeline (S3 → SQS → validate-deposit → ledger)…`);
@@ -213,6 +219,20 @@ async function main(): Promise<void> {
     log(
       `${s.period}   ${String(s.obliged).padStart(7)}  ${String(s.onTime).padStart(7)}  ${String(s.late).padStart(4)}  ${String(s.missing).padStart(7)}  ${String(s.pending).padStart(7)}  ${pct(s.onTimeRate).padStart(12)}  ${pct(s.firstPassRate).padStart(15)}  ${String(s.awaitingReview).padStart(9)}  ${String(s.problems.total).padStart(8)}`,
     );
+  }
+  // Per industry (the nightly job's `industry:<code>` summaries), the last months side by side.
+  const recent = periods.slice(-3);
+  const byIndustry = new DynamoSummaries(twin.clients.db, twin.resources.tables.summaries);
+  log(`\nPer industry, ${recent[0]}…${recent.at(-1)} (on-time rate / first-pass rate; obliged enterprises in brackets):`);
+  log(`industry      ${recent.map((p) => p.padEnd(24)).join('')}`);
+  for (const code of INDUSTRY_CODES) {
+    const rows = await byIndustry.range(`industry:${code}`, recent[0] ?? last, last);
+    if (rows.length === 0) continue;
+    const cells = recent.map((p) => {
+      const s = rows.find((r) => r.period === p);
+      return (s ? `${pct(s.onTimeRate).trim()} / ${pct(s.firstPassRate).trim()} (${s.obliged})` : '—').padEnd(24);
+    });
+    log(`${code.padEnd(10)}    ${cells.join('')}  ${industryCatalogue(code)?.zh ?? ''}`);
   }
   const notices = (await twin.scheduler.runReminders({})) as { sent: number; reminders: number; digests: number; events: number; deadLettered: string[] };
   log(
