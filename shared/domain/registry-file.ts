@@ -5,18 +5,39 @@
  *
  * Columns (English or Chinese headers, any order): enterpriseId 统一社会信用代码, name 企业名称,
  * province 所属省份, city 所在城市, division 行政区划代码 (GB/T 2260), industry 行业, units 机组
- * (`unitId:fuel:capacityMW` separated by `;`), obligedFrom 应报起始月, obligedUntil 应报截止月
- * (may be empty), and the contacts for reminders and notices, all optional: emails 联系邮箱 (addresses
+ * (the facilities), obligedFrom 应报起始月, obligedUntil 应报截止月 (may be empty), and the contacts
+ * for reminders and notices, all optional: emails 联系邮箱 (addresses
  * separated by `;`), webhook 群机器人 (`wecom:<url>` or `dingtalk:<url>`, or `…:secret:<name>`),
  * language 通知语言 (zh 中文 / en English). The place is read as codes: the division code when given, else the city (and
  * province) as written in any common spelling (南昌, 南昌市, 南昌市生态环境局), else the credit
  * code's registering division (its characters 3–8); a place that names no division, or a city
  * that is not in the province given, is a bad row.
+ *
+ * Industries, in the 行业 cell: one or more, separated by `;`, each by its code or Chinese name
+ * (power 发电, cement 水泥熟料, aluminium 铝冶炼, steel 钢铁), each optionally with its own first
+ * and last month: `发电;水泥熟料@2025-07`, `cement@2025-01~2026-12`, `steel~2026-06`. An
+ * industry without its own first month starts at the row's 应报起始月, else at its catalogue's
+ * start (cement, aluminium, steel: 2025-07); without its own last month it ends at the row's
+ * 应报截止月 (none: it lasts). An empty cell, or a sheet without the column, is power (the sheets
+ * kept before the new industries).
+ *
+ * Facilities, in the 机组 cell, separated by `;`: `[industry/]id:attribute:…[material,…]`, the
+ * attributes in the catalogue's order (industries/*.ts `attributes`), each a number or one of its
+ * values by code or Chinese name, the materials by code or Chinese name:
+ *   power      `1:coal:600`                      (机组号:燃料类型:装机容量MW)
+ *   cement     `L1:portland:5000[kilnCoal,carbideSlag]` (生产线:熟料类别:设计产能t/d[物料])
+ *   aluminium  `S1:500:300[naturalGas]`          (电解系列:系列电流kA:电解槽数[物料])
+ *   steel      `BF1:ironmaking[coke,bfg]`        (工序编号:工序类型[物料])
+ * With several industries, a facility names its industry first (`cement/L1:portland:5000`)
+ * unless its form fits exactly one of the row's industries; export always names it.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { type Contact, parseWebhookCell, webhookCell } from './contacts.ts';
-import { cityCodeOf, divisionLabel, divisionOfCreditCode, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
-import { type Enterprise, EnterpriseSchema } from './registry.ts';
+import { industryCatalogue } from './industries/index.ts';
+import type { IndustryCatalogue } from './industry.ts';
+import { PeriodSchema } from './period.ts';
+import { cityCodeOf, divisionLabel, divisionOfCreditCode, industryCodeOf, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
+import { type Enterprise, EnterpriseSchema, type Facility, industryOf, type Obligation, obligationsOf } from './registry.ts';
 import { decodeText } from './report-table.ts';
 import { toCsv } from './summary-export.ts';
 import { type CellValue, newWorkbook } from './workbook.ts';
@@ -72,8 +93,16 @@ const HEADER_ALIASES: Record<string, Column> = {
   所属行业: 'industry',
   行业类别: 'industry',
   units: 'units',
+  facilities: 'units',
   机组: 'units',
   机组信息: 'units',
+  设施: 'units',
+  设施信息: 'units',
+  生产线: 'units',
+  工序: 'units',
+  '机组/生产线/工序': 'units',
+  '机组（生产线、工序）': 'units',
+  '机组(生产线、工序)': 'units',
   obligedfrom: 'obligedFrom',
   起始月份: 'obligedFrom',
   应报起始月: 'obligedFrom',
@@ -124,17 +153,195 @@ export interface RegistryProblem {
 
 export type RegistryParse = { readonly ok: true; readonly enterprises: Enterprise[] } | { readonly ok: false; readonly problems: RegistryProblem[] };
 
-function parseUnits(text: string): unknown[] | string {
-  const units = [];
+/** A facility's examples, per industry, for the messages (and the file's comment). */
+const FACILITY_EXAMPLES: Readonly<Record<string, string>> = {
+  power: '1:coal:600',
+  cement: 'L1:portland:5000[kilnCoal,carbideSlag]',
+  aluminium: 'S1:500:300[naturalGas]',
+  steel: 'BF1:ironmaking[coke,bfg]',
+};
+
+/** `unitId:fuel:capacityMW` / `机组编号:燃料类型:装机容量MW`, with `[materials]` where the catalogue has materials. */
+function facilityForm(catalogue: IndustryCatalogue): { zh: string; en: string } {
+  const materials = catalogue.materials.length > 0;
+  const example = FACILITY_EXAMPLES[catalogue.code];
+  return {
+    zh: `${catalogue.level.zh}编号:${catalogue.attributes.map((a) => a.header).join(':')}${materials ? '[物料,…]' : ''}${example ? `（如 ${example}）` : ''}`,
+    en: `unitId:${catalogue.attributes.map((a) => a.code).join(':')}${materials ? '[material,…]' : ''}${example ? ` (e.g. ${example})` : ''}`,
+  };
+}
+
+const PERIOD = /^\d{4}-\d{2}$/;
+const isPeriod = (text: string) => PERIOD.test(text) && PeriodSchema.safeParse(text).success;
+
+/**
+ * The row's obligations from its 行业 cell and its 应报起始月 / 应报截止月 cells (see the file's
+ * comment), or the problem with one.
+ */
+function parseIndustries(text: string, fromText: string, untilText: string): Obligation[] | RegistryProblemCell {
+  if (fromText && !isPeriod(fromText))
+    return { column: 'obligedFrom', message: `应报起始月“${fromText}”应写作 YYYY-MM / obligedFrom ${fromText} is not a month written YYYY-MM (e.g. 2025-07)` };
+  if (untilText && !isPeriod(untilText))
+    return {
+      column: 'obligedUntil',
+      message: `应报截止月“${untilText}”应写作 YYYY-MM / obligedUntil ${untilText} is not a month written YYYY-MM (e.g. 2026-12)`,
+    };
+  const items = text
+    .normalize('NFKC')
+    .split(/[;；,，、]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const obligations: Obligation[] = [];
+  for (const item of items.length > 0 ? items : ['power']) {
+    const match = /^([^@~]+?)\s*(?:@\s*([^~]*?))?\s*(?:~\s*(.*))?$/.exec(item);
+    const code = match ? industryCodeOf(match[1] as string) : undefined;
+    if (!match || !code)
+      return {
+        column: 'industry',
+        message: `未知的行业“${match?.[1] ?? item}”（发电、水泥熟料、铝冶炼、钢铁）/ unknown industry ${match?.[1] ?? item} (power, cement, aluminium, steel; e.g. 发电;水泥熟料@2025-07)`,
+      };
+    const [, , ownFrom, ownUntil] = match;
+    for (const month of [ownFrom, ownUntil])
+      if (month !== undefined && month !== '' && !isPeriod(month))
+        return {
+          column: 'industry',
+          message: `行业“${item}”的月份“${month}”应写作 YYYY-MM / industry ${item}: ${month} is not a month written YYYY-MM (e.g. cement@2025-07)`,
+        };
+    if (obligations.some((o) => o.industry === code)) return { column: 'industry', message: `行业 ${code} 填写了两次 / industry ${code} is listed twice` };
+    const catalogue = industryCatalogue(code) as IndustryCatalogue;
+    const obligedFrom = ownFrom || fromText || catalogue.obligedFrom;
+    const obligedUntil = ownUntil || untilText || undefined;
+    if (obligedUntil !== undefined && obligedUntil < obligedFrom)
+      return ownFrom || ownUntil
+        ? {
+            column: 'industry',
+            message: `行业 ${code} 的截止月 ${obligedUntil} 早于起始月 ${obligedFrom} / industry ${code}: obligedUntil ${obligedUntil} is before obligedFrom ${obligedFrom}`,
+          }
+        : {
+            column: 'obligedUntil',
+            message: `应报截止月 ${obligedUntil} 早于起始月 ${obligedFrom} / obligedUntil ${obligedUntil} is before obligedFrom ${obligedFrom}`,
+          };
+    obligations.push({ industry: code, obligedFrom, ...(obligedUntil ? { obligedUntil } : {}) });
+  }
+  return obligations;
+}
+
+/** One facility's attributes and materials under one catalogue, or what is wrong with them (zh, en). */
+function facilityUnder(
+  catalogue: IndustryCatalogue,
+  unitId: string,
+  fields: readonly string[],
+  materialsText: string | undefined,
+): Facility | { zh: string; en: string } {
+  const form = facilityForm(catalogue);
+  const wrong = (zh: string, en: string) => ({ zh: `${zh}，应写作 ${form.zh}`, en: `${en}; write ${form.en}` });
+  if (fields.length !== catalogue.attributes.length)
+    return wrong(
+      `${catalogue.zh}${catalogue.level.zh}“${unitId}”应有 ${catalogue.attributes.length} 项属性`,
+      `${catalogue.en} facility ${unitId} has ${catalogue.attributes.length} attribute(s)`,
+    );
+  const facility: Record<string, unknown> = { unitId, industry: catalogue.code };
+  for (const [i, attribute] of catalogue.attributes.entries()) {
+    const written = (fields[i] ?? '').trim();
+    if (written === '') return wrong(`缺少${attribute.zh}`, `${attribute.en} is missing`);
+    if ('number' in attribute.kind) {
+      const value = Number(written);
+      if (!Number.isFinite(value)) return wrong(`${attribute.zh}“${written}”不是数字`, `${attribute.en} ${written} is not a number`);
+      facility[attribute.code] = value;
+    } else {
+      const lower = written.toLowerCase();
+      const value = Object.entries(attribute.kind.oneOf).find(
+        ([key, names]) => key.toLowerCase() === lower || names.zh === written || names.en.toLowerCase() === lower,
+      )?.[0];
+      const known = Object.entries(attribute.kind.oneOf)
+        .map(([key, names]) => `${key} ${names.zh}`)
+        .join(', ');
+      if (!value) return wrong(`${attribute.zh}“${written}”不在（${known}）之中`, `${attribute.en} ${written} is not one of ${known}`);
+      facility[attribute.code] = value;
+    }
+  }
+  if (materialsText !== undefined) {
+    const materials: string[] = [];
+    for (const written of materialsText
+      .split(/[,，、;；\s]+/)
+      .map((m) => m.trim())
+      .filter(Boolean)) {
+      const lower = written.toLowerCase();
+      const material = catalogue.materials.find((m) => m.code.toLowerCase() === lower || m.zh === written || m.en.toLowerCase() === lower);
+      if (!material)
+        return wrong(
+          `${catalogue.zh}没有物料“${written}”（${catalogue.materials.map((m) => `${m.code} ${m.zh}`).join(', ') || '无'}）`,
+          `${catalogue.en} has no material ${written} (known: ${catalogue.materials.map((m) => m.code).join(', ') || 'none'})`,
+        );
+      materials.push(material.code);
+    }
+    if (materials.length > 0) facility.materials = materials;
+  }
+  const checked = catalogue.facilitySchema.safeParse(facility);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const attribute = catalogue.attributes.find((a) => a.code === issue?.path[0]);
+    return wrong(`${attribute?.zh ?? ''}不合规：${issue?.message ?? ''}`, `${attribute?.en ?? String(issue?.path[0] ?? '')}: ${issue?.message ?? ''}`);
+  }
+  return facility as Facility;
+}
+
+/** The row's facilities from its 机组 cell, each under one of the row's industries (see the file's comment), or the problem with one. */
+function parseFacilities(text: string, obligations: readonly Obligation[]): Facility[] | RegistryProblemCell {
+  const listed = obligations.map((o) => industryCatalogue(o.industry) as IndustryCatalogue);
+  const problem = (part: string, reason: { zh: string; en: string }): RegistryProblemCell => ({
+    column: 'units',
+    message: `机组“${part}”：${reason.zh} / unit "${part}": ${reason.en}`,
+  });
+  const facilities: Facility[] = [];
   for (const part of text
+    .normalize('NFKC')
     .split(/[;；]/)
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const [unitId, fuel, capacity] = part.split(':').map((p) => p.trim());
-    if (!unitId || !fuel || !capacity) return `unit "${part}" is not written unitId:fuel:capacityMW (e.g. 1:coal:600)`;
-    units.push({ unitId, fuel, capacityMW: Number(capacity) });
+    const bracket = /^(.*?)\s*[[【]([^\]】]*)[\]】]\s*$/.exec(part);
+    const body = bracket ? (bracket[1] as string) : part;
+    const materials = bracket ? (bracket[2] as string) : undefined;
+    const slash = body.indexOf('/');
+    const named = slash >= 0 ? body.slice(0, slash).trim() : undefined;
+    const [unitId = '', ...fields] = (slash >= 0 ? body.slice(slash + 1) : body).split(':').map((f) => f.trim());
+    let candidates = listed;
+    if (named !== undefined) {
+      const code = industryCodeOf(named);
+      const catalogue = listed.find((c) => c.code === code);
+      if (!catalogue)
+        return problem(part, {
+          zh: code ? `行业 ${code} 不在本行的行业（${listed.map((c) => c.zh).join('、')}）之中` : `未知的行业“${named}”`,
+          en: code ? `industry ${code} is not one of the row's industries (${listed.map((c) => c.code).join(', ')})` : `unknown industry ${named}`,
+        });
+      candidates = [catalogue];
+    }
+    const results = candidates.map((c) => facilityUnder(c, unitId, fields, materials));
+    const fits = results.filter((r): r is Facility => 'unitId' in r);
+    let facility: Facility;
+    if (candidates.length === 1) {
+      const [only] = results;
+      if (!only || !('unitId' in only)) return problem(part, only && !('unitId' in only) ? only : { zh: '无法识别', en: 'not readable' });
+      facility = only;
+    } else if (fits.length === 1) facility = fits[0] as Facility;
+    else
+      return problem(part, {
+        zh: `本行有多个行业，请在机组前写明行业，如 ${candidates.map((c) => `${c.zh}/${FACILITY_EXAMPLES[c.code] ?? '…'}`).join('；')}`,
+        en: `the row has several industries: name the facility's industry first, e.g. ${candidates.map((c) => `${c.code}/${FACILITY_EXAMPLES[c.code] ?? '…'}`).join('; ')}`,
+      });
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(facility.unitId))
+      return problem(part, { zh: '编号应为 1–32 个字母、数字、- 或 _', en: 'its id is 1-32 letters, digits, - or _' });
+    if (facilities.some((f) => f.unitId === facility.unitId))
+      return problem(part, { zh: `编号 ${facility.unitId} 重复`, en: `facility id ${facility.unitId} is used twice` });
+    facilities.push(facility);
   }
-  return units;
+  for (const catalogue of listed)
+    if (!facilities.some((f) => f.industry === catalogue.code))
+      return {
+        column: 'units',
+        message: `行业 ${catalogue.zh} 没有${catalogue.level.zh}（写作 ${facilityForm(catalogue).zh}）/ industry ${catalogue.code} has no facility (write ${facilityForm(catalogue).en})`,
+      };
+  return facilities;
 }
 
 /** Validates rows of cells (the header row first); `firstLine` is the header's line number. */
@@ -162,7 +369,8 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       ],
   );
   // The place may be given by the division code, the city, or the credit code alone.
-  const optional: readonly Column[] = ['obligedUntil', 'industry', 'province', 'city', 'division', 'emails', 'webhook', 'language'];
+  // Without a start month each industry starts at its catalogue's.
+  const optional: readonly Column[] = ['obligedFrom', 'obligedUntil', 'industry', 'province', 'city', 'division', 'emails', 'webhook', 'language'];
   const missing = REGISTRY_COLUMNS.filter((c) => !optional.includes(c) && !columns.includes(c));
   if (missing.length > 0)
     return {
@@ -189,9 +397,14 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       problems.push({ line, ...place });
       return;
     }
-    const units = parseUnits(value('units'));
-    if (typeof units === 'string') {
-      problems.push({ line, column: 'units', message: units });
+    const industries = parseIndustries(value('industry'), value('obligedFrom'), value('obligedUntil'));
+    if ('column' in industries) {
+      problems.push({ line, ...industries });
+      return;
+    }
+    const units = parseFacilities(value('units'), industries);
+    if ('column' in units) {
+      problems.push({ line, ...units });
       return;
     }
     const contacts = contactsOf(value('emails'), value('webhook'), value('language'));
@@ -205,27 +418,19 @@ export function parseRegistryRows(rows: readonly (readonly string[])[], firstLin
       name: value('name'),
       province: place.province,
       city: place.city,
-      industry: value('industry') || undefined,
+      industries,
       units,
-      obligedFrom: value('obligedFrom'),
-      obligedUntil: value('obligedUntil') || undefined,
     });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        problems.push({
-          line,
-          column: issue.path.map(String).join('.'),
-          message: issue.message,
-        });
+      for (const issue of parsed.error.issues) {
+        // A facility's or an obligation's issue is the 机组 or 行业 cell's.
+        const [head] = issue.path.map(String);
+        const column = head === 'units' ? 'units' : head === 'industries' || head === 'industry' ? 'industry' : issue.path.map(String).join('.');
+        problems.push({ line, column, message: issue.message });
+      }
       return;
     }
     const e = parsed.data;
-    if (e.obligedUntil && e.obligedUntil < e.obligedFrom)
-      problems.push({
-        line,
-        column: 'obligedUntil',
-        message: `obligedUntil ${e.obligedUntil} is before obligedFrom ${e.obligedFrom}`,
-      });
     const earlier = seen.get(e.enterpriseId);
     if (earlier !== undefined)
       problems.push({
@@ -352,17 +557,39 @@ export async function parseRegistryXlsx(bytes: Uint8Array): Promise<RegistryPars
   return parseRegistryRows(rows);
 }
 
+/** The 行业 cell and the row's 应报起始月 / 应报截止月 as import reads them back: months written per industry only where they differ from the row's. */
+function obligationCells(obligations: readonly Obligation[]): { industry: string; obligedFrom: string; obligedUntil: string } {
+  const from = [...obligations.map((o) => o.obligedFrom)].sort()[0] ?? '';
+  const untils = obligations.map((o) => o.obligedUntil);
+  const until = untils.every((u): u is string => u !== undefined) ? ([...untils].sort().at(-1) ?? '') : '';
+  const industry = obligations
+    .map((o) => `${o.industry}${o.obligedFrom !== from ? `@${o.obligedFrom}` : ''}${(o.obligedUntil ?? '') !== until ? `~${o.obligedUntil}` : ''}`)
+    .join(';');
+  return { industry, obligedFrom: from, obligedUntil: until };
+}
+
+/** One facility as the 机组 cell writes it: `[industry/]id:attribute:…[materials]`, attributes in catalogue order. */
+function facilityCell(facility: Readonly<Record<string, unknown>>, named: boolean): string {
+  const industry = typeof facility.industry === 'string' && facility.industry !== '' ? facility.industry : 'power';
+  const catalogue = industryCatalogue(industry);
+  const attributes = (catalogue?.attributes ?? []).map((a) => cellOf(facility[a.code]));
+  const materials = Array.isArray(facility.materials) && facility.materials.length > 0 ? `[${facility.materials.map(cellOf).join(',')}]` : '';
+  return `${named ? `${industry}/` : ''}${[cellOf(facility.unitId), ...attributes].join(':')}${materials}`;
+}
+
 function rowOf(e: Enterprise): string[] {
+  const obligations = obligationCells(obligationsOf(e));
+  const several = obligationsOf(e).length > 1;
   return [
     e.enterpriseId,
     e.name,
     divisionLabel(e.province),
     divisionLabel(e.city),
     e.city,
-    e.industry,
-    e.units.map((u) => `${u.unitId}:${u.fuel}:${u.capacityMW}`).join(';'),
-    e.obligedFrom,
-    e.obligedUntil ?? '',
+    obligations.industry,
+    e.units.map((u) => facilityCell({ ...u, industry: industryOf(u) }, several)).join(';'),
+    obligations.obligedFrom,
+    obligations.obligedUntil,
     (e.contacts?.emails ?? []).join(';'),
     webhookCell(e.contacts?.webhook),
     e.contacts ? e.contacts.language : '',
@@ -396,13 +623,27 @@ function cellOf(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-/** `units` as the sheet writes them (`1:coal:600;2:gas:300`), from a list of units or that text. */
+/** `units` as the sheet writes them (`1:coal:600;cement/L1:portland:5000`), from a list of facilities or that text. */
 function unitsCell(units: unknown): string {
   if (!Array.isArray(units)) return cellOf(units);
   return units
     .map((u) => {
       const unit = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>;
-      return [unit.unitId, unit.fuel, unit.capacityMW].map(cellOf).join(':');
+      // A facility naming its industry keeps it; one without is power's (or the row's one industry's).
+      return facilityCell(unit, typeof unit.industry === 'string' && unit.industry !== '');
+    })
+    .join(';');
+}
+
+/** `industries` as the 行业 cell writes them, each with its own months (`cement@2025-07~2026-12`); a legacy `industry` as written. */
+function industriesCell(entry: Readonly<Record<string, unknown>>): string {
+  if (!Array.isArray(entry.industries)) return cellOf(entry.industry);
+  return entry.industries
+    .map((o) => {
+      const obligation = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+      const from = cellOf(obligation.obligedFrom);
+      const until = cellOf(obligation.obligedUntil);
+      return `${cellOf(obligation.industry)}${from ? `@${from}` : ''}${until ? `~${until}` : ''}`;
     })
     .join(';');
 }
@@ -418,6 +659,9 @@ export function parseRegistryEntries(entries: readonly unknown[]): RegistryParse
     const contacts = (typeof e.contacts === 'object' && e.contacts !== null ? e.contacts : {}) as Record<string, unknown>;
     const cell = (column: Column): string => {
       if (column === 'units') return unitsCell(e.units);
+      if (column === 'industry') return industriesCell(e);
+      // An entry listing its industries carries each one's months; the envelope's would be every industry's.
+      if ((column === 'obligedFrom' || column === 'obligedUntil') && Array.isArray(e.industries)) return '';
       // An API entry carries its contacts as the registry holds them (`contacts: { emails, webhook, language }`).
       if (column === 'emails') return Array.isArray(contacts.emails) ? contacts.emails.map(cellOf).join(';') : cellOf(e.emails);
       if (column === 'webhook') {

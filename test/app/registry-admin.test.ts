@@ -21,7 +21,8 @@ function enterprise(n: number, province = '360000', city = '360100'): Enterprise
     province,
     city,
     industry: 'power',
-    units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
+    industries: [{ industry: 'power', obligedFrom: '2025-01' }],
+    units: [{ unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 }],
     obligedFrom: '2025-01',
   };
 }
@@ -51,7 +52,21 @@ describe('reading the registry', () => {
   });
 
   it('writes CSV with the Chinese headers, which the import reads back as the same entries', async () => {
-    const entries = [enterprise(1), { ...enterprise(2, '360000', '360400'), obligedUntil: '2026-06' }];
+    const entries = [
+      enterprise(1),
+      { ...enterprise(2, '360000', '360400'), industries: [{ industry: 'power', obligedFrom: '2025-01', obligedUntil: '2026-06' }], obligedUntil: '2026-06' },
+      {
+        ...enterprise(3),
+        industries: [
+          { industry: 'power', obligedFrom: '2025-01' },
+          { industry: 'steel', obligedFrom: '2025-07' },
+        ],
+        units: [
+          { unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 },
+          { unitId: 'BOF1', industry: 'steel', process: 'bof', materials: ['scrap'] },
+        ],
+      },
+    ];
 
     const outcome = await registryFor({ registry: store(entries) }, admin, { format: 'csv' });
 

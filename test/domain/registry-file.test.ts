@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { creditCodeCheckChar, type Enterprise } from '#domain/registry.ts';
 import iconv from 'iconv-lite';
-import { parseRegistryCsv, parseRegistryCsvBytes, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
+import { parseRegistryCsv, parseRegistryCsvBytes, parseRegistryEntries, parseRegistryXlsx, registryCsv, registryXlsx } from '#domain/registry-file.ts';
 
 const code = (n: number) => {
   const first17 = `91360100${String(n).padStart(9, '0')}`;
@@ -21,9 +21,10 @@ describe('registry import', () => {
           enterpriseId: code(1),
           province: '360000',
           city: '360100',
+          industries: [{ industry: 'power', obligedFrom: '2023-01' }],
           units: [
-            { unitId: '1', fuel: 'coal', capacityMW: 600 },
-            { unitId: '2', fuel: 'coal', capacityMW: 350 },
+            { unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 },
+            { unitId: '2', industry: 'power', fuel: 'coal', capacityMW: 350 },
           ],
           obligedFrom: '2023-01',
         }),
@@ -68,7 +69,8 @@ describe('registry import', () => {
         province: '360000',
         city: '360100',
         industry: 'power',
-        units: [{ unitId: '1', fuel: 'coal', capacityMW: 600 }],
+        industries: [{ industry: 'power', obligedFrom: '2023-01', obligedUntil: '2025-12' }],
+        units: [{ unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 }],
         obligedFrom: '2023-01',
         obligedUntil: '2025-12',
       },
@@ -78,7 +80,8 @@ describe('registry import', () => {
         province: '360000',
         city: '360400',
         industry: 'power',
-        units: [{ unitId: 'A', fuel: 'gas', capacityMW: 400 }],
+        industries: [{ industry: 'power', obligedFrom: '2024-06' }],
+        units: [{ unitId: 'A', industry: 'power', fuel: 'gas', capacityMW: 400 }],
         obligedFrom: '2024-06',
       },
     ];
@@ -167,5 +170,135 @@ describe('registry import of what departments really keep', () => {
     const parsed = await parseRegistryCsvBytes(new Uint8Array([0x80, 0xff, 0x80, 0xff]));
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problems[0]?.line).toBe(1);
+  });
+});
+
+describe('registry import and export of industries and facilities', () => {
+  const ZH = '统一社会信用代码,企业名称,所在城市,行业,机组,应报起始月,应报截止月';
+
+  it('reads industries by Chinese name, each with its own start, and facilities per catalogue', () => {
+    const parsed = parseRegistryCsv(
+      `${ZH}\n${code(1)},赣州水泥,赣州,水泥熟料,"L1:portland:5000[kilnCoal,carbideSlag];L2:通用硅酸盐水泥熟料:2500[入窑煤]",,\n${code(2)},自备电厂水泥,南昌,发电;水泥熟料@2025-01,"1:coal:600;水泥熟料/L1:white:3000",2023-01,\n`,
+    );
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const [cementOnly, both] = parsed.enterprises;
+    // No start month written: the catalogue's (cement deposits monthly from 2025-07).
+    expect(cementOnly).toMatchObject({
+      industry: 'cement',
+      industries: [{ industry: 'cement', obligedFrom: '2025-07' }],
+      obligedFrom: '2025-07',
+      units: [
+        { unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 5000, materials: ['kilnCoal', 'carbideSlag'] },
+        { unitId: 'L2', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 2500, materials: ['kilnCoal'] },
+      ],
+    });
+    expect(both).toMatchObject({
+      industry: 'power',
+      industries: [
+        { industry: 'power', obligedFrom: '2023-01' },
+        { industry: 'cement', obligedFrom: '2025-01' },
+      ],
+      units: [
+        { unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 },
+        { unitId: 'L1', industry: 'cement', clinkerType: 'white', designCapacityTpd: 3000 },
+      ],
+    });
+  });
+
+  it('reads a facility without its industry when its form fits exactly one of the row’s', () => {
+    const parsed = parseRegistryCsv(`${ZH}\n${code(1)},钢铁联合,南昌,钢铁;铝冶炼,"BF1:ironmaking[coke,bfg];S1:500:300",2025-07,\n`);
+    expect(parsed.ok && parsed.enterprises[0]?.units).toEqual([
+      { unitId: 'BF1', industry: 'steel', process: 'ironmaking', materials: ['coke', 'bfg'] },
+      { unitId: 'S1', industry: 'aluminium', currentKA: 500, cells: 300 },
+    ]);
+  });
+
+  it('imports an old sheet without the 行业 column as power', () => {
+    const parsed = parseRegistryCsv(`统一社会信用代码,企业名称,所在城市,机组,应报起始月\n${code(1)},甲,南昌,1:coal:600,2023-01\n`);
+    expect(parsed.ok && parsed.enterprises[0]).toMatchObject({ industry: 'power', industries: [{ industry: 'power', obligedFrom: '2023-01' }] });
+  });
+
+  it('names the line and column of each bad industry or facility, in both languages, and imports nothing', () => {
+    const rows = [
+      `${code(1)},好,南昌,cement,L1:portland:5000,,`,
+      `${code(2)},化工,南昌,化工,L1:portland:5000,,`,
+      `${code(3)},坏月份,南昌,cement@2025-7,L1:portland:5000,,`,
+      `${code(4)},坏类别,南昌,cement,L1:purple:5000,,`,
+      `${code(5)},坏物料,南昌,cement,L1:portland:5000[coke],,`,
+      `${code(6)},缺设施,南昌,power;cement,1:coal:600,2023-01,`,
+      `${code(7)},不明,南昌,power;steel,X1:5:6,2023-01,`,
+      `${code(8)},反了,南昌,cement@2026-01~2025-12,L1:portland:5000,,`,
+      `${code(9)},别的行业,南昌,cement,steel/BF1:ironmaking,,`,
+      `${code(10)},槽数,南昌,aluminium,S1:500:300.5,,`,
+    ];
+    const parsed = parseRegistryCsv(`${ZH}\n${rows.join('\n')}\n`);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.map((p) => [p.line, p.column])).toEqual([
+      [3, 'industry'],
+      [4, 'industry'],
+      [5, 'units'],
+      [6, 'units'],
+      [7, 'units'],
+      [8, 'units'],
+      [9, 'industry'],
+      [10, 'units'],
+      [11, 'units'],
+    ]);
+    const message = (line: number) => parsed.problems.find((p) => p.line === line)?.message ?? '';
+    expect(message(3)).toContain('未知的行业“化工”');
+    expect(message(3)).toContain('unknown industry 化工');
+    expect(message(5)).toMatch(/熟料类别“purple”.* \/ unit "L1:purple:5000": clinker type purple is not one of/);
+    expect(message(5)).toContain('unitId:clinkerType:designCapacityTpd[material,…]');
+    expect(message(6)).toContain('no material coke');
+    expect(message(7)).toContain('industry cement has no facility');
+    expect(message(8)).toContain("name the facility's industry first");
+    expect(message(10)).toContain("industry steel is not one of the row's industries (cement)");
+  });
+
+  it('round-trips an enterprise with two industries through CSV (Chinese headers), XLSX and JSON entries', async () => {
+    const enterprises: Enterprise[] = [
+      {
+        enterpriseId: code(1),
+        name: '南昌电厂水泥',
+        province: '360000',
+        city: '360100',
+        industry: 'power',
+        industries: [
+          { industry: 'power', obligedFrom: '2023-01' },
+          { industry: 'cement', obligedFrom: '2025-01', obligedUntil: '2026-12' },
+        ],
+        units: [
+          { unitId: '1', industry: 'power', fuel: 'coal', capacityMW: 600 },
+          { unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 5000, materials: ['kilnCoal', 'carbideSlag'] },
+        ],
+        obligedFrom: '2023-01',
+      },
+      {
+        enterpriseId: code(2),
+        name: '九江铝钢',
+        province: '360000',
+        city: '360400',
+        industry: 'aluminium',
+        industries: [
+          { industry: 'aluminium', obligedFrom: '2025-07', obligedUntil: '2027-06' },
+          { industry: 'steel', obligedFrom: '2025-07', obligedUntil: '2027-06' },
+        ],
+        units: [
+          { unitId: 'S1', industry: 'aluminium', currentKA: 500, cells: 300, materials: ['naturalGas'] },
+          { unitId: 'BF1', industry: 'steel', process: 'ironmaking', materials: ['coke', 'bfg'] },
+        ],
+        obligedFrom: '2025-07',
+        obligedUntil: '2027-06',
+      },
+    ];
+    const csv = registryCsv(enterprises, { headers: 'zh' });
+    // Each industry's months are written where they differ from the row's; each facility names its industry.
+    expect(csv).toContain('power;cement@2025-01~2026-12,"power/1:coal:600;cement/L1:portland:5000[kilnCoal,carbideSlag]",2023-01,');
+    expect(csv).toContain('aluminium;steel,"aluminium/S1:500:300[naturalGas];steel/BF1:ironmaking[coke,bfg]",2025-07,2027-06');
+    expect(parseRegistryCsv(csv)).toEqual({ ok: true, enterprises });
+    expect(await parseRegistryXlsx(await registryXlsx(enterprises))).toEqual({ ok: true, enterprises });
+    expect(parseRegistryEntries(enterprises)).toEqual({ ok: true, enterprises });
   });
 });
