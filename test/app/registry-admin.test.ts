@@ -52,7 +52,7 @@ describe('reading the registry', () => {
   });
 
   it('writes CSV with the Chinese headers, which the import reads back as the same entries', async () => {
-    const entries = [
+    const entries: Enterprise[] = [
       enterprise(1),
       { ...enterprise(2, '360000', '360400'), industries: [{ industry: 'power', obligedFrom: '2025-01', obligedUntil: '2026-06' }], obligedUntil: '2026-06' },
       {
