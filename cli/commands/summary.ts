@@ -98,7 +98,7 @@ export function registerSummaryCommands(program: Command): void {
     .option('--period <YYYY-MM>', 'the month (default: the last month that has ended)')
     .option(
       '--scope <scope>',
-      'all, province:<code or name>, city:<code or name> (city:360100, city:南昌) or industry:<name> (default: all and every province and city)',
+      'all, province:<code or name>, city:<code or name> (city:360100, city:南昌), industry:<code or name> (industry:cement, industry:水泥熟料) or a province or city narrowed to one (city:南昌|industry:cement) (default: all and every province and city)',
     )
     .option('--json', 'machine-readable output')
     .action(async (options: { period?: string; scope?: string; json?: boolean }) => {
