@@ -36,6 +36,8 @@ interface ScopeOption {
 }
 
 const TREND_MONTHS = 6;
+/** The industries the selector offers (the catalogues' codes, shared/domain/industries); '' is all of them. */
+const INDUSTRY_OPTIONS = ['', 'power', 'cement', 'aluminium', 'steel'] as const;
 const params = () => new URLSearchParams(location.search);
 
 /** The most recent month whose deadline has passed for every obliged enterprise: the one to chase. */
@@ -54,6 +56,8 @@ export default function Dashboard({ context }: { context: AppContext }) {
   const [scopes, setScopes] = useState<readonly ScopeOption[]>(own ? [own] : []);
   const [scope, setScope] = useState<string | undefined>(() => params().get('scope') ?? own?.scope);
   const [askedPeriod, setAskedPeriod] = useState<string | undefined>(() => params().get('period') ?? undefined);
+  // One industry's figures (`?industry=cement`): summaries, league and late list are asked for it.
+  const [industry, setIndustry] = useState<string>(() => params().get('industry') ?? '');
   const [projector, setProjector] = useState(() => params().has('projector'));
   const [view, setView] = useState<View>({ kind: 'scope' });
   const [data, setData] = useState<ScopeData | undefined>(undefined);
@@ -74,13 +78,15 @@ export default function Dashboard({ context }: { context: AppContext }) {
     setData(undefined);
     setError(undefined);
     const q = (s: string) => encodeURIComponent(s);
+    const of = industry ? `&industry=${q(industry)}` : '';
     (async () => {
-      const { summaries, to } = await api.json<SummariesAnswer>(`/summaries?scope=${q(scope)}`);
+      const { summaries, to } = await api.json<SummariesAnswer>(`/summaries?scope=${q(scope)}${of}`);
       const period = askedPeriod ?? settledPeriod(summaries) ?? to;
       const leagueable = /^(province|city):\d{6}$/.test(scope);
       const [league, late, exports] = await Promise.all([
-        leagueable ? api.json<LeagueAnswer>(`/league?scope=${q(scope)}&period=${period}&months=${TREND_MONTHS}`) : undefined,
-        api.json<LateAnswer>(`/late?scope=${q(scope)}&period=${period}`),
+        leagueable ? api.json<LeagueAnswer>(`/league?scope=${q(scope)}&period=${period}&months=${TREND_MONTHS}${of}`) : undefined,
+        api.json<LateAnswer>(`/late?scope=${q(scope)}&period=${period}${of}`),
+        // The export files are the place's, every industry's.
         leagueable ? api.json<ExportsAnswer>(`/exports?scope=${q(scope)}&period=${period}`) : undefined,
       ]);
       if (current) setData({ scope, period, summaries, league, late, exports });
@@ -88,7 +94,7 @@ export default function Dashboard({ context }: { context: AppContext }) {
     return () => {
       current = false;
     };
-  }, [scope, askedPeriod]);
+  }, [scope, askedPeriod, industry]);
 
   if (!own) return <p role="alert">{t('dashNoJurisdiction')}</p>;
   const options = scope && !scopes.some((s) => s.scope === scope) ? [...scopes, { scope, name: scope }] : scopes;
@@ -108,6 +114,7 @@ export default function Dashboard({ context }: { context: AppContext }) {
       data-ready={ready}
       data-scope={data?.scope}
       data-period={data?.period}
+      data-industry={industry || undefined}
       data-view={view.kind}
       aria-labelledby="dash-title"
     >
@@ -119,6 +126,23 @@ export default function Dashboard({ context }: { context: AppContext }) {
             {options.map((o) => (
               <option key={o.scope} value={o.scope}>
                 {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('dashIndustry')}
+          <select
+            data-testid="industry"
+            value={industry}
+            onChange={(e) => {
+              setView({ kind: 'scope' });
+              setIndustry((e.target as HTMLSelectElement).value);
+            }}
+          >
+            {INDUSTRY_OPTIONS.map((code) => (
+              <option key={code} value={code}>
+                {t(`industry${code || 'all'}`)}
               </option>
             ))}
           </select>
