@@ -5,10 +5,10 @@
  * the rules (checks.ts, history-checks.ts) that share them.
  */
 import type { CheckSettings } from './check-settings.ts';
-import { type IndustryCatalogue, keyLabel, type Names } from './industry.ts';
+import { defaultOf, type FacilityLike, type IndustryCatalogue, type IndustryParameter, keyLabel, type Names, splitParameterKey } from './industry.ts';
 import { industryCatalogue } from './industries/index.ts';
 import { type Enterprise, type Facility, industryOf } from './registry.ts';
-import type { MonthlyReport } from './report.ts';
+import type { MeasuredValue, MonthlyReport } from './report.ts';
 
 /**
  * An evidence file the report names, as the pipeline found it in the deposit's folder. `sha256` is computed over a
@@ -90,4 +90,28 @@ export function namesFor(context: Pick<CheckContext, 'enterprise'>, unitId: stri
   const zh = key === undefined ? undefined : keyLabel(catalogue, key, 'zh');
   const en = key === undefined ? undefined : keyLabel(catalogue, key, 'en');
   return { level: { zh: catalogue.level.zh, en: catalogue.level.en }, ...(zh !== undefined && en !== undefined ? { fieldName: { zh, en } } : {}) };
+}
+
+/** Two figures equal to a relative 1e-6 (a default written with fewer or more digits). */
+export function sameFigure(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Declared at the default: a parameter that is always the default, or one the row declares 缺省值. */
+export function declaredDefault(parameter: IndustryParameter, reported: MeasuredValue): boolean {
+  return parameter.basis === 'default' || (parameter.basis === 'measured-or-default' && reported.basis === 'default');
+}
+
+/** Taken at the default: declared so, or, without a declared basis, a value equal to the guideline's default (`fallback`). */
+export function takenAsDefault(parameter: IndustryParameter, reported: MeasuredValue, fallback: number | undefined): boolean {
+  if (declaredDefault(parameter, reported)) return true;
+  if (parameter.basis !== 'measured-or-default' || reported.basis !== undefined) return false;
+  return fallback !== undefined && sameFigure(reported.value, fallback);
+}
+
+/** Is a key of a facility's block taken at the default (false for a key its catalogue does not have)? */
+export function keyTakenAsDefault(catalogue: IndustryCatalogue, facility: FacilityLike, key: string, reported: MeasuredValue): boolean {
+  const { code, material } = splitParameterKey(key);
+  const parameter = catalogue.parameters.find((p) => p.code === code);
+  return parameter !== undefined && takenAsDefault(parameter, reported, defaultOf(parameter, facility, material));
 }

@@ -12,12 +12,15 @@
 import { bandOf, type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import {
   type CheckContext,
+  declaredDefault as isDeclaredDefault,
   type EvidenceFile,
   facilityOf,
   judgedAsPower,
   namesFor,
   otherIndustryFacility,
   type ResolvedCheckContext,
+  sameFigure,
+  takenAsDefault as isTakenAsDefault,
 } from './check-context.ts';
 import { band, CATALOGUE, type CheckEntry, issueOf } from './catalogue.ts';
 import { judgeContent, typeOfExtension } from './file-types.ts';
@@ -106,22 +109,8 @@ function otherFacilities(context: ResolvedCheckContext): OtherFacilityBlock[] {
   });
 }
 
-/** Two figures equal to a relative 1e-6 (a default written with fewer or more digits). */
-function sameFigure(a: number, b: number): boolean {
-  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
-}
-
-/** Declared at the default: a parameter that is always the default, or one the row declares 缺省值. */
-function declaredDefault(k: ReportedKey): boolean {
-  return k.parameter.basis === 'default' || (k.parameter.basis === 'measured-or-default' && k.reported.basis === 'default');
-}
-
-/** Taken at the default: declared so, or, without a declared basis, a value equal to the default. */
-function takenAsDefault(k: ReportedKey): boolean {
-  if (declaredDefault(k)) return true;
-  if (k.parameter.basis !== 'measured-or-default' || k.reported.basis !== undefined) return false;
-  return k.fallback !== undefined && sameFigure(k.reported.value, k.fallback);
-}
+const declaredDefault = (k: ReportedKey) => isDeclaredDefault(k.parameter, k.reported);
+const takenAsDefault = (k: ReportedKey) => isTakenAsDefault(k.parameter, k.reported, k.fallback);
 
 /** Where and how to name a key's finding. */
 function at(context: ResolvedCheckContext, block: OtherFacilityBlock, k: ReportedKey): Finding {

@@ -5,7 +5,7 @@
  * pipeline reads from the ledger (each look-back month's accepted snapshot, `IntakeReader`) and
  * passes in. All are warnings: a human decides whether a repeat is a copy or a coincidence.
  */
-import { judgedAsPower, namesFor, otherIndustryFacility, type PriorMonth, type ResolvedCheckContext } from './check-context.ts';
+import { judgedAsPower, keyTakenAsDefault, namesFor, otherIndustryFacility, type PriorMonth, type ResolvedCheckContext } from './check-context.ts';
 import { keyLabel, splitParameterKey } from './industry.ts';
 import type { Finding } from './issues.ts';
 import { isParameterCode, PARAMETER_CODES, type ParameterCode } from './parameters.ts';
@@ -63,8 +63,15 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     return context.report.units.flatMap((unit): Finding[] => {
       const before = unitIn(previous, unit.unitId);
       if (!before) return [];
-      // Every key the unit reports, whatever its industry (power's in their catalogue order).
-      const keys = keysOf(unit);
+      // Every key the unit reports, whatever its industry (power's in their catalogue order). Another
+      // industry's defaults (a clinker factor, a deduction coefficient) are the same every month by rule: not a copy.
+      const other = otherIndustryFacility(context, unit.unitId);
+      const keys = other
+        ? Object.keys(unit.parameters).filter((key) => {
+            const reported = unit.parameters[key];
+            return reported !== undefined && !keyTakenAsDefault(other.catalogue, other.facility, key, reported);
+          })
+        : keysOf(unit);
       const identical = keys.filter((key) => {
         const now = unit.parameters[key]?.value;
         const then = before.parameters[key]?.value;
@@ -73,7 +80,6 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
       const reported = keys.filter((key) => (unit.parameters[key]?.value ?? 0) !== 0).length;
       const { identicalMinParameters, identicalMinShare } = context.settings.history;
       if (!(identical.length >= identicalMinParameters && identical.length >= identicalMinShare * reported)) return [];
-      const other = otherIndustryFacility(context, unit.unitId);
       const labels = other ? identical.map((key) => keyLabel(other.catalogue, key, 'zh') ?? key) : undefined;
       return [
         {
