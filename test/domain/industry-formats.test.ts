@@ -28,6 +28,7 @@ import {
   industryReport,
   STEEL_ENTERPRISE,
 } from '#examples/industries.ts';
+import { precheck } from '../../web/src/portal/precheck.ts';
 import { fillTemplate } from '../support/fill-template.ts';
 import { industryReportArbitrary } from './arbitraries.ts';
 
@@ -212,6 +213,38 @@ describe('the template of the new industries', () => {
     expect(read?.units[0]?.labReport).toBeUndefined();
     expect(read?.units[0]?.parameters.wasteHeatPower).toBeUndefined();
     expect(read?.units[0]?.parameters['carbonPerHeat[kilnCoal]']).toMatchObject({ value: 0.03085, basis: 'default' });
+  });
+});
+
+describe('the portal’s pre-check of a filled template of the new industries', () => {
+  it('points a per-material value’s issue at its 数值 cell (the key read from the 参数 and 物料 columns)', async () => {
+    const evidence = industryEvidence(CEMENT_ENTERPRISE, PERIOD);
+    const report = industryReport(CEMENT_ENTERPRISE, PERIOD, { evidence });
+    const { bytes, rows } = await fillTemplate(
+      await writeTemplate(CEMENT_ENTERPRISE, PERIOD),
+      report,
+      [{ unitId: 'L1', parameter: 'substituteConsumed[carbideSlag]', value: -5 }],
+      CEMENT_ENTERPRISE,
+    );
+    const chosen = (fileName: string, content: Uint8Array) => ({
+      file: new File([new Uint8Array(content)], fileName),
+      fileName,
+      size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      head: content.subarray(0, EVIDENCE_HEAD_BYTES),
+    });
+    const result = await precheck({
+      enterprise: CEMENT_ENTERPRISE,
+      period: PERIOD,
+      report: chosen(templateFileName(CEMENT_ENTERPRISE.enterpriseId, PERIOD), bytes),
+      evidence: evidence.map((f) => chosen(f.fileName, f.bytes)),
+      now: new Date('2026-04-10T02:00:00Z'),
+    });
+    const row = rows.get('L1/substituteConsumed[carbideSlag]');
+    const issue = result.validation.issues.find((i) => i.field === 'substituteConsumed[carbideSlag]');
+    expect(issue).toMatchObject({ unitId: 'L1', row, cell: `F${row}` });
+    expect(result.missingEvidence).toEqual([]);
+    expect(result.validation.issues.filter((i) => SHAPE.includes(i.code))).toEqual([]);
   });
 });
 

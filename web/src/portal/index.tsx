@@ -117,6 +117,16 @@ function whereOf(t: T, issue: Issue): string {
   return '—';
 }
 
+/** The level heading of each industry's facilities (a power unit, or one the registry does not list, is 机组 / Unit). */
+const LEVEL_MESSAGES: Readonly<Record<string, string>> = { cement: 'levelCement', aluminium: 'levelAluminium', steel: 'levelSteel' };
+
+/** A group's heading: the facility by its industry's level (熟料生产线 L1, 工序 IRON), a power unit as 机组 1. */
+function facilityHeading(t: T, unit: string, enterprise: Pick<Enterprise, 'units'> | undefined): string {
+  const industry = enterprise?.units.find((u) => u.unitId === unit)?.industry;
+  const level = industry ? LEVEL_MESSAGES[industry] : undefined;
+  return level ? t('facilityHeading', { level: t(level), unit }) : t('unitHeading', { unit });
+}
+
 function download(fileName: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -132,7 +142,19 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 // ── The issues table, used for the pre-check and for an attempt ──────────────────────────────
 
-function IssuesByUnit({ t, lang, issues, idPrefix }: { t: T; lang: 'zh' | 'en'; issues: readonly Issue[]; idPrefix: string }) {
+function IssuesByUnit({
+  t,
+  lang,
+  issues,
+  idPrefix,
+  enterprise,
+}: {
+  t: T;
+  lang: 'zh' | 'en';
+  issues: readonly Issue[];
+  idPrefix: string;
+  enterprise?: Pick<Enterprise, 'units'> | undefined;
+}) {
   const groups = new Map<string, Issue[]>();
   for (const issue of issues) groups.set(issue.unitId ?? '', [...(groups.get(issue.unitId ?? '') ?? []), issue]);
   const ordered = [...groups.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'zh', { numeric: true })));
@@ -140,7 +162,7 @@ function IssuesByUnit({ t, lang, issues, idPrefix }: { t: T; lang: 'zh' | 'en'; 
     <div class="issues">
       {ordered.map(([unit, list], g) => (
         <section key={unit} aria-labelledby={`${idPrefix}-unit-${g}`}>
-          <h4 id={`${idPrefix}-unit-${g}`}>{unit ? t('unitHeading', { unit }) : t('wholeReport')}</h4>
+          <h4 id={`${idPrefix}-unit-${g}`}>{unit ? facilityHeading(t, unit, enterprise) : t('wholeReport')}</h4>
           <ul class="issue-list">
             {list.map((issue, i) => (
               <li key={i} class={`issue ${issue.severity}`} data-code={issue.code}>
@@ -557,7 +579,9 @@ export default function Portal({ context }: { context: AppContext }) {
                   {t('unreferencedEvidence')} {checked.result.unreferenced.join('、')}
                 </p>
               )}
-              {checked.result.validation.issues.length > 0 && <IssuesByUnit t={t} lang={lang} issues={checked.result.validation.issues} idPrefix="pre" />}
+              {checked.result.validation.issues.length > 0 && (
+                <IssuesByUnit t={t} lang={lang} issues={checked.result.validation.issues} idPrefix="pre" enterprise={enterprise} />
+              )}
             </section>
           )}
         </div>
@@ -597,7 +621,7 @@ export default function Portal({ context }: { context: AppContext }) {
         )}
       </section>
 
-      {shown && <Result t={t} lang={lang} view={shown} sectionRef={resultRef} onShow={showAttempt} onReceipt={downloadReceipt} />}
+      {shown && <Result t={t} lang={lang} view={shown} sectionRef={resultRef} onShow={showAttempt} onReceipt={downloadReceipt} enterprise={enterprise} />}
     </div>
   );
 }
@@ -609,6 +633,7 @@ function Result({
   sectionRef,
   onShow,
   onReceipt,
+  enterprise,
 }: {
   t: T;
   lang: 'zh' | 'en';
@@ -616,6 +641,7 @@ function Result({
   sectionRef: { current: HTMLElement | null };
   onShow: (attemptId: string) => Promise<void>;
   onReceipt: (attemptId: string) => Promise<void>;
+  enterprise?: Pick<Enterprise, 'units'> | undefined;
 }) {
   const { attempt } = view;
   const { stats, issues } = attempt.validation;
@@ -648,7 +674,7 @@ function Result({
             <ul>
               {decision.issueComments.map((c, i) => (
                 <li key={i}>
-                  {c.unitId ? `${t('unitHeading', { unit: c.unitId })} · ` : ''}
+                  {c.unitId ? `${facilityHeading(t, c.unitId, enterprise)} · ` : ''}
                   {c.field ? `${c.field} · ` : ''}
                   <code>{c.code}</code>：{c.comment}
                 </li>
@@ -661,7 +687,7 @@ function Result({
       )}
 
       <h4>{t('issuesTitle')}</h4>
-      {issues.length === 0 ? <p>{t('noIssues')}</p> : <IssuesByUnit t={t} lang={lang} issues={issues} idPrefix="res" />}
+      {issues.length === 0 ? <p>{t('noIssues')}</p> : <IssuesByUnit t={t} lang={lang} issues={issues} idPrefix="res" enterprise={enterprise} />}
 
       <p>
         <button type="button" onClick={() => void onReceipt(attempt.attemptId)}>

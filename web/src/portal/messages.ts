@@ -38,8 +38,8 @@ export const PORTAL_MESSAGES = {
 
   templateTitle: { zh: '下载月报模板', en: 'Download the report template' },
   templateHint: {
-    zh: '模板已填好统一社会信用代码、月份、登记的机组、所需参数和单位，只需填写“数值”和“证据文件”列。',
-    en: 'The template already holds the credit code, the month, your registered units, the required parameters and their units: fill in the 数值 (value) and 证据文件 (evidence file) columns.',
+    zh: '模板已填好统一社会信用代码、月份、登记的机组（或生产线、工序）、所需参数和单位，只需填写“数值”和“证据文件”列（水泥、铝、钢铁另有“取值方式”列；“选填”行没有数据可留空）。',
+    en: 'The template already holds the credit code, the month, your registered units (or lines, processes), the required parameters and their units: fill in the 数值 (value) and 证据文件 (evidence file) columns (cement, aluminium and steel also 取值方式, measured or default; rows marked 选填 may be left empty).',
   },
   periodLabel: { zh: '存证月份', en: 'Month' },
   templateDownload: { zh: '下载 {period} 模板（XLSX）', en: 'Download the {period} template (XLSX)' },
@@ -93,6 +93,10 @@ export const PORTAL_MESSAGES = {
   noIssues: { zh: '未发现问题。', en: 'No problems found.' },
   issuesTitle: { zh: '问题（按机组）', en: 'Problems, by unit' },
   unitHeading: { zh: '机组 {unit}', en: 'Unit {unit}' },
+  facilityHeading: { zh: '{level} {unit}', en: '{level} {unit}' },
+  levelCement: { zh: '熟料生产线', en: 'Line' },
+  levelAluminium: { zh: '电解系列', en: 'Potline' },
+  levelSteel: { zh: '工序', en: 'Process' },
   wholeReport: { zh: '整份报表', en: 'The whole report' },
   colSeverity: { zh: '级别', en: 'Severity' },
   colWhere: { zh: '位置', en: 'Where' },

@@ -10,7 +10,7 @@ import { Buffer } from 'buffer';
 import type { Issue, ValidationReport } from '#domain/issues.ts';
 import type { Enterprise } from '#domain/registry.ts';
 import type { MonthlyReport } from '#domain/report.ts';
-import type { ReportTable } from '#domain/report-table.ts';
+import type { ReportTable, TableRow } from '#domain/report-table.ts';
 
 // The domain reads workbooks through Buffer (as Node gives it); the browser gets the same API.
 (globalThis as { Buffer?: unknown }).Buffer ??= Buffer;
@@ -79,7 +79,7 @@ export async function precheck(input: {
     receivedAt: input.now,
   });
   const referenced = report ? referencedEvidence(report) : [];
-  const issues = await withValueCells(input.report, validation.issues);
+  const issues = await withValueCells(input.report, validation.issues, input.enterprise);
   const chosen = new Set(input.evidence.map((f) => f.fileName));
   return {
     validation: { ...validation, issues },
@@ -94,33 +94,37 @@ export async function precheck(input: {
  * each such issue gets the cell of its value (the 数值 column in the long layout, the parameter's
  * own cell in the wide ones). Issues that already have a cell, or none to find, are kept as they are.
  */
-async function withValueCells(report: ChosenFile, issues: readonly Issue[]): Promise<Issue[]> {
+async function withValueCells(report: ChosenFile, issues: readonly Issue[], enterprise: Enterprise): Promise<Issue[]> {
   if (!issues.some((i) => !i.cell && i.row !== undefined && i.field)) return [...issues];
-  const { formatOfFileName, parseCsvTable, parseXlsxTable } = await import('#domain/report-table.ts');
+  const { formatOfFileName, parseCsvTable, parseXlsxTable, LAB_REPORT_NAMES } = await import('#domain/report-table.ts');
   const format = formatOfFileName(report.fileName);
   if (format !== 'xlsx' && format !== 'csv') return [...issues];
   const bytes = new Uint8Array(await report.file.arrayBuffer());
   const { table } = format === 'xlsx' ? await parseXlsxTable(bytes) : await parseCsvTable(bytes);
   if (!table) return [...issues];
-  const { resolveParameter } = await import('#domain/report.ts');
-  const { LAB_REPORT_NAMES } = await import('#domain/report-table.ts');
-  const nameOf = (cell: unknown): string | undefined => {
-    const text = String(cell ?? '').trim();
+  // Rows are named as intake reads them: by the catalogue of the row's facility, the material
+  // joined from its column (化石燃料消耗量 + 入窑煤 → fuelConsumed[kilnCoal]), as the issue's field names the key.
+  const { vocabularyOf } = await import('#domain/vocabulary.ts');
+  const vocabulary = vocabularyOf(enterprise);
+  const nameOf = (row: TableRow): string | undefined => {
+    const text = String(row.cells.parameter ?? '').trim();
     const lab = (Object.entries(LAB_REPORT_NAMES) as [string, readonly string[]][]).find(
-      ([code, names]) => code.toLowerCase() === text.toLowerCase() || names.includes(text),
+      ([code, names]) => code.toLowerCase() === text.toLowerCase() || names.includes(text.replace(/\s+/g, '')),
     );
-    return lab?.[0] ?? resolveParameter(text);
+    if (lab) return lab[0];
+    const material = String(row.cells.material ?? '').trim();
+    return vocabulary.resolve(String(row.cells.unitId ?? '').trim(), text, material === '' ? undefined : material)?.key;
   };
   return issues.map((issue) => (issue.cell || issue.row === undefined || !issue.field ? issue : { ...issue, ...cellOf(table, issue, nameOf) }));
 }
 
-function cellOf(table: ReportTable, issue: Issue, nameOf: (cell: unknown) => string | undefined): { cell?: string } {
+function cellOf(table: ReportTable, issue: Issue, nameOf: (row: TableRow) => string | undefined): { cell?: string } {
   const rowOf = (ref: string) => Number(/\d+$/.exec(ref)?.[0]);
   const row = table.rows.find(
     (r) =>
       (r.refs?.value ? rowOf(r.refs.value) : r.row) === issue.row &&
       (issue.unitId === undefined || String(r.cells.unitId ?? '').trim() === issue.unitId) &&
-      nameOf(r.cells.parameter) === issue.field,
+      nameOf(r) === issue.field,
   );
   if (!row) return {};
   const cell = row.refs?.value ?? (table.columnLetters.value && row.row !== undefined ? `${table.columnLetters.value}${row.row}` : undefined);
