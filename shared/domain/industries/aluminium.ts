@@ -189,7 +189,7 @@ const crossChecks: readonly CrossCheck[] = [
         ? [
             {
               key: 'aluminiumOutput',
-              expected: `${round(theoretical * band.min, 0)}–${round(theoretical * band.max, 0)} t (${band.min * 100}–${band.max * 100} %)`,
+              expected: `${round(theoretical * band.min, 0)}–${round(theoretical * band.max, 0)} t (${round(band.min * 100, 1)}–${round(band.max * 100, 1)} %)`,
               found: `${output} t (${round(efficiency * 100, 1)} %)`,
             },
           ]
