@@ -1,7 +1,9 @@
 /**
  * GET /enterprises/{enterpriseId}/template?period=YYYY-MM: the month's report template for the
- * enterprise itself, written from its registry entry (its units and the parameters their fuel
- * requires; shared/domain/report-template.ts), so the file the clerk fills is the file intake reads.
+ * enterprise itself, written from its registry entry (the facilities of every industry owed that
+ * month — generating units, clinker lines, potlines, steel processes — and the parameters each
+ * one's catalogue expects; shared/domain/report-template.ts), so the file the clerk fills is the
+ * file intake reads.
  * JSON like every answer of the API: the XLSX travels base64-encoded with its name and type.
  */
 import { z } from 'zod';
