@@ -285,7 +285,8 @@ function chance(key: string): number {
  * ~10% to 100% by the tenth month and clean first deposits from 0% to ~60%, the way Jiangxi
  * reported its 2023; returned deposits are corrected within days. Nothing is received after
  * `now`, so the latest month is still coming in. Cement, steel and aluminium enterprises among
- * `enterprises` make their own industry's mistakes (INDUSTRY_FLAWS), improving at the same pace.
+ * `enterprises` make their own industry's mistakes (INDUSTRY_FLAWS): every first deposit of the
+ * first month has one, none by the last quarter of the year, and each returned month is corrected.
  */
 export function demoYearScript(enterprises: readonly Enterprise[], periods: readonly Period[], now: Date): ScriptedDeposit[] {
   const deposits: ScriptedDeposit[] = [];
@@ -305,11 +306,12 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
         : deadline + (1 + Math.floor(chance(`${key}/d`) * 25)) * 86_400_000 + 9 * 3_600_000;
       if (receivedMs > now.getTime() - 3_600_000) return;
       const seed = i * 100 + k;
-      const clean = chance(`${key}/c`) < cleanShare;
+      const industryFlaws = INDUSTRY_FLAWS[enterprise.industry as keyof typeof INDUSTRY_FLAWS] as readonly IndustryFlaw[] | undefined;
+      // The new industries' first months (their first on the system) all have a mistake; by the last quarter of the year none.
+      const clean = chance(`${key}/c`) < (industryFlaws ? Math.min(1, 1.3 * progress) : cleanShare);
       // A quarter of the flawed deposits need a reviewer's judgement; they stay out of the first-pass rate until decided.
       const which = clean ? -1 : chance(`${key}/f`) < 0.75 ? Math.floor(chance(`${key}/e`) * 2) : 2;
       const flaw: DemoFlaw = which < 0 ? 'none' : (flaws[which] as DemoFlaw);
-      const industryFlaws = INDUSTRY_FLAWS[enterprise.industry as keyof typeof INDUSTRY_FLAWS] as readonly IndustryFlaw[] | undefined;
       const industryFlaw: IndustryFlaw = which < 0 ? 'none' : (industryFlaws?.[which] ?? 'none');
       // Power's reports, or a cement, steel or aluminium month with its industry's counterpart of the flaw.
       const reportOf = (withFlaw: boolean): JsonReport =>
@@ -318,8 +320,9 @@ export function demoYearScript(enterprises: readonly Enterprise[], periods: read
       const receivedAt = new Date(receivedMs).toISOString();
       deposits.push({ enterprise, period, receivedAt, report: reportOf(true), label });
       const correctionMs = receivedMs + (2 + Math.floor(chance(`${key}/r`) * 5)) * 86_400_000;
-      // Most returned deposits are corrected; the rest stay open for the department to chase.
-      if (which >= 0 && which < 2 && chance(`${key}/k`) < 0.5 && correctionMs < now.getTime() - 3_600_000) {
+      // Most returned deposits are corrected; the rest stay open for the department to chase. The new industries
+      // correct every returned month (so steel's next month has an accepted closing stock to continue).
+      if (which >= 0 && which < 2 && (industryFlaws || chance(`${key}/k`) < 0.5) && correctionMs < now.getTime() - 3_600_000) {
         deposits.push({
           enterprise,
           period,
