@@ -213,3 +213,37 @@ describe('office formats that are not read are refused by content, with what to 
     expect(admitReport({ ...key, fileName: 'report.txt' }, 10)).toEqual([expect.objectContaining({ code: 'EVD-FILE-TYPE' })]);
   });
 });
+
+describe('the long layout’s optional columns: 物料, 取值方式, 填报要求', () => {
+  const header = '统一社会信用代码,月份,设施,参数,物料,数值,单位,取值方式,证据文件,填报要求';
+  const line = (...cells: string[]) => [ID, '2026-03', ...cells].join(',');
+
+  it('joins the 物料 column to the parameter, reads the basis, and takes a 选填 row left empty as not reported', async () => {
+    const csv = [
+      header,
+      line('L1', '化石燃料消耗量', '入窑煤', '16000', 't', '', 'L1-ledger.pdf', '必填'),
+      line('L1', '单位热值含碳量', '入窑煤', '0.03085', 'tC/GJ', '缺省值', '', '必填'),
+      line('L1', '余热发电量', '', '', 'MWh', '', '', '选填'),
+      line('L1', '化验报告编号', '', '', '', '', '', '选填'),
+      line('L1', '化验报告日期', '', '/', '', '', '', '选填'),
+    ].join('\r\n');
+    const { report, issues } = await readReport('r.csv', encode(csv));
+    expect(issues).toEqual([]);
+    expect(report?.units[0]?.parameters).toEqual({
+      'fuelConsumed[kilnCoal]': expect.objectContaining({ value: 16000, evidenceFile: 'L1-ledger.pdf' }),
+      'carbonPerHeat[kilnCoal]': expect.objectContaining({ value: 0.03085, basis: 'default' }),
+    });
+    expect(report?.units[0]?.labReport).toBeUndefined();
+  });
+
+  it('still reads a 选填 row that has evidence, or a 必填 row left empty, so its problem is named at its cell', async () => {
+    const csv = [header, line('L1', '余热发电量', '', '', 'MWh', '', 'L1-ledger.pdf', '选填'), line('L1', '熟料产量', '', '', 't', '', '', '必填')].join(
+      '\r\n',
+    );
+    const { issues } = await readReport('r.csv', encode(csv));
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'EVD-PARAM-EMPTY', field: 'wasteHeatPower', cell: 'F2' }),
+      expect.objectContaining({ code: 'EVD-PARAM-EMPTY', field: 'clinkerOutput', cell: 'F3' }),
+    ]);
+  });
+});
