@@ -16,6 +16,7 @@ import { registerDlqCommands } from './commands/dlq.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReceiptCommands } from './commands/receipt.ts';
 import { registerSummaryCommands } from './commands/summary.ts';
+import { registerTemplateCommand } from './commands/template.ts';
 import { registerReviewCommands } from './review/commands.ts';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 
@@ -35,6 +36,7 @@ for (const register of [
   registerDepositCommands,
   registerChecksCommand,
   registerSummaryCommands,
+  registerTemplateCommand,
   registerReviewCommands,
   registerDlqCommands,
   registerReceiptCommands,
