@@ -3,8 +3,8 @@
  * company of enterprise.ts: two cement companies (one 5,000 t/d Portland line burning kiln and
  * calciner coal with carbide slag; one with two lines), a BF-BOF steel works with an EAF shop
  * (processes enterprise, coking, ironmaking, BOF, EAF, each with its stock lines) and an
- * aluminium smelter (one 400 kA × 300-cell potline, natural gas; anode sulfur and ash and the
- * gas's NCV and carbon at their defaults, so it needs no lab report). All Jiangxi, obliged from
+ * aluminium smelter (one 400 kA × 300-cell potline, natural gas; net anode, anode sulfur and
+ * ash and the gas's NCV and carbon at their defaults, so it needs no lab report). All Jiangxi, obliged from
  * 2025-07.
  *
  * `industryReport` builds a clean month of any of them: every key the catalogue expects of each
@@ -195,10 +195,8 @@ function aluminiumFigures(enterprise: Enterprise, facility: Facility, period: Pe
   const figures: Figures = {
     aluminiumOutput: plain(output),
     anodeConsumed: plain(round(output * (0.51 + 0.01 * w('anode')), 1)),
-    // Net anode from the month's calculation sheet (not a composition: no lab report for it), 0.411 ± 0.004.
-    anodeNetPerTonne: measured(round(defaultFor(facility, 'anodeNetPerTonne') + 0.004 * w('net'), 3)),
-    // Sulfur and ash at the guideline's defaults: no composition measured, so no lab report.
-    // (Defaults repeat every month; EVD-HIST-IDENTICAL-MONTH counts them, so they stay under half of the keys.)
+    // Net anode, sulfur and ash at the guideline's defaults: no composition measured, so no lab report.
+    anodeNetPerTonne: asDefault(defaultFor(facility, 'anodeNetPerTonne')),
     anodeSulfur: asDefault(defaultFor(facility, 'anodeSulfur')),
     anodeAsh: asDefault(defaultFor(facility, 'anodeAsh')),
     anodeEffectMinutes: plain(round(0.03 + 0.01 * w('effect'), 3)),
