@@ -3,6 +3,9 @@
  * or the CSV sheet departments edit, with the Chinese headers the import reads) and load a new
  * version of it.
  *
+ * An entry carries its industries (each with its months) and its facilities at each industry's
+ * reporting level; the sheet writes them in its 行业 and 机组 cells (registry-file.ts).
+ *
  * Loading is all or nothing, as `evidence registry import` is (shared/domain/registry-file.ts):
  * every row is checked first and one bad row stops the whole load, because a half-loaded registry
  * would silently shift both rates' denominator. Rows that are already stored as given are not
@@ -12,7 +15,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/identity.ts';
 import { divisionLabel, provinceCodeOf } from '#domain/provinces.ts';
 import { parseRegistryCsv, parseRegistryEntries, type RegistryParse, registryCsv } from '#domain/registry-file.ts';
-import type { Enterprise } from '#domain/registry.ts';
+import { type Enterprise, type Facility, industryOf, obligationsOf } from '#domain/registry.ts';
 import { ok, type Outcome, refused } from './outcome.ts';
 import type { RegistryStore } from './ports.ts';
 
@@ -99,7 +102,17 @@ export interface RegistryLoadAnswer {
   readonly refused: readonly RefusedRow[];
 }
 
-/** An entry as a comparable text: every field in a fixed order, an absent end as null. */
+/** A facility as comparable text: its industry (power for an old entry) and every attribute, in key order. */
+const canonicalFacility = (u: Facility) =>
+  Object.entries({ ...u, industry: industryOf(u) })
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+
+/**
+ * An entry as a comparable text: every field in a fixed order, an absent end as null; its
+ * obligations (an old entry's envelope as one) and its facilities with every catalogue attribute,
+ * so adding an industry or changing a clinker line's capacity is a change.
+ */
 const canonical = (e: Enterprise) =>
   JSON.stringify([
     e.enterpriseId,
@@ -107,7 +120,8 @@ const canonical = (e: Enterprise) =>
     e.province,
     e.city,
     e.industry,
-    e.units.map((u) => [u.unitId, u.fuel, u.capacityMW]),
+    obligationsOf(e).map((o) => [o.industry, o.obligedFrom, o.obligedUntil ?? null]),
+    e.units.map(canonicalFacility),
     e.obligedFrom,
     e.obligedUntil ?? null,
   ]);

@@ -150,3 +150,29 @@ describe('loading the registry', () => {
     expect(registry.writes).toEqual([]);
   });
 });
+
+describe('loading industries and facilities', () => {
+  it('writes an entry again when it gains an industry or a facility attribute changes, and not when nothing did', async () => {
+    const kept = enterprise(20);
+    const registry = store([kept]);
+    const withCement: Enterprise = {
+      ...kept,
+      industries: [
+        { industry: 'power', obligedFrom: '2025-01' },
+        { industry: 'cement', obligedFrom: '2025-07' },
+      ],
+      units: [...kept.units, { unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 5000 }],
+    };
+
+    const added = await loadRegistry({ registry }, admin, { enterprises: [withCement] });
+    const again = await loadRegistry({ registry }, admin, { enterprises: [withCement] });
+    const bigger = await loadRegistry({ registry }, admin, {
+      enterprises: [{ ...withCement, units: [kept.units[0], { unitId: 'L1', industry: 'cement', clinkerType: 'portland', designCapacityTpd: 6000 }] }],
+    });
+
+    expect(added).toEqual({ ok: true, value: { imported: 1, unchanged: 0, refused: [] } });
+    expect(again).toEqual({ ok: true, value: { imported: 0, unchanged: 1, refused: [] } });
+    expect(bigger).toEqual({ ok: true, value: { imported: 1, unchanged: 0, refused: [] } });
+    expect(registry.entries.get(kept.enterpriseId)?.units[1]).toMatchObject({ designCapacityTpd: 6000 });
+  });
+});
