@@ -28,7 +28,7 @@ import {
   industryReport,
   STEEL_ENTERPRISE,
 } from '#examples/industries.ts';
-import { precheck } from '../../web/src/portal/precheck.ts';
+import { precheck } from '#web/portal/precheck.ts';
 import { fillTemplate } from '../support/fill-template.ts';
 import { industryReportArbitrary } from './arbitraries.ts';
 
