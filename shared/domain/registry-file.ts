@@ -33,7 +33,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { type Contact, parseWebhookCell, webhookCell } from './contacts.ts';
-import { industryCatalogue } from './industries/index.ts';
+import { industryCatalogue, isIndustryCode } from './industries/index.ts';
 import type { IndustryCatalogue } from './industry.ts';
 import { PeriodSchema } from './period.ts';
 import { cityCodeOf, divisionLabel, divisionOfCreditCode, industryCodeOf, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
@@ -171,6 +171,16 @@ function facilityForm(catalogue: IndustryCatalogue): { zh: string; en: string } 
   };
 }
 
+/**
+ * The industry a 行业 cell or a facility's prefix names, or undefined: only a catalogue's code
+ * counts (the alias table is a plain object, so `__proto__` or `constructor` would otherwise name
+ * its prototype machinery and stop the import).
+ */
+function industryNamed(written: string): string | undefined {
+  const code = industryCodeOf(written);
+  return typeof code === 'string' && isIndustryCode(code) ? code : undefined;
+}
+
 const PERIOD = /^\d{4}-\d{2}$/;
 const isPeriod = (text: string) => PERIOD.test(text) && PeriodSchema.safeParse(text).success;
 
@@ -194,7 +204,7 @@ function parseIndustries(text: string, fromText: string, untilText: string): Obl
   const obligations: Obligation[] = [];
   for (const item of items.length > 0 ? items : ['power']) {
     const match = /^([^@~]+?)\s*(?:@\s*([^~]*?))?\s*(?:~\s*(.*))?$/.exec(item);
-    const code = match ? industryCodeOf(match[1] as string) : undefined;
+    const code = match ? industryNamed(match[1] as string) : undefined;
     if (!match || !code)
       return {
         column: 'industry',
@@ -273,6 +283,9 @@ function facilityUnder(
           `${catalogue.zh}没有物料“${written}”（${catalogue.materials.map((m) => `${m.code} ${m.zh}`).join(', ') || '无'}）`,
           `${catalogue.en} has no material ${written} (known: ${catalogue.materials.map((m) => m.code).join(', ') || 'none'})`,
         );
+      // Listed twice (`coke,焦炭`), a material's lines would be expected, checked and reported twice.
+      if (materials.includes(material.code))
+        return wrong(`物料“${written}”（${material.code}）填写了两次`, `material ${written} (${material.code}) is listed twice`);
       materials.push(material.code);
     }
     if (materials.length > 0) facility.materials = materials;
@@ -307,7 +320,7 @@ function parseFacilities(text: string, obligations: readonly Obligation[]): Faci
     const [unitId = '', ...fields] = (slash >= 0 ? body.slice(slash + 1) : body).split(':').map((f) => f.trim());
     let candidates = listed;
     if (named !== undefined) {
-      const code = industryCodeOf(named);
+      const code = industryNamed(named);
       const catalogue = listed.find((c) => c.code === code);
       if (!catalogue)
         return problem(part, {

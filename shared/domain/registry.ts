@@ -63,7 +63,14 @@ export const FacilitySchema = z
           path: ['materials', i],
           message: `unknown ${catalogue.en} material "${material}" (known: ${catalogue.materials.map((m) => m.code).join(', ')})`,
         });
-  });
+  })
+  // A material listed twice (import refuses it; an entry stored before it did) counts once: its
+  // lines would otherwise be expected, checked and reported twice.
+  .transform((facility) =>
+    facility.materials && new Set(facility.materials).size !== facility.materials.length
+      ? { ...facility, materials: [...new Set(facility.materials)] }
+      : facility,
+  );
 
 /** A registered facility; power's attributes are typed because power's rules read them. */
 export type Facility = {

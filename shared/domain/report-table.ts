@@ -368,6 +368,8 @@ function unitRowsTable(format: ReportFormat, header: CellValue[], headerRow: num
 function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow: number, body: readonly Body[]): TableResult {
   const first = header.findIndex((h) => clean(h) !== '');
   const unitColumn = header.findIndex((h, i) => i > first && columnOf(String(h ?? '')) === 'unit');
+  // The material of a per-material parameter may sit in a 物料 column, as in the long layout.
+  const materialColumn = header.findIndex((h, i) => i > first && columnOf(String(h ?? '')) === 'material');
   const units: { unitId: string; index: number }[] = [];
   const issues: Issue[] = [];
   header.forEach((h, i) => {
@@ -414,7 +416,9 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
     const sharedRef = (column: 'enterpriseId' | 'period') => `${letter}${(shared[column] as Body).row}`;
     for (const p of parameters) {
       if (absent(p.body.line[u.index])) continue;
-      const parsed = parameterOfHeader(p.name);
+      const material = materialColumn >= 0 && !absent(p.body.line[materialColumn]) ? (p.body.line[materialColumn] ?? null) : null;
+      // With a material, the key (and its canonical unit, a gas's own) is the name and the material together.
+      const parsed = material === null ? parameterOfHeader(p.name) : parameterOfHeader(`${clean(p.name)}[${clean(material)}]`);
       const declared = unitColumn >= 0 ? p.body.line[unitColumn] : undefined;
       const unit = !absent(declared) ? (declared ?? null) : parsed?.unit !== undefined ? parsed.unit : parsed ? parsed.canonicalUnit : null;
       const valueCell = `${letter}${p.body.row}`;
@@ -424,7 +428,8 @@ function parameterRowsTable(format: ReportFormat, header: CellValue[], headerRow
           enterpriseId: sharedCell('enterpriseId'),
           period: sharedCell('period'),
           unitId: u.unitId,
-          parameter: parsed?.code ?? p.name,
+          parameter: material === null ? (parsed?.code ?? p.name) : p.name,
+          ...(material !== null ? { material } : {}),
           value: p.body.line[u.index] ?? null,
           unit,
           evidenceFile: p.evidenceFile?.line[u.index] ?? null,

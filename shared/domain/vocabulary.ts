@@ -39,13 +39,23 @@ interface Entry {
   readonly material?: Material;
 }
 
+/**
+ * A per-material name as people also write it: with the material in round brackets, as the
+ * issues name the key (`消费量（焦炭）`, NFKC `消费量(焦炭)`), or in 【】.
+ */
+function spellingsOf(name: string, material: Material | undefined): string[] {
+  if (!material) return [name];
+  const bracketed = /^(.*)\[([^[\]]+)\]$/.exec(name);
+  return bracketed ? [name, `${bracketed[1]}(${bracketed[2]})`, `${bracketed[1]}【${bracketed[2]}】`] : [name];
+}
+
 /** Every name of every key of a catalogue (code in lower case, Chinese names NFKC), once. */
 function namesOf(catalogue: IndustryCatalogue): ReadonlyMap<string, Entry> {
   const names = new Map<string, Entry>();
   for (const parameter of catalogue.parameters) {
     const materials = parameter.perMaterial ? catalogue.materials.filter((m) => parameter.perMaterial?.includes(m.role)) : [undefined];
     for (const material of materials)
-      for (const name of keyNames(parameter, material)) {
+      for (const name of keyNames(parameter, material).flatMap((n) => spellingsOf(n, material))) {
         const key = clean(name).toLowerCase();
         if (!names.has(key)) names.set(key, { parameter, ...(material ? { material } : {}) });
       }
