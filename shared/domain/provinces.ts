@@ -137,7 +137,9 @@ export function industryCodeOf(written: string): string | undefined {
   const lower = text.toLowerCase();
   if (INDUSTRY_CODES.includes(lower)) return lower;
   const named = INDUSTRIES.find((i) => i.zh === text || i.en.toLowerCase() === lower);
-  return named?.code ?? INDUSTRY_ALIASES[text] ?? INDUSTRY_ALIASES[lower];
+  // Own keys only: `__proto__` or `constructor` must name no industry, not the object's prototype.
+  const alias = (key: string) => (Object.hasOwn(INDUSTRY_ALIASES, key) ? INDUSTRY_ALIASES[key] : undefined);
+  return named?.code ?? alias(text) ?? alias(lower);
 }
 
 /** The separator of a place scope narrowed to one industry: `province:360000|industry:cement`. */

@@ -9,7 +9,7 @@
  * stock and net consumption must balance — errors; everything [est] only warns.
  */
 import { z } from 'zod';
-import type { CrossCheck, FacilityFacts, IndustryCatalogue, IndustryParameter, Names } from '../industry.ts';
+import type { CrossCheck, FacilityFacts, IndustryCatalogue, IndustryParameter, Material, Names } from '../industry.ts';
 
 const tonnes = { t: 1, 吨: 1, kt: 1000, 千吨: 1000, '10^4t': 10000, 万吨: 10000 } as const;
 const cubicMetres = { unit: '10^4Nm3', units: { '10^4Nm3': 1, 万Nm3: 1, 万立方米: 1, Nm3: 0.0001, 立方米: 0.0001 } } as const;
@@ -151,8 +151,14 @@ const crossChecks: readonly CrossCheck[] = [
     judge: (f, _band, tolerance = 0) => {
       const previous = f.previous;
       if (!previous) return [];
-      return f.materials().flatMap((m) => {
-        const opening = f.value(`openingStock[${m.code}]`);
+      // Last month's materials too: one dropped from the registry still carried its closing stock over.
+      const registered = f.materials().map((m) => m.code);
+      const dropped = materials
+        .map((m) => m.code as string)
+        .filter((code) => !registered.includes(code) && (previous.value(`closingStock[${code}]`) ?? 0) !== 0);
+      return [...registered, ...dropped].flatMap((code) => {
+        const m = { code };
+        const opening = f.value(`openingStock[${m.code}]`) ?? (dropped.includes(code) ? 0 : undefined);
         const closing = previous.value(`closingStock[${m.code}]`);
         if (opening === undefined || closing === undefined) return [];
         return Math.abs(opening - closing) > tolerance * Math.max(1, Math.abs(closing))
@@ -234,6 +240,22 @@ const crossChecks: readonly CrossCheck[] = [
   },
 ];
 
+const materials = [
+  { code: 'coal', role: 'fuel', zh: '煤', en: 'coal' },
+  { code: 'coke', role: 'fuel', zh: '焦炭', en: 'coke' },
+  { code: 'naturalGas', role: 'fuel', zh: '天然气', en: 'natural gas', gas: true },
+  { code: 'bfg', role: 'gas', zh: '高炉煤气', en: 'blast furnace gas', gas: true },
+  { code: 'bofg', role: 'gas', zh: '转炉煤气', en: 'BOF gas', gas: true },
+  { code: 'cog', role: 'gas', zh: '焦炉煤气', en: 'coke oven gas', gas: true },
+  { code: 'limestone', role: 'flux', zh: '石灰石', en: 'limestone' },
+  { code: 'dolomite', role: 'flux', zh: '白云石', en: 'dolomite' },
+  { code: 'electrode', role: 'electrode', zh: '电极', en: 'electrode' },
+  { code: 'scrap', role: 'carbonInput', zh: '废钢', en: 'scrap' },
+  { code: 'pigIron', role: 'carbonInput', zh: '外购生铁', en: 'purchased pig iron' },
+  { code: 'soldCoke', role: 'carbonProduct', zh: '外销焦炭', en: 'coke sold' },
+  { code: 'tar', role: 'carbonProduct', zh: '焦油', en: 'tar' },
+] as const satisfies readonly Material[];
+
 export const steel: IndustryCatalogue = {
   code: 'steel',
   zh: '钢铁',
@@ -244,21 +266,7 @@ export const steel: IndustryCatalogue = {
   facilitySchema: z.object({ process: z.enum(Object.keys(STEEL_PROCESSES) as [keyof typeof STEEL_PROCESSES, ...(keyof typeof STEEL_PROCESSES)[]]) }),
   obligedFrom: '2025-07',
   parameters,
-  materials: [
-    { code: 'coal', role: 'fuel', zh: '煤', en: 'coal' },
-    { code: 'coke', role: 'fuel', zh: '焦炭', en: 'coke' },
-    { code: 'naturalGas', role: 'fuel', zh: '天然气', en: 'natural gas', gas: true },
-    { code: 'bfg', role: 'gas', zh: '高炉煤气', en: 'blast furnace gas', gas: true },
-    { code: 'bofg', role: 'gas', zh: '转炉煤气', en: 'BOF gas', gas: true },
-    { code: 'cog', role: 'gas', zh: '焦炉煤气', en: 'coke oven gas', gas: true },
-    { code: 'limestone', role: 'flux', zh: '石灰石', en: 'limestone' },
-    { code: 'dolomite', role: 'flux', zh: '白云石', en: 'dolomite' },
-    { code: 'electrode', role: 'electrode', zh: '电极', en: 'electrode' },
-    { code: 'scrap', role: 'carbonInput', zh: '废钢', en: 'scrap' },
-    { code: 'pigIron', role: 'carbonInput', zh: '外购生铁', en: 'purchased pig iron' },
-    { code: 'soldCoke', role: 'carbonProduct', zh: '外销焦炭', en: 'coke sold' },
-    { code: 'tar', role: 'carbonProduct', zh: '焦油', en: 'tar' },
-  ],
+  materials,
   labReport: 'when-measured',
   crossChecks,
   unverified: [
