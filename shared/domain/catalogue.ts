@@ -312,9 +312,9 @@ export const CATALOGUE: readonly CheckEntry[] = [
   ),
   intake(
     'EVD-PARAM-BASIS',
-    '{level} {unitId} 的{field}取值方式无法识别：{found}（应为 {expected}）',
-    '{level} {unitId}: {field} has an unreadable basis {found} (expected {expected})',
-    'A parameter the guideline lets a facility measure or take at its default says which it is (取值方式: 实测 measured / 缺省值 default); the checks judge a measured value by its lab report and a default by the guideline’s value, so a basis that is neither cannot be judged.',
+    '{level} {unitId} 的{field}取值方式无法识别或不符合指南：{found}（应为 {expected}）',
+    '{level} {unitId}: {field} has a basis that is unreadable or that the guideline does not allow: {found} (expected {expected})',
+    'A parameter the guideline lets a facility measure or take at its default says which it is (取值方式: 实测 measured / 缺省值 default); the checks judge a measured value by its lab report and a default by the guideline’s value, so a basis that is neither cannot be judged. A parameter the guideline fixes one way (a tonnage is always measured, the clinker factor always the default) may only declare that basis.',
     'error',
     'conformity',
   ),

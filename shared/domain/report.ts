@@ -359,7 +359,12 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
       continue;
     }
     const basisCell = text(row.cells.basis);
-    const basis = basisOf(basisCell);
+    const read = basisOf(basisCell);
+    // A basis the guideline does not allow (缺省值 on a tonnage, 实测 on the clinker factor) is no
+    // basis at all. Power's rows keep what they always had: no basis is judged there.
+    const allowed =
+      resolved.parameter.basis === 'measured-or-default' || read === '' || read === resolved.parameter.basis || resolved.catalogue.code === 'power';
+    const basis = allowed ? read : undefined;
     if (basis === undefined) {
       issues.push(
         issueOf('EVD-PARAM-BASIS', {
@@ -367,7 +372,12 @@ export function reportFromTable(table: ReportTable, vocabulary: Vocabulary = voc
           unitId,
           ...lv,
           field: code,
-          expected: '实测 (measured) | 缺省值 (default)',
+          expected:
+            resolved.parameter.basis === 'measured'
+              ? '实测 (measured)'
+              : resolved.parameter.basis === 'default'
+                ? '缺省值 (default)'
+                : '实测 (measured) | 缺省值 (default)',
           found: basisCell.slice(0, 80),
           ...names,
         }),

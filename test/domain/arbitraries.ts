@@ -1,6 +1,6 @@
 /** fast-check generators for reports: valid ones (for round trips) and near-valid ones (for robustness), power's and every industry's. */
 import fc from 'fast-check';
-import { factorOf, type IndustryCatalogue, parameterKey, unitsOf } from '#domain/industry.ts';
+import { factorOf, type IndustryCatalogue, type IndustryParameter, parameterKey, unitsOf } from '#domain/industry.ts';
 import { INDUSTRIES } from '#domain/industries/index.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, unitFactor } from '#domain/parameters.ts';
 import type { Enterprise, Facility } from '#domain/registry.ts';
@@ -85,20 +85,23 @@ export const reportLikeJson: fc.Arbitrary<unknown> = fc.record({
 // ——— every industry ———
 
 /** Every key a facility of the catalogue may report (each per-material parameter with every material of its roles), with its units. */
-function catalogueKeys(catalogue: IndustryCatalogue): { key: string; units: Readonly<Record<string, number>> }[] {
+function catalogueKeys(catalogue: IndustryCatalogue): { key: string; units: Readonly<Record<string, number>>; basis: IndustryParameter['basis'] }[] {
   return catalogue.parameters.flatMap((parameter) =>
     parameter.perMaterial
       ? catalogue.materials
           .filter((m) => parameter.perMaterial?.includes(m.role))
-          .map((m) => ({ key: parameterKey(parameter.code, m.code), units: unitsOf(parameter, m).units }))
-      : [{ key: parameter.code, units: parameter.units }],
+          .map((m) => ({ key: parameterKey(parameter.code, m.code), units: unitsOf(parameter, m).units, basis: parameter.basis }))
+      : [{ key: parameter.code, units: parameter.units, basis: parameter.basis }],
   );
 }
 
 /** A unit spelling a reader gives back as written (NFKC turns `tCO₂/t` into `tCO2/t`, a different declared unit). */
 const stableUnits = (units: Readonly<Record<string, number>>) => Object.keys(units).filter((u) => u.normalize('NFKC') === u && u.trim() === u);
 
-function measuredIn(units: Readonly<Record<string, number>>): fc.Arbitrary<MeasuredValue> {
+/** The bases a row may declare for a parameter: its own, or either where the guideline allows both. */
+const declarable = (basis: IndustryParameter['basis']) => (basis === 'measured-or-default' ? (['measured', 'default'] as const) : ([basis] as const));
+
+function measuredIn(units: Readonly<Record<string, number>>, basis: IndustryParameter['basis'] = 'measured-or-default'): fc.Arbitrary<MeasuredValue> {
   return fc
     .record(
       {
@@ -106,7 +109,7 @@ function measuredIn(units: Readonly<Record<string, number>>): fc.Arbitrary<Measu
         declaredUnit: fc.constantFrom(...stableUnits(units)),
         evidenceFile,
         evidenceSha256: sha256,
-        basis: fc.constantFrom('measured' as const, 'default' as const),
+        basis: fc.constantFrom(...declarable(basis)),
       },
       { requiredKeys: ['declaredValue', 'declaredUnit'] },
     )
@@ -133,7 +136,9 @@ function unitOf(catalogue: IndustryCatalogue, unitId: string): fc.Arbitrary<Unit
   const keys = catalogueKeys(catalogue);
   return fc
     .subarray(keys, { minLength: 1, maxLength: 12 })
-    .chain((chosen) => fc.tuple(fc.tuple(...chosen.map((k) => measuredIn(k.units).map((m) => [k.key, m] as const))), fc.option(labReport, { nil: undefined })))
+    .chain((chosen) =>
+      fc.tuple(fc.tuple(...chosen.map((k) => measuredIn(k.units, k.basis).map((m) => [k.key, m] as const))), fc.option(labReport, { nil: undefined })),
+    )
     .map(([entries, lab]) => ({ unitId, parameters: Object.fromEntries(entries), ...(lab ? { labReport: lab } : {}), unreadable: [] }));
 }
 

@@ -128,6 +128,23 @@ describe('the 取值方式 cell', () => {
     expect(codes).toEqual(['EVD-PARAM-BASIS carbonPerHeat[coke]']);
   });
 
+  it('a basis the guideline does not allow is EVD-PARAM-BASIS naming the one it allows: 缺省值 on clinker output, 实测 on the clinker factor', async () => {
+    // Act
+    const { issues, report } = await readLong(
+      ['L1', 'clinkerOutput', '', '150000', 't', '缺省值'],
+      ['L1', 'clinkerProcessFactor', '', '0.535', 'tCO2/t', '实测'],
+    );
+    // Assess
+    expect(issues.map((i) => [i.code, i.field, i.expected, i.found])).toEqual([
+      ['EVD-PARAM-BASIS', 'clinkerOutput', '实测 (measured)', '缺省值'],
+      ['EVD-PARAM-BASIS', 'clinkerProcessFactor', '缺省值 (default)', '实测'],
+    ]);
+    expect(issues[0]?.message.zh).toContain('熟料生产线 L1');
+    // The value is kept (still judged by its range and evidence), without the basis it cannot have.
+    expect(report?.units.find((u) => u.unitId === 'L1')?.parameters.clinkerOutput).toMatchObject({ value: 150_000 });
+    expect(report?.units.find((u) => u.unitId === 'L1')?.parameters.clinkerOutput?.basis).toBeUndefined();
+  });
+
   it("a power row's basis cell is read as it always was: no new issue", async () => {
     // Act
     const { codes, keys } = await readLong(['1', 'coalConsumed', '', '150000', 't', '缺省值']);
