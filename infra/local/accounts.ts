@@ -4,6 +4,7 @@
  * can sign in as anyone and the authorisation tests can try every role against its neighbours.
  * `npm start` prints them; the README lists them.
  */
+import { CEMENT_ENTERPRISE } from '#examples/industries.ts';
 import { demoCreditCode } from './demo.ts';
 
 /** Every seeded account's password: the twin is a machine of one's own, not a place for secrets. */
@@ -30,6 +31,8 @@ export const JIUJIANG_ENTERPRISE_ID = demoCreditCode(4, '360400');
 export const TWIN_ACCOUNTS: readonly TwinAccount[] = [
   { username: 'clerk', name: '江西示范发电 填报员', claims: { evidence_role: 'enterprise', credit_code: EXAMPLE_ENTERPRISE_ID } },
   { username: 'clerk-jiujiang', name: '九江第4发电 填报员', claims: { evidence_role: 'enterprise', credit_code: JIUJIANG_ENTERPRISE_ID } },
+  // A clinker line's clerk: the portal's template, pre-check and upload for another industry than power.
+  { username: 'clerk-cement', name: '九江示范水泥 填报员', claims: { evidence_role: 'enterprise', credit_code: CEMENT_ENTERPRISE.enterpriseId } },
   { username: 'reviewer-nanchang', name: '南昌市审核员', claims: { evidence_role: 'reviewer', review_level: 'city', jurisdiction: '360100' } },
   { username: 'reviewer-jiujiang', name: '九江市审核员', claims: { evidence_role: 'reviewer', review_level: 'city', jurisdiction: '360400' } },
   { username: 'reviewer-jiangxi', name: '江西省审核员', claims: { evidence_role: 'reviewer', review_level: 'province', jurisdiction: '360000' } },

@@ -118,7 +118,7 @@ describe('every role against every route', () => {
   });
 
   it('an attempt and its receipt: the same readers; to anyone else of a reading role it does not exist', async () => {
-    const outsiders = { 'clerk-jiujiang': 404, 'reviewer-jiujiang': 404, 'reviewer-hunan': 404, 'dept-hunan': 404, admin: 403 } as const;
+    const outsiders = { 'clerk-jiujiang': 404, 'clerk-cement': 404, 'reviewer-jiujiang': 404, 'reviewer-hunan': 404, 'dept-hunan': 404, admin: 403 } as const;
     expect(await statuses('GET', `/attempts/${nanchangAttempt.attemptId}`)).toEqual(expected({ ...READ_NANCHANG, ...outsiders }, 0));
     expect(await statuses('GET', `/attempts/${nanchangAttempt.attemptId}/receipt`)).toEqual(expected({ ...READ_NANCHANG, ...outsiders }, 0));
   });
