@@ -24,11 +24,12 @@ import {
 } from './check-context.ts';
 import { band, CATALOGUE, type CheckEntry, issueOf } from './catalogue.ts';
 import { judgeContent, typeOfExtension } from './file-types.ts';
-import { HISTORY_RULES, keysOf, previousMonth, unitIn } from './history-checks.ts';
+import { catalogueIndex, HISTORY_RULES, keysOf, memoised, previousMonth, reportedKeys, unitOf, withMemo } from './history-checks.ts';
 import {
   type Band,
   type CrossCheck,
   defaultOf,
+  type ExpectedParameter,
   expectedParameters,
   type FacilityFacts,
   type FacilityLike,
@@ -36,7 +37,6 @@ import {
   type IndustryParameter,
   keyLabel,
   type Material,
-  splitParameterKey,
   typicalOf,
   unitsOf,
 } from './industry.ts';
@@ -63,11 +63,38 @@ function readable(evidence: readonly EvidenceFile[]): EvidenceFile[] {
   return evidence.filter((e) => e.unreadable === undefined);
 }
 
-/** Power's rules: over the blocks of power units (and of blocks the registry does not list, as before there were other industries). */
-function forEachUnit(context: ResolvedCheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
+/** `readable(context.evidence)`, once per call. */
+function readableOf(context: ResolvedCheckContext): EvidenceFile[] {
+  return memoised(context, readable, context.evidence);
+}
+
+/** The readable files by name (the first of a name, as `find` reads them). */
+function readableByName(_evidence: readonly EvidenceFile[], context: ResolvedCheckContext): ReadonlyMap<string, EvidenceFile> {
+  const byName = new Map<string, EvidenceFile>();
+  for (const e of readableOf(context)) if (!byName.has(e.fileName)) byName.set(e.fileName, e);
+  return byName;
+}
+
+/** The names of every file in the folder, readable or not. */
+function fileNames(evidence: readonly EvidenceFile[]): ReadonlySet<string> {
+  return new Set(evidence.map((e) => e.fileName));
+}
+
+/** A file's type as its bytes say (judged once per call, for the type and the extension checks). */
+function contentOf(e: EvidenceFile): ReturnType<typeof judgeContent> {
+  return judgeContent(e.head as Uint8Array, e.size);
+}
+
+/** The blocks power's rules judge, with the unit's registered capacity. */
+function powerUnits(context: ResolvedCheckContext): [UnitReport, number | undefined][] {
   return context.report.units
     .filter((unit) => judgedAsPower(context, unit.unitId))
-    .flatMap((unit) => fn(unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW));
+    .map((unit) => [unit, context.enterprise.units.find((u) => u.unitId === unit.unitId)?.capacityMW]);
+}
+
+/** Power's rules: over the blocks of power units (and of blocks the registry does not list, as before there were other industries). */
+function forEachUnit(context: ResolvedCheckContext, fn: (unit: UnitReport, capacityMW: number | undefined) => Finding[]): Finding[] {
+  return memoised(context, powerUnits, context).flatMap(([unit, capacityMW]) => fn(unit, capacityMW));
 }
 
 /** One reported key of another industry's facility, with what its catalogue says of it. */
@@ -90,23 +117,37 @@ interface OtherFacilityBlock {
 }
 
 /** The blocks of registered facilities of industries other than power, each key read with its catalogue. */
-function otherFacilities(context: ResolvedCheckContext): OtherFacilityBlock[] {
+function blocksOf(context: ResolvedCheckContext): OtherFacilityBlock[] {
   return context.report.units.flatMap((unit): OtherFacilityBlock[] => {
     const other = otherIndustryFacility(context, unit.unitId);
     if (!other) return [];
     const { facility, catalogue } = other;
-    const keys = keysOf(unit).flatMap((key): ReportedKey[] => {
+    const known = catalogueIndex(catalogue).keys;
+    const keys = reportedKeys(context, unit).flatMap((key): ReportedKey[] => {
       const reported = unit.parameters[key];
-      const { code, material } = splitParameterKey(key);
-      const parameter = catalogue.parameters.find((p) => p.code === code);
-      const m = material === undefined ? undefined : catalogue.materials.find((x) => x.code === material);
-      if (!reported || !parameter || (material !== undefined && !m)) return [];
-      return [
-        { key, reported, parameter, ...(m ? { material: m } : {}), unit: unitsOf(parameter, m).unit, fallback: defaultOf(parameter, facility, material) },
-      ];
+      const entry = known.get(key);
+      if (!reported || !entry) return [];
+      const { parameter, material: m } = entry;
+      const canonical = unitsOf(parameter, m).unit;
+      const fallback = defaultOf(parameter, facility, m?.code);
+      return [m ? { key, reported, parameter, material: m, unit: canonical, fallback } : { key, reported, parameter, unit: canonical, fallback }];
     });
     return [{ unit, facility, catalogue, keys }];
   });
+}
+
+/** `blocksOf(context)`, once per call: every rule over other industries' facilities reads them. */
+function otherFacilities(context: ResolvedCheckContext): readonly OtherFacilityBlock[] {
+  return memoised(context, blocksOf, context);
+}
+
+/** Every key the block's catalogue expects of its facility (`expectedParameters`), once per call. */
+function expectedOf(block: OtherFacilityBlock): ExpectedParameter[] {
+  return expectedParameters(block.catalogue, block.facility);
+}
+
+function expectedKeysOf(block: OtherFacilityBlock, context: ResolvedCheckContext): ReadonlySet<string> {
+  return new Set(memoised(context, expectedOf, block).map((e) => e.key));
 }
 
 const declaredDefault = (k: ReportedKey) => isDeclaredDefault(k.parameter, k.reported);
@@ -137,18 +178,24 @@ function defaultRule(estimate: boolean): Rule {
     );
 }
 
-/** The FacilityFacts a catalogue cross-check judges: the block's values, its registered materials, the month's days, last month's block. */
-function factsOf(context: ResolvedCheckContext, block: OtherFacilityBlock, check: CrossCheck): FacilityFacts {
+/** The FacilityFacts a catalogue cross-check judges: the block's values, its registered materials, the month's days. */
+function factsOf(block: OtherFacilityBlock, context: ResolvedCheckContext): FacilityFacts {
   const { unit, facility, catalogue } = block;
-  const registered = (facility.materials ?? []).map((code) => catalogue.materials.find((m) => m.code === code)).filter((m): m is Material => m !== undefined);
-  const before = check.history ? unitIn(previousMonth(context), unit.unitId) : undefined;
+  const index = catalogueIndex(catalogue);
+  const registered = (facility.materials ?? []).map((code) => index.materials.get(code)).filter((m): m is Material => m !== undefined);
   return {
     facility,
     value: (key) => unit.parameters[key]?.value,
     materials: (role) => (role === undefined ? registered : registered.filter((m) => m.role === role)),
     days: hoursInMonth(context.report.period) / 24,
-    ...(before ? { previous: { value: (key: string) => before.parameters[key]?.value, period: addMonths(context.report.period, -1) } } : {}),
   };
+}
+
+/** The same, with last month's block for a check that reads history (steel's stock continuity). */
+function factsWithHistoryOf(block: OtherFacilityBlock, context: ResolvedCheckContext): FacilityFacts {
+  const facts = memoised(context, factsOf, block);
+  const before = unitOf(context, previousMonth(context), block.unit.unitId);
+  return before ? { ...facts, previous: { value: (key: string) => before.parameters[key]?.value, period: addMonths(context.report.period, -1) } } : facts;
 }
 
 /** The rule of one catalogue cross-check: its band, tolerance and switch from the industry's settings. */
@@ -163,7 +210,7 @@ function crossCheckRule(catalogue: IndustryCatalogue, check: CrossCheck): Rule {
     return otherFacilities(context)
       .filter((block) => block.catalogue.code === catalogue.code)
       .flatMap((block) =>
-        check.judge(factsOf(context, block, check), checkBand, tolerance).map((f) => {
+        check.judge(memoised(context, check.history ? factsWithHistoryOf : factsOf, block), checkBand, tolerance).map((f) => {
           const row = block.unit.parameters[f.key]?.row;
           return {
             unitId: block.unit.unitId,
@@ -261,15 +308,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
         .map((code) => ({ unitId: unit.unitId, field: code, expected: `a value in ${PARAMETERS[code].unit}`, found: '(absent)' }));
     }),
     // Another industry's facility: every required key of its catalogue, per registered material.
-    ...otherFacilities(context).flatMap(({ unit, facility, catalogue }) =>
-      expectedParameters(catalogue, facility)
-        .filter((e) => e.required && !unit.parameters[e.key] && !unit.unreadable.includes(e.key))
+    ...otherFacilities(context).flatMap((block) =>
+      memoised(context, expectedOf, block)
+        .filter((e) => e.required && !block.unit.parameters[e.key] && !block.unit.unreadable.includes(e.key))
         .map((e) => ({
-          unitId: unit.unitId,
+          unitId: block.unit.unitId,
           field: e.key,
           expected: `a value in ${unitsOf(e.parameter, e.material).unit}`,
           found: '(absent)',
-          ...namesFor(context, unit.unitId, e.key),
+          ...namesFor(context, block.unit.unitId, e.key),
         })),
     ),
   ],
@@ -308,7 +355,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
     }),
     // Another industry's facility: a key its catalogue does not expect of it (a material the registry does not list for it).
     ...otherFacilities(context).flatMap((block) => {
-      const expected = new Set(expectedParameters(block.catalogue, block.facility).map((e) => e.key));
+      const expected = memoised(context, expectedKeysOf, block);
       const level = block.catalogue.level.en.toLowerCase();
       return block.keys
         .filter((k) => !expected.has(k.key))
@@ -357,37 +404,44 @@ export const RULES: Readonly<Record<string, Rule>> = {
         expected: 'the lab report scan in the evidence folder',
         found: unit.labReport?.reportNo ?? '',
       })),
-  'EVD-EVIDENCE-TOO-MANY': ({ report, settings }) => {
-    const named = evidenceFileNamesOf(report).length;
+  'EVD-EVIDENCE-TOO-MANY': (context) => {
+    const { settings } = context;
+    const named = memoised(context, evidenceFileNamesOf, context.report).length;
     return named > settings.evidence.maxFiles ? [{ field: 'evidenceFile', expected: String(settings.evidence.maxFiles), found: String(named) }] : [];
   },
   'EVD-EVIDENCE-UNREADABLE': ({ evidence }) =>
     evidence
       .filter((e) => e.unreadable !== undefined)
       .map((e) => ({ field: e.fileName, expected: 'a file the validator and reviewers can read', found: e.unreadable })),
-  'EVD-EVIDENCE-EMPTY': ({ evidence }) =>
-    readable(evidence)
+  'EVD-EVIDENCE-EMPTY': (context) =>
+    readableOf(context)
       .filter((e) => e.size === 0)
       .map((e) => ({ field: e.fileName, expected: 'a non-empty file', found: '0 bytes' })),
-  'EVD-EVIDENCE-TOO-LARGE': ({ evidence, settings }) =>
-    readable(evidence)
-      .filter((e) => e.size > settings.evidence.maxBytes)
-      .map((e) => ({ field: e.fileName, expected: `${settings.evidence.maxBytes} bytes`, found: `${e.size} bytes` })),
-  'EVD-EVIDENCE-TYPE': ({ evidence, settings }) =>
-    readable(evidence).flatMap((e) => {
+  'EVD-EVIDENCE-TOO-LARGE': (context) => {
+    const { maxBytes } = context.settings.evidence;
+    return readableOf(context)
+      .filter((e) => e.size > maxBytes)
+      .map((e) => ({ field: e.fileName, expected: `${maxBytes} bytes`, found: `${e.size} bytes` }));
+  },
+  'EVD-EVIDENCE-TYPE': (context) => {
+    const { allowedTypes } = context.settings.evidence;
+    return readableOf(context).flatMap((e) => {
       if (!e.head || e.size === 0) return [];
-      const judged = judgeContent(e.head, e.size);
-      if (judged.refusal === undefined && (settings.evidence.allowedTypes as readonly string[]).includes(judged.type)) return [];
-      return [{ field: e.fileName, expected: settings.evidence.allowedTypes.join(', '), found: judged.refusal ?? judged.type }];
-    }),
-  'EVD-EVIDENCE-EXTENSION': ({ evidence, settings }) =>
-    readable(evidence).flatMap((e) => {
+      const judged = memoised(context, contentOf, e);
+      if (judged.refusal === undefined && (allowedTypes as readonly string[]).includes(judged.type)) return [];
+      return [{ field: e.fileName, expected: allowedTypes.join(', '), found: judged.refusal ?? judged.type }];
+    });
+  },
+  'EVD-EVIDENCE-EXTENSION': (context) => {
+    const { allowedTypes } = context.settings.evidence;
+    return readableOf(context).flatMap((e) => {
       if (!e.head || e.size === 0) return [];
-      const { type, refusal } = judgeContent(e.head, e.size);
-      if (refusal !== undefined || !(settings.evidence.allowedTypes as readonly string[]).includes(type)) return [];
+      const { type, refusal } = memoised(context, contentOf, e);
+      if (refusal !== undefined || !(allowedTypes as readonly string[]).includes(type)) return [];
       const claimed = typeOfExtension(e.fileName);
       return claimed === type ? [] : [{ field: e.fileName, expected: `.${type === 'jpeg' ? 'jpg' : type}`, found: type }];
-    }),
+    });
+  },
   'EVD-LAB-REPORT-DATE-FORMAT': (context) =>
     context.report.units.flatMap((unit) => {
       const issuedOn = unit.labReport?.issuedOn;
@@ -619,10 +673,10 @@ export const RULES: Readonly<Record<string, Rule>> = {
   ...CROSS_CHECK_RULES,
   'EVD-EVIDENCE-MISSING': (context) => {
     const { report, evidence, settings } = context;
-    const checked = new Set(evidenceFilesToRead(report, settings));
+    const checked = new Set(memoised(context, evidenceFileNamesOf, report).slice(0, settings.evidence.maxFiles));
     return report.units.flatMap((unit) =>
-      referencedEvidence(unit)
-        .filter((ref) => checked.has(ref.fileName) && !evidence.some((e) => e.fileName === ref.fileName))
+      memoised(context, referencedEvidence, unit)
+        .filter((ref) => checked.has(ref.fileName) && !memoised(context, fileNames, evidence).has(ref.fileName))
         .map((ref) => ({
           unitId: unit.unitId,
           field: ref.field,
@@ -635,8 +689,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   },
   'EVD-EVIDENCE-HASH-MISMATCH': (context) =>
     context.report.units.flatMap((unit) =>
-      referencedEvidence(unit).flatMap((ref) => {
-        const file = readable(context.evidence).find((e) => e.fileName === ref.fileName);
+      memoised(context, referencedEvidence, unit).flatMap((ref) => {
+        const file = memoised(context, readableByName, context.evidence).get(ref.fileName);
         return file && ref.sha256 && file.sha256 !== ref.sha256
           ? [{ unitId: unit.unitId, field: ref.fileName, row: ref.row, expected: ref.sha256, found: file.sha256, ...namesFor(context, unit.unitId) }]
           : [];
@@ -685,6 +739,6 @@ export function evidenceFilesToRead(report: Pick<MonthlyReport, 'units'>, settin
 
 /** Runs every rule of the catalogue over a parsed report. */
 export function runChecks(context: CheckContext): Issue[] {
-  const resolved: ResolvedCheckContext = { ...context, settings: context.settings ?? DEFAULT_CHECK_SETTINGS, history: context.history ?? [] };
+  const resolved = withMemo<ResolvedCheckContext>({ ...context, settings: context.settings ?? DEFAULT_CHECK_SETTINGS, history: context.history ?? [] });
   return CHECKS.flatMap((check) => (check.run ? check.run(resolved).map((finding) => issueOf(check.code, finding)) : []));
 }

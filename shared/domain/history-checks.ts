@@ -5,17 +5,101 @@
  * pipeline reads from the ledger (each look-back month's accepted snapshot, `IntakeReader`) and
  * passes in. All are warnings: a human decides whether a repeat is a copy or a coincidence.
  */
-import { judgedAsPower, keyTakenAsDefault, namesFor, otherIndustryFacility, type PriorMonth, type ResolvedCheckContext } from './check-context.ts';
-import { keyLabel, splitParameterKey } from './industry.ts';
+import { judgedAsPower, namesFor, otherIndustryFacility, type PriorMonth, type ResolvedCheckContext, takenAsDefault } from './check-context.ts';
+import {
+  defaultOf,
+  type FacilityLike,
+  type IndustryCatalogue,
+  type IndustryParameter,
+  keyLabel,
+  type Material,
+  parameterKey,
+  splitParameterKey,
+} from './industry.ts';
+import { INDUSTRIES } from './industries/index.ts';
 import type { Finding } from './issues.ts';
-import { isParameterCode, PARAMETER_CODES, type ParameterCode } from './parameters.ts';
+import { PARAMETER_CODES, type ParameterCode } from './parameters.ts';
 import { addMonths } from './period.ts';
-import type { UnitReport } from './report.ts';
+import type { MeasuredValue, UnitReport } from './report.ts';
 
 export type { PriorMonth };
 
 /** One history signal's findings (the catalogue's EVD-HIST-* entries). */
 type Rule = (context: ResolvedCheckContext) => Finding[];
+
+/**
+ * What one `runChecks` call derives from its context (the earlier months by period, a unit's
+ * keys, the blocks of other industries' facilities…), computed once per call instead of once per
+ * rule: `withMemo` gives the call's context a memo of its own, which goes when the call returns.
+ * A rule called on a context without one (a test calling it alone) computes afresh.
+ */
+const MEMO = Symbol('per-call memo');
+type Memo = Map<(arg: never, context: never) => unknown, WeakMap<object, unknown>>;
+
+/** The context with a memo of its own, for one call. */
+export function withMemo<C extends ResolvedCheckContext>(context: C): C {
+  return { ...context, [MEMO]: new Map() as Memo };
+}
+
+/** `compute(arg, context)`, once per call for each `arg` (by identity) when the context has a memo. */
+export function memoised<C extends object, A extends object, T>(context: C, compute: (arg: A, context: C) => T, arg: A): T {
+  const memo = (context as { readonly [MEMO]?: Memo })[MEMO];
+  if (!memo) return compute(arg, context);
+  let byArg = memo.get(compute);
+  if (!byArg) {
+    byArg = new WeakMap();
+    memo.set(compute, byArg);
+  }
+  if (byArg.has(arg)) return byArg.get(arg) as T;
+  const value = compute(arg, context);
+  byArg.set(arg, value);
+  return value;
+}
+
+/** A key read against a catalogue: its parameter and, for `code[material]`, its material. */
+export interface KeyEntry {
+  readonly parameter: IndustryParameter;
+  readonly material?: Material;
+}
+
+/**
+ * A catalogue's parameters and materials by code (the first of a code, as `find` reads them), for
+ * the rules here and in checks.ts.
+ */
+export interface CatalogueIndex {
+  readonly parameters: ReadonlyMap<string, IndustryParameter>;
+  readonly materials: ReadonlyMap<string, Material>;
+  /**
+   * Every key `splitParameterKey` and those lookups resolve: each parameter's code, and each
+   * `code[material]` of any of the catalogue's materials (whatever the parameter's roles).
+   */
+  readonly keys: ReadonlyMap<string, KeyEntry>;
+}
+
+function indexCatalogue(catalogue: IndustryCatalogue): CatalogueIndex {
+  const parameters = new Map<string, IndustryParameter>();
+  for (const p of catalogue.parameters) if (!parameters.has(p.code)) parameters.set(p.code, p);
+  const materials = new Map<string, Material>();
+  for (const m of catalogue.materials) if (!materials.has(m.code)) materials.set(m.code, m);
+  const keys = new Map<string, KeyEntry>();
+  for (const [code, parameter] of parameters) {
+    if (splitParameterKey(code).material === undefined) keys.set(code, { parameter });
+    for (const [materialCode, material] of materials) {
+      const key = parameterKey(code, materialCode);
+      const split = splitParameterKey(key);
+      if (split.code === code && split.material === materialCode) keys.set(key, { parameter, material });
+    }
+  }
+  return { parameters, materials, keys };
+}
+
+/** Built once from the catalogues (immutable data); a catalogue not among them is indexed when asked. */
+const CATALOGUE_INDEXES: ReadonlyMap<IndustryCatalogue, CatalogueIndex> = new Map(INDUSTRIES.map((c) => [c, indexCatalogue(c)]));
+
+/** A catalogue's parameters and materials by code. */
+export function catalogueIndex(catalogue: IndustryCatalogue): CatalogueIndex {
+  return CATALOGUE_INDEXES.get(catalogue) ?? indexCatalogue(catalogue);
+}
 
 function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -30,29 +114,75 @@ export function earlierMonths(context: Pick<ResolvedCheckContext, 'history' | 'r
   return [...byPeriod.values()].sort((a, b) => (a.period < b.period ? 1 : -1));
 }
 
+/** The earlier months by period (one each, as `earlierMonths` keeps them). */
+function monthsByPeriod(context: Pick<ResolvedCheckContext, 'history' | 'report'>): ReadonlyMap<string, PriorMonth> {
+  return new Map(earlierMonths(context).map((m) => [m.period, m]));
+}
+
+const POWER_CODES: ReadonlySet<string> = new Set(PARAMETER_CODES);
+
 /** A unit's keys, power's in their catalogue order first (so power's findings read as they always have), then the rest as reported. */
 export function keysOf(unit: UnitReport): string[] {
   const power = PARAMETER_CODES.filter((code) => unit.parameters[code] !== undefined);
-  return [...power, ...Object.keys(unit.parameters).filter((key) => !isParameterCode(key))];
+  return [...power, ...Object.keys(unit.parameters).filter((key) => !POWER_CODES.has(key))];
+}
+
+/** `keysOf(unit)`, once per call. */
+export function reportedKeys(context: ResolvedCheckContext, unit: UnitReport): readonly string[] {
+  return memoised(context, keysOf, unit);
 }
 
 /** The accepted deposit of the month before the report's. */
 export function previousMonth(context: Pick<ResolvedCheckContext, 'history' | 'report'>): PriorMonth | undefined {
-  const period = addMonths(context.report.period, -1);
-  return earlierMonths(context).find((m) => m.period === period);
+  return monthAt(context, 1);
 }
 
-function monthAt(context: ResolvedCheckContext, monthsBack: number): PriorMonth | undefined {
+function monthAt(context: Pick<ResolvedCheckContext, 'history' | 'report'>, monthsBack: number): PriorMonth | undefined {
   const period = addMonths(context.report.period, -monthsBack);
-  return earlierMonths(context).find((m) => m.period === period);
+  return memoised(context, monthsByPeriod, context).get(period);
+}
+
+/** A unit's block in a month, by id (the first, as `find` reads it). */
+function unitsById(month: PriorMonth): ReadonlyMap<string, UnitReport> {
+  const byId = new Map<string, UnitReport>();
+  for (const unit of month.report.units) if (!byId.has(unit.unitId)) byId.set(unit.unitId, unit);
+  return byId;
 }
 
 export function unitIn(month: PriorMonth | undefined, unitId: string): UnitReport | undefined {
   return month?.report.units.find((u) => u.unitId === unitId);
 }
 
+/** `unitIn(month, unitId)`, the month's blocks indexed once per call. */
+export function unitOf(context: object, month: PriorMonth | undefined, unitId: string): UnitReport | undefined {
+  return month === undefined ? undefined : memoised(context, unitsById, month).get(unitId);
+}
+
 function normalisedReportNo(reportNo: string): string {
   return reportNo.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+}
+
+/** A month's lab report numbers, normalised. */
+function reportNosOf(month: PriorMonth): ReadonlySet<string> {
+  return new Set(month.report.units.flatMap((u) => (u.labReport ? [normalisedReportNo(u.labReport.reportNo)] : [])));
+}
+
+/** A month's evidence file names by SHA-256, in the month's order. */
+function evidenceBySha(month: PriorMonth): ReadonlyMap<string, readonly string[]> {
+  const bySha = new Map<string, string[]>();
+  for (const e of month.evidence) {
+    const names = bySha.get(e.sha256);
+    if (names) names.push(e.fileName);
+    else bySha.set(e.sha256, [e.fileName]);
+  }
+  return bySha;
+}
+
+/** `keyTakenAsDefault` (check-context.ts), the parameter found through the catalogue's index. */
+function keyTakenAsDefault(catalogue: IndustryCatalogue, facility: FacilityLike, key: string, reported: MeasuredValue): boolean {
+  const { code, material } = splitParameterKey(key);
+  const parameter = catalogueIndex(catalogue).parameters.get(code);
+  return parameter !== undefined && takenAsDefault(parameter, reported, defaultOf(parameter, facility, material));
 }
 
 /** The history signals' rules, by catalogue code. */
@@ -61,7 +191,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     const previous = monthAt(context, 1);
     if (!previous) return [];
     return context.report.units.flatMap((unit): Finding[] => {
-      const before = unitIn(previous, unit.unitId);
+      const before = unitOf(context, previous, unit.unitId);
       if (!before) return [];
       // Every key the unit reports, whatever its industry (power's in their catalogue order). Another
       // industry's defaults (a clinker factor, a deduction coefficient) are the same every month by rule: not a copy.
@@ -71,7 +201,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
             const reported = unit.parameters[key];
             return reported !== undefined && !keyTakenAsDefault(other.catalogue, other.facility, key, reported);
           })
-        : keysOf(unit);
+        : reportedKeys(context, unit);
       const identical = keys.filter((key) => {
         const now = unit.parameters[key]?.value;
         const then = before.parameters[key]?.value;
@@ -94,11 +224,11 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     });
   },
   'EVD-HIST-LAB-REPORT-REUSED': (context) => {
-    const months = earlierMonths(context);
+    const months = memoised(context, earlierMonths, context);
     return context.report.units.flatMap((unit): Finding[] => {
       if (!unit.labReport) return [];
       const wanted = normalisedReportNo(unit.labReport.reportNo);
-      const used = months.filter((m) => m.report.units.some((u) => u.labReport && normalisedReportNo(u.labReport.reportNo) === wanted));
+      const used = months.filter((m) => memoised(context, reportNosOf, m).has(wanted));
       return used.length > 0
         ? [
             {
@@ -114,12 +244,12 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     });
   },
   'EVD-HIST-EVIDENCE-REUSED': (context) => {
-    const months = earlierMonths(context);
+    const months = memoised(context, earlierMonths, context);
     // An unreadable file has no hash to compare (EVD-EVIDENCE-UNREADABLE speaks for it).
     return context.evidence
       .filter((file) => file.unreadable === undefined && file.sha256 !== '')
       .flatMap((file): Finding[] => {
-        const earlier = months.flatMap((m) => m.evidence.filter((e) => e.sha256 === file.sha256).map((e) => `${m.period} ${e.fileName}`));
+        const earlier = months.flatMap((m) => (memoised(context, evidenceBySha, m).get(file.sha256) ?? []).map((fileName) => `${m.period} ${fileName}`));
         return earlier.length > 0 ? [{ field: file.fileName, expected: earlier.join('; ').slice(0, 300), found: file.sha256 }] : [];
       });
   },
@@ -128,7 +258,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
     if (!previous) return [];
     const powerBands = Object.entries(context.settings.history.changeBands) as [ParameterCode, number][];
     return context.report.units.flatMap((unit) => {
-      const before = unitIn(previous, unit.unitId);
+      const before = unitOf(context, previous, unit.unitId);
       if (!before) return [];
       const other = otherIndustryFacility(context, unit.unitId);
       // Another industry's bands are by key (`ncv[coke]`) or parameter code, from its settings.
@@ -137,7 +267,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
         ? judgedAsPower(context, unit.unitId)
           ? powerBands
           : []
-        : keysOf(unit).flatMap((key): [string, number][] => {
+        : reportedKeys(context, unit).flatMap((key): [string, number][] => {
             const band = industryBands?.[key] ?? industryBands?.[splitParameterKey(key).code];
             return band === undefined ? [] : [[key, band]];
           });
@@ -168,7 +298,7 @@ export const HISTORY_RULES: Readonly<Record<string, Rule>> = {
       const now = unit.parameters.carbonAsReceived?.value;
       if (now === undefined) return [];
       for (let back = 1; back < months; back++) {
-        const then = unitIn(monthAt(context, back), unit.unitId)?.parameters.carbonAsReceived?.value;
+        const then = unitOf(context, monthAt(context, back), unit.unitId)?.parameters.carbonAsReceived?.value;
         if (then === undefined || !sameValue(now, then)) return [];
       }
       return [{ unitId: unit.unitId, field: 'carbonAsReceived', row: unit.parameters.carbonAsReceived?.row, expected: months, found: `${now}%` }];

@@ -155,12 +155,9 @@ function attributeMatches(facility: FacilityLike, when: Readonly<Record<string, 
   return Object.entries(when).every(([attribute, values]) => values.includes(String(facility[attribute] ?? '')));
 }
 
-/** The materials of a facility that a per-material parameter is reported for. */
-function materialsFor(catalogue: IndustryCatalogue, facility: FacilityLike, parameter: IndustryParameter): Material[] {
-  const roles = parameter.perMaterial ?? [];
-  return (facility.materials ?? [])
-    .map((code) => catalogue.materials.find((m) => m.code === code))
-    .filter((m): m is Material => m !== undefined && roles.includes(m.role));
+/** The registered materials of a facility its catalogue knows, in registry order. */
+function registeredMaterials(catalogue: IndustryCatalogue, facility: FacilityLike): Material[] {
+  return (facility.materials ?? []).map((code) => catalogue.materials.find((m) => m.code === code)).filter((m): m is Material => m !== undefined);
 }
 
 /** One parameter a facility reports (per material where it is per material). */
@@ -173,17 +170,21 @@ export interface ExpectedParameter {
 
 /** Every parameter key a facility may report, required ones flagged, in catalogue order. */
 export function expectedParameters(catalogue: IndustryCatalogue, facility: FacilityLike): ExpectedParameter[] {
+  const registered = registeredMaterials(catalogue, facility);
   return catalogue.parameters.flatMap((parameter): ExpectedParameter[] => {
     const required = parameter.required === 'always' ? true : parameter.required === 'optional' ? false : attributeMatches(facility, parameter.required.when);
     // A parameter required only of other facilities (gas for a coal unit) is not expected at all.
     if (typeof parameter.required === 'object' && !required) return [];
     if (!parameter.perMaterial) return [{ key: parameter.code, parameter, required }];
-    return materialsFor(catalogue, facility, parameter).map((material) => ({
-      key: parameterKey(parameter.code, material.code),
-      parameter,
-      material,
-      required,
-    }));
+    const roles = parameter.perMaterial;
+    return registered
+      .filter((m) => roles.includes(m.role))
+      .map((material) => ({
+        key: parameterKey(parameter.code, material.code),
+        parameter,
+        material,
+        required,
+      }));
   });
 }
 
@@ -208,8 +209,11 @@ export function normaliseUnit(unit: string): string {
 
 /** The factor converting `declaredUnit` to the canonical unit, or undefined when it is not accepted. */
 export function factorOf(units: Readonly<Record<string, number>>, declaredUnit: string): number | undefined {
-  const wanted = normaliseUnit(declaredUnit).toLowerCase();
+  let wanted: string | undefined;
   for (const [spelling, factor] of Object.entries(units)) {
+    // A spelling written as declared matches without normalising either (the common case: the canonical unit).
+    if (spelling === declaredUnit) return factor;
+    wanted ??= normaliseUnit(declaredUnit).toLowerCase();
     if (normaliseUnit(spelling).toLowerCase() === wanted) return factor;
   }
   return undefined;
