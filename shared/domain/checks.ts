@@ -24,7 +24,8 @@ import {
 } from './check-context.ts';
 import { band, CATALOGUE, type CheckEntry, issueOf } from './catalogue.ts';
 import { judgeContent, typeOfExtension } from './file-types.ts';
-import { catalogueIndex, HISTORY_RULES, keysOf, memoised, previousMonth, reportedKeys, unitOf, withMemo } from './history-checks.ts';
+import { catalogueIndex, memoised, withMemo } from './check-memo.ts';
+import { HISTORY_RULES, keysOf, previousMonth, reportedKeys, unitOf } from './history-checks.ts';
 import {
   type Band,
   type CrossCheck,
