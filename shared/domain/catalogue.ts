@@ -441,11 +441,12 @@ export const CATALOGUE: readonly CheckEntry[] = [
   },
   {
     code: 'EVD-EVIDENCE-LAB-MISSING',
-    industries: POWER,
+    industries: ['power', ...INDUSTRIES.filter((c) => c.labReport === 'when-measured').map((c) => c.code)],
     severity: 'error',
     category: 'completeness',
-    rationale: 'Carbon, NCV, hydrogen, sulfur and moisture of a coal unit are only credible with the CMA/CNAS lab report itself attached (rule).',
-    message: { zh: '燃煤{level} {unitId} 的化验报告 {found} 未附扫描件', en: 'Coal unit {unitId}: lab report {found} has no scan attached' },
+    rationale:
+      'Carbon, NCV, hydrogen, sulfur and moisture of a coal unit — and a measured composition of a clinker line, potline or steel process — are only credible with the CMA/CNAS lab report itself attached (rule): a report number without its scan proves nothing.',
+    message: { zh: '{level} {unitId} 的化验报告 {found} 未附扫描件', en: '{level} {unitId}: lab report {found} has no scan attached' },
   },
   {
     code: 'EVD-EVIDENCE-TOO-MANY',

@@ -397,14 +397,28 @@ export const RULES: Readonly<Record<string, Rule>> = {
   ],
   'EVD-EVIDENCE-LAB-MISSING': (context) =>
     context.report.units
-      .filter((unit) => fuelOf(context, unit.unitId) === 'coal' && unit.labReport && !unit.labReport.evidenceFile)
-      .map((unit) => ({
-        unitId: unit.unitId,
-        field: 'labReportNo',
-        row: unit.labReport?.row,
-        expected: 'the lab report scan in the evidence folder',
-        found: unit.labReport?.reportNo ?? '',
-      })),
+      .filter((unit) => unit.labReport && !unit.labReport.evidenceFile)
+      .flatMap((unit) => {
+        // A power coal unit is named as it always was (燃煤机组 / Coal unit); another industry's facility by its level.
+        const other = otherIndustryFacility(context, unit.unitId);
+        const level =
+          fuelOf(context, unit.unitId) === 'coal'
+            ? { zh: '燃煤机组', en: 'Coal unit' }
+            : other?.catalogue.labReport === 'when-measured'
+              ? other.catalogue.level
+              : undefined;
+        if (!level) return [];
+        return [
+          {
+            unitId: unit.unitId,
+            field: 'labReportNo',
+            row: unit.labReport?.row,
+            expected: 'the lab report scan in the evidence folder',
+            found: unit.labReport?.reportNo ?? '',
+            level: { zh: level.zh, en: level.en },
+          },
+        ];
+      }),
   'EVD-EVIDENCE-TOO-MANY': (context) => {
     const { settings } = context;
     const named = memoised(context, evidenceFileNamesOf, context.report).length;

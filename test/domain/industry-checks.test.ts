@@ -341,6 +341,19 @@ describe('the generic checks judge each facility by its catalogue', () => {
     expect(issues[0]?.message.zh).toBe('熟料生产线 L1 实测了单位热值含碳量（入窑煤），但未填报化验报告编号（应附 CMA/CNAS 化验报告）');
   });
 
+  it('a lab report named without its scan is EVD-EVIDENCE-LAB-MISSING, named by the facility’s level', () => {
+    // Prepare
+    const report = mutated('L1', (u) => {
+      if (u.labReport) u.labReport = { reportNo: u.labReport.reportNo, ...(u.labReport.issuedOn ? { issuedOn: u.labReport.issuedOn } : {}) };
+    });
+    // Act
+    const issues = run(report);
+    // Assess
+    expect(codes(issues)).toEqual(['EVD-EVIDENCE-LAB-MISSING']);
+    expect(issues[0]).toMatchObject({ severity: 'error', unitId: 'L1', field: 'labReportNo', found: 'CEM-L1-2026-03' });
+    expect(issues[0]?.message.zh).toBe('熟料生产线 L1 的化验报告 CEM-L1-2026-03 未附扫描件');
+  });
+
   it('a composition unlike its default without a declared basis reads as measured', () => {
     // Prepare
     const report = mutated('P1', (u) => {
