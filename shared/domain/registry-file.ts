@@ -35,6 +35,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { type Contact, parseWebhookCell, webhookCell } from './contacts.ts';
 import { industryCatalogue, isIndustryCode } from './industries/index.ts';
 import type { IndustryCatalogue } from './industry.ts';
+import { readNumber } from './numbers.ts';
 import { PeriodSchema } from './period.ts';
 import { cityCodeOf, divisionLabel, divisionOfCreditCode, industryCodeOf, inProvince, provinceCodeOf, provinceOfCity } from './provinces.ts';
 import { type Enterprise, EnterpriseSchema, type Facility, industryOf, type Obligation, obligationsOf } from './registry.ts';
@@ -255,7 +256,9 @@ function facilityUnder(
     const written = (fields[i] ?? '').trim();
     if (written === '') return wrong(`缺少${attribute.zh}`, `${attribute.en} is missing`);
     if ('number' in attribute.kind) {
-      const value = Number(written);
+      // As people type numbers (1,200, full-width digits), not as JavaScript reads them (0x10, 1e3, '' as 0).
+      const reading = readNumber(written, false);
+      const value = reading.kind === 'number' ? reading.value : Number.NaN;
       if (!Number.isFinite(value)) return wrong(`${attribute.zh}“${written}”不是数字`, `${attribute.en} ${written} is not a number`);
       facility[attribute.code] = value;
     } else {

@@ -257,6 +257,7 @@ describe('the registry file: odd 行业 and 机组 cells are problems of their c
     ],
     ['a __proto__ prefix', `${ID},x,360100,power;cement,1:coal:600;__proto__/L1:portland:5000,2024-01,`, 'units', /unknown industry __proto__/],
     ['one facility id in two industries', `${ID},x,360100,power;cement,1:coal:600;cement/1:portland:5000,2024-01,`, 'units', /facility id 1 is used twice/],
+    ['a capacity written as a hexadecimal literal', `${ID},x,360100,power,1:coal:0x10,2024-01,`, 'units', /0x10 is not a number/],
   ])('%s', (_name, line, column, message) => {
     // Act
     const parsed = parseRegistryCsv(`${HEADER}${line}\n`);
