@@ -45,7 +45,7 @@ import { INDUSTRIES } from './industries/index.ts';
 import type { Finding, Issue } from './issues.ts';
 import { PARAMETER_CODES, PARAMETERS, type ParameterCode, requiredParameters } from './parameters.ts';
 import { addMonths, hoursInMonth, parsePeriod } from './period.ts';
-import { facilitiesOwed } from './registry.ts';
+import { facilitiesOwed, industriesOwed } from './registry.ts';
 import type { MeasuredValue, MonthlyReport, UnitReport } from './report.ts';
 
 export { checkDefinition, issueOf } from './catalogue.ts';
@@ -308,18 +308,22 @@ export const RULES: Readonly<Record<string, Rule>> = {
         .filter((code) => !unit.parameters[code] && !unit.unreadable.includes(code))
         .map((code) => ({ unitId: unit.unitId, field: code, expected: `a value in ${PARAMETERS[code].unit}`, found: '(absent)' }));
     }),
-    // Another industry's facility: every required key of its catalogue, per registered material.
-    ...otherFacilities(context).flatMap((block) =>
-      memoised(context, expectedOf, block)
-        .filter((e) => e.required && !block.unit.parameters[e.key] && !block.unit.unreadable.includes(e.key))
-        .map((e) => ({
-          unitId: block.unit.unitId,
-          field: e.key,
-          expected: `a value in ${unitsOf(e.parameter, e.material).unit}`,
-          found: '(absent)',
-          ...namesFor(context, block.unit.unitId, e.key),
-        })),
-    ),
+    // Another industry's facility: every required key of its catalogue, per registered material —
+    // when the industry is owed that month. A block deposited before its obligation starts (a works
+    // reporting its new cement line early) is judged for what it holds, not returned for what it lacks.
+    ...otherFacilities(context)
+      .filter((block) => industriesOwed(context.enterprise, context.report.period).includes(block.catalogue.code))
+      .flatMap((block) =>
+        memoised(context, expectedOf, block)
+          .filter((e) => e.required && !block.unit.parameters[e.key] && !block.unit.unreadable.includes(e.key))
+          .map((e) => ({
+            unitId: block.unit.unitId,
+            field: e.key,
+            expected: `a value in ${unitsOf(e.parameter, e.material).unit}`,
+            found: '(absent)',
+            ...namesFor(context, block.unit.unitId, e.key),
+          })),
+      ),
   ],
   'EVD-LAB-REPORT-MISSING': ({ report, enterprise }) =>
     report.units

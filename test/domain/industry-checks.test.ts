@@ -433,6 +433,22 @@ describe('the generic checks judge each facility by its catalogue', () => {
     expect(codes(issues)).toEqual([]);
   });
 
+  it('a block of an industry not yet owed is judged for what it holds, not returned for what it lacks', () => {
+    // Prepare: the potline deposits two months before its obligation starts, with a figure missing and one out of band.
+    const enterprise: Enterprise = {
+      ...ENTERPRISE,
+      industries: ENTERPRISE.industries?.map((o) => (o.industry === 'aluminium' ? { ...o, obligedFrom: '2026-05' } : o)),
+    };
+    const report = mutated('P1', (u) => {
+      delete u.parameters.acPower;
+      set(u, 'anodeEffectMinutes', 0.9);
+    });
+    // Act
+    const issues = runChecks({ report, enterprise, evidence: evidenceFor(report) });
+    // Assess
+    expect(codes(issues)).toEqual(['EVD-PARAM-ATYPICAL']);
+  });
+
   it('a parameter with supporting material in the catalogue and no file named is EVD-EVIDENCE-LEDGER-MISSING; a default needs none', () => {
     // Prepare
     const report = mutated('L1', (u) => {
