@@ -7,9 +7,7 @@
  */
 import { z } from 'zod';
 import type { CrossCheck, FacilityFacts, IndustryCatalogue, IndustryParameter } from '../industry.ts';
-
-const tonnes = { t: 1, 吨: 1, kt: 1000, 千吨: 1000, '10^4t': 10000, 万吨: 10000 } as const;
-const percent = { '%': 1, percent: 1 } as const;
+import { cubicMetres, megawattHours, percent, round, tonnes } from './units.ts';
 
 const parameters: readonly IndustryParameter[] = [
   {
@@ -94,7 +92,7 @@ const parameters: readonly IndustryParameter[] = [
     en: 'fossil fuel consumed',
     unit: 't',
     units: tonnes,
-    gas: { unit: '10^4Nm3', units: { '10^4Nm3': 1, 万Nm3: 1, 万立方米: 1, Nm3: 0.0001, 立方米: 0.0001 } },
+    gas: cubicMetres,
     required: 'always',
     perMaterial: ['fuel'],
     basis: 'measured',
@@ -145,7 +143,7 @@ const parameters: readonly IndustryParameter[] = [
     zh: '铝电解交流电耗',
     en: 'AC power of electrolysis',
     unit: 'MWh',
-    units: { MWh: 1, 兆瓦时: 1, kWh: 0.001, 千瓦时: 0.001, '10^4kWh': 10, 万kWh: 10, 万千瓦时: 10 },
+    units: megawattHours,
     required: 'always',
     auxiliary: true,
     basis: 'measured',
@@ -153,8 +151,6 @@ const parameters: readonly IndustryParameter[] = [
     range: { min: 0, max: 100_000_000 },
   },
 ];
-
-const round = (n: number, digits = 3) => String(+n.toFixed(digits));
 
 function perTonne(key: string, scale: number, unit: string): CrossCheck['judge'] {
   return (f: FacilityFacts, band) => {

@@ -7,10 +7,7 @@
  */
 import { z } from 'zod';
 import type { CrossCheck, FacilityFacts, IndustryCatalogue, IndustryParameter } from '../industry.ts';
-
-const tonnes = { t: 1, 吨: 1, kt: 1000, 千吨: 1000, '10^4t': 10000, 万吨: 10000 } as const;
-const megawattHours = { MWh: 1, 兆瓦时: 1, kWh: 0.001, 千瓦时: 0.001, '10^4kWh': 10, 万kWh: 10, 万千瓦时: 10 } as const;
-const percent = { '%': 1, percent: 1 } as const;
+import { megawattHours, percent, round, tonnes } from './units.ts';
 
 export const CLINKER_TYPES = {
   portland: { zh: '通用硅酸盐水泥熟料', en: 'Portland clinker' },
@@ -145,8 +142,6 @@ const parameters: readonly IndustryParameter[] = [
     range: { min: 0, max: 1_000_000 },
   },
 ];
-
-const round = (n: number, digits = 3) => String(+n.toFixed(digits));
 
 /** clinker × (factor) − Σ substitute × deduction, per tonne of clinker. */
 function processIntensity(f: FacilityFacts): number | undefined {

@@ -10,10 +10,7 @@
  */
 import { z } from 'zod';
 import type { CrossCheck, FacilityFacts, IndustryCatalogue, IndustryParameter, Material, Names } from '../industry.ts';
-
-const tonnes = { t: 1, 吨: 1, kt: 1000, 千吨: 1000, '10^4t': 10000, 万吨: 10000 } as const;
-const cubicMetres = { unit: '10^4Nm3', units: { '10^4Nm3': 1, 万Nm3: 1, 万立方米: 1, Nm3: 0.0001, 立方米: 0.0001 } } as const;
-const megawattHours = { MWh: 1, 兆瓦时: 1, kWh: 0.001, 千瓦时: 0.001, '10^4kWh': 10, 万kWh: 10, 万千瓦时: 10 } as const;
+import { cubicMetres, megawattHours, round, tonnes } from './units.ts';
 
 export const STEEL_PROCESSES = {
   enterprise: { zh: '企业层级', en: 'enterprise' },
@@ -135,7 +132,6 @@ const parameters: readonly IndustryParameter[] = [
   },
 ];
 
-const round = (n: number, digits = 3) => String(+n.toFixed(digits));
 const STOCK = ['openingStock', 'closingStock', 'purchased', 'generated', 'output', 'netConsumed'] as const;
 
 const crossChecks: readonly CrossCheck[] = [
