@@ -239,6 +239,20 @@ export function keyNames(parameter: IndustryParameter, material?: Material): str
   return [`${parameter.code}[${material.code}]`, `${parameter.zh}[${material.zh}]`, `${parameter.code}[${material.zh}]`, `${parameter.zh}[${material.code}]`];
 }
 
+/**
+ * The parameter (and material) a key names in a catalogue, or undefined: `netConsumed[coke]`
+ * needs a per-material parameter and a material of a role it is reported for; a plain key, a
+ * parameter reported once per facility.
+ */
+export function entryOfKey(catalogue: IndustryCatalogue, key: string): { parameter: IndustryParameter; material?: Material } | undefined {
+  const { code, material } = splitParameterKey(key);
+  const parameter = catalogue.parameters.find((p) => p.code === code);
+  if (!parameter) return undefined;
+  if (material === undefined) return parameter.perMaterial ? undefined : { parameter };
+  const m = catalogue.materials.find((x) => x.code === material);
+  return m && parameter.perMaterial?.includes(m.role) ? { parameter, material: m } : undefined;
+}
+
 /** A key's names for people: `熟料产量`, `消费量（焦炭）`. */
 export function keyLabel(catalogue: IndustryCatalogue, key: string, language: 'zh' | 'en'): string | undefined {
   const { code, material } = splitParameterKey(key);

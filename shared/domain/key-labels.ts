@@ -4,7 +4,7 @@
  * The first industry that has the key names it, power first; industries that share a code
  * (carbon per heat) share its name and unit.
  */
-import { splitParameterKey, unitsOf } from './industry.ts';
+import { entryOfKey, unitsOf } from './industry.ts';
 import { INDUSTRIES } from './industries/index.ts';
 
 export interface KeyDescription {
@@ -15,13 +15,24 @@ export interface KeyDescription {
 }
 
 export function describeKey(key: string): KeyDescription | undefined {
-  const { code, material } = splitParameterKey(key);
+  const entry = firstEntryOfKey(key);
+  if (!entry) return undefined;
+  const { parameter, material: m } = entry;
+  return m
+    ? { zh: `${parameter.zh}（${m.zh}）`, en: `${parameter.en} (${m.en})`, unit: unitsOf(parameter, m).unit }
+    : { zh: parameter.zh, en: parameter.en, unit: parameter.unit };
+}
+
+/** The Chinese name a key is written under in a report (`熟料产量`, `净消耗量[焦炭]`): the first industry that has it, power first. */
+export function chineseNameOf(key: string): string | undefined {
+  const entry = firstEntryOfKey(key);
+  return entry && (entry.material ? `${entry.parameter.zh}[${entry.material.zh}]` : entry.parameter.zh);
+}
+
+function firstEntryOfKey(key: string): ReturnType<typeof entryOfKey> {
   for (const catalogue of INDUSTRIES) {
-    const parameter = catalogue.parameters.find((p) => p.code === code);
-    if (!parameter || (material === undefined) !== (parameter.perMaterial === undefined)) continue;
-    if (material === undefined) return { zh: parameter.zh, en: parameter.en, unit: parameter.unit };
-    const m = catalogue.materials.find((x) => x.code === material && parameter.perMaterial?.includes(x.role));
-    if (m) return { zh: `${parameter.zh}（${m.zh}）`, en: `${parameter.en} (${m.en})`, unit: unitsOf(parameter, m).unit };
+    const entry = entryOfKey(catalogue, key);
+    if (entry) return entry;
   }
   return undefined;
 }

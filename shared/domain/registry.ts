@@ -82,13 +82,6 @@ export type Facility = {
   readonly capacityMW?: number;
 } & { readonly [attribute: string]: unknown };
 
-/** A power unit as registries wrote them before facilities had an industry. */
-export const GeneratingUnitSchema = z.object({
-  unitId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'unitId is 1-32 letters, digits, - or _'),
-  fuel: z.enum(['coal', 'gas']),
-  capacityMW: z.number().positive(),
-});
-
 /** The months one industry of an enterprise must deposit. */
 export const ObligationSchema = z.object({
   industry: z.string().refine(isIndustryCode, { message: `industry is one of ${INDUSTRY_CODES.join(', ')}` }),
@@ -218,7 +211,6 @@ export function obligationsOf(enterprise: Pick<Enterprise, 'industries' | 'indus
     ]
   );
 }
-export type GeneratingUnit = z.infer<typeof GeneratingUnitSchema>;
 
 function obligedIn(obligation: Pick<Obligation, 'obligedFrom' | 'obligedUntil'>, period: Period): boolean {
   return period >= obligation.obligedFrom && (obligation.obligedUntil === undefined || period <= obligation.obligedUntil);

@@ -6,13 +6,13 @@
  * 万kWh stays in 万kWh.
  */
 import iconv from 'iconv-lite';
-import { type IndustryCatalogue, splitParameterKey } from './industry.ts';
+import { entryOfKey } from './industry.ts';
 import { INDUSTRIES, industryCatalogue } from './industries/index.ts';
 import { PARAMETER_CODES } from './parameters.ts';
 import { type Facility, industryOf } from './registry.ts';
 import type { MonthlyReport } from './report.ts';
 import { COLUMNS, type Column } from './report-table.ts';
-import { chineseNameOf } from './vocabulary.ts';
+import { chineseNameOf } from './key-labels.ts';
 import { newWorkbook } from './workbook.ts';
 
 export interface WriteOptions {
@@ -29,24 +29,13 @@ export interface WriteOptions {
 }
 
 /** The catalogue has the key (`clinkerOutput`, `netConsumed[coke]`). */
-function hasKey(catalogue: IndustryCatalogue, key: string): boolean {
-  const { code, material } = splitParameterKey(key);
-  const parameter = catalogue.parameters.find((p) => p.code === code);
-  if (!parameter) return false;
-  if (material === undefined) return !parameter.perMaterial;
-  const m = catalogue.materials.find((x) => x.code === material);
-  return m !== undefined && (parameter.perMaterial ?? []).includes(m.role);
-}
-
 /** The Chinese name a unit's key is written under: by its facility's catalogue, else the first that has all the unit's keys. */
 function chineseName(unit: MonthlyReport['units'][number], key: string, facilities: WriteOptions['facilities']): string {
   const facility = facilities?.find((f) => f.unitId === unit.unitId);
   const keys = Object.keys(unit.parameters);
-  const catalogue = facility ? industryCatalogue(industryOf(facility)) : INDUSTRIES.find((c) => keys.every((k) => hasKey(c, k)));
-  const { code, material } = splitParameterKey(key);
-  const parameter = catalogue?.parameters.find((p) => p.code === code);
-  const m = material === undefined ? undefined : catalogue?.materials.find((x) => x.code === material);
-  if (catalogue && parameter && hasKey(catalogue, key)) return m ? `${parameter.zh}[${m.zh}]` : parameter.zh;
+  const catalogue = facility ? industryCatalogue(industryOf(facility)) : INDUSTRIES.find((c) => keys.every((k) => entryOfKey(c, k)));
+  const entry = catalogue && entryOfKey(catalogue, key);
+  if (entry) return entry.material ? `${entry.parameter.zh}[${entry.material.zh}]` : entry.parameter.zh;
   return chineseNameOf(key) ?? key;
 }
 

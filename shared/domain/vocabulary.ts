@@ -6,7 +6,7 @@
  * first, as reports were read before there were others). Per-material parameters are named
  * `code[material]` (or `中文名[物料]`), or by the parameter with the material in its own column.
  */
-import { factorOf, type IndustryCatalogue, type IndustryParameter, keyNames, type Material, parameterKey, splitParameterKey, unitsOf } from './industry.ts';
+import { factorOf, type IndustryCatalogue, type IndustryParameter, keyNames, type Material, parameterKey, unitsOf } from './industry.ts';
 import { INDUSTRIES, industryCatalogue } from './industries/index.ts';
 import { type Enterprise, industryOf, obligationsOf } from './registry.ts';
 
@@ -119,17 +119,4 @@ export function allParameterNames(): ReadonlyMap<string, { key: string; unit: st
     for (const [name, entry] of NAMES.get(catalogue.code) ?? [])
       if (!all.has(name)) all.set(name, { key: parameterKey(entry.parameter.code, entry.material?.code), unit: unitsOf(entry.parameter, entry.material).unit });
   return all;
-}
-
-/** The Chinese name a key is written under (`熟料产量`, `净消耗量[焦炭]`): the first industry that has it, power first. */
-export function chineseNameOf(key: string): string | undefined {
-  const { code, material } = splitParameterKey(key);
-  for (const catalogue of INDUSTRIES) {
-    const parameter = catalogue.parameters.find((p) => p.code === code);
-    if (!parameter) continue;
-    if (material === undefined) return parameter.perMaterial ? undefined : parameter.zh;
-    const m = catalogue.materials.find((x) => x.code === material);
-    if (m && parameter.perMaterial?.includes(m.role)) return `${parameter.zh}[${m.zh}]`;
-  }
-  return undefined;
 }
